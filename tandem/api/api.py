@@ -1,0 +1,131 @@
+"""The one NinjaAPI at /api/v1/: mounts every app's router, maps errors to one shape.
+
+Every error body is ``{"code", "message", "details"}``; ``code`` is a stable enum value
+(see tandem.core.errors.ErrorCode) a client can branch on.
+"""
+
+import logging
+from typing import Any
+
+from csp.decorators import csp_update
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ObjectDoesNotExist
+from django.http import Http404, HttpRequest, HttpResponse
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError, Throttled, ValidationError
+
+from tandem.api.auth import TokenAuth, TokenRateThrottle
+from tandem.core.errors import DomainError, ErrorCode
+
+log = logging.getLogger(__name__)
+
+
+def _docs_page(view: Any) -> Any:
+    # Swagger UI styles itself inline; allow that on the docs page only.
+    return login_required(csp_update({"style-src": ["'unsafe-inline'"]})(view))
+
+
+api = NinjaAPI(
+    title="Tandem API",
+    version="1",
+    description=(
+        "Everything in Tandem, for scripts and integrations. Authenticate with a personal "
+        "access token (Profile → API tokens): `Authorization: Bearer tdm_…`. Lists are "
+        "cursor-paginated (`limit`, `cursor` → `next_cursor`). Errors are "
+        "`{code, message, details}`; a rate-limited call gets 429 with `Retry-After`."
+    ),
+    auth=TokenAuth(),
+    throttle=[TokenRateThrottle()],
+    urls_namespace="api",
+    docs_decorator=_docs_page,
+)
+
+
+def error_response(
+    request: HttpRequest,
+    status: int,
+    code: str,
+    message: str,
+    details: dict[str, Any] | None = None,
+) -> HttpResponse:
+    return api.create_response(
+        request, {"code": code, "message": message, "details": details or {}}, status=status
+    )
+
+
+@api.exception_handler(DomainError)
+def on_domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
+    return error_response(request, exc.status, exc.code.value, exc.message, exc.details)
+
+
+@api.exception_handler(ValidationError)
+def on_validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+    fields = [
+        ".".join(
+            str(p) for p in err.get("loc", ()) if p not in ("body", "query", "path", "payload")
+        )
+        for err in exc.errors
+    ]
+    message = "Some input is not valid: " + ", ".join(f or "request" for f in fields)
+    errors = [
+        {"field": f, "message": e.get("msg", "")} for f, e in zip(fields, exc.errors, strict=True)
+    ]
+    return error_response(request, 422, ErrorCode.INVALID.value, message, {"errors": errors})
+
+
+@api.exception_handler(AuthenticationError)
+def on_unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+    return error_response(
+        request,
+        401,
+        ErrorCode.UNAUTHENTICATED.value,
+        "Send a valid token: Authorization: Bearer tdm_…",
+    )
+
+
+@api.exception_handler(Throttled)
+def on_throttled(request: HttpRequest, exc: Throttled) -> HttpResponse:
+    return error_response(
+        request,
+        429,
+        ErrorCode.RATE_LIMITED.value,
+        "Too many requests for this token; wait as Retry-After says.",
+    )
+
+
+@api.exception_handler(HttpError)
+def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    return error_response(request, exc.status_code, "http_error", str(exc))
+
+
+@api.exception_handler(Http404)
+def on_not_found(request: HttpRequest, exc: Exception) -> HttpResponse:
+    return error_response(request, 404, ErrorCode.NOT_FOUND.value, "Not found.")
+
+
+@api.exception_handler(ObjectDoesNotExist)
+def on_missing(request: HttpRequest, exc: Exception) -> HttpResponse:
+    return on_not_found(request, exc)
+
+
+@api.exception_handler(Exception)
+def on_unexpected(request: HttpRequest, exc: Exception) -> HttpResponse:
+    log.exception("API error on %s %s", request.method, request.path)
+    return error_response(
+        request, 500, "server_error", "Something went wrong on our side; it has been logged."
+    )
+
+
+def _mount() -> None:
+    from tandem.api.tokens import router as tokens_router
+    from tandem.core.api import router as core_router
+    from tandem.notifications.api import router as notifications_router
+    from tandem.people.api import router as people_router
+
+    api.add_router("/", people_router)
+    api.add_router("/", notifications_router)
+    api.add_router("/", core_router)
+    api.add_router("/", tokens_router)
+
+
+_mount()

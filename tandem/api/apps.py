@@ -1,0 +1,13 @@
+from django.apps import AppConfig
+
+
+class ApiConfig(AppConfig):
+    name = "tandem.api"
+    label = "api"
+    verbose_name = "REST API and access tokens"
+
+    def ready(self) -> None:
+        from tandem.core.navigation import NavEntry, register_nav
+
+        register_nav(NavEntry("API tokens", "api_tokens", 95, lambda u: True, section="user"))
+        register_nav(NavEntry("API docs", "api:openapi-view", 96, lambda u: True, section="user"))

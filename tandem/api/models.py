@@ -1,0 +1,62 @@
+"""Personal access tokens for the REST API, stored hashed."""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Any
+
+from django.conf import settings
+from django.db import models
+
+from tandem.api.querysets import ApiTokenQuerySet
+from tandem.core.audit import field_history
+
+TOKEN_PREFIX = "tdm"  # noqa: S105 - the public prefix of every token
+
+
+def hash_secret(secret: str) -> str:
+    # Tokens are 32 random bytes, so a fast hash is enough (no dictionary to guess from).
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+class ApiToken(models.Model):
+    class Scope(models.TextChoices):
+        READ = "read", "Read only"
+        WRITE = "write", "Read and write"
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens"
+    )
+    name = models.CharField(max_length=100)
+    scope = models.CharField(max_length=10, choices=Scope.choices, default=Scope.READ)
+    # The public part of the token, shown in lists so a person can tell tokens apart.
+    key_id = models.CharField(max_length=16, unique=True)
+    secret_hash = models.CharField(max_length=64)
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    objects = ApiTokenQuerySet.as_manager()
+    history = field_history(excluded_fields=["secret_hash", "last_used_at"])
+
+    class Meta:
+        indexes = [models.Index(fields=["user", "created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({TOKEN_PREFIX}_{self.key_id}_…)"
+
+    @property
+    def display(self) -> str:
+        return f"{TOKEN_PREFIX}_{self.key_id}_…"
+
+    @property
+    def can_write(self) -> bool:
+        return self.scope == self.Scope.WRITE and self.revoked_at is None
+
+    @property
+    def permission_owner_id(self) -> Any:
+        return self.user_id
+
+    @property
+    def permission_team_ids(self) -> tuple[int, ...]:
+        return ()

@@ -1,0 +1,16 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import models
+
+
+class ApiTokenQuerySet(models.QuerySet[Any]):
+    def visible_to(self, user: Any) -> ApiTokenQuerySet:
+        """Tokens are their owner's alone: even an administrator sees only their own."""
+        if not (user.is_authenticated and user.is_active):
+            return self.none()
+        return self.filter(user=user)
+
+    def live(self) -> ApiTokenQuerySet:
+        return self.filter(revoked_at__isnull=True)

@@ -1,0 +1,72 @@
+"""Creating, checking and revoking personal access tokens."""
+
+from __future__ import annotations
+
+import hmac
+import secrets
+from datetime import timedelta
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from tandem.api.models import TOKEN_PREFIX, ApiToken, hash_secret
+from tandem.core.errors import DomainError, ErrorCode
+from tandem.core.permissions import Action, require
+from tandem.core.services import record_event
+
+MAX_LIVE_TOKENS = 20
+LAST_USED_PRECISION = timedelta(minutes=1)
+
+
+def create_token(*, actor: Any, name: str, scope: str) -> tuple[ApiToken, str]:
+    """Create a token for the actor; the full token is returned once and never stored."""
+    name = (name or "").strip()
+    if not name:
+        raise DomainError(ErrorCode.INVALID, "Name the token after what will use it.", field="name")
+    if len(name) > 100:
+        raise DomainError(
+            ErrorCode.INVALID, "Token names are at most 100 characters.", field="name"
+        )
+    if scope not in ApiToken.Scope.values:
+        raise DomainError(ErrorCode.INVALID, "Choose read or write.", field="scope")
+    if ApiToken.objects.visible_to(actor).live().count() >= MAX_LIVE_TOKENS:
+        raise DomainError(
+            ErrorCode.CONFLICT,
+            f"You have {MAX_LIVE_TOKENS} live tokens; revoke one first.",
+            field="name",
+        )
+    key_id = secrets.token_hex(6)
+    secret = secrets.token_urlsafe(32)
+    with transaction.atomic():
+        token = ApiToken.objects.create(
+            user=actor, name=name, scope=scope, key_id=key_id, secret_hash=hash_secret(secret)
+        )
+        record_event("api_token.created", subject=token, data={"scope": scope})
+    return token, f"{TOKEN_PREFIX}_{key_id}_{secret}"
+
+
+def revoke_token(*, actor: Any, token: ApiToken) -> ApiToken:
+    require(actor, Action.REVOKE, token)
+    if token.revoked_at is None:
+        with transaction.atomic():
+            token.revoked_at = timezone.now()
+            token.save(update_fields=["revoked_at"])
+            record_event("api_token.revoked", subject=token)
+    return token
+
+
+def authenticate_token(raw: str) -> ApiToken | None:
+    """The live token matching ``raw``, with its user loaded, or None."""
+    parts = (raw or "").strip().split("_", 2)
+    if len(parts) != 3 or parts[0] != TOKEN_PREFIX:
+        return None
+    token = ApiToken.objects.live().select_related("user").filter(key_id=parts[1][:16]).first()
+    if token is None or not token.user.is_active:
+        return None
+    if not hmac.compare_digest(token.secret_hash, hash_secret(parts[2])):
+        return None
+    now = timezone.now()
+    if token.last_used_at is None or now - token.last_used_at > LAST_USED_PRECISION:
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+    return token

@@ -1,0 +1,25 @@
+"""API routes about the caller's own tokens."""
+
+from django.http import HttpRequest
+from django.shortcuts import get_object_or_404
+from ninja import Router
+from ninja.pagination import paginate
+
+from tandem.api import services
+from tandem.api.models import ApiToken
+from tandem.api.pagination import CursorPagination
+from tandem.api.schemas import TokenOut
+
+router = Router(tags=["tokens"])
+
+
+@router.get("/tokens", response=list[TokenOut], summary="Your personal access tokens")
+@paginate(CursorPagination)
+def list_tokens(request: HttpRequest):  # type: ignore[no-untyped-def]
+    return ApiToken.objects.visible_to(request.user)
+
+
+@router.delete("/tokens/{token_id}", response=TokenOut, summary="Revoke one of your tokens")
+def revoke(request: HttpRequest, token_id: int) -> ApiToken:
+    token = get_object_or_404(ApiToken.objects.visible_to(request.user), pk=token_id)
+    return services.revoke_token(actor=request.user, token=token)

@@ -1,0 +1,55 @@
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from tandem.api import views as api_views
+from tandem.api.api import api
+from tandem.people import views as people_views
+from tandem.people.forms import EmailLoginForm
+
+auth_patterns = [
+    path(
+        "login/",
+        auth_views.LoginView.as_view(
+            authentication_form=EmailLoginForm, redirect_authenticated_user=True
+        ),
+        name="login",
+    ),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("password/change/", auth_views.PasswordChangeView.as_view(), name="password_change"),
+    path(
+        "password/change/done/",
+        auth_views.PasswordChangeDoneView.as_view(),
+        name="password_change_done",
+    ),
+    path(
+        "password/reset/",
+        auth_views.PasswordResetView.as_view(html_email_template_name=None),
+        name="password_reset",
+    ),
+    path(
+        "password/reset/sent/",
+        auth_views.PasswordResetDoneView.as_view(),
+        name="password_reset_done",
+    ),
+    path(
+        "password/reset/<uidb64>/<token>/",
+        auth_views.PasswordResetConfirmView.as_view(),
+        name="password_reset_confirm",
+    ),
+    path(
+        "password/reset/done/",
+        auth_views.PasswordResetCompleteView.as_view(),
+        name="password_reset_complete",
+    ),
+]
+
+urlpatterns = [
+    path("", people_views.home, name="home"),
+    path("", include(auth_patterns)),
+    path("", include("tandem.people.urls")),
+    path("", include("tandem.notifications.urls")),
+    path("", include("tandem.core.urls")),
+    path("settings/tokens/", api_views.tokens, name="api_tokens"),
+    path("settings/tokens/<int:pk>/revoke/", api_views.revoke, name="api_token_revoke"),
+    path("api/v1/", api.urls),
+]

@@ -1,0 +1,58 @@
+"""API routes for jobs, record history and the audit log."""
+
+from typing import Any
+
+from django.http import HttpRequest
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from ninja import Router
+from ninja.pagination import paginate
+
+from tandem.api.pagination import CursorPagination
+from tandem.core import services
+from tandem.core.history import history_entries
+from tandem.core.models import DomainEvent, Job
+from tandem.core.permissions import ORGANISATION, Action, require
+from tandem.core.records import access_record
+from tandem.core.schemas import EventOut, HistoryEntryOut, JobOut
+
+router = Router(tags=["jobs and audit"])
+
+
+def _job_out(job: Job) -> dict[str, Any]:
+    data = JobOut.from_orm(job).dict()
+    if job.status == Job.Status.DONE and job.result_file:
+        data["download_url"] = reverse("core:job_download", args=[job.pk])
+    return data
+
+
+@router.get("/jobs/{job_id}", response=JobOut, summary="Status and progress of a background job")
+def get_job(request: HttpRequest, job_id: int) -> dict[str, Any]:
+    return _job_out(get_object_or_404(Job.objects.visible_to(request.user), pk=job_id))
+
+
+@router.post(
+    "/audit/exports", response={202: JobOut}, summary="Export the audit log (administrators)"
+)
+def export_audit_log(request: HttpRequest) -> tuple[int, dict[str, Any]]:
+    return 202, _job_out(services.start_audit_export(actor=request.user))
+
+
+@router.get(
+    "/records/{label}/{record_id}/history",
+    response=list[HistoryEntryOut],
+    summary="Field history of a record: who, when, source, old → new",
+)
+def record_history(
+    request: HttpRequest, label: str, record_id: int, limit: int = 50
+) -> list[dict[str, Any]]:
+    record = access_record(request.user, label, record_id)
+    return history_entries(record, limit=max(1, min(limit, 200)))
+
+
+@router.get("/events", response=list[EventOut], summary="The domain-event log (administrators)")
+@paginate(CursorPagination, newest_first=True)
+def list_events(request: HttpRequest, name: str = ""):  # type: ignore[no-untyped-def]
+    require(request.user, Action.VIEW_AUDIT_LOG, ORGANISATION)
+    events = DomainEvent.objects.visible_to(request.user).select_related("subject_type")
+    return events.filter(name__startswith=name[:80]) if name else events

@@ -1,0 +1,51 @@
+"""Domain errors: an enum code plus a human message. Forms and the API map them."""
+
+from enum import StrEnum
+from typing import Any
+
+
+class ErrorCode(StrEnum):
+    NOT_FOUND = "not_found"
+    FORBIDDEN = "forbidden"
+    INVALID = "invalid"
+    CONFLICT = "conflict"
+    RATE_LIMITED = "rate_limited"
+    UNAUTHENTICATED = "unauthenticated"
+    READ_ONLY_TOKEN = "read_only_token"  # noqa: S105 - an error code, not a secret
+    ALREADY_MEMBER = "already_member"
+    LAST_HEAD = "last_head"
+    UNKNOWN_MENTION = "unknown_mention"
+
+
+# HTTP status each code is answered with by the API and the pages.
+HTTP_STATUS: dict[ErrorCode, int] = {
+    ErrorCode.NOT_FOUND: 404,
+    ErrorCode.FORBIDDEN: 403,
+    ErrorCode.INVALID: 422,
+    ErrorCode.CONFLICT: 409,
+    ErrorCode.RATE_LIMITED: 429,
+    ErrorCode.UNAUTHENTICATED: 401,
+    ErrorCode.READ_ONLY_TOKEN: 403,
+    ErrorCode.ALREADY_MEMBER: 409,
+    ErrorCode.LAST_HEAD: 409,
+    ErrorCode.UNKNOWN_MENTION: 422,
+}
+
+
+class DomainError(Exception):
+    """A rule of the domain was not met. ``field`` names the input at fault, if any."""
+
+    def __init__(
+        self, code: ErrorCode, message: str, *, field: str | None = None, **details: Any
+    ) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+        self.field = field
+        self.details: dict[str, Any] = dict(details)
+        if field:
+            self.details["field"] = field
+
+    @property
+    def status(self) -> int:
+        return HTTP_STATUS.get(self.code, 400)

@@ -1,0 +1,134 @@
+"""Every permission decision in Tandem: relation of user to object x action -> allowed.
+
+An object tells which teams it belongs to (``permission_team_ids``) and who owns it
+(``permission_owner_id``); the user's memberships give the relation. The POLICY table
+below is the single place where a rule is written; pages, partials, the API and tasks
+all call ``can``/``require``, and each model's ``visible_to(user)`` queryset mirrors the
+"view" row (a test checks they agree for every persona).
+"""
+
+from collections.abc import Iterable
+from enum import StrEnum
+from typing import Any, Protocol
+
+from tandem.core.errors import DomainError, ErrorCode
+
+
+class Action(StrEnum):
+    VIEW = "view"
+    CHANGE = "change"
+    COMMENT = "comment"
+    MANAGE_MEMBERS = "manage_members"
+    REVOKE = "revoke"
+    CREATE_USER = "create_user"
+    VIEW_AUDIT_LOG = "view_audit_log"
+
+
+class Relation(StrEnum):
+    ADMIN = "admin"  # an organisation administrator
+    OWNER = "owner"  # the object is theirs (their profile, token, job, comment)
+    HEAD = "head"  # head of a team the object belongs to
+    MEMBER = "member"  # member of a team the object belongs to
+    COLLEAGUE = "colleague"  # in some team of the organisation, not this object's
+    OUTSIDER = "outsider"  # no team at all (or not logged in)
+
+
+class Governed(Protocol):
+    @property
+    def permission_team_ids(self) -> Iterable[int]: ...
+
+    @property
+    def permission_owner_id(self) -> int | None: ...
+
+
+ADMIN, OWNER, HEAD = Relation.ADMIN, Relation.OWNER, Relation.HEAD
+# Everyone who works here: admins and anyone in a team (not outsiders).
+STAFF = frozenset({Relation.ADMIN, Relation.HEAD, Relation.MEMBER, Relation.COLLEAGUE})
+
+# object label -> action -> relations allowed.
+POLICY: dict[str, dict[Action, frozenset[Relation]]] = {
+    "people.team": {
+        Action.VIEW: STAFF,
+        Action.COMMENT: STAFF,
+        Action.MANAGE_MEMBERS: frozenset({ADMIN, HEAD}),
+        Action.CHANGE: frozenset({ADMIN, HEAD}),
+    },
+    "people.user": {
+        Action.VIEW: STAFF | {OWNER},
+        Action.COMMENT: STAFF,
+        Action.CHANGE: frozenset({ADMIN, OWNER}),
+    },
+    "people.organisation": {
+        Action.CREATE_USER: frozenset({ADMIN}),
+        Action.VIEW_AUDIT_LOG: frozenset({ADMIN}),
+    },
+    "api.apitoken": {Action.VIEW: frozenset({OWNER}), Action.REVOKE: frozenset({OWNER})},
+    "core.job": {Action.VIEW: frozenset({ADMIN, OWNER})},
+    "notifications.notification": {
+        Action.VIEW: frozenset({OWNER}),
+        Action.CHANGE: frozenset({OWNER}),
+    },
+}
+
+
+class _OrganisationMeta:
+    label_lower = "people.organisation"
+    verbose_name = "organisation"
+
+
+class Organisation:
+    """The organisation as a whole, for actions that concern no one record."""
+
+    _meta = _OrganisationMeta()
+    permission_team_ids: tuple[int, ...] = ()
+    permission_owner_id: int | None = None
+
+
+ORGANISATION = Organisation()
+
+
+def label_of(obj: Any) -> str:
+    return str(obj._meta.label_lower)
+
+
+def relations(user: Any, obj: Any) -> set[Relation]:
+    """All the ways ``user`` stands to ``obj`` (a user can own a thing and head its team)."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return {Relation.OUTSIDER}
+    found: set[Relation] = set()
+    if user.is_admin:
+        found.add(Relation.ADMIN)
+    owner_id = getattr(obj, "permission_owner_id", None)
+    if owner_id is not None and owner_id == user.pk:
+        found.add(Relation.OWNER)
+    roles = user.team_roles()  # {team_id: "head" | "member"}, cached per user object
+    team_ids = set(getattr(obj, "permission_team_ids", ()) or ())
+    shared = team_ids & roles.keys()
+    if any(roles[t] == "head" for t in shared):
+        found.add(Relation.HEAD)
+    if shared:
+        found.add(Relation.MEMBER)
+    if roles and not shared:
+        found.add(Relation.COLLEAGUE)
+    if not roles:
+        found.add(Relation.OUTSIDER)
+    return found
+
+
+def can(user: Any, action: Action, obj: Any) -> bool:
+    allowed = POLICY.get(label_of(obj), {}).get(action, frozenset())
+    return bool(allowed & relations(user, obj))
+
+
+def require(user: Any, action: Action, obj: Any) -> None:
+    """Raise FORBIDDEN unless ``user`` may do ``action`` on ``obj``.
+
+    Callers fetch objects through ``visible_to(user)`` first, so an object the user
+    cannot see is already a 404; this guards the actions beyond seeing it.
+    """
+    if not can(user, action, obj):
+        raise DomainError(
+            ErrorCode.FORBIDDEN,
+            f"You are not allowed to {action.value.replace('_', ' ')} this "
+            f"{obj._meta.verbose_name}.",
+        )

@@ -1,0 +1,33 @@
+"""Named reads of core records."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+
+
+class DomainEventQuerySet(models.QuerySet[Any]):
+    def about(self, obj: Any) -> DomainEventQuerySet:
+        ctype = ContentType.objects.get_for_model(obj)
+        return self.filter(subject_type=ctype, subject_id=obj.pk)
+
+    def newest_first(self) -> DomainEventQuerySet:
+        return self.order_by("-occurred_at", "-id")
+
+    def visible_to(self, user: Any) -> DomainEventQuerySet:
+        # The organisation-wide log is an administrator's; per-record events are shown
+        # on that record's history page, after the record itself was access-checked.
+        if user.is_authenticated and user.is_active and user.is_admin:
+            return self.all()
+        return self.none()
+
+
+class JobQuerySet(models.QuerySet[Any]):
+    def visible_to(self, user: Any) -> JobQuerySet:
+        if not (user.is_authenticated and user.is_active):
+            return self.none()
+        if user.is_admin:
+            return self.all()
+        return self.filter(owner=user)

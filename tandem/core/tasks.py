@@ -1,0 +1,90 @@
+"""Background entry points of core. Each takes ids and is safe to run twice."""
+
+from __future__ import annotations
+
+import csv
+from datetime import timedelta
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib.sessions.models import Session
+from django.utils import timezone
+from huey import crontab
+from huey.contrib.djhuey import db_periodic_task, db_task
+
+from tandem.core.jobs import Progress, execute_job, register_job_kind
+from tandem.core.models import DomainEvent, Job
+from tandem.core.spreadsheets import safe_cell
+
+STALLED_AFTER = timedelta(minutes=30)
+
+
+@db_task(name="core.run_job")
+def run_job(job_id: int) -> None:
+    execute_job(job_id)
+
+
+@db_periodic_task(crontab(minute="*/5"), name="core.fail_stalled_jobs")
+def fail_stalled_jobs() -> int:
+    """A job whose worker died stops showing a moving bar forever: mark it failed."""
+    cutoff = timezone.now() - STALLED_AFTER
+    return Job.objects.filter(status=Job.Status.RUNNING, heartbeat_at__lt=cutoff).update(
+        status=Job.Status.FAILED,
+        finished_at=timezone.now(),
+        message="The worker stopped while running this job; please start it again.",
+    )
+
+
+@db_periodic_task(crontab(minute="17", hour="3"), name="core.clear_expired_sessions")
+def clear_expired_sessions() -> int:
+    deleted, _ = Session.objects.filter(expire_date__lt=timezone.now()).delete()
+    return deleted
+
+
+EXPORT_CHUNK = 2000
+
+
+@register_job_kind("core.audit_export")
+def export_audit_log(job: Job, progress: Progress) -> None:
+    """Write the domain-event log to CSV in id order, chunk by chunk (keyset, not OFFSET)."""
+    total = DomainEvent.objects.count()
+    progress(0, total, "Writing the audit log")
+    relative = Path("exports") / f"audit-log-{job.pk}.csv"
+    target = Path(settings.MEDIA_ROOT) / relative
+    target.parent.mkdir(parents=True, exist_ok=True)
+    written, last_id = 0, 0
+    with target.open("w", newline="", encoding="utf-8") as stream:
+        writer = csv.writer(stream)
+        writer.writerow(["id", "occurred_at", "event", "actor", "source", "subject", "data"])
+        while True:
+            chunk = list(
+                DomainEvent.objects.filter(pk__gt=last_id)
+                .select_related("actor", "subject_type")
+                .order_by("pk")[:EXPORT_CHUNK]
+            )
+            if not chunk:
+                break
+            for event in chunk:
+                subject = (
+                    f"{event.subject_type.app_label}.{event.subject_type.model}:{event.subject_id}"
+                    if event.subject_type_id
+                    else ""
+                )
+                writer.writerow(
+                    [
+                        safe_cell(v)
+                        for v in (
+                            event.pk,
+                            event.occurred_at.isoformat(),
+                            event.name,
+                            event.actor.email if event.actor else "",
+                            event.source,
+                            subject,
+                            event.data,
+                        )
+                    ]
+                )
+            written += len(chunk)
+            last_id = chunk[-1].pk
+            progress(written, max(total, written))
+    Job.objects.filter(pk=job.pk).update(result_file=str(relative))

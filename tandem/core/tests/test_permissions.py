@@ -1,0 +1,79 @@
+"""The one permission table: decisions per persona, and visible_to agreeing with it."""
+
+import pytest
+
+from tandem.api.services import create_token
+from tandem.core.models import Job
+from tandem.core.permissions import ORGANISATION, Action, Relation, can, relations
+from tandem.notifications.services import notify
+from tandem.people.models import Team, User
+
+
+def test_relations_of_each_persona_to_the_marketing_team(org):
+    team = org.marketing
+    assert relations(org.marketing_head, team) == {Relation.HEAD, Relation.MEMBER}
+    assert relations(org.marketer, team) == {Relation.MEMBER}
+    assert relations(org.sales_rep, team) == {Relation.COLLEAGUE}
+    assert relations(org.admin, team) == {Relation.ADMIN, Relation.OUTSIDER}
+    assert relations(org.outsider, team) == {Relation.OUTSIDER}
+
+
+@pytest.mark.parametrize(
+    ("persona", "view", "comment", "manage"),
+    [
+        ("marketing_head", True, True, True),
+        ("marketer", True, True, False),
+        ("sales_rep", True, True, False),
+        ("sales_head", True, True, False),  # head of another team: no say over marketing
+        ("front_liner", True, True, False),
+        ("executive", True, True, False),
+        ("admin", True, True, True),
+        ("outsider", False, False, False),
+    ],
+)
+def test_team_actions_per_persona(org, persona, view, comment, manage):
+    user = getattr(org, persona)
+    assert can(user, Action.VIEW, org.marketing) is view
+    assert can(user, Action.COMMENT, org.marketing) is comment
+    assert can(user, Action.MANAGE_MEMBERS, org.marketing) is manage
+
+
+def test_only_admins_act_for_the_organisation(org):
+    for name, user in org.personas().items():
+        assert can(user, Action.CREATE_USER, ORGANISATION) is (name == "admin"), name
+        assert can(user, Action.VIEW_AUDIT_LOG, ORGANISATION) is (name == "admin"), name
+
+
+def test_profiles_are_changed_by_their_owner_or_an_admin(org):
+    assert can(org.marketer, Action.CHANGE, org.marketer)
+    assert can(org.admin, Action.CHANGE, org.marketer)
+    assert not can(org.marketing_head, Action.CHANGE, org.marketer)
+    assert not can(org.outsider, Action.VIEW, org.marketer)
+    assert can(org.outsider, Action.VIEW, org.outsider)
+
+
+def test_inactive_and_anonymous_users_can_do_nothing(org):
+    from django.contrib.auth.models import AnonymousUser
+
+    org.marketer.is_active = False
+    assert not can(org.marketer, Action.VIEW, org.marketing)
+    assert not can(AnonymousUser(), Action.VIEW, org.marketing)
+
+
+def _check_agreement(model, objects, personas):
+    for name, user in personas.items():
+        visible = set(model.objects.visible_to(user).values_list("pk", flat=True))
+        for obj in objects:
+            assert (obj.pk in visible) is can(user, Action.VIEW, obj), (name, obj)
+
+
+def test_visible_to_agrees_with_the_policy_for_every_persona(org):
+    token, _ = create_token(actor=org.sales_rep, name="script", scope="read")
+    job = Job.objects.create(owner=org.marketer, kind="core.audit_export", title="x")
+    [note] = notify(recipients=[org.sales_rep], kind="system", text="hello")
+    personas = org.personas()
+    _check_agreement(Team, list(Team.objects.all()), personas)
+    _check_agreement(User, list(User.objects.all()), personas)
+    _check_agreement(type(token), [token], personas)
+    _check_agreement(Job, [job], personas)
+    _check_agreement(type(note), [note], personas)

@@ -1,0 +1,12 @@
+from django.urls import path
+
+from tandem.core import views
+
+app_name = "core"
+urlpatterns = [
+    path("jobs/<int:pk>/", views.job_detail, name="job"),
+    path("jobs/<int:pk>/download/", views.job_download, name="job_download"),
+    path("records/<str:label>/<int:pk>/history/", views.record_history, name="history"),
+    path("audit/", views.audit_log, name="audit_log"),
+    path("audit/export/", views.audit_export, name="audit_export"),
+]

@@ -1,0 +1,275 @@
+"""The demo organisation: Brightwell Energy, a UK solar and heat-pump installer.
+
+Deterministic: the same scale gives the same people, teams and names every time. The
+core personas are created through the real services (so they have history and events);
+the bulk of a medium or large organisation is bulk-inserted.
+"""
+
+from __future__ import annotations
+
+import random
+import secrets
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth.hashers import make_password
+from django.db import transaction
+
+from tandem.core.audit import Source, acting_as
+from tandem.notifications.services import post_comment
+from tandem.people import services as people
+from tandem.people.models import Membership, Team, User
+
+DOMAIN = "brightwell.example"
+SEED = 20261122
+
+# (key, full name, job title, team, role, admin)
+PERSONAS: list[tuple[str, str, str, str | None, str, bool]] = [
+    ("executive", "Helen Ashworth", "Chief Executive", "Leadership", "head", False),
+    ("marketing head", "Priya Raman", "Head of Marketing", "Marketing", "head", False),
+    ("marketer", "Tom Fletcher", "Campaign Manager", "Marketing", "member", False),
+    ("marketing ops", "Aisha Khan", "Marketing Operations", "Marketing", "member", False),
+    ("sales head", "David Okafor", "Head of Sales", "Sales", "head", False),
+    ("sales rep", "Sam Patel", "Account Executive", "Sales", "member", False),
+    ("field rep", "Owen Hughes", "Field Sales Representative", "Sales", "member", False),
+    ("branch manager", "Mark Evans", "Showroom Manager", "Leeds Showroom", "head", False),
+    ("front line", "Grace Miller", "Showroom Advisor", "Leeds Showroom", "member", False),
+    ("call centre", "Chloe Davies", "Call Centre Agent", "Call Centre", "member", False),
+    ("call centre lead", "Ryan Walsh", "Call Centre Team Leader", "Call Centre", "head", False),
+    ("admin", "Alex Morgan", "Systems Administrator", None, "member", True),
+    ("outsider", "Jordan Blake", "Contractor (no team yet)", None, "member", False),
+]
+
+TEAMS = [
+    (
+        "Leadership",
+        Team.Function.LEADERSHIP,
+        "The executive team: one plan, one budget, one scorecard.",
+    ),
+    ("Marketing", Team.Function.MARKETING, "Campaigns, content, events and marketing operations."),
+    ("Sales", Team.Function.SALES, "Account executives and field sales across the UK."),
+    ("Leeds Showroom", Team.Function.FRONT_LINE, "Walk-in customers at the Leeds showroom."),
+    ("Call Centre", Team.Function.FRONT_LINE, "Inbound calls and callbacks, Bradford."),
+]
+
+REGIONS = [
+    "North West",
+    "North East",
+    "Yorkshire",
+    "Midlands",
+    "London",
+    "South West",
+    "Scotland",
+    "Wales",
+]
+FIRST = [
+    "Oliver",
+    "Amelia",
+    "George",
+    "Isla",
+    "Harry",
+    "Ava",
+    "Noah",
+    "Mia",
+    "Jack",
+    "Ivy",
+    "Leo",
+    "Freya",
+    "Arthur",
+    "Lily",
+    "Muhammad",
+    "Florence",
+    "Oscar",
+    "Rosie",
+    "Charlie",
+    "Evie",
+    "Thomas",
+    "Poppy",
+    "Jacob",
+    "Sophia",
+    "Alfie",
+    "Grace",
+    "Henry",
+    "Willow",
+]
+LAST = [
+    "Smith",
+    "Jones",
+    "Taylor",
+    "Brown",
+    "Williams",
+    "Wilson",
+    "Johnson",
+    "Davies",
+    "Robinson",
+    "Wright",
+    "Thompson",
+    "Evans",
+    "Walker",
+    "White",
+    "Roberts",
+    "Green",
+    "Hall",
+    "Wood",
+    "Jackson",
+    "Clarke",
+    "Ahmed",
+    "Singh",
+    "Murphy",
+    "Campbell",
+]
+
+# Extra generated people per region and team kind, by scale.
+SCALES = {"small": 0, "medium": 6, "large": 160}
+
+
+@dataclass
+class SeedReport:
+    users: int
+    teams: int
+    password: str
+
+
+def demo_password() -> str:
+    """One password for every demo login, generated once into var/ (never in the repo)."""
+    path = Path(settings.VAR_DIR) / "demo-password"
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.touch(mode=0o600)
+        path.write_text(secrets.token_urlsafe(12))
+    return path.read_text().strip()
+
+
+def persona_email(full_name: str) -> str:
+    return full_name.lower().replace(" ", ".") + "@" + DOMAIN
+
+
+def persona_logins() -> list[tuple[str, str]]:
+    return [(key, persona_email(name)) for key, name, *_ in PERSONAS]
+
+
+def is_empty() -> bool:
+    return not User.objects.exists()
+
+
+def seed(scale: str = "small") -> SeedReport:
+    if scale not in SCALES:
+        raise ValueError(f"scale must be one of {', '.join(SCALES)}")
+    password = demo_password()
+    rng = random.Random(SEED)
+    with transaction.atomic(), acting_as(None, Source.SYSTEM):
+        teams = {
+            name: people.create_team(actor=None, name=name, function=fn, description=desc)
+            for name, fn, desc in TEAMS
+        }
+        users: dict[str, User] = {}
+        for key, name, title, team, role, admin in PERSONAS:
+            users[key] = people.create_user(
+                actor=None,
+                email=persona_email(name),
+                full_name=name,
+                job_title=title,
+                is_admin=admin,
+                password=password,
+                send_invite=False,
+            )
+            if team:
+                people.add_member(actor=None, team=teams[team], user=users[key], role=role)
+        _conversation(users, teams)
+        if SCALES[scale]:
+            _bulk_people(rng, SCALES[scale], password)
+    return SeedReport(users=User.objects.count(), teams=Team.objects.count(), password=password)
+
+
+def _conversation(users: dict[str, User], teams: dict[str, Team]) -> None:
+    """A few comments so the demo starts with a conversation between the teams."""
+    lines = [
+        (
+            "marketing head",
+            "Sales",
+            "@david.okafor can we agree the MQL definition before the spring heat-pump campaign? "
+            "I'd like both our names on it.",
+        ),
+        (
+            "sales head",
+            "Marketing",
+            "Happy to. @priya.raman my reps say webinar leads go cold in two days; can we hand "
+            "them over same-day?",
+        ),
+        (
+            "front line",
+            "Marketing",
+            "Customers in Leeds keep asking for a one-page battery storage leaflet. @tom.fletcher "
+            "is one planned?",
+        ),
+    ]
+    for author, team, body in lines:
+        with acting_as(users[author], Source.SYSTEM):
+            post_comment(actor=users[author], record=teams[team], body=body)
+
+
+def _bulk_people(rng: random.Random, per_region: int, password: str) -> None:
+    """Regional sales, showroom and call-centre teams filled with bulk inserts."""
+    hashed = make_password(password)  # hash once; Argon2 per row would take minutes
+    new_teams: list[Team] = []
+    for region in REGIONS:
+        new_teams += [
+            Team(
+                name=f"Sales {region}",
+                function=Team.Function.SALES,
+                description=f"Field and inside sales, {region}.",
+            ),
+            Team(
+                name=f"{region} Branches",
+                function=Team.Function.FRONT_LINE,
+                description=f"Showroom staff in {region}.",
+            ),
+            Team(
+                name=f"Marketing {region}",
+                function=Team.Function.MARKETING,
+                description=f"Regional marketing, {region}.",
+            ),
+        ]
+    Team.objects.bulk_create(new_teams, batch_size=500)
+    created = list(Team.objects.filter(name__in=[t.name for t in new_teams]))
+    rows: list[User] = []
+    plan: list[tuple[int, str]] = []  # (team id, role) per row
+    serial = 0
+    for team in created:
+        for n in range(per_region):
+            serial += 1
+            first, last = rng.choice(FIRST), rng.choice(LAST)
+            rows.append(
+                User(
+                    email=f"{first}.{last}.{serial}@{DOMAIN}".lower(),
+                    full_name=f"{first} {last}",
+                    handle=f"{first}.{last}.{serial}".lower(),
+                    job_title=_title(team.function, n == 0),
+                    password=hashed,
+                )
+            )
+            plan.append((team.pk, "head" if n == 0 else "member"))
+    User.objects.bulk_create(rows, batch_size=1000)
+    ids = dict(User.objects.filter(email__in=[u.email for u in rows]).values_list("email", "id"))
+    Membership.objects.bulk_create(
+        [
+            Membership(user_id=ids[u.email], team_id=t, role=r)
+            for u, (t, r) in zip(rows, plan, strict=True)
+        ],
+        batch_size=1000,
+    )
+
+
+def _title(function: str, head: bool) -> str:
+    titles: dict[str, tuple[str, str]] = {
+        "sales": ("Regional Sales Manager", "Account Executive"),
+        "front_line": ("Branch Manager", "Showroom Advisor"),
+        "marketing": ("Regional Marketing Lead", "Marketing Executive"),
+    }
+    return titles[function][0 if head else 1]
+
+
+def describe(report: Any) -> str:
+    return f"{report.users} people in {report.teams} teams"

@@ -1,0 +1,94 @@
+"""Comments, mentions and notifications."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from tandem.core.errors import DomainError, ErrorCode
+from tandem.core.permissions import Action, can, require
+from tandem.core.records import record_url
+from tandem.core.services import record_event
+from tandem.notifications.mentions import handles_in
+from tandem.notifications.models import Comment, Notification
+
+MAX_COMMENT = 5000
+
+
+@dataclass
+class PostedComment:
+    comment: Comment
+    notified: list[Any] = field(default_factory=list)
+    cannot_see: list[Any] = field(default_factory=list)  # mentioned, but not allowed to see
+
+
+def notify(
+    *, recipients: list[Any], kind: str, text: str, url: str = "", actor: Any = None
+) -> list[Notification]:
+    """Create in-app notifications and e-mail them in the background after commit."""
+    if not recipients:
+        return []
+    created = Notification.objects.bulk_create(
+        [
+            Notification(recipient=r, actor=actor, kind=kind, text=text[:300], url=url[:300])
+            for r in recipients
+        ]
+    )
+    ids = [n.pk for n in created]
+    from tandem.notifications.tasks import send_notification_emails
+
+    transaction.on_commit(lambda: send_notification_emails(ids))
+    return created
+
+
+def post_comment(*, actor: Any, record: Any, body: str) -> PostedComment:
+    """Comment on a record. @mentioned people are notified only if they can see it."""
+    require(actor, Action.COMMENT, record)
+    body = (body or "").strip()
+    if not body:
+        raise DomainError(ErrorCode.INVALID, "Write something before posting.", field="body")
+    if len(body) > MAX_COMMENT:
+        raise DomainError(
+            ErrorCode.INVALID,
+            f"Comments are at most {MAX_COMMENT} characters; this one has {len(body)}.",
+            field="body",
+        )
+    from tandem.people.models import User
+
+    mentioned = list(User.objects.by_handles(handles_in(body)).exclude(pk=actor.pk))
+    allowed = [u for u in mentioned if can(u, Action.VIEW, record)]
+    cannot_see = [u for u in mentioned if u not in allowed]
+    with transaction.atomic():
+        comment = Comment.objects.create(target=record, author=actor, body=body)
+        if mentioned:
+            comment.mentions.set(allowed)
+        record_event(
+            "comment.posted",
+            subject=record,
+            data={"comment_id": comment.pk, "mentioned": [u.pk for u in allowed]},
+        )
+        notify(
+            recipients=allowed,
+            kind=Notification.Kind.MENTION,
+            text=f"{actor} mentioned you on {record}: {body[:160]}",
+            url=record_url(record),
+            actor=actor,
+        )
+    return PostedComment(comment=comment, notified=allowed, cannot_see=cannot_see)
+
+
+def mark_read(*, actor: Any, notification: Notification) -> Notification:
+    require(actor, Action.CHANGE, notification)
+    if notification.read_at is None:
+        notification.read_at = timezone.now()
+        Notification.objects.filter(pk=notification.pk, read_at__isnull=True).update(
+            read_at=notification.read_at
+        )
+    return notification
+
+
+def mark_all_read(*, actor: Any) -> int:
+    return Notification.objects.visible_to(actor).unread().update(read_at=timezone.now())

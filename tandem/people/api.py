@@ -1,0 +1,71 @@
+"""API routes for people and teams: the same rules as the pages."""
+
+from typing import Any
+
+from django.http import HttpRequest
+from django.shortcuts import get_object_or_404
+from ninja import Router
+from ninja.pagination import paginate
+
+from tandem.api.pagination import CursorPagination
+from tandem.core.errors import DomainError, ErrorCode
+from tandem.people import services
+from tandem.people.auth import signed_in
+from tandem.people.models import Membership, Team, User
+from tandem.people.schemas import MemberIn, MemberOut, MeOut, PersonOut, TeamOut
+
+router = Router(tags=["people"])
+
+
+@router.get("/me", response=MeOut, summary="The person this token belongs to")
+def me(request: HttpRequest) -> dict[str, Any]:
+    user = signed_in(request)
+    memberships = user.memberships.select_related("team").order_by("team__name")
+    return {**PersonOut.from_orm(user).dict(), "teams": list(memberships)}
+
+
+@router.get("/people", response=list[PersonOut], summary="People you can see")
+@paginate(CursorPagination)
+def list_people(request: HttpRequest, q: str = "", team: int | None = None):  # type: ignore[no-untyped-def]
+    people = User.objects.visible_to(request.user).active().search(q)
+    return people.in_team(team) if team else people
+
+
+@router.get("/people/{person_id}", response=PersonOut)
+def get_person(request: HttpRequest, person_id: int) -> User:
+    return get_object_or_404(User.objects.visible_to(request.user), pk=person_id)
+
+
+@router.get("/teams", response=list[TeamOut], summary="Teams you can see")
+@paginate(CursorPagination)
+def list_teams(request: HttpRequest):  # type: ignore[no-untyped-def]
+    return Team.objects.visible_to(request.user).with_member_counts()
+
+
+@router.get("/teams/{team_id}", response=TeamOut)
+def get_team(request: HttpRequest, team_id: int) -> Team:
+    return get_object_or_404(Team.objects.visible_to(request.user).with_member_counts(), pk=team_id)
+
+
+@router.get("/teams/{team_id}/members", response=list[MemberOut])
+@paginate(CursorPagination)
+def list_members(request: HttpRequest, team_id: int):  # type: ignore[no-untyped-def]
+    team = get_object_or_404(Team.objects.visible_to(request.user), pk=team_id)
+    return team.memberships.select_related("user")
+
+
+@router.post(
+    "/teams/{team_id}/members", response={201: MemberOut}, summary="Add a person to a team"
+)
+def add_member(request: HttpRequest, team_id: int, payload: MemberIn) -> tuple[int, Membership]:
+    team = get_object_or_404(Team.objects.visible_to(request.user), pk=team_id)
+    person = User.objects.filter(email=payload.email.strip().lower()).first()
+    if person is None:
+        raise DomainError(ErrorCode.INVALID, "Nobody has this e-mail address.", field="email")
+    membership = services.add_member(
+        actor=signed_in(request),
+        team=team,
+        user=person,
+        role=payload.role,
+    )
+    return 201, membership

@@ -1,0 +1,55 @@
+from typing import Any
+
+from django import forms
+from django.contrib.auth.forms import AuthenticationForm
+
+from tandem.people.models import Membership, Team, time_zone_choices
+
+
+class EmailLoginForm(AuthenticationForm):
+    """Django's login form with the field shown as e-mail."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["username"].label = "E-mail"
+        self.fields["username"].widget = forms.EmailInput(
+            attrs={"autofocus": True, "autocomplete": "email"}
+        )
+
+
+class ProfileForm(forms.Form):
+    full_name = forms.CharField(label="Name", max_length=150)
+    job_title = forms.CharField(max_length=120, required=False)
+    time_zone = forms.ChoiceField(choices=time_zone_choices)
+    email_notifications = forms.BooleanField(
+        label="Also send my notifications by e-mail", required=False
+    )
+
+
+class NewUserForm(forms.Form):
+    full_name = forms.CharField(label="Name", max_length=150)
+    email = forms.EmailField(label="E-mail", max_length=254)
+    job_title = forms.CharField(max_length=120, required=False)
+    time_zone = forms.ChoiceField(choices=time_zone_choices, initial="Europe/London")
+    team = forms.ModelChoiceField(
+        queryset=Team.objects.all(), required=False, empty_label="No team yet"
+    )
+    role = forms.ChoiceField(choices=Membership.Role.choices, initial="member")
+    is_admin = forms.BooleanField(label="Administrator", required=False)
+
+
+class NewTeamForm(forms.Form):
+    name = forms.CharField(max_length=120)
+    function = forms.ChoiceField(choices=Team.Function.choices)
+    description = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}), required=False, max_length=2000
+    )
+
+
+class AddMemberForm(forms.Form):
+    email = forms.EmailField(label="Person's e-mail", max_length=254)
+    role = forms.ChoiceField(choices=Membership.Role.choices, initial="member")
+
+
+class RoleForm(forms.Form):
+    role = forms.ChoiceField(choices=Membership.Role.choices)

@@ -1,0 +1,144 @@
+"""People, teams and memberships.
+
+A team has a function (marketing, sales, front line, leadership); a membership gives a
+person a role in it (member or head). Administrators are flagged on the user.
+"""
+
+from __future__ import annotations
+
+import zoneinfo
+from functools import cache
+from typing import Any
+
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.db import models
+from django.utils import timezone
+
+from tandem.core.audit import field_history
+from tandem.people.querysets import MembershipQuerySet, TeamQuerySet, UserManager
+
+
+@cache
+def time_zone_choices() -> list[tuple[str, str]]:
+    zones = sorted(z for z in zoneinfo.available_timezones() if "/" in z or z == "UTC")
+    return [(z, z.replace("_", " ")) for z in zones]
+
+
+class User(AbstractBaseUser):
+    email = models.EmailField("e-mail", unique=True)
+    full_name = models.CharField(max_length=150)
+    handle = models.SlugField(
+        max_length=60, unique=True, help_text="Used to @mention this person in comments."
+    )
+    time_zone = models.CharField(max_length=64, default="Europe/London")
+    job_title = models.CharField(max_length=120, blank=True)
+    is_active = models.BooleanField(default=True)
+    is_admin = models.BooleanField("administrator", default=False)
+    email_notifications = models.BooleanField(
+        default=True, help_text="Also send my notifications by e-mail."
+    )
+    date_joined = models.DateTimeField(default=timezone.now)
+
+    objects = UserManager()
+    history = field_history(excluded_fields=["password", "last_login"])
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS = ["full_name"]
+
+    class Meta:
+        ordering = ["full_name", "id"]
+        indexes = [models.Index(fields=["full_name"])]
+
+    def __str__(self) -> str:
+        return self.full_name or self.email
+
+    def get_full_name(self) -> str:
+        return self.full_name
+
+    def get_short_name(self) -> str:
+        return self.full_name.split(" ")[0] if self.full_name else self.email
+
+    @property
+    def is_staff(self) -> bool:
+        return self.is_admin
+
+    def team_roles(self) -> dict[int, str]:
+        """{team_id: role} for this user, loaded once per user object."""
+        cached: dict[int, str] | None = getattr(self, "_team_roles", None)
+        if cached is None:
+            cached = dict(self.memberships.values_list("team_id", "role")) if self.pk else {}
+            self._team_roles = cached
+        return cached
+
+    def forget_team_roles(self) -> None:
+        self.__dict__.pop("_team_roles", None)
+
+    @property
+    def permission_team_ids(self) -> set[int]:
+        return set(self.team_roles())
+
+    @property
+    def permission_owner_id(self) -> int | None:
+        return self.pk
+
+
+class Team(models.Model):
+    class Function(models.TextChoices):
+        MARKETING = "marketing", "Marketing"
+        SALES = "sales", "Sales"
+        FRONT_LINE = "front_line", "Front line"
+        LEADERSHIP = "leadership", "Leadership"
+
+    name = models.CharField(max_length=120, unique=True)
+    function = models.CharField(max_length=20, choices=Function.choices)
+    description = models.TextField(blank=True, max_length=2000)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = TeamQuerySet.as_manager()
+    history = field_history()
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def permission_team_ids(self) -> tuple[int, ...]:
+        return (self.pk,)
+
+    @property
+    def permission_owner_id(self) -> int | None:
+        return None
+
+
+class Membership(models.Model):
+    class Role(models.TextChoices):
+        MEMBER = "member", "Member"
+        HEAD = "head", "Head"
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="memberships")
+    role = models.CharField(max_length=10, choices=Role.choices, default=Role.MEMBER)
+    joined_at = models.DateTimeField(auto_now_add=True)
+
+    objects = MembershipQuerySet.as_manager()
+    history = field_history()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "team"], name="one_membership_per_team")
+        ]
+        indexes = [models.Index(fields=["team", "role"])]
+
+    def __str__(self) -> str:
+        return f"{self.user} in {self.team} ({self.role})"
+
+    @property
+    def permission_team_ids(self) -> tuple[int, ...]:
+        return (self.team_id,)
+
+    @property
+    def permission_owner_id(self) -> Any:
+        return None

@@ -1,0 +1,41 @@
+from ninja import Field, Schema
+
+
+class PersonOut(Schema):
+    id: int
+    email: str
+    full_name: str
+    handle: str
+    job_title: str
+    time_zone: str
+    is_admin: bool
+
+
+class TeamRoleOut(Schema):
+    team_id: int
+    team: str = Field(..., alias="team.name")
+    function: str = Field(..., alias="team.function")
+    role: str
+
+
+class MeOut(PersonOut):
+    teams: list[TeamRoleOut]
+
+
+class TeamOut(Schema):
+    id: int
+    name: str
+    function: str
+    description: str
+    member_count: int
+
+
+class MemberOut(Schema):
+    id: int
+    person: PersonOut = Field(..., alias="user")
+    role: str
+
+
+class MemberIn(Schema):
+    email: str = Field(..., max_length=254)
+    role: str = Field("member", pattern="^(member|head)$")

@@ -1,0 +1,198 @@
+"""Writes about people and teams. Each checks permission, validates, audits.
+
+``actor=None`` means the system itself (seed data, console commands); views and the
+API always pass the signed-in user.
+"""
+
+from __future__ import annotations
+
+import zoneinfo
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db import IntegrityError, transaction
+from django.utils.text import slugify
+
+from tandem.core.errors import DomainError, ErrorCode
+from tandem.core.permissions import ORGANISATION, Action, require
+from tandem.core.services import record_event
+from tandem.people.models import Membership, Team, User
+
+
+def _require(actor: User | None, action: Action, obj: Any) -> None:
+    if actor is not None:
+        require(actor, action, obj)
+
+
+def unique_handle(name: str) -> str:
+    """``Sam Patel`` -> ``sam.patel``, or ``sam.patel2`` when taken."""
+    base = slugify(name).replace("-", ".")[:50] or "user"
+    handle, n = base, 1
+    while User.objects.filter(handle=handle).exists():
+        n += 1
+        handle = f"{base}{n}"
+    return handle
+
+
+def _clean_email(email: str) -> str:
+    email = (email or "").strip().lower()
+    try:
+        validate_email(email)
+    except ValidationError:
+        raise DomainError(
+            ErrorCode.INVALID, "Enter a valid e-mail address.", field="email"
+        ) from None
+    return email
+
+
+def _clean_time_zone(time_zone: str) -> str:
+    try:
+        zoneinfo.ZoneInfo(time_zone)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        raise DomainError(
+            ErrorCode.INVALID, f"{time_zone!r} is not a known time zone.", field="time_zone"
+        ) from None
+    return time_zone
+
+
+def create_user(
+    *,
+    actor: User | None,
+    email: str,
+    full_name: str,
+    time_zone: str = "Europe/London",
+    job_title: str = "",
+    is_admin: bool = False,
+    password: str | None = None,
+    send_invite: bool = True,
+) -> User:
+    """Create a person. Without a password they get an e-mail to set one."""
+    _require(actor, Action.CREATE_USER, ORGANISATION)
+    email = _clean_email(email)
+    full_name = full_name.strip()
+    if not full_name:
+        raise DomainError(ErrorCode.INVALID, "Enter the person's name.", field="full_name")
+    if User.objects.filter(email=email).exists():
+        raise DomainError(
+            ErrorCode.CONFLICT, "Someone already has this e-mail address.", field="email"
+        )
+    try:
+        with transaction.atomic():
+            user = User.objects.create_user(
+                email,
+                password,
+                full_name=full_name[:150],
+                time_zone=_clean_time_zone(time_zone),
+                job_title=job_title.strip()[:120],
+                is_admin=is_admin,
+            )
+            record_event("user.created", subject=user, data={"is_admin": is_admin})
+            if password is None and send_invite:
+                from tandem.people.tasks import send_invite as send_invite_task
+
+                transaction.on_commit(lambda: send_invite_task(user.pk))
+    except IntegrityError:
+        raise DomainError(
+            ErrorCode.CONFLICT, "Someone already has this e-mail address.", field="email"
+        ) from None
+    return user
+
+
+def update_profile(
+    *,
+    actor: User | None,
+    user: User,
+    full_name: str,
+    time_zone: str,
+    job_title: str = "",
+    email_notifications: bool = True,
+) -> User:
+    _require(actor, Action.CHANGE, user)
+    full_name = full_name.strip()
+    if not full_name:
+        raise DomainError(ErrorCode.INVALID, "Enter your name.", field="full_name")
+    user.full_name = full_name[:150]
+    user.time_zone = _clean_time_zone(time_zone)
+    user.job_title = job_title.strip()[:120]
+    user.email_notifications = email_notifications
+    with transaction.atomic():
+        user.save(update_fields=["full_name", "time_zone", "job_title", "email_notifications"])
+        record_event("user.profile_updated", subject=user)
+    return user
+
+
+def create_team(*, actor: User | None, name: str, function: str, description: str = "") -> Team:
+    _require(actor, Action.CREATE_USER, ORGANISATION)
+    name = name.strip()
+    if not name:
+        raise DomainError(ErrorCode.INVALID, "Enter the team's name.", field="name")
+    if function not in Team.Function.values:
+        raise DomainError(ErrorCode.INVALID, "Choose the team's function.", field="function")
+    if Team.objects.filter(name__iexact=name).exists():
+        raise DomainError(ErrorCode.CONFLICT, "A team with this name exists.", field="name")
+    with transaction.atomic():
+        team = Team.objects.create(name=name[:120], function=function, description=description)
+        record_event("team.created", subject=team, data={"function": function})
+    return team
+
+
+def add_member(*, actor: User | None, team: Team, user: User, role: str = "member") -> Membership:
+    """Heads manage their own team's members; administrators manage every team."""
+    _require(actor, Action.MANAGE_MEMBERS, team)
+    if role not in Membership.Role.values:
+        raise DomainError(ErrorCode.INVALID, "Choose member or head.", field="role")
+    if not user.is_active:
+        raise DomainError(ErrorCode.INVALID, "This person's account is closed.", field="user")
+    try:
+        with transaction.atomic():
+            membership = Membership.objects.create(team=team, user=user, role=role)
+            record_event("team.member_added", subject=team, data={"user_id": user.pk, "role": role})
+    except IntegrityError:
+        raise DomainError(
+            ErrorCode.ALREADY_MEMBER, f"{user} is already in {team}.", field="user"
+        ) from None
+    user.forget_team_roles()
+    return membership
+
+
+def _keep_a_head(membership: Membership) -> None:
+    if membership.role != Membership.Role.HEAD:
+        return
+    heads = Membership.objects.filter(team_id=membership.team_id).heads()
+    if heads.count() <= 1:
+        raise DomainError(
+            ErrorCode.LAST_HEAD,
+            f"{membership.team} needs at least one head; make someone else head first.",
+            field="role",
+        )
+
+
+def change_role(*, actor: User | None, membership: Membership, role: str) -> Membership:
+    _require(actor, Action.MANAGE_MEMBERS, membership.team)
+    if role not in Membership.Role.values:
+        raise DomainError(ErrorCode.INVALID, "Choose member or head.", field="role")
+    if role == membership.role:
+        return membership
+    with transaction.atomic():
+        locked = Membership.objects.select_for_update().get(pk=membership.pk)
+        if role == Membership.Role.MEMBER:
+            _keep_a_head(locked)
+        old = locked.role
+        locked.role = role
+        locked.save(update_fields=["role"])
+        record_event(
+            "team.role_changed",
+            subject=locked.team,
+            data={"user_id": locked.user_id, "from": old, "to": role},
+        )
+    return locked
+
+
+def remove_member(*, actor: User | None, membership: Membership) -> None:
+    _require(actor, Action.MANAGE_MEMBERS, membership.team)
+    with transaction.atomic():
+        _keep_a_head(membership)
+        team, user_id = membership.team, membership.user_id
+        membership.delete()
+        record_event("team.member_removed", subject=team, data={"user_id": user_id})

@@ -1,0 +1,15 @@
+from django.urls import path
+
+from tandem.people import views
+
+app_name = "people"
+urlpatterns = [
+    path("profile/", views.profile, name="profile"),
+    path("people/", views.directory, name="directory"),
+    path("people/new/", views.new_person, name="new_person"),
+    path("people/<int:pk>/", views.person, name="person"),
+    path("teams/", views.teams, name="teams"),
+    path("teams/<int:pk>/", views.team, name="team"),
+    path("teams/<int:pk>/members/", views.add_member, name="add_member"),
+    path("teams/<int:pk>/members/<int:membership_id>/", views.change_member, name="change_member"),
+]

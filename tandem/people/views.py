@@ -1,0 +1,293 @@
+"""Pages about people and teams, and each persona's home page. Thin: parse, call a
+service, render the page or its htmx fragment."""
+
+from datetime import timedelta
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db.models import Count
+from django.db.models.functions import TruncDate
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from tandem.core.errors import DomainError, ErrorCode
+from tandem.core.htmx import render_page_or_partial
+from tandem.core.models import DomainEvent
+from tandem.core.pagination import paginate
+from tandem.core.permissions import ORGANISATION, Action, can
+from tandem.notifications.querysets import unread_for
+from tandem.people import services
+from tandem.people.auth import signed_in
+from tandem.people.forms import AddMemberForm, NewTeamForm, NewUserForm, ProfileForm, RoleForm
+from tandem.people.models import Membership, Team, User
+
+
+def _form_error(form: Any, exc: DomainError) -> None:
+    if exc.code == ErrorCode.FORBIDDEN:
+        raise exc  # a permission failure is the 403 page, not a form message
+    form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+
+
+def persona_of(user: User) -> str:
+    roles = user.team_roles()
+    functions = (
+        set(Team.objects.filter(pk__in=roles).values_list("function", flat=True))
+        if roles
+        else set()
+    )
+    if Team.Function.LEADERSHIP in functions:
+        return "executive"
+    if "head" in roles.values():
+        return "head"
+    if roles:
+        return "member"
+    return "admin" if user.is_admin else "newcomer"
+
+
+def activity_by_day(actor_team_ids: list[int], days: int = 14) -> dict[str, list[Any]]:
+    """Domain events by people of these teams per day: one GROUP BY, not a loop per row."""
+    today = timezone.localdate()
+    start = today - timedelta(days=days - 1)
+    counts = dict(
+        DomainEvent.objects.filter(
+            occurred_at__date__gte=start,
+            actor__memberships__team_id__in=actor_team_ids,
+        )
+        .annotate(day=TruncDate("occurred_at", tzinfo=timezone.get_current_timezone()))
+        .values_list("day")
+        .annotate(n=Count("id", distinct=True))
+        .values_list("day", "n")
+    )
+    labels, values = [], []
+    for offset in range(days):
+        day = start + timedelta(days=offset)
+        labels.append(day.strftime("%d %b"))
+        values.append(counts.get(day, 0))
+    return {"labels": labels, "values": values}
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    user = signed_in(request)
+    roles = user.team_roles()
+    my_teams = list(Team.objects.filter(pk__in=roles).with_member_counts())
+    for team in my_teams:
+        team.my_role = roles[team.pk]
+    persona = persona_of(user)
+    context: dict[str, Any] = {
+        "persona": persona,
+        "my_teams": my_teams,
+        "unread": list(unread_for(user)[:5]),
+        "can_manage_org": can(user, Action.CREATE_USER, ORGANISATION),
+    }
+    if roles:
+        context["activity_chart"] = {
+            "type": "bar",
+            "title": "Actions by people in your teams, last 14 days",
+            **activity_by_day(list(roles)),
+        }
+    if persona in ("executive", "admin"):
+        teams = list(Team.objects.with_member_counts().order_by("name"))
+        context["all_teams"] = teams
+        context["headcount_chart"] = {
+            "type": "bar",
+            "title": "People per team",
+            "labels": [t.name for t in teams],
+            "values": [t.member_count for t in teams],
+        }
+    if persona == "head":
+        head_of = [t.pk for t in my_teams if roles[t.pk] == "head"]
+        context["my_people"] = (
+            Membership.objects.filter(team_id__in=head_of)
+            .select_related("user", "team")
+            .order_by("team__name", "user__full_name")[:50]
+        )
+    if persona == "newcomer":
+        context["admins"] = User.objects.active().filter(is_admin=True)[:5]
+    return render(request, "people/home.html", context)
+
+
+@login_required
+def profile(request: HttpRequest) -> HttpResponse:
+    user = signed_in(request)
+    form = ProfileForm(
+        request.POST or None,
+        initial={
+            "full_name": user.full_name,
+            "job_title": user.job_title,
+            "time_zone": user.time_zone,
+            "email_notifications": user.email_notifications,
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_profile(actor=user, user=user, **form.cleaned_data)
+        except DomainError as exc:
+            _form_error(form, exc)
+        else:
+            messages.success(request, "Your profile is saved.")
+            return redirect("people:profile")
+    return render(request, "people/profile.html", {"form": form})
+
+
+@login_required
+def directory(request: HttpRequest) -> HttpResponse:
+    people = User.objects.visible_to(request.user).active()
+    query = request.GET.get("q", "")
+    team_id = request.GET.get("team", "")
+    people = people.search(query)
+    if team_id.isdigit():
+        people = people.in_team(int(team_id))
+    page = paginate(request, people.order_by("full_name", "id"))
+    context = {
+        "page": page,
+        "q": query,
+        "team": team_id,
+        "teams": Team.objects.visible_to(request.user),
+        "can_create": can(request.user, Action.CREATE_USER, ORGANISATION),
+    }
+    return render_page_or_partial(
+        request, "people/directory.html", "people/_people_rows.html", context
+    )
+
+
+@login_required
+def person(request: HttpRequest, pk: int) -> HttpResponse:
+    shown = get_object_or_404(User.objects.visible_to(request.user), pk=pk)
+    memberships = shown.memberships.select_related("team").order_by("team__name")
+    return render(request, "people/person.html", {"person": shown, "memberships": memberships})
+
+
+@login_required
+def new_person(request: HttpRequest) -> HttpResponse:
+    if not can(request.user, Action.CREATE_USER, ORGANISATION):
+        return render(
+            request, "403.html", {"message": "Only administrators add people."}, status=403
+        )
+    form = NewUserForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            created = services.create_user(
+                actor=signed_in(request),
+                email=data["email"],
+                full_name=data["full_name"],
+                time_zone=data["time_zone"],
+                job_title=data["job_title"],
+                is_admin=data["is_admin"],
+            )
+            if data["team"]:
+                services.add_member(
+                    actor=signed_in(request),
+                    team=data["team"],
+                    user=created,
+                    role=data["role"],
+                )
+        except DomainError as exc:
+            _form_error(form, exc)
+        else:
+            messages.success(
+                request, f"{created} can now log in: we e-mailed them a link to set a password."
+            )
+            return redirect("people:person", pk=created.pk)
+    return render(request, "people/new_person.html", {"form": form})
+
+
+@login_required
+def teams(request: HttpRequest) -> HttpResponse:
+    visible = Team.objects.visible_to(request.user).with_member_counts().order_by("name")
+    page = paginate(request, visible)
+    can_create = can(request.user, Action.CREATE_USER, ORGANISATION)
+    form = NewTeamForm(request.POST or None) if can_create else None
+    if request.method == "POST" and form is not None and form.is_valid():
+        try:
+            team = services.create_team(actor=signed_in(request), **form.cleaned_data)
+        except DomainError as exc:
+            _form_error(form, exc)
+        else:
+            messages.success(request, f"Team {team} created. Add its people next.")
+            return redirect("people:team", pk=team.pk)
+    return render(request, "people/teams.html", {"page": page, "form": form})
+
+
+def _team_context(
+    request: HttpRequest, team: Team, add_form: AddMemberForm | None = None
+) -> dict[str, Any]:
+    can_manage = can(request.user, Action.MANAGE_MEMBERS, team)
+    return {
+        "team": team,
+        "memberships": team.memberships.select_related("user").order_by("-role", "user__full_name"),
+        "can_manage": can_manage,
+        "add_form": add_form or (AddMemberForm() if can_manage else None),
+        "roles": Membership.Role.choices,
+    }
+
+
+@login_required
+def team(request: HttpRequest, pk: int) -> HttpResponse:
+    shown = get_object_or_404(Team.objects.visible_to(request.user), pk=pk)
+    return render(request, "people/team.html", _team_context(request, shown))
+
+
+def _members_partial(
+    request: HttpRequest, team: Team, add_form: AddMemberForm | None = None, error: str = ""
+) -> HttpResponse:
+    context = _team_context(request, team, add_form)
+    context["error"] = error
+    return render_page_or_partial(
+        request,
+        "people/team.html",
+        "people/_members.html",
+        context,
+        status=422 if error or (add_form and add_form.errors) else 200,
+    )
+
+
+@login_required
+@require_POST
+def add_member(request: HttpRequest, pk: int) -> HttpResponse:
+    shown = get_object_or_404(Team.objects.visible_to(request.user), pk=pk)
+    form = AddMemberForm(request.POST)
+    if form.is_valid():
+        member = User.objects.filter(email=form.cleaned_data["email"].strip().lower()).first()
+        if member is None:
+            form.add_error(
+                "email", "Nobody has this e-mail address. An administrator can add them."
+            )
+        else:
+            try:
+                services.add_member(
+                    actor=signed_in(request),
+                    team=shown,
+                    user=member,
+                    role=form.cleaned_data["role"],
+                )
+            except DomainError as exc:
+                _form_error(form, exc)
+            else:
+                return _members_partial(request, shown)
+    return _members_partial(request, shown, add_form=form)
+
+
+@login_required
+@require_POST
+def change_member(request: HttpRequest, pk: int, membership_id: int) -> HttpResponse:
+    shown = get_object_or_404(Team.objects.visible_to(request.user), pk=pk)
+    membership = get_object_or_404(
+        shown.memberships.select_related("team", "user"), pk=membership_id
+    )
+    try:
+        if request.POST.get("action") == "remove":
+            services.remove_member(actor=signed_in(request), membership=membership)
+        else:
+            form = RoleForm(request.POST)
+            role = form.cleaned_data["role"] if form.is_valid() else ""
+            services.change_role(actor=signed_in(request), membership=membership, role=role)
+    except DomainError as exc:
+        if exc.code == ErrorCode.FORBIDDEN:
+            raise
+        return _members_partial(request, shown, error=exc.message)
+    return _members_partial(request, shown)
