@@ -5,6 +5,7 @@ Every error body is ``{"code", "message", "details"}``; ``code`` is a stable enu
 """
 
 import logging
+from functools import partial
 from typing import Any
 
 from csp.decorators import csp_update
@@ -13,6 +14,7 @@ from django.core.exceptions import ObjectDoesNotExist
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, Throttled, ValidationError
+from ninja.openapi.views import openapi_json
 
 from tandem.api.auth import TokenAuth, TokenRateThrottle
 from tandem.core.errors import DomainError, ErrorCode
@@ -21,8 +23,31 @@ log = logging.getLogger(__name__)
 
 
 def _docs_page(view: Any) -> Any:
+    """Ninja wraps both the schema and the docs page with this; they differ.
+
+    The docs page is for people: signed in, or sent to log in. The schema is also for
+    scripts and code generators, which hold a token rather than a session, so it takes
+    either; an anonymous caller gets the API's 401, not a login page in HTML.
+    """
+    if isinstance(view, partial) and view.func is openapi_json:
+        return _session_or_token(view)
     # Swagger UI styles itself inline; allow that on the docs page only.
     return login_required(csp_update({"style-src": ["'unsafe-inline'"]})(view))
+
+
+def _session_or_token(view: Any) -> Any:
+    def schema(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        user = getattr(request, "user", None)
+        if not (user is not None and user.is_authenticated and user.is_active):
+            try:
+                token = TokenAuth()(request)
+            except DomainError as exc:
+                return on_domain_error(request, exc)
+            if token is None:
+                return on_unauthenticated(request, AuthenticationError())
+        return view(request, *args, **kwargs)
+
+    return schema
 
 
 api = NinjaAPI(
@@ -58,14 +83,30 @@ def on_domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
     return error_response(request, exc.status, exc.code.value, exc.message, exc.details)
 
 
+# Where ninja says an input came from: the first element of every error's ``loc``.
+_PARAM_SOURCES = frozenset({"body", "query", "path", "header", "cookie", "form", "file"})
+# Routes name their request-body schema parameter ``payload``.
+_PAYLOAD_PARAM = "payload"
+
+
+def field_of(loc: Any) -> str:
+    """The client's name for the input at fault, from ninja's ``loc``.
+
+    ``("body", "payload", "body")`` is the field ``body``; ``("query", "limit")`` is
+    ``limit``. Only the leading source and the payload parameter are dropped, by
+    position, so a field that happens to be called ``body`` or ``path`` keeps its name.
+    """
+    parts = list(loc or ())
+    if parts and parts[0] in _PARAM_SOURCES:
+        source = parts.pop(0)
+        if source in ("body", "form") and len(parts) > 1 and parts[0] == _PAYLOAD_PARAM:
+            parts.pop(0)
+    return ".".join(str(p) for p in parts)
+
+
 @api.exception_handler(ValidationError)
 def on_validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
-    fields = [
-        ".".join(
-            str(p) for p in err.get("loc", ()) if p not in ("body", "query", "path", "payload")
-        )
-        for err in exc.errors
-    ]
+    fields = [field_of(err.get("loc", ())) for err in exc.errors]
     message = "Some input is not valid: " + ", ".join(f or "request" for f in fields)
     errors = [
         {"field": f, "message": e.get("msg", "")} for f, e in zip(fields, exc.errors, strict=True)
@@ -93,9 +134,23 @@ def on_throttled(request: HttpRequest, exc: Throttled) -> HttpResponse:
     )
 
 
+# Ninja's own HttpErrors (e.g. 400 "Cannot parse request body") answered with the same
+# enum codes as everything else, so a client never meets a code outside ErrorCode.
+_CODE_FOR_STATUS = {
+    400: ErrorCode.INVALID,
+    401: ErrorCode.UNAUTHENTICATED,
+    403: ErrorCode.FORBIDDEN,
+    404: ErrorCode.NOT_FOUND,
+    409: ErrorCode.CONFLICT,
+    422: ErrorCode.INVALID,
+    429: ErrorCode.RATE_LIMITED,
+}
+
+
 @api.exception_handler(HttpError)
 def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
-    return error_response(request, exc.status_code, "http_error", str(exc))
+    code = _CODE_FOR_STATUS.get(exc.status_code)
+    return error_response(request, exc.status_code, code.value if code else "http_error", str(exc))
 
 
 @api.exception_handler(Http404)
@@ -112,7 +167,10 @@ def on_missing(request: HttpRequest, exc: Exception) -> HttpResponse:
 def on_unexpected(request: HttpRequest, exc: Exception) -> HttpResponse:
     log.exception("API error on %s %s", request.method, request.path)
     return error_response(
-        request, 500, "server_error", "Something went wrong on our side; it has been logged."
+        request,
+        500,
+        ErrorCode.SERVER_ERROR.value,
+        "Something went wrong on our side; it has been logged.",
     )
 
 

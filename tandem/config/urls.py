@@ -3,8 +3,9 @@ from django.urls import include, path
 
 from tandem.api import views as api_views
 from tandem.api.api import api
+from tandem.core import views as core_views
 from tandem.people import views as people_views
-from tandem.people.forms import EmailLoginForm
+from tandem.people.forms import EmailLoginForm, ResetOrInviteForm
 
 auth_patterns = [
     path(
@@ -23,7 +24,7 @@ auth_patterns = [
     ),
     path(
         "password/reset/",
-        auth_views.PasswordResetView.as_view(html_email_template_name=None),
+        auth_views.PasswordResetView.as_view(form_class=ResetOrInviteForm),
         name="password_reset",
     ),
     path(
@@ -45,6 +46,8 @@ auth_patterns = [
 
 urlpatterns = [
     path("", people_views.home, name="home"),
+    # Browsers ask for /favicon.ico whatever the page says.
+    path("favicon.ico", core_views.favicon),
     path("", include(auth_patterns)),
     path("", include("tandem.people.urls")),
     path("", include("tandem.notifications.urls")),

@@ -5,7 +5,7 @@ from typing import Any
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
-from ninja import Router
+from ninja import Router, Status
 from ninja.pagination import paginate
 
 from tandem.api.pagination import CursorPagination
@@ -34,8 +34,8 @@ def get_job(request: HttpRequest, job_id: int) -> dict[str, Any]:
 @router.post(
     "/audit/exports", response={202: JobOut}, summary="Export the audit log (administrators)"
 )
-def export_audit_log(request: HttpRequest) -> tuple[int, dict[str, Any]]:
-    return 202, _job_out(services.start_audit_export(actor=request.user))
+def export_audit_log(request: HttpRequest) -> Status[dict[str, Any]]:
+    return Status(202, _job_out(services.start_audit_export(actor=request.user)))
 
 
 @router.get(

@@ -14,7 +14,7 @@ class ErrorCode(StrEnum):
     READ_ONLY_TOKEN = "read_only_token"  # noqa: S105 - an error code, not a secret
     ALREADY_MEMBER = "already_member"
     LAST_HEAD = "last_head"
-    UNKNOWN_MENTION = "unknown_mention"
+    SERVER_ERROR = "server_error"
 
 
 # HTTP status each code is answered with by the API and the pages.
@@ -28,7 +28,7 @@ HTTP_STATUS: dict[ErrorCode, int] = {
     ErrorCode.READ_ONLY_TOKEN: 403,
     ErrorCode.ALREADY_MEMBER: 409,
     ErrorCode.LAST_HEAD: 409,
-    ErrorCode.UNKNOWN_MENTION: 422,
+    ErrorCode.SERVER_ERROR: 500,
 }
 
 

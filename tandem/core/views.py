@@ -6,6 +6,7 @@ from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.templatetags.static import static
 from django.views.decorators.http import require_POST
 
 from tandem.core import services
@@ -75,6 +76,11 @@ def audit_log(request: HttpRequest) -> HttpResponse:
 def audit_export(request: HttpRequest) -> HttpResponse:
     job = services.start_audit_export(actor=request.user)
     return redirect("core:job", pk=job.pk)
+
+
+def favicon(request: HttpRequest) -> HttpResponse:
+    """Browsers ask for /favicon.ico whatever the page says; send them to the real one."""
+    return redirect(static("tandem/favicon.svg"), permanent=True)
 
 
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:

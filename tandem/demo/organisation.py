@@ -121,7 +121,7 @@ LAST = [
     "Campbell",
 ]
 
-# Extra generated people per region and team kind, by scale.
+# Generated people per regional team (8 regions x 3 teams), by scale.
 SCALES = {"small": 0, "medium": 6, "large": 160}
 
 
@@ -158,7 +158,6 @@ def seed(scale: str = "small") -> SeedReport:
     if scale not in SCALES:
         raise ValueError(f"scale must be one of {', '.join(SCALES)}")
     password = demo_password()
-    rng = random.Random(SEED)
     with transaction.atomic(), acting_as(None, Source.SYSTEM):
         teams = {
             name: people.create_team(actor=None, name=name, function=fn, description=desc)
@@ -179,7 +178,7 @@ def seed(scale: str = "small") -> SeedReport:
                 people.add_member(actor=None, team=teams[team], user=users[key], role=role)
         _conversation(users, teams)
         if SCALES[scale]:
-            _bulk_people(rng, SCALES[scale], password)
+            _bulk_people(SCALES[scale], password)
     return SeedReport(users=User.objects.count(), teams=Team.objects.count(), password=password)
 
 
@@ -210,55 +209,69 @@ def _conversation(users: dict[str, User], teams: dict[str, Team]) -> None:
             post_comment(actor=users[author], record=teams[team], body=body)
 
 
-def _bulk_people(rng: random.Random, per_region: int, password: str) -> None:
-    """Regional sales, showroom and call-centre teams filled with bulk inserts."""
-    hashed = make_password(password)  # hash once; Argon2 per row would take minutes
-    new_teams: list[Team] = []
+def plan_regional_teams() -> list[tuple[str, str, str]]:
+    """(name, function, description) of each regional team, in a fixed order."""
+    teams: list[tuple[str, str, str]] = []
     for region in REGIONS:
-        new_teams += [
-            Team(
-                name=f"Sales {region}",
-                function=Team.Function.SALES,
-                description=f"Field and inside sales, {region}.",
-            ),
-            Team(
-                name=f"{region} Branches",
-                function=Team.Function.FRONT_LINE,
-                description=f"Showroom staff in {region}.",
-            ),
-            Team(
-                name=f"Marketing {region}",
-                function=Team.Function.MARKETING,
-                description=f"Regional marketing, {region}.",
-            ),
+        teams += [
+            (f"Sales {region}", Team.Function.SALES, f"Field and inside sales, {region}."),
+            (f"{region} Branches", Team.Function.FRONT_LINE, f"Showroom staff in {region}."),
+            (f"Marketing {region}", Team.Function.MARKETING, f"Regional marketing, {region}."),
         ]
-    Team.objects.bulk_create(new_teams, batch_size=500)
-    created = list(Team.objects.filter(name__in=[t.name for t in new_teams]))
-    rows: list[User] = []
-    plan: list[tuple[int, str]] = []  # (team id, role) per row
+    return teams
+
+
+def plan_people(seed: int, per_team: int) -> list[dict[str, str]]:
+    """The generated people: same seed and size, same people (names, e-mails, teams)."""
+    rng = random.Random(seed)
+    people = []
     serial = 0
-    for team in created:
-        for n in range(per_region):
+    for team_name, function, _ in plan_regional_teams():
+        for n in range(per_team):
             serial += 1
             first, last = rng.choice(FIRST), rng.choice(LAST)
-            rows.append(
-                User(
-                    email=f"{first}.{last}.{serial}@{DOMAIN}".lower(),
-                    full_name=f"{first} {last}",
-                    handle=f"{first}.{last}.{serial}".lower(),
-                    job_title=_title(team.function, n == 0),
-                    password=hashed,
-                )
+            people.append(
+                {
+                    "email": f"{first}.{last}.{serial}@{DOMAIN}".lower(),
+                    "full_name": f"{first} {last}",
+                    "handle": f"{first}.{last}.{serial}".lower(),
+                    "job_title": _title(function, n == 0),
+                    "team": team_name,
+                    "role": "head" if n == 0 else "member",
+                }
             )
-            plan.append((team.pk, "head" if n == 0 else "member"))
-    User.objects.bulk_create(rows, batch_size=1000)
-    ids = dict(User.objects.filter(email__in=[u.email for u in rows]).values_list("email", "id"))
+    return people
+
+
+def _bulk_people(per_team: int, password: str) -> None:
+    """Regional sales, showroom and marketing teams filled with bulk inserts."""
+    hashed = make_password(password)  # hash once; Argon2 per row would take hours at scale
+    Team.objects.bulk_create(
+        [Team(name=n, function=f, description=d) for n, f, d in plan_regional_teams()],
+        batch_size=500,
+    )
+    team_ids = dict(Team.objects.values_list("name", "id"))
+    planned = plan_people(SEED, per_team)
+    User.objects.bulk_create(
+        [
+            User(
+                email=p["email"],
+                full_name=p["full_name"],
+                handle=p["handle"],
+                job_title=p["job_title"],
+                password=hashed,
+            )
+            for p in planned
+        ],
+        batch_size=2000,
+    )
+    user_ids = dict(User.objects.filter(email__endswith=DOMAIN).values_list("email", "id"))
     Membership.objects.bulk_create(
         [
-            Membership(user_id=ids[u.email], team_id=t, role=r)
-            for u, (t, r) in zip(rows, plan, strict=True)
+            Membership(user_id=user_ids[p["email"]], team_id=team_ids[p["team"]], role=p["role"])
+            for p in planned
         ],
-        batch_size=1000,
+        batch_size=2000,
     )
 
 

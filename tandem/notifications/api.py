@@ -2,7 +2,7 @@
 
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
-from ninja import Router
+from ninja import Router, Status
 from ninja.pagination import paginate
 
 from tandem.api.pagination import CursorPagination
@@ -49,6 +49,6 @@ def list_comments(request: HttpRequest, label: str, record_id: int):  # type: ig
 )
 def post_comment(
     request: HttpRequest, label: str, record_id: int, payload: CommentIn
-) -> tuple[int, services.PostedComment]:
+) -> Status[services.PostedComment]:
     record = access_record(request.user, label, record_id)
-    return 201, services.post_comment(actor=request.user, record=record, body=payload.body)
+    return Status(201, services.post_comment(actor=request.user, record=record, body=payload.body))

@@ -4,7 +4,7 @@ from typing import Any
 
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
-from ninja import Router
+from ninja import Router, Status
 from ninja.pagination import paginate
 
 from tandem.api.pagination import CursorPagination
@@ -57,7 +57,7 @@ def list_members(request: HttpRequest, team_id: int):  # type: ignore[no-untyped
 @router.post(
     "/teams/{team_id}/members", response={201: MemberOut}, summary="Add a person to a team"
 )
-def add_member(request: HttpRequest, team_id: int, payload: MemberIn) -> tuple[int, Membership]:
+def add_member(request: HttpRequest, team_id: int, payload: MemberIn) -> Status[Membership]:
     team = get_object_or_404(Team.objects.visible_to(request.user), pk=team_id)
     person = User.objects.filter(email=payload.email.strip().lower()).first()
     if person is None:
@@ -68,4 +68,4 @@ def add_member(request: HttpRequest, team_id: int, payload: MemberIn) -> tuple[i
         user=person,
         role=payload.role,
     )
-    return 201, membership
+    return Status(201, membership)

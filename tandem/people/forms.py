@@ -1,9 +1,10 @@
 from typing import Any
 
 from django import forms
-from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
+from django.core.cache import cache
 
-from tandem.people.models import Membership, Team, time_zone_choices
+from tandem.people.models import Membership, Team, User, time_zone_choices
 
 
 class EmailLoginForm(AuthenticationForm):
@@ -53,3 +54,23 @@ class AddMemberForm(forms.Form):
 
 class RoleForm(forms.Form):
     role = forms.ChoiceField(choices=Membership.Role.choices)
+
+
+class ResetOrInviteForm(PasswordResetForm):
+    """Password reset that also reaches people who never set one (lost invite links).
+
+    At most RESETS_PER_HOUR e-mails per address, so the form cannot flood an inbox;
+    the page looks the same either way, so it reveals nothing about accounts.
+    """
+
+    RESETS_PER_HOUR = 3
+
+    def get_users(self, email: str) -> Any:
+        return User.objects.filter(email=email.strip().lower(), is_active=True)
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        key = "password-reset:" + self.cleaned_data["email"].strip().lower()
+        cache.add(key, 0, timeout=3600)
+        if cache.incr(key) > self.RESETS_PER_HOUR:
+            return
+        super().save(*args, **kwargs)

@@ -124,16 +124,20 @@ def update_profile(
 
 def create_team(*, actor: User | None, name: str, function: str, description: str = "") -> Team:
     _require(actor, Action.CREATE_USER, ORGANISATION)
-    name = name.strip()
+    name = name.strip()[:120]
     if not name:
         raise DomainError(ErrorCode.INVALID, "Enter the team's name.", field="name")
     if function not in Team.Function.values:
         raise DomainError(ErrorCode.INVALID, "Choose the team's function.", field="function")
+    taken = DomainError(ErrorCode.CONFLICT, "A team with this name exists.", field="name")
     if Team.objects.filter(name__iexact=name).exists():
-        raise DomainError(ErrorCode.CONFLICT, "A team with this name exists.", field="name")
-    with transaction.atomic():
-        team = Team.objects.create(name=name[:120], function=function, description=description)
-        record_event("team.created", subject=team, data={"function": function})
+        raise taken
+    try:
+        with transaction.atomic():
+            team = Team.objects.create(name=name, function=function, description=description[:2000])
+            record_event("team.created", subject=team, data={"function": function})
+    except IntegrityError:
+        raise taken from None
     return team
 
 
@@ -156,11 +160,23 @@ def add_member(*, actor: User | None, team: Team, user: User, role: str = "membe
     return membership
 
 
+def _lock(membership: Membership) -> Membership:
+    """The membership as stored now, locked, with the team's head rows locked too.
+
+    Locking every head of the team first means two heads demoting or removing each
+    other at once are served one after the other, so a team never ends with no head.
+    """
+    list(Membership.objects.select_for_update().filter(team_id=membership.team_id).heads())
+    try:
+        return Membership.objects.select_for_update().select_related("team").get(pk=membership.pk)
+    except Membership.DoesNotExist:
+        raise DomainError(ErrorCode.NOT_FOUND, "This person is no longer in the team.") from None
+
+
 def _keep_a_head(membership: Membership) -> None:
     if membership.role != Membership.Role.HEAD:
         return
-    heads = Membership.objects.filter(team_id=membership.team_id).heads()
-    if heads.count() <= 1:
+    if Membership.objects.filter(team_id=membership.team_id).heads().count() <= 1:
         raise DomainError(
             ErrorCode.LAST_HEAD,
             f"{membership.team} needs at least one head; make someone else head first.",
@@ -172,10 +188,10 @@ def change_role(*, actor: User | None, membership: Membership, role: str) -> Mem
     _require(actor, Action.MANAGE_MEMBERS, membership.team)
     if role not in Membership.Role.values:
         raise DomainError(ErrorCode.INVALID, "Choose member or head.", field="role")
-    if role == membership.role:
-        return membership
     with transaction.atomic():
-        locked = Membership.objects.select_for_update().get(pk=membership.pk)
+        locked = _lock(membership)
+        if role == locked.role:
+            return locked
         if role == Membership.Role.MEMBER:
             _keep_a_head(locked)
         old = locked.role
@@ -192,7 +208,8 @@ def change_role(*, actor: User | None, membership: Membership, role: str) -> Mem
 def remove_member(*, actor: User | None, membership: Membership) -> None:
     _require(actor, Action.MANAGE_MEMBERS, membership.team)
     with transaction.atomic():
-        _keep_a_head(membership)
-        team, user_id = membership.team, membership.user_id
-        membership.delete()
+        locked = _lock(membership)
+        _keep_a_head(locked)
+        team, user_id = locked.team, locked.user_id
+        locked.delete()
         record_event("team.member_removed", subject=team, data={"user_id": user_id})

@@ -17,7 +17,7 @@ from tandem.core.errors import DomainError, ErrorCode
 from tandem.core.htmx import render_page_or_partial
 from tandem.core.models import DomainEvent
 from tandem.core.pagination import paginate
-from tandem.core.permissions import ORGANISATION, Action, can
+from tandem.core.permissions import ORGANISATION, Action, can, require
 from tandem.notifications.querysets import unread_for
 from tandem.people import services
 from tandem.people.auth import signed_in
@@ -201,6 +201,8 @@ def teams(request: HttpRequest) -> HttpResponse:
     visible = Team.objects.visible_to(request.user).with_member_counts().order_by("name")
     page = paginate(request, visible)
     can_create = can(request.user, Action.CREATE_USER, ORGANISATION)
+    if request.method == "POST":
+        require(request.user, Action.CREATE_USER, ORGANISATION)
     form = NewTeamForm(request.POST or None) if can_create else None
     if request.method == "POST" and form is not None and form.is_valid():
         try:
@@ -250,6 +252,8 @@ def _members_partial(
 @require_POST
 def add_member(request: HttpRequest, pk: int) -> HttpResponse:
     shown = get_object_or_404(Team.objects.visible_to(request.user), pk=pk)
+    # Permission before reading the form, so a non-head learns nothing about e-mails.
+    require(request.user, Action.MANAGE_MEMBERS, shown)
     form = AddMemberForm(request.POST)
     if form.is_valid():
         member = User.objects.filter(email=form.cleaned_data["email"].strip().lower()).first()

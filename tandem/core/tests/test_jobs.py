@@ -1,0 +1,151 @@
+"""Background jobs: claimed once, progress recorded, failures shown, files guarded."""
+
+import csv
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.utils import timezone
+
+from tandem.core.audit import Source, acting_as
+from tandem.core.errors import DomainError
+from tandem.core.jobs import _KINDS, execute_job, register_job_kind
+from tandem.core.models import Job
+from tandem.core.services import record_event, start_audit_export, start_job
+from tandem.core.spreadsheets import safe_cell
+from tandem.core.tasks import fail_stalled_jobs
+from tandem.people.tests.factories import UserFactory
+
+
+@pytest.fixture
+def counting_kind():
+    calls = []
+
+    @register_job_kind("test.count")
+    def handler(job, progress):
+        calls.append(job.pk)
+        progress(1, 2, "half way")
+        progress(2)
+
+    yield calls
+    _KINDS.pop("test.count")
+
+
+@pytest.fixture
+def failing_kind():
+    @register_job_kind("test.fail")
+    def handler(job, progress):
+        raise DomainError("invalid", "the input file has no header row")
+
+    yield
+    _KINDS.pop("test.fail")
+
+
+def test_a_job_is_claimed_once_even_if_its_task_runs_twice(org, counting_kind):
+    job = Job.objects.create(owner=org.marketer, kind="test.count", title="Count")
+    execute_job(job.pk)
+    execute_job(job.pk)
+    job.refresh_from_db()
+    assert counting_kind == [job.pk]
+    assert job.status == "done" and job.done == 2 and job.total == 2 and job.percent == 100
+
+
+def test_a_failed_job_says_why(org, failing_kind):
+    job = Job.objects.create(owner=org.marketer, kind="test.fail", title="Import")
+    execute_job(job.pk)
+    job.refresh_from_db()
+    assert job.status == "failed"
+    assert "no header row" in job.message
+
+
+def test_unknown_kinds_are_refused_before_queueing(org):
+    with pytest.raises(DomainError) as error:
+        start_job(owner=org.marketer, kind="nope", title="x")
+    assert error.value.field == "kind"
+    assert not Job.objects.exists()
+
+
+def test_stalled_jobs_are_failed_by_the_periodic_task(org):
+    old = timezone.now() - timedelta(hours=2)
+    stalled = Job.objects.create(
+        owner=org.marketer, kind="test.count", title="x", status="running", heartbeat_at=old
+    )
+    alive = Job.objects.create(
+        owner=org.marketer,
+        kind="test.count",
+        title="y",
+        status="running",
+        heartbeat_at=timezone.now(),
+    )
+    assert fail_stalled_jobs.call_local() == 1
+    stalled.refresh_from_db()
+    alive.refresh_from_db()
+    assert stalled.status == "failed" and "start it again" in stalled.message
+    assert alive.status == "running"
+
+
+def test_safe_cell_defuses_spreadsheet_formulas():
+    assert safe_cell('=HYPERLINK("http://evil","x")') == '\'=HYPERLINK("http://evil","x")'
+    for risky in ("+1", "-1+2", "@SUM(A1)", "\tx", "\rx"):
+        assert safe_cell(risky).startswith("'")
+    assert safe_cell("plain") == "plain"
+    assert safe_cell(42) == 42
+
+
+def test_audit_export_writes_every_event_and_defuses_formulas(
+    org, django_capture_on_commit_callbacks
+):
+    hostile = UserFactory(email="=2+5@example.test", full_name="Hostile")
+    with acting_as(hostile, Source.WEB):
+        for n in range(5):
+            record_event("test.event", subject=org.sales, data={"n": n})
+    with django_capture_on_commit_callbacks(execute=True), acting_as(org.admin, Source.WEB):
+        job = start_audit_export(actor=org.admin)
+    job.refresh_from_db()
+    assert job.status == "done", job.message
+    rows = list(csv.reader((Path(settings.MEDIA_ROOT) / job.result_file).open()))
+    assert rows[0][:3] == ["id", "occurred_at", "event"]
+    test_rows = [r for r in rows if r[2] == "test.event"]
+    assert len(test_rows) == 5
+    assert {r[3] for r in test_rows} == {"'=2+5@example.test"}
+    assert job.done == job.total == len(rows) - 1
+
+
+def test_only_admins_export_the_audit_log(org):
+    with pytest.raises(DomainError) as error:
+        start_audit_export(actor=org.marketing_head)
+    assert error.value.code == "forbidden"
+
+
+def test_job_page_polls_while_running_and_offers_the_file_when_done(client, org):
+    job = Job.objects.create(owner=org.marketer, kind="test.count", title="Count", total=10, done=4)
+    client.force_login(org.marketer)
+    page = client.get(f"/jobs/{job.pk}/").content.decode()
+    assert 'hx-trigger="every 1s"' in page and 'value="40"' in page
+    partial = client.get(f"/jobs/{job.pk}/", HTTP_HX_REQUEST="true")
+    assert partial.content.decode().lstrip().startswith('<section id="job-progress"')
+    assert "HX-Request" in partial["Vary"]
+    target = Path(settings.MEDIA_ROOT) / "exports" / "t.csv"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text("a,b\n")
+    Job.objects.filter(pk=job.pk).update(status="done", result_file="exports/t.csv")
+    done = client.get(f"/jobs/{job.pk}/").content.decode()
+    assert "every 1s" not in done and f"/jobs/{job.pk}/download/" in done
+    download = client.get(f"/jobs/{job.pk}/download/")
+    assert download.status_code == 200 and b"".join(download.streaming_content) == b"a,b\n"
+
+
+def test_other_peoples_jobs_are_404(client, org):
+    job = Job.objects.create(owner=org.marketer, kind="test.count", title="Count")
+    client.force_login(org.sales_rep)
+    assert client.get(f"/jobs/{job.pk}/").status_code == 404
+    assert client.get(f"/jobs/{job.pk}/download/").status_code == 404
+
+
+def test_a_result_path_outside_media_is_never_served(client, org):
+    job = Job.objects.create(
+        owner=org.marketer, kind="test.count", title="x", status="done", result_file="../secret_key"
+    )
+    client.force_login(org.marketer)
+    assert client.get(f"/jobs/{job.pk}/download/").status_code == 404

@@ -1,0 +1,106 @@
+"""Browser tests in the system Chromium, on the demo organisation.
+
+The page fixture fails a test on any browser console error, so a CSP violation or a
+broken script fails here even when the page looks right.
+"""
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from tandem.core.models import Job
+from tandem.demo import organisation
+from tandem.people.models import User
+
+pytestmark = pytest.mark.browser
+
+
+def log_in(page, email, password):
+    page.goto("/login/")
+    page.get_by_label("E-mail").fill(email)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Log in").click()
+
+
+def log_out(page):
+    page.get_by_role("button", name="Log out").click()
+    expect(page.get_by_role("heading", name="Log in to Tandem")).to_be_visible()
+
+
+@pytest.fixture
+def demo(transactional_db):
+    return organisation.seed("small")
+
+
+def test_marketer_mentions_the_rep_who_sees_the_notification(page, demo):
+    log_in(page, "tom.fletcher@brightwell.example", demo.password)
+    expect(page.get_by_role("heading", name="Hello, Tom")).to_be_visible()
+    expect(page.get_by_text("Actions by people in your teams")).to_be_visible()
+    page.get_by_role("link", name="Teams", exact=True).click()
+    page.get_by_role("link", name="Sales", exact=True).click()
+    expect(page.get_by_role("heading", name="Sales", exact=True)).to_be_visible()
+    box = page.get_by_label("Add a comment")
+    box.fill("@sam.patel the Leeds webinar leads are in; can you call them today?")
+    page.get_by_role("button", name="Post comment").click()
+    expect(page.get_by_text("Notified Sam Patel.")).to_be_visible()
+    expect(page.locator(".comment").first).to_contain_text("can you call them today?")
+    expect(page.locator(".comment a.mention").first).to_have_text("@sam.patel")
+    log_out(page)
+
+    log_in(page, "sam.patel@brightwell.example", demo.password)
+    expect(page.get_by_role("heading", name="Hello, Sam")).to_be_visible()
+    expect(page.get_by_text("Tom Fletcher mentioned you on Sales")).to_be_visible()
+    page.get_by_role("link", name=re.compile("^Notifications")).click()
+    row = page.locator("li.unread", has_text="Tom Fletcher mentioned you on Sales")
+    row.get_by_role("button", name="Open").click()
+    expect(page).to_have_url(re.compile(r"/teams/\d+/$"))
+    expect(page.locator(".comment").first).to_contain_text("can you call them today?")
+
+
+def test_progress_bar_updates_itself_until_the_file_is_ready(page, demo, settings):
+    admin = User.objects.get(email="alex.morgan@brightwell.example")
+    job = Job.objects.create(
+        owner=admin,
+        kind="core.audit_export",
+        title="Export of the audit log",
+        status="running",
+        total=200,
+        done=50,
+    )
+    log_in(page, admin.email, demo.password)
+    page.goto(f"/jobs/{job.pk}/")
+    expect(page.get_by_text("Running · 25%")).to_be_visible()
+    Job.objects.filter(pk=job.pk).update(done=150)
+    expect(page.get_by_text("Running · 75%")).to_be_visible()  # no reload: htmx polled
+    export = settings.MEDIA_ROOT / "exports" / "browser.csv"
+    export.parent.mkdir(parents=True, exist_ok=True)
+    export.write_text("id\n")
+    Job.objects.filter(pk=job.pk).update(status="done", done=200, result_file="exports/browser.csv")
+    expect(page.get_by_role("link", name="Download the file")).to_be_visible()
+
+
+def test_admin_exports_the_audit_log_from_the_page(page, demo):
+    log_in(page, "alex.morgan@brightwell.example", demo.password)
+    page.get_by_role("link", name="Audit log", exact=True).click()
+    expect(page.get_by_role("cell", name="comment.posted").first).to_be_visible()
+    page.get_by_role("button", name="Export all to CSV").click()
+    expect(page.get_by_role("link", name="Download the file")).to_be_visible()
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Download the file").click()
+    assert download.value.suggested_filename.startswith("audit-log-")
+
+
+def test_a_head_manages_members_with_the_keyboard(page, demo):
+    log_in(page, "priya.raman@brightwell.example", demo.password)
+    page.goto("/teams/")
+    page.get_by_role("link", name="Marketing", exact=True).click()
+    email = page.get_by_label("Person's e-mail")
+    email.focus()
+    page.keyboard.type("grace.miller@brightwell.example")
+    page.keyboard.press("Enter")
+    expect(page.locator("#members").get_by_role("link", name="Grace Miller")).to_be_visible()
+    email = page.get_by_label("Person's e-mail")
+    email.fill("nobody@brightwell.example")
+    email.press("Enter")
+    expect(page.get_by_text("Nobody has this e-mail address")).to_be_visible()

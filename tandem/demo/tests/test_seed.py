@@ -1,0 +1,66 @@
+"""The demo organisation: believable, deterministic, loaded once."""
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from tandem.core.models import DomainEvent
+from tandem.demo import organisation
+from tandem.notifications.models import Comment, Notification
+from tandem.people.models import Membership, Team, User
+
+
+def test_small_seed_has_every_persona_in_the_right_team(db):
+    report = organisation.seed("small")
+    assert report.users == len(organisation.PERSONAS) and report.teams == 5
+    rep = User.objects.get(email="sam.patel@brightwell.example")
+    assert rep.check_password(report.password)
+    assert Membership.objects.get(user=rep).team.function == Team.Function.SALES
+    assert User.objects.get(email="alex.morgan@brightwell.example").is_admin
+    assert not Membership.objects.filter(user__email="jordan.blake@brightwell.example").exists()
+    heads = set(Membership.objects.filter(role="head").values_list("team__name", flat=True))
+    assert heads == {"Leadership", "Marketing", "Sales", "Leeds Showroom", "Call Centre"}
+    # Made through the real services: history, events, a conversation with notifications.
+    assert rep.history.exists()
+    assert DomainEvent.objects.filter(name="team.member_added").count() == 11
+    assert Comment.objects.count() == 3
+    assert Notification.objects.filter(recipient__email="david.okafor@brightwell.example").exists()
+
+
+def test_the_generated_organisation_is_deterministic():
+    first = organisation.plan_people(organisation.SEED, 6)
+    assert first == organisation.plan_people(organisation.SEED, 6)
+    assert len(first) == 6 * 3 * len(organisation.REGIONS)
+    assert len({p["email"] for p in first}) == len(first)
+    assert first != organisation.plan_people(organisation.SEED + 1, 6)
+
+
+def test_medium_seed_bulk_inserts_regional_teams(db, django_assert_max_num_queries):
+    with django_assert_max_num_queries(400):  # bulk, not a query per person
+        organisation.seed("medium")
+    assert User.objects.count() == len(organisation.PERSONAS) + 6 * 24
+    assert Membership.objects.filter(team__name="Sales Scotland", role="head").count() == 1
+
+
+def test_seed_command_loads_once(db, capsys):
+    call_command("seed", "--scale", "small")
+    call_command("seed", "--if-empty")
+    assert "already has an organisation" in capsys.readouterr().out
+    with pytest.raises(CommandError):
+        call_command("seed")
+    assert User.objects.count() == len(organisation.PERSONAS)
+
+
+def test_demo_password_is_generated_into_var_not_the_repo(settings, tmp_path):
+    settings.VAR_DIR = tmp_path
+    password = organisation.demo_password()
+    assert len(password) >= 12
+    assert (tmp_path / "demo-password").read_text().strip() == password
+    assert organisation.demo_password() == password  # stable once made
+    assert (tmp_path / "demo-password").stat().st_mode & 0o077 == 0
+
+
+def test_demo_logins_lists_every_persona(db, capsys):
+    call_command("demo_logins")
+    out = capsys.readouterr().out
+    for _persona, email in organisation.persona_logins():
+        assert email in out
