@@ -1,6 +1,7 @@
 """Logging in and out, lockout, passwords (change, reset, invite), idle timeout, hashing."""
 
 import re
+import secrets
 from datetime import timedelta
 
 import pytest
@@ -14,7 +15,10 @@ from django.utils import timezone
 from tandem.people import services
 from tandem.people.models import User
 
-NEW_PASSWORD = "Quartz-Lantern-Orchard-42"  # passes every AUTH_PASSWORD_VALIDATOR
+# Made at run time: the repository holds no password, not even a test one.
+NEW_PASSWORD = secrets.token_urlsafe(18)  # 24 random characters: passes every validator
+WRONG_PASSWORD = secrets.token_hex(8)
+TOO_SHORT = secrets.token_hex(2)  # four characters: below the 10-character minimum
 LINK = re.compile(r"https?://[^/\s]+(/password/reset/[^/\s]+/[^/\s]+/)")
 
 
@@ -180,13 +184,17 @@ def test_change_password_needs_the_old_one_and_a_strong_new_one(client, org):
     client.force_login(org.marketer)
     wrong_old = client.post(
         "/password/change/",
-        {"old_password": "nope", "new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD},
+        {
+            "old_password": WRONG_PASSWORD,
+            "new_password1": NEW_PASSWORD,
+            "new_password2": NEW_PASSWORD,
+        },
     )
     assert wrong_old.status_code == 200
     assert wrong_old.context["form"].errors["old_password"]
     weak = client.post(
         "/password/change/",
-        {"old_password": org.password, "new_password1": "short", "new_password2": "short"},
+        {"old_password": org.password, "new_password1": TOO_SHORT, "new_password2": TOO_SHORT},
     )
     assert weak.status_code == 200
     assert weak.context["form"].errors["new_password2"]
