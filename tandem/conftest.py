@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 import requests
+from django.db import connections
 
 from tandem.people.models import Team, User
 from tandem.people.tests.factories import PASSWORD, MembershipFactory, TeamFactory, UserFactory
@@ -164,6 +165,10 @@ def page(live_server: Any, monkeypatch: Any) -> Iterator[Any]:
         yield page
         context.close()
         browser.close()
+        # Playwright's sync API runs in greenlets, and Django keeps connections per
+        # context: ORM calls made while it ran used a connection of their own. Close it,
+        # or PostgreSQL cannot drop the test database at the end of the run.
+        connections.close_all()
         # A CSP violation or script error is a bug even if the page looked right.
         unexpected = [e for e in errors if expected not in e]
         assert not unexpected, f"browser errors: {unexpected}"

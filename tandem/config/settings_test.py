@@ -13,6 +13,9 @@ os.environ.setdefault("TANDEM_INSECURE_HTTP", "true")
 from tandem.config.settings import *  # noqa: F403
 from tandem.config.settings import DATABASES, HUEY, VAR_DIR
 
+# Live-server threads must not keep connections open, or the test database cannot be
+# dropped at the end of the run.
+DATABASES["default"]["CONN_MAX_AGE"] = 0
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test.sqlite3")}
 
