@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import hashlib
-from typing import Any
 
 from django.conf import settings
 from django.db import models
 
 from tandem.api.querysets import ApiTokenQuerySet
 from tandem.core.audit import field_history
+from tandem.core.permissions import OwnedRecord
 
 TOKEN_PREFIX = "tdm"  # noqa: S105 - the public prefix of every token
 
@@ -19,7 +19,9 @@ def hash_secret(secret: str) -> str:
     return hashlib.sha256(secret.encode()).hexdigest()
 
 
-class ApiToken(models.Model):
+class ApiToken(OwnedRecord, models.Model):
+    permission_owner_field = "user"
+
     class Scope(models.TextChoices):
         READ = "read", "Read only"
         WRITE = "write", "Read and write"
@@ -52,11 +54,3 @@ class ApiToken(models.Model):
     @property
     def can_write(self) -> bool:
         return self.scope == self.Scope.WRITE and self.revoked_at is None
-
-    @property
-    def permission_owner_id(self) -> Any:
-        return self.user_id
-
-    @property
-    def permission_team_ids(self) -> tuple[int, ...]:
-        return ()

@@ -8,6 +8,3 @@ class CoreConfig(AppConfig):
 
     def ready(self) -> None:
         from tandem.core import audit, tasks  # noqa: F401  (connect history hook, register tasks)
-        from tandem.core.records import register_record
-
-        register_record("core.job", url_name="core:job")

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 
+from tandem.core.permissions import OwnedRecord
 from tandem.core.querysets import DomainEventQuerySet, JobQuerySet
 
 
@@ -71,7 +72,7 @@ class DomainEvent(models.Model):
         return self.name.replace(".", " ").replace("_", " ")
 
 
-class Job(models.Model):
+class Job(OwnedRecord, models.Model):
     """A piece of background work that a person started and can watch."""
 
     class Status(models.TextChoices):
@@ -106,14 +107,6 @@ class Job(models.Model):
 
     def __str__(self) -> str:
         return self.title
-
-    @property
-    def permission_owner_id(self) -> int | None:
-        return self.owner_id
-
-    @property
-    def permission_team_ids(self) -> tuple[int, ...]:
-        return ()
 
     @property
     def percent(self) -> int:

@@ -71,6 +71,24 @@ POLICY: dict[str, dict[Action, frozenset[Relation]]] = {
 }
 
 
+class OwnedRecord:
+    """For records that belong to one person only (a token, a job, a notification).
+
+    Set ``permission_owner_field`` to the foreign key naming that person.
+    """
+
+    permission_owner_field = "owner"
+
+    @property
+    def permission_owner_id(self) -> int | None:
+        owner_id: int | None = getattr(self, f"{self.permission_owner_field}_id")
+        return owner_id
+
+    @property
+    def permission_team_ids(self) -> tuple[int, ...]:
+        return ()
+
+
 class _OrganisationMeta:
     label_lower = "people.organisation"
     verbose_name = "organisation"

@@ -30,7 +30,12 @@ _REGISTRY: dict[str, RecordType] = {}
 
 
 def register_record(label: str, *, url_name: str | None = None) -> None:
+    """Make a model addressable; it must have ``visible_to`` and field history."""
     _REGISTRY[label.lower()] = RecordType(label.lower(), url_name)
+
+
+def registered_labels() -> list[str]:
+    return sorted(_REGISTRY)
 
 
 def record_type(label: str) -> RecordType:

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 
 from tandem.core.audit import field_history
+from tandem.core.permissions import OwnedRecord
 from tandem.notifications.querysets import CommentQuerySet, NotificationQuerySet
 
 
@@ -36,7 +35,9 @@ class Comment(models.Model):
         return f"Comment by {self.author_id} on {self.target_type_id}:{self.target_id}"
 
 
-class Notification(models.Model):
+class Notification(OwnedRecord, models.Model):
+    permission_owner_field = "recipient"
+
     class Kind(models.TextChoices):
         MENTION = "mention", "Mention"
         TEAM = "team", "Team"
@@ -69,11 +70,3 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return self.text
-
-    @property
-    def permission_owner_id(self) -> Any:
-        return self.recipient_id
-
-    @property
-    def permission_team_ids(self) -> tuple[int, ...]:
-        return ()

@@ -14,7 +14,7 @@ from tandem.core.pagination import paginate
 from tandem.core.permissions import Action, can
 from tandem.core.records import access_record, record_label, record_url
 from tandem.notifications import services
-from tandem.notifications.mentions import render_with_mentions
+from tandem.notifications.mentions import handles_in, render_with_mentions
 from tandem.notifications.models import Comment, Notification
 
 COMMENTS_PER_PAGE = 20
@@ -64,7 +64,7 @@ def thread_context(request: HttpRequest, record: Any, **extra: Any) -> dict[str,
         Comment.objects.on(record).select_related("author").newest_first(),
         per_page=COMMENTS_PER_PAGE,
     )
-    handles = {h for c in page for h in _handles(c.body)}
+    handles = {h for c in page for h in handles_in(c.body)}
     people = (
         {
             u.handle: (u.full_name, f"/people/{u.pk}/")
@@ -82,12 +82,6 @@ def thread_context(request: HttpRequest, record: Any, **extra: Any) -> dict[str,
         "can_comment": can(request.user, Action.COMMENT, record),
         **extra,
     }
-
-
-def _handles(body: str) -> set[str]:
-    from tandem.notifications.mentions import handles_in
-
-    return handles_in(body)
 
 
 @login_required
