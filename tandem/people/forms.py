@@ -47,6 +47,13 @@ class NewTeamForm(forms.Form):
     )
 
 
+class EditTeamForm(forms.Form):
+    name = forms.CharField(max_length=120)
+    description = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}), required=False, max_length=2000
+    )
+
+
 class AddMemberForm(forms.Form):
     email = forms.EmailField(label="Person's e-mail", max_length=254)
     role = forms.ChoiceField(choices=Membership.Role.choices, initial="member")

@@ -122,6 +122,41 @@ def update_profile(
     return user
 
 
+def set_active(*, actor: User | None, user: User, active: bool) -> User:
+    """Close or reopen an account (administrators). A closed account cannot log in,
+    and its sessions and API tokens stop working at once; its history stays."""
+    _require(actor, Action.CREATE_USER, ORGANISATION)
+    if actor is not None and actor.pk == user.pk and not active:
+        raise DomainError(ErrorCode.INVALID, "You cannot close your own account.", field="user")
+    if user.is_active == active:
+        return user
+    with transaction.atomic():
+        user.is_active = active
+        user.save(update_fields=["is_active"])
+        record_event("user.reopened" if active else "user.closed", subject=user)
+    return user
+
+
+def update_team(*, actor: User | None, team: Team, name: str, description: str) -> Team:
+    """Rename a team or change its description (its heads or an administrator)."""
+    _require(actor, Action.CHANGE, team)
+    name = name.strip()[:120]
+    if not name:
+        raise DomainError(ErrorCode.INVALID, "Enter the team's name.", field="name")
+    if Team.objects.filter(name__iexact=name).exclude(pk=team.pk).exists():
+        raise DomainError(ErrorCode.CONFLICT, "A team with this name exists.", field="name")
+    team.name, team.description = name, description.strip()[:2000]
+    try:
+        with transaction.atomic():
+            team.save(update_fields=["name", "description"])
+            record_event("team.updated", subject=team)
+    except IntegrityError:
+        raise DomainError(
+            ErrorCode.CONFLICT, "A team with this name exists.", field="name"
+        ) from None
+    return team
+
+
 def create_team(*, actor: User | None, name: str, function: str, description: str = "") -> Team:
     _require(actor, Action.CREATE_USER, ORGANISATION)
     name = name.strip()[:120]

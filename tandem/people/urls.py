@@ -8,6 +8,7 @@ urlpatterns = [
     path("people/", views.directory, name="directory"),
     path("people/new/", views.new_person, name="new_person"),
     path("people/<int:pk>/", views.person, name="person"),
+    path("people/<int:pk>/active/", views.set_active, name="set_active"),
     path("teams/", views.teams, name="teams"),
     path("teams/<int:pk>/", views.team, name="team"),
     path("teams/<int:pk>/members/", views.add_member, name="add_member"),

@@ -21,7 +21,14 @@ from tandem.core.permissions import ORGANISATION, Action, can, require
 from tandem.notifications.querysets import unread_for
 from tandem.people import services
 from tandem.people.auth import signed_in
-from tandem.people.forms import AddMemberForm, NewTeamForm, NewUserForm, ProfileForm, RoleForm
+from tandem.people.forms import (
+    AddMemberForm,
+    EditTeamForm,
+    NewTeamForm,
+    NewUserForm,
+    ProfileForm,
+    RoleForm,
+)
 from tandem.people.models import Membership, Team, User
 
 
@@ -135,7 +142,11 @@ def profile(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def directory(request: HttpRequest) -> HttpResponse:
-    people = User.objects.visible_to(request.user).active()
+    can_create = can(request.user, Action.CREATE_USER, ORGANISATION)
+    show_closed = can_create and request.GET.get("closed") == "1"
+    people = User.objects.visible_to(request.user)
+    if not show_closed:
+        people = people.active()
     query = request.GET.get("q", "")
     team_id = request.GET.get("team", "")
     people = people.search(query)
@@ -147,7 +158,8 @@ def directory(request: HttpRequest) -> HttpResponse:
         "q": query,
         "team": team_id,
         "teams": Team.objects.visible_to(request.user),
-        "can_create": can(request.user, Action.CREATE_USER, ORGANISATION),
+        "can_create": can_create,
+        "show_closed": show_closed,
     }
     return render_page_or_partial(
         request, "people/directory.html", "people/_people_rows.html", context
@@ -158,7 +170,23 @@ def directory(request: HttpRequest) -> HttpResponse:
 def person(request: HttpRequest, pk: int) -> HttpResponse:
     shown = get_object_or_404(User.objects.visible_to(request.user), pk=pk)
     memberships = shown.memberships.select_related("team").order_by("team__name")
-    return render(request, "people/person.html", {"person": shown, "memberships": memberships})
+    context = {
+        "person": shown,
+        "memberships": memberships,
+        "can_close": can(request.user, Action.CREATE_USER, ORGANISATION)
+        and shown.pk != request.user.pk,
+    }
+    return render(request, "people/person.html", context)
+
+
+@login_required
+@require_POST
+def set_active(request: HttpRequest, pk: int) -> HttpResponse:
+    shown = get_object_or_404(User.objects.visible_to(request.user), pk=pk)
+    active = request.POST.get("active") == "1"
+    services.set_active(actor=signed_in(request), user=shown, active=active)
+    messages.success(request, f"{shown}'s account is {'reopened' if active else 'closed'}.")
+    return redirect("people:person", pk=shown.pk)
 
 
 @login_required
@@ -231,7 +259,23 @@ def _team_context(
 @login_required
 def team(request: HttpRequest, pk: int) -> HttpResponse:
     shown = get_object_or_404(Team.objects.visible_to(request.user), pk=pk)
-    return render(request, "people/team.html", _team_context(request, shown))
+    context = _team_context(request, shown)
+    if can(request.user, Action.CHANGE, shown):
+        form = EditTeamForm(
+            request.POST or None, initial={"name": shown.name, "description": shown.description}
+        )
+        if request.method == "POST" and form.is_valid():
+            try:
+                services.update_team(actor=signed_in(request), team=shown, **form.cleaned_data)
+            except DomainError as exc:
+                _form_error(form, exc)
+            else:
+                messages.success(request, "Team details saved.")
+                return redirect("people:team", pk=shown.pk)
+        context["edit_form"] = form
+    elif request.method == "POST":
+        require(request.user, Action.CHANGE, shown)
+    return render(request, "people/team.html", context)
 
 
 def _members_partial(
