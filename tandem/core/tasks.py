@@ -14,6 +14,7 @@ from huey.contrib.djhuey import db_periodic_task, db_task
 
 from tandem.core.jobs import Progress, execute_job, register_job_kind
 from tandem.core.models import DomainEvent, Job
+from tandem.core.permissions import ORGANISATION, Action, require
 from tandem.core.spreadsheets import safe_cell
 
 STALLED_AFTER = timedelta(minutes=30)
@@ -47,6 +48,8 @@ EXPORT_CHUNK = 2000
 @register_job_kind("core.audit_export")
 def export_audit_log(job: Job, progress: Progress) -> None:
     """Write the domain-event log to CSV in id order, chunk by chunk (keyset, not OFFSET)."""
+    # Checked again here: the owner may have lost the right since the job was queued.
+    require(job.owner, Action.VIEW_AUDIT_LOG, ORGANISATION)
     total = DomainEvent.objects.count()
     progress(0, total, "Writing the audit log")
     relative = Path("exports") / f"audit-log-{job.pk}.csv"

@@ -12,7 +12,7 @@ from tandem.core.errors import DomainError, ErrorCode
 from tandem.people import services
 from tandem.people.auth import signed_in
 from tandem.people.models import Membership, Team, User
-from tandem.people.schemas import MemberIn, MemberOut, MeOut, PersonOut, TeamOut
+from tandem.people.schemas import MemberIn, MemberOut, MeOut, PersonOut, ProfileIn, TeamOut
 
 router = Router(tags=["people"])
 
@@ -22,6 +22,23 @@ def me(request: HttpRequest) -> dict[str, Any]:
     user = signed_in(request)
     memberships = user.memberships.select_related("team").order_by("team__name")
     return {**PersonOut.from_orm(user).dict(), "teams": list(memberships)}
+
+
+@router.patch(
+    "/me", response=MeOut, summary="Change your name, job title, time zone or e-mail setting"
+)
+def update_me(request: HttpRequest, payload: ProfileIn) -> dict[str, Any]:
+    user = signed_in(request)
+    changes = payload.dict(exclude_none=True)
+    services.update_profile(
+        actor=user,
+        user=user,
+        full_name=changes.get("full_name", user.full_name),
+        time_zone=changes.get("time_zone", user.time_zone),
+        job_title=changes.get("job_title", user.job_title),
+        email_notifications=changes.get("email_notifications", user.email_notifications),
+    )
+    return me(request)
 
 
 @router.get("/people", response=list[PersonOut], summary="People you can see")

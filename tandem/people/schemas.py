@@ -36,6 +36,15 @@ class MemberOut(Schema):
     role: str
 
 
+class ProfileIn(Schema):
+    """Only the fields sent are changed."""
+
+    full_name: str | None = Field(None, max_length=150)
+    job_title: str | None = Field(None, max_length=120)
+    time_zone: str | None = Field(None, max_length=64)
+    email_notifications: bool | None = None
+
+
 class MemberIn(Schema):
     email: str = Field(..., max_length=254)
     role: str = Field("member", pattern="^(member|head)$")

@@ -149,3 +149,14 @@ def test_a_result_path_outside_media_is_never_served(client, org):
     )
     client.force_login(org.marketer)
     assert client.get(f"/jobs/{job.pk}/download/").status_code == 404
+
+
+def test_the_task_checks_permission_again_when_it_runs(org):
+    """An admin who loses the role before the worker gets to the job gets no export."""
+    job = Job.objects.create(owner=org.admin, kind="core.audit_export", title="Export")
+    org.admin.is_admin = False
+    org.admin.save()
+    execute_job(job.pk)
+    job.refresh_from_db()
+    assert job.status == "failed" and "not allowed" in job.message
+    assert not job.result_file
