@@ -18,6 +18,19 @@ from tandem.people.tests.factories import PASSWORD, MembershipFactory, TeamFacto
 CI = os.environ.get("CI", "").lower() == "true"
 
 
+# Everyone who works here (in a team, or an administrator), then the outsider.
+STAFF_NAMES = (
+    "marketer",
+    "marketing_head",
+    "sales_rep",
+    "sales_head",
+    "front_liner",
+    "executive",
+    "admin",
+)
+PERSONA_NAMES = (*STAFF_NAMES, "outsider")
+
+
 @dataclass
 class Org:
     """Marketing, sales, a front-line branch and leadership, with one of each persona."""
@@ -37,19 +50,7 @@ class Org:
     password: str = PASSWORD
 
     def personas(self) -> dict[str, User]:
-        return {
-            name: getattr(self, name)
-            for name in (
-                "marketer",
-                "marketing_head",
-                "sales_rep",
-                "sales_head",
-                "front_liner",
-                "executive",
-                "admin",
-                "outsider",
-            )
-        }
+        return {name: getattr(self, name) for name in PERSONA_NAMES}
 
 
 def build_org() -> Org:

@@ -4,7 +4,7 @@ from django.urls import include, path
 from tandem.api import views as api_views
 from tandem.api.api import api
 from tandem.core import views as core_views
-from tandem.people import views as people_views
+from tandem.people import home as people_home
 from tandem.people.forms import EmailLoginForm, ResetOrInviteForm
 
 auth_patterns = [
@@ -45,7 +45,7 @@ auth_patterns = [
 ]
 
 urlpatterns = [
-    path("", people_views.home, name="home"),
+    path("", people_home.home, name="home"),
     # Browsers ask for /favicon.ico whatever the page says.
     path("favicon.ico", core_views.favicon),
     path("", include(auth_patterns)),

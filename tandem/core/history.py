@@ -18,28 +18,26 @@ def _field_label(model: Any, name: str) -> str:
         return name.replace("_", " ")
 
 
+def _initial_values(row: Any, model: Any) -> list[dict[str, Any]]:
+    """What a record was created with: every field that has a value."""
+    values = []
+    for field in model._meta.concrete_fields:
+        value = getattr(row, field.attname, None)
+        if field.name != "id" and value not in ("", None):
+            values.append({"field": _field_label(model, field.name), "old": None, "new": value})
+    return values
+
+
 def describe_history(rows: list[Any], before_page: Any | None) -> list[dict[str, Any]]:
     """Entries for ``rows`` (newest first); ``before_page`` is the row older than the last."""
     entries = []
     for index, row in enumerate(rows):
         older = rows[index + 1] if index + 1 < len(rows) else before_page
         model = row.instance_type
-        if row.history_type == "+" or older is None:
-            changes = (
-                [
-                    {
-                        "field": _field_label(model, f.name),
-                        "old": None,
-                        "new": getattr(row, f.attname),
-                    }
-                    for f in model._meta.concrete_fields
-                    if f.name != "id"
-                    and hasattr(row, f.attname)
-                    and getattr(row, f.attname) not in ("", None)
-                ]
-                if row.history_type == "+"
-                else []
-            )
+        if row.history_type == "+":
+            changes = _initial_values(row, model)
+        elif older is None:  # the rows before were pruned: nothing to compare with
+            changes = []
         else:
             changes = [
                 {"field": _field_label(model, c.field), "old": c.old, "new": c.new}

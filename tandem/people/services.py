@@ -93,8 +93,13 @@ def create_user(
 
                 transaction.on_commit(lambda: send_invite_task(user.pk))
     except IntegrityError:
+        # Two requests raced: the same e-mail, or (rarely) the same generated handle.
+        if User.objects.filter(email=email).exists():
+            raise DomainError(
+                ErrorCode.CONFLICT, "Someone already has this e-mail address.", field="email"
+            ) from None
         raise DomainError(
-            ErrorCode.CONFLICT, "Someone already has this e-mail address.", field="email"
+            ErrorCode.CONFLICT, "Someone was added at the same moment; please try again."
         ) from None
     return user
 

@@ -160,3 +160,18 @@ def test_the_task_checks_permission_again_when_it_runs(org):
     job.refresh_from_db()
     assert job.status == "failed" and "not allowed" in job.message
     assert not job.result_file
+
+
+def test_expired_sessions_are_cleared_by_the_periodic_task(client, org):
+    from django.contrib.sessions.models import Session
+
+    client.force_login(org.marketer)
+    other = client.__class__()
+    other.force_login(org.sales_rep)
+    Session.objects.filter(pk=client.session.session_key).update(
+        expire_date=timezone.now() - timedelta(minutes=1)
+    )
+    from tandem.core.tasks import clear_expired_sessions
+
+    assert clear_expired_sessions.call_local() == 1
+    assert Session.objects.filter(pk=other.session.session_key).exists()

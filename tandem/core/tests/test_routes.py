@@ -6,22 +6,14 @@ One table, so adding a route means deciding here who may see it.
 import pytest
 from django.apps import apps
 
+from tandem.conftest import PERSONA_NAMES
 from tandem.core.models import Job
 from tandem.core.records import registered_labels
 
 ANON_REDIRECT = 302
 OK, FORBIDDEN, MISSING = 200, 403, 404
 
-PERSONAS = [
-    "marketer",
-    "marketing_head",
-    "sales_rep",
-    "sales_head",
-    "front_liner",
-    "executive",
-    "admin",
-    "outsider",
-]
+PERSONAS = list(PERSONA_NAMES)
 
 # route -> expected status per persona (same order as PERSONAS); "*" = all the same.
 ROUTES = {

@@ -7,19 +7,12 @@ from django.core import mail
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from tandem.conftest import PERSONA_NAMES, STAFF_NAMES
 from tandem.people.models import Membership, Team, User
 from tandem.people.tests.factories import MembershipFactory, TeamFactory, UserFactory
 
-STAFF = [
-    "marketer",
-    "marketing_head",
-    "sales_rep",
-    "sales_head",
-    "front_liner",
-    "executive",
-    "admin",
-]
-EVERYONE = [*STAFF, "outsider"]
+STAFF = list(STAFF_NAMES)
+EVERYONE = list(PERSONA_NAMES)
 HTMX = {"HTTP_HX_REQUEST": "true"}
 
 
