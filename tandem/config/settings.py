@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "tandem.core",
     "tandem.people",
     "tandem.notifications",
+    "tandem.crm",
     "tandem.api",
     "tandem.demo",
 ]

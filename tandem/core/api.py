@@ -52,7 +52,7 @@ def record_history(
 
 @router.get("/events", response=list[EventOut], summary="The domain-event log (administrators)")
 @paginate(CursorPagination, newest_first=True)
-def list_events(request: HttpRequest, name: str = ""):  # type: ignore[no-untyped-def]
+def list_events(request: HttpRequest, name: str = "") -> Any:
     require(request.user, Action.VIEW_AUDIT_LOG, ORGANISATION)
     events = DomainEvent.objects.visible_to(request.user).select_related("subject_type")
     return events.filter(name__startswith=name[:80]) if name else events

@@ -22,6 +22,7 @@ class Action(StrEnum):
     REVOKE = "revoke"
     CREATE_USER = "create_user"
     VIEW_AUDIT_LOG = "view_audit_log"
+    CREATE_RECORD = "create_record"  # add customers, deals, activities
 
 
 class Relation(StrEnum):
@@ -60,9 +61,20 @@ POLICY: dict[str, dict[Action, frozenset[Relation]]] = {
     },
     "people.organisation": {
         Action.CREATE_USER: frozenset({ADMIN}),
+        Action.CREATE_RECORD: STAFF,
         Action.VIEW_AUDIT_LOG: frozenset({ADMIN}),
     },
     "api.apitoken": {Action.VIEW: frozenset({OWNER}), Action.REVOKE: frozenset({OWNER})},
+    # The shared customer record: everyone who works here reads it; the owner, the
+    # record's team and administrators change it.
+    **{
+        label: {
+            Action.VIEW: STAFF,
+            Action.COMMENT: STAFF,
+            Action.CHANGE: frozenset({ADMIN, OWNER, HEAD, Relation.MEMBER}),
+        }
+        for label in ("crm.account", "crm.contact", "crm.opportunity", "crm.activity")
+    },
     "core.job": {Action.VIEW: frozenset({ADMIN, OWNER})},
     "notifications.notification": {
         Action.VIEW: frozenset({OWNER}),

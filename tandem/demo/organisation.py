@@ -177,6 +177,7 @@ def seed(scale: str = "small") -> SeedReport:
             if team:
                 people.add_member(actor=None, team=teams[team], user=users[key], role=role)
         _conversation(users, teams)
+        _customers(users)
         if SCALES[scale]:
             _bulk_people(SCALES[scale], password)
     return SeedReport(users=User.objects.count(), teams=Team.objects.count(), password=password)
@@ -241,6 +242,87 @@ def plan_people(seed: int, per_team: int) -> list[dict[str, str]]:
                 }
             )
     return people
+
+
+# (company, domain, industry, segment, contacts [(first, last, title)], deal (name, amount))
+CUSTOMERS = [
+    (
+        "Harrogate Dental Group",
+        "harrogatedental.example",
+        "Healthcare",
+        "SME",
+        [("Ruth", "Bailey", "Practice Manager"), ("Imran", "Hussain", "Finance Director")],
+        ("Solar for three surgeries", "48500"),
+    ),
+    (
+        "Pennine Farms Ltd",
+        "penninefarms.example",
+        "Agriculture",
+        "SME",
+        [("Gareth", "Lloyd", "Owner")],
+        ("Barn roof array and battery", "36200"),
+    ),
+    (
+        "Kirkstall Brewery Co",
+        "kirkstallbrew.example",
+        "Food & drink",
+        "Mid-market",
+        [("Sophie", "Turner", "Operations Director"), ("Dan", "Whitaker", "Site Engineer")],
+        ("Heat pumps for the brewhouse", "122000"),
+    ),
+    (
+        "Calder Valley Schools Trust",
+        "caldervalleyschools.example",
+        "Education",
+        "Public sector",
+        [("Margaret", "Holt", "Estates Lead")],
+        ("Five-school solar programme", "310000"),
+    ),
+]
+
+
+def _customers(users: dict[str, User]) -> None:
+    """A few Yorkshire customers, touched by sales and marketing alike."""
+    from tandem.crm import services as crm
+
+    rep, marketer = users["sales rep"], users["marketer"]
+    for company, domain, industry, segment, people_, (deal, amount) in CUSTOMERS:
+        with acting_as(rep, Source.SYSTEM):
+            account = crm.create_account(
+                actor=rep,
+                name=company,
+                domain=domain,
+                industry=industry,
+                segment=segment,
+                region="Yorkshire",
+            )
+            contacts = [
+                crm.create_contact(
+                    actor=rep,
+                    first_name=first,
+                    last_name=last,
+                    job_title=title,
+                    email=f"{first}.{last}@{domain}".lower(),
+                    account=account,
+                )
+                for first, last, title in people_
+            ]
+            crm.create_opportunity(actor=rep, name=deal, account=account, amount=amount)
+            crm.log_activity(
+                actor=rep,
+                kind="call",
+                contact=contacts[0],
+                subject=f"Discovery call with {contacts[0].first_name}",
+                body="Interested in cutting energy bills; wants a site survey.",
+            )
+        with acting_as(marketer, Source.SYSTEM):
+            crm.log_activity(
+                actor=marketer,
+                kind="note",
+                contact=contacts[0],
+                subject="Downloaded the commercial solar guide",
+                body="Came in through the spring heat-pump campaign.",
+            )
 
 
 def _bulk_people(per_team: int, password: str) -> None:

@@ -1,5 +1,7 @@
 """API routes for notifications and for the comments of any record."""
 
+from typing import Any
+
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Router, Status
@@ -18,7 +20,7 @@ router = Router(tags=["notifications"])
     "/notifications", response=list[NotificationOut], summary="Your notifications, newest first"
 )
 @paginate(CursorPagination, newest_first=True)
-def list_notifications(request: HttpRequest, unread: bool = False):  # type: ignore[no-untyped-def]
+def list_notifications(request: HttpRequest, unread: bool = False) -> Any:
     found = Notification.objects.visible_to(request.user)
     return found.unread() if unread else found
 
@@ -36,7 +38,7 @@ def read(request: HttpRequest, notification_id: int) -> Notification:
     summary="Comments on a record (label e.g. people.team), newest first",
 )
 @paginate(CursorPagination, newest_first=True)
-def list_comments(request: HttpRequest, label: str, record_id: int):  # type: ignore[no-untyped-def]
+def list_comments(request: HttpRequest, label: str, record_id: int) -> Any:
     record = access_record(request.user, label, record_id)
     return Comment.objects.on(record).select_related("author")
 

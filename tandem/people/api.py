@@ -43,7 +43,7 @@ def update_me(request: HttpRequest, payload: ProfileIn) -> dict[str, Any]:
 
 @router.get("/people", response=list[PersonOut], summary="People you can see")
 @paginate(CursorPagination)
-def list_people(request: HttpRequest, q: str = "", team: int | None = None):  # type: ignore[no-untyped-def]
+def list_people(request: HttpRequest, q: str = "", team: int | None = None) -> Any:
     people = User.objects.visible_to(request.user).active().search(q)
     return people.in_team(team) if team else people
 
@@ -55,7 +55,7 @@ def get_person(request: HttpRequest, person_id: int) -> User:
 
 @router.get("/teams", response=list[TeamOut], summary="Teams you can see")
 @paginate(CursorPagination)
-def list_teams(request: HttpRequest):  # type: ignore[no-untyped-def]
+def list_teams(request: HttpRequest) -> Any:
     return Team.objects.visible_to(request.user).with_member_counts()
 
 
@@ -66,7 +66,7 @@ def get_team(request: HttpRequest, team_id: int) -> Team:
 
 @router.get("/teams/{team_id}/members", response=list[MemberOut])
 @paginate(CursorPagination)
-def list_members(request: HttpRequest, team_id: int):  # type: ignore[no-untyped-def]
+def list_members(request: HttpRequest, team_id: int) -> Any:
     team = get_object_or_404(Team.objects.visible_to(request.user), pk=team_id)
     return team.memberships.select_related("user")
 

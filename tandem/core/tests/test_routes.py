@@ -9,6 +9,7 @@ from django.apps import apps
 from tandem.conftest import PERSONA_NAMES
 from tandem.core.models import Job
 from tandem.core.records import registered_labels
+from tandem.crm import services
 
 ANON_REDIRECT = 302
 OK, FORBIDDEN, MISSING = 200, 403, 404
@@ -32,6 +33,15 @@ ROUTES = {
     "/people/new/": {"admin": OK, "*": FORBIDDEN},
     "/audit/": {"admin": OK, "*": FORBIDDEN},
     "/jobs/{job}/": {"marketer": OK, "admin": OK, "*": MISSING},
+    "/accounts/": {"outsider": FORBIDDEN, "*": OK},
+    "/contacts/": {"outsider": FORBIDDEN, "*": OK},
+    "/opportunities/": {"outsider": FORBIDDEN, "*": OK},
+    "/accounts/new/": {"outsider": FORBIDDEN, "*": OK},
+    "/accounts/{account}/": {"outsider": MISSING, "*": OK},
+    "/contacts/{contact}/": {"outsider": MISSING, "*": OK},
+    "/opportunities/{deal}/": {"outsider": MISSING, "*": OK},
+    "/records/crm.account/{account}/history/": {"outsider": MISSING, "*": OK},
+    "/records/crm.contact/{contact}/comments/": {"outsider": MISSING, "*": OK},
     "/teams/999999/": {"*": MISSING},
     "/people/999999/": {"*": MISSING},
     "/jobs/999999/": {"*": MISSING},
@@ -45,7 +55,17 @@ def _expected(rule, persona):
 @pytest.fixture
 def ids(org):
     job = Job.objects.create(owner=org.marketer, kind="core.audit_export", title="Export")
-    return {"marketing": org.marketing.pk, "marketer": org.marketer.pk, "job": job.pk}
+    account = services.create_account(actor=org.sales_rep, name="Acme")
+    contact = services.create_contact(actor=org.sales_rep, first_name="Jane", account=account)
+    deal = services.create_opportunity(actor=org.sales_rep, name="Deal", account=account)
+    return {
+        "marketing": org.marketing.pk,
+        "marketer": org.marketer.pk,
+        "job": job.pk,
+        "account": account.pk,
+        "contact": contact.pk,
+        "deal": deal.pk,
+    }
 
 
 @pytest.mark.parametrize("persona", PERSONAS)

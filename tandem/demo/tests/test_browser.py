@@ -104,3 +104,25 @@ def test_a_head_manages_members_with_the_keyboard(page, demo):
     email.fill("nobody@brightwell.example")
     email.press("Enter")
     expect(page.get_by_text("Nobody has this e-mail address")).to_be_visible()
+
+
+def test_a_call_logged_from_the_contact_list_is_on_the_shared_timeline(page, demo):
+    log_in(page, "sam.patel@brightwell.example", demo.password)
+    page.get_by_role("link", name="Contacts", exact=True).click()
+    page.get_by_placeholder("Search by name or e-mail").fill("Ruth")
+    expect(page.locator("#contact-rows tbody tr")).to_have_count(1)  # the search has answered
+    row = page.locator("tr", has_text="Ruth Bailey")
+    row.get_by_label("Subject for Ruth Bailey").fill("Booked the site survey for Tuesday")
+    row.get_by_role("button", name="Log").click()
+    expect(row.get_by_text("Logged on")).to_be_visible()
+    log_out(page)
+
+    log_in(page, "tom.fletcher@brightwell.example", demo.password)
+    page.goto("/contacts/")
+    page.get_by_role("link", name="Ruth Bailey").click()
+    timeline = page.locator("#timeline")
+    expect(timeline).to_contain_text("Booked the site survey for Tuesday")
+    expect(timeline).to_contain_text("Downloaded the commercial solar guide")
+    timeline.get_by_role("link", name="Call", exact=True).click()
+    expect(timeline).not_to_contain_text("Downloaded the commercial solar guide")
+    expect(timeline).to_contain_text("Booked the site survey for Tuesday")

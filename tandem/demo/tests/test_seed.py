@@ -24,6 +24,13 @@ def test_small_seed_has_every_persona_in_the_right_team(db):
     assert DomainEvent.objects.filter(name="team.member_added").count() == 11
     assert Comment.objects.count() == 3
     assert Notification.objects.filter(recipient__email="david.okafor@brightwell.example").exists()
+    # Customers whose timelines show both teams' work.
+    from tandem.crm.models import Account, Activity, Opportunity
+
+    assert Account.objects.count() == len(organisation.CUSTOMERS)
+    assert Opportunity.objects.count() == len(organisation.CUSTOMERS)
+    owners = set(Activity.objects.values_list("owner__email", flat=True))
+    assert owners == {"sam.patel@brightwell.example", "tom.fletcher@brightwell.example"}
 
 
 def test_the_generated_organisation_is_deterministic():

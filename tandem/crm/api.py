@@ -1,0 +1,191 @@
+"""API routes for the customer record: the same services and rules as the pages."""
+
+from typing import Any
+
+from django.http import HttpRequest
+from django.shortcuts import get_object_or_404
+from ninja import Router, Status
+from ninja.pagination import paginate
+
+from tandem.api.pagination import CursorPagination
+from tandem.core.errors import DomainError, ErrorCode
+from tandem.core.permissions import ORGANISATION, Action, require
+from tandem.crm import services
+from tandem.crm.models import Account, Activity, Contact, Opportunity
+from tandem.crm.schemas import (
+    AccountIn,
+    AccountOut,
+    AccountPatch,
+    ActivityIn,
+    ActivityOut,
+    ContactIn,
+    ContactOut,
+    ContactPatch,
+    OpportunityIn,
+    OpportunityOut,
+    StageIn,
+)
+from tandem.people.auth import signed_in
+
+router = Router(tags=["customer record"])
+
+
+def _visible(request: HttpRequest, model: Any, pk: int | None, field: str) -> Any:
+    """A related record the caller can see, or a 422 naming the field (not a 404)."""
+    if pk is None:
+        return None
+    found = model.objects.visible_to(request.user).filter(pk=pk).first()
+    if found is None:
+        raise DomainError(ErrorCode.INVALID, f"No {model._meta.verbose_name} {pk}.", field=field)
+    return found
+
+
+# --- Accounts ------------------------------------------------------------------------------
+@router.get("/accounts", response=list[AccountOut], summary="Accounts, filterable")
+@paginate(CursorPagination)
+def list_accounts(
+    request: HttpRequest,
+    q: str = "",
+    region: str = "",
+    segment: str = "",
+    owner_id: int | None = None,
+) -> Any:
+    require(request.user, Action.CREATE_RECORD, ORGANISATION)
+    found = Account.objects.visible_to(request.user).search(q)
+    if region:
+        found = found.filter(region=region)
+    if segment:
+        found = found.filter(segment=segment)
+    return found.owned_by(owner_id) if owner_id else found
+
+
+@router.post("/accounts", response={201: AccountOut})
+def create_account(request: HttpRequest, payload: AccountIn) -> Status[Account]:
+    return Status(201, services.create_account(actor=signed_in(request), **payload.dict()))
+
+
+@router.get("/accounts/{account_id}", response=AccountOut)
+def get_account(request: HttpRequest, account_id: int) -> Account:
+    return get_object_or_404(Account.objects.visible_to(request.user), pk=account_id)
+
+
+@router.patch("/accounts/{account_id}", response=AccountOut)
+def update_account(request: HttpRequest, account_id: int, payload: AccountPatch) -> Account:
+    account = get_object_or_404(Account.objects.visible_to(request.user), pk=account_id)
+    return services.update_account(
+        actor=signed_in(request), account=account, **payload.dict(exclude_none=True)
+    )
+
+
+@router.get(
+    "/accounts/{account_id}/timeline",
+    response=list[ActivityOut],
+    summary="Activities on the account and its contacts, newest first",
+)
+@paginate(CursorPagination, newest_first=True)
+def account_timeline(request: HttpRequest, account_id: int, kind: str = "") -> Any:
+    account = get_object_or_404(Account.objects.visible_to(request.user), pk=account_id)
+    found = Activity.objects.visible_to(request.user).timeline_of_account(account.pk)
+    return found.filter(kind=kind) if kind else found
+
+
+# --- Contacts ------------------------------------------------------------------------------
+@router.get("/contacts", response=list[ContactOut], summary="Contacts, filterable")
+@paginate(CursorPagination)
+def list_contacts(
+    request: HttpRequest, q: str = "", account_id: int | None = None, owner_id: int | None = None
+) -> Any:
+    require(request.user, Action.CREATE_RECORD, ORGANISATION)
+    found = Contact.objects.visible_to(request.user).search(q)
+    if account_id:
+        found = found.filter(account_id=account_id)
+    return found.owned_by(owner_id) if owner_id else found
+
+
+@router.post("/contacts", response={201: ContactOut})
+def create_contact(request: HttpRequest, payload: ContactIn) -> Status[Contact]:
+    data = payload.dict()
+    account = _visible(request, Account, data.pop("account_id"), "account_id")
+    return Status(201, services.create_contact(actor=signed_in(request), account=account, **data))
+
+
+@router.get("/contacts/{contact_id}", response=ContactOut)
+def get_contact(request: HttpRequest, contact_id: int) -> Contact:
+    return get_object_or_404(Contact.objects.visible_to(request.user), pk=contact_id)
+
+
+@router.patch("/contacts/{contact_id}", response=ContactOut)
+def update_contact(request: HttpRequest, contact_id: int, payload: ContactPatch) -> Contact:
+    contact = get_object_or_404(Contact.objects.visible_to(request.user), pk=contact_id)
+    return services.update_contact(
+        actor=signed_in(request), contact=contact, **payload.dict(exclude_none=True)
+    )
+
+
+@router.get(
+    "/contacts/{contact_id}/timeline",
+    response=list[ActivityOut],
+    summary="The contact's activities, newest first",
+)
+@paginate(CursorPagination, newest_first=True)
+def contact_timeline(request: HttpRequest, contact_id: int, kind: str = "") -> Any:
+    contact = get_object_or_404(Contact.objects.visible_to(request.user), pk=contact_id)
+    found = Activity.objects.visible_to(request.user).timeline_of_contact(contact.pk)
+    return found.filter(kind=kind) if kind else found
+
+
+# --- Opportunities -------------------------------------------------------------------------
+@router.get("/opportunities", response=list[OpportunityOut])
+@paginate(CursorPagination)
+def list_opportunities(request: HttpRequest, stage: str = "", account_id: int | None = None) -> Any:
+    require(request.user, Action.CREATE_RECORD, ORGANISATION)
+    found = Opportunity.objects.visible_to(request.user)
+    if stage == "open":
+        found = found.open()
+    elif stage:
+        found = found.filter(stage=stage)
+    return found.filter(account_id=account_id) if account_id else found
+
+
+@router.post("/opportunities", response={201: OpportunityOut})
+def create_opportunity(request: HttpRequest, payload: OpportunityIn) -> Status[Opportunity]:
+    data = payload.dict()
+    account = _visible(request, Account, data.pop("account_id"), "account_id")
+    contact = _visible(request, Contact, data.pop("contact_id"), "contact_id")
+    return Status(
+        201,
+        services.create_opportunity(
+            actor=signed_in(request), account=account, contact=contact, **data
+        ),
+    )
+
+
+@router.get("/opportunities/{opportunity_id}", response=OpportunityOut)
+def get_opportunity(request: HttpRequest, opportunity_id: int) -> Opportunity:
+    return get_object_or_404(Opportunity.objects.visible_to(request.user), pk=opportunity_id)
+
+
+@router.post(
+    "/opportunities/{opportunity_id}/stage",
+    response=OpportunityOut,
+    summary="Move to a stage; lost needs a reason",
+)
+def move_opportunity(request: HttpRequest, opportunity_id: int, payload: StageIn) -> Opportunity:
+    found = get_object_or_404(Opportunity.objects.visible_to(request.user), pk=opportunity_id)
+    return services.move_opportunity(
+        actor=signed_in(request), opportunity=found, stage=payload.stage, reason=payload.reason
+    )
+
+
+# --- Activities ----------------------------------------------------------------------------
+@router.post(
+    "/activities", response={201: ActivityOut}, summary="Log a call, e-mail, meeting, note or task"
+)
+def log_activity(request: HttpRequest, payload: ActivityIn) -> Status[Activity]:
+    data = payload.dict()
+    related = {
+        "contact": _visible(request, Contact, data.pop("contact_id"), "contact_id"),
+        "account": _visible(request, Account, data.pop("account_id"), "account_id"),
+        "opportunity": _visible(request, Opportunity, data.pop("opportunity_id"), "opportunity_id"),
+    }
+    return Status(201, services.log_activity(actor=signed_in(request), **related, **data))

@@ -1,0 +1,23 @@
+from django.apps import AppConfig
+
+
+class CrmConfig(AppConfig):
+    name = "tandem.crm"
+    label = "crm"
+    verbose_name = "Customer record"
+
+    def ready(self) -> None:
+        from tandem.core.navigation import NavEntry, register_nav
+        from tandem.core.permissions import ORGANISATION, Action, can
+        from tandem.core.records import register_record
+
+        register_record("crm.account", url_name="crm:account")
+        register_record("crm.contact", url_name="crm:contact")
+        register_record("crm.opportunity", url_name="crm:opportunity")
+
+        def staff(user: object) -> bool:
+            return can(user, Action.CREATE_RECORD, ORGANISATION)
+
+        register_nav(NavEntry("Accounts", "crm:accounts", 3, staff))
+        register_nav(NavEntry("Contacts", "crm:contacts", 4, staff))
+        register_nav(NavEntry("Opportunities", "crm:opportunities", 5, staff))

@@ -1,0 +1,210 @@
+"""The shared customer record: accounts, contacts, opportunities and activities.
+
+Each record has an owner and a team. Everyone who works here can read the whole record
+(one record both teams trust); the owner, the team's members and heads, and
+administrators change it.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+from tandem.core.audit import field_history
+from tandem.crm.querysets import (
+    AccountQuerySet,
+    ActivityQuerySet,
+    ContactQuerySet,
+    OpportunityQuerySet,
+)
+
+
+class OwnedByTeam(models.Model):
+    """Owner and team of a customer record, and what permissions read from them."""
+
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    team = models.ForeignKey(
+        "people.Team", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        abstract = True
+
+    @property
+    def permission_owner_id(self) -> int | None:
+        return self.owner_id
+
+    @property
+    def permission_team_ids(self) -> tuple[int, ...]:
+        return (self.team_id,) if self.team_id else ()
+
+
+class Account(OwnedByTeam):
+    name = models.CharField(max_length=200)
+    domain = models.CharField(max_length=253, blank=True, help_text="e.g. acme.co.uk")
+    industry = models.CharField(max_length=100, blank=True)
+    segment = models.CharField(max_length=100, blank=True)
+    region = models.CharField(max_length=100, blank=True)
+
+    objects = AccountQuerySet.as_manager()
+    history = field_history()
+
+    class Meta:
+        ordering = ["name", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["domain"], condition=~Q(domain=""), name="one_account_per_domain"
+            )
+        ]
+        indexes = [
+            models.Index(fields=["name"]),
+            models.Index(fields=["owner", "name"]),
+            models.Index(fields=["team", "name"]),
+            models.Index(fields=["region"]),
+            models.Index(fields=["segment"]),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Contact(OwnedByTeam):
+    first_name = models.CharField(max_length=100, blank=True)
+    last_name = models.CharField(max_length=100, blank=True)
+    email = models.EmailField("e-mail", max_length=254, blank=True)
+    phone = models.CharField(max_length=40, blank=True)
+    job_title = models.CharField(max_length=120, blank=True)
+    account = models.ForeignKey(
+        Account, null=True, blank=True, on_delete=models.SET_NULL, related_name="contacts"
+    )
+
+    objects = ContactQuerySet.as_manager()
+    history = field_history()
+
+    class Meta:
+        ordering = ["last_name", "first_name", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["email"], condition=~Q(email=""), name="one_contact_per_email"
+            )
+        ]
+        indexes = [
+            models.Index(fields=["last_name", "first_name"]),
+            models.Index(fields=["account", "last_name"]),
+            models.Index(fields=["owner", "last_name"]),
+            models.Index(fields=["team", "last_name"]),
+        ]
+
+    def __str__(self) -> str:
+        return self.full_name or self.email or f"Contact {self.pk}"
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}".strip()
+
+
+class Opportunity(OwnedByTeam):
+    class Stage(models.TextChoices):
+        QUALIFICATION = "qualification", "Qualification"
+        PROPOSAL = "proposal", "Proposal"
+        NEGOTIATION = "negotiation", "Negotiation"
+        WON = "won", "Won"
+        LOST = "lost", "Lost"
+
+    name = models.CharField(max_length=200)
+    account = models.ForeignKey(Account, on_delete=models.PROTECT, related_name="opportunities")
+    contact = models.ForeignKey(
+        Contact, null=True, blank=True, on_delete=models.SET_NULL, related_name="opportunities"
+    )
+    stage = models.CharField(max_length=20, choices=Stage.choices, default=Stage.QUALIFICATION)
+    amount = models.DecimalField(
+        max_digits=14,
+        decimal_places=2,
+        default=Decimal("0.00"),
+        validators=[MinValueValidator(Decimal("0"))],
+    )
+    currency = models.CharField(max_length=3, default="GBP")
+    close_date = models.DateField(null=True, blank=True)
+    outcome_reason = models.CharField(
+        max_length=300, blank=True, help_text="Why it was won or lost."
+    )
+    closed_at = models.DateTimeField(null=True, blank=True)
+
+    objects = OpportunityQuerySet.as_manager()
+    history = field_history()
+
+    class Meta:
+        ordering = ["close_date", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(amount__gte=0), name="opportunity_amount_not_negative"
+            )
+        ]
+        indexes = [
+            models.Index(fields=["stage", "close_date"]),
+            models.Index(fields=["account", "stage"]),
+            models.Index(fields=["owner", "stage"]),
+            models.Index(fields=["team", "stage"]),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_closed(self) -> bool:
+        return self.stage in (self.Stage.WON, self.Stage.LOST)
+
+
+class Activity(OwnedByTeam):
+    """A sales conversation or to-do: call, e-mail, meeting, note, or task with a due date."""
+
+    class Kind(models.TextChoices):
+        CALL = "call", "Call"
+        EMAIL = "email", "E-mail"
+        MEETING = "meeting", "Meeting"
+        NOTE = "note", "Note"
+        TASK = "task", "Task"
+
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    subject = models.CharField(max_length=200)
+    body = models.TextField(blank=True, max_length=10000)
+    occurred_at = models.DateTimeField(default=timezone.now)
+    due_at = models.DateTimeField(null=True, blank=True)
+    done_at = models.DateTimeField(null=True, blank=True)
+    contact = models.ForeignKey(
+        Contact, null=True, blank=True, on_delete=models.CASCADE, related_name="activities"
+    )
+    account = models.ForeignKey(
+        Account, null=True, blank=True, on_delete=models.CASCADE, related_name="activities"
+    )
+    opportunity = models.ForeignKey(
+        Opportunity, null=True, blank=True, on_delete=models.SET_NULL, related_name="activities"
+    )
+
+    objects = ActivityQuerySet.as_manager()
+    history = field_history()
+
+    class Meta:
+        ordering = ["-occurred_at", "-id"]
+        indexes = [
+            models.Index(fields=["contact", "occurred_at"]),
+            models.Index(fields=["account", "occurred_at"]),
+            models.Index(fields=["opportunity", "occurred_at"]),
+            models.Index(fields=["owner", "kind", "done_at"]),
+        ]
+
+    def __str__(self) -> str:
+        return self.subject

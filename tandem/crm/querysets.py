@@ -1,0 +1,64 @@
+"""Named reads of the customer record. Everyone who works here sees the shared record;
+``visible_to`` mirrors the "view" rows of the permission table."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import models
+from django.db.models import Q
+
+
+def _is_staff(user: Any) -> bool:
+    if not (user.is_authenticated and user.is_active):
+        return False
+    return bool(user.is_admin or user.team_roles())
+
+
+class CustomerQuerySet(models.QuerySet[Any]):
+    def visible_to(self, user: Any) -> Any:
+        return self.all() if _is_staff(user) else self.none()
+
+    def owned_by(self, user_id: int) -> Any:
+        return self.filter(owner_id=user_id)
+
+    def of_team(self, team_id: int) -> Any:
+        return self.filter(team_id=team_id)
+
+
+class AccountQuerySet(CustomerQuerySet):
+    def search(self, text: str) -> AccountQuerySet:
+        text = text.strip()[:100]
+        if not text:
+            return self
+        return self.filter(Q(name__icontains=text) | Q(domain__icontains=text.lower()))
+
+
+class ContactQuerySet(CustomerQuerySet):
+    def search(self, text: str) -> ContactQuerySet:
+        text = text.strip()[:100]
+        if not text:
+            return self
+        return self.filter(
+            Q(first_name__icontains=text)
+            | Q(last_name__icontains=text)
+            | Q(email__icontains=text.lower())
+        )
+
+
+class OpportunityQuerySet(CustomerQuerySet):
+    def open(self) -> OpportunityQuerySet:
+        return self.exclude(stage__in=["won", "lost"])
+
+
+class ActivityQuerySet(CustomerQuerySet):
+    def timeline_of_contact(self, contact_id: int) -> ActivityQuerySet:
+        return self.filter(contact_id=contact_id).order_by("-occurred_at", "-id")
+
+    def timeline_of_account(self, account_id: int) -> ActivityQuerySet:
+        return self.filter(Q(account_id=account_id) | Q(contact__account_id=account_id)).order_by(
+            "-occurred_at", "-id"
+        )
+
+    def open_tasks(self) -> ActivityQuerySet:
+        return self.filter(kind="task", done_at__isnull=True)

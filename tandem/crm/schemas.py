@@ -1,0 +1,115 @@
+from datetime import date, datetime
+from decimal import Decimal
+
+from ninja import Field, Schema
+
+
+class AccountOut(Schema):
+    id: int
+    name: str
+    domain: str
+    industry: str
+    segment: str
+    region: str
+    owner_id: int | None
+    team_id: int | None
+    created_at: datetime
+
+
+class AccountIn(Schema):
+    name: str = Field(..., max_length=200)
+    domain: str = Field("", max_length=253)
+    industry: str = Field("", max_length=100)
+    segment: str = Field("", max_length=100)
+    region: str = Field("", max_length=100)
+
+
+class AccountPatch(Schema):
+    name: str | None = Field(None, max_length=200)
+    domain: str | None = Field(None, max_length=253)
+    industry: str | None = Field(None, max_length=100)
+    segment: str | None = Field(None, max_length=100)
+    region: str | None = Field(None, max_length=100)
+
+
+class ContactOut(Schema):
+    id: int
+    first_name: str
+    last_name: str
+    email: str
+    phone: str
+    job_title: str
+    account_id: int | None
+    owner_id: int | None
+    team_id: int | None
+    created_at: datetime
+
+
+class ContactIn(Schema):
+    first_name: str = Field("", max_length=100)
+    last_name: str = Field("", max_length=100)
+    email: str = Field("", max_length=254)
+    phone: str = Field("", max_length=40)
+    job_title: str = Field("", max_length=120)
+    account_id: int | None = None
+
+
+class ContactPatch(Schema):
+    first_name: str | None = Field(None, max_length=100)
+    last_name: str | None = Field(None, max_length=100)
+    email: str | None = Field(None, max_length=254)
+    phone: str | None = Field(None, max_length=40)
+    job_title: str | None = Field(None, max_length=120)
+
+
+class OpportunityOut(Schema):
+    id: int
+    name: str
+    account_id: int
+    contact_id: int | None
+    stage: str
+    amount: Decimal
+    currency: str
+    close_date: date | None
+    outcome_reason: str
+    owner_id: int | None
+    closed_at: datetime | None
+
+
+class OpportunityIn(Schema):
+    name: str = Field(..., max_length=200)
+    account_id: int
+    contact_id: int | None = None
+    amount: Decimal = Field(Decimal("0"), max_digits=14, decimal_places=2)
+    currency: str = Field("GBP", max_length=3)
+    close_date: date | None = None
+
+
+class StageIn(Schema):
+    stage: str
+    reason: str = Field("", max_length=300)
+
+
+class ActivityOut(Schema):
+    id: int
+    kind: str
+    subject: str
+    body: str
+    occurred_at: datetime
+    due_at: datetime | None
+    done_at: datetime | None
+    contact_id: int | None
+    account_id: int | None
+    opportunity_id: int | None
+    owner_id: int | None
+
+
+class ActivityIn(Schema):
+    kind: str
+    subject: str = Field(..., max_length=200)
+    body: str = Field("", max_length=10000)
+    contact_id: int | None = None
+    account_id: int | None = None
+    opportunity_id: int | None = None
+    occurred_at: datetime | None = None
+    due_at: datetime | None = None

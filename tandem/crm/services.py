@@ -1,0 +1,326 @@
+"""Writes to the customer record. Each checks permission, validates (naming the field at
+fault), and records history and a domain event."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from tandem.core.errors import DomainError, ErrorCode
+from tandem.core.permissions import ORGANISATION, Action, require
+from tandem.core.services import record_event
+from tandem.crm.models import Account, Activity, Contact, Opportunity
+from tandem.crm.normalise import normalise_domain, normalise_email
+from tandem.people.models import Team, User
+
+CURRENCY = re.compile(r"^[A-Z]{3}$")
+MAX_AMOUNT = Decimal("999999999999.99")
+
+
+def _invalid(field: str, message: str) -> DomainError:
+    return DomainError(ErrorCode.INVALID, message, field=field)
+
+
+def _text(value: str | None, field: str, limit: int, *, required: str = "") -> str:
+    text = (value or "").strip()
+    if required and not text:
+        raise _invalid(field, required)
+    if len(text) > limit:
+        raise _invalid(field, f"At most {limit} characters, please ({len(text)} given).")
+    return text
+
+
+def _owner_and_team(actor: User, owner: User | None) -> tuple[User, Team | None]:
+    """The record's owner (the actor unless given) and the owner's team."""
+    owner = owner or actor
+    if not owner.is_active:
+        raise _invalid("owner", "This person's account is closed; choose someone else.")
+    team_id = min(owner.team_roles(), default=None)
+    return owner, Team.objects.filter(pk=team_id).first() if team_id else None
+
+
+def _unique(exists: bool, field: str, message: str) -> None:
+    if exists:
+        raise DomainError(ErrorCode.CONFLICT, message, field=field)
+
+
+# --- Accounts ------------------------------------------------------------------------------
+def create_account(
+    *,
+    actor: User,
+    name: str,
+    domain: str = "",
+    industry: str = "",
+    segment: str = "",
+    region: str = "",
+    owner: User | None = None,
+) -> Account:
+    """An account (company). One account per web domain, compared normalised."""
+    require(actor, Action.CREATE_RECORD, ORGANISATION)
+    owner, team = _owner_and_team(actor, owner)
+    account = Account(
+        name=_text(name, "name", 200, required="Enter the company's name."),
+        domain=normalise_domain(_text(domain, "domain", 253)),
+        industry=_text(industry, "industry", 100),
+        segment=_text(segment, "segment", 100),
+        region=_text(region, "region", 100),
+        owner=owner,
+        team=team,
+    )
+    _unique(
+        bool(account.domain) and Account.objects.filter(domain=account.domain).exists(),
+        "domain",
+        f"An account already has the domain {account.domain}.",
+    )
+    try:
+        with transaction.atomic():
+            account.save()
+            record_event("account.created", subject=account)
+    except IntegrityError:
+        raise DomainError(
+            ErrorCode.CONFLICT,
+            f"An account already has the domain {account.domain}.",
+            field="domain",
+        ) from None
+    return account
+
+
+def update_account(*, actor: User, account: Account, **changes: Any) -> Account:
+    require(actor, Action.CHANGE, account)
+    fields = {"name": 200, "industry": 100, "segment": 100, "region": 100}
+    for field, limit in fields.items():
+        if field in changes:
+            setattr(
+                account,
+                field,
+                _text(
+                    changes[field],
+                    field,
+                    limit,
+                    required="Enter the company's name." if field == "name" else "",
+                ),
+            )
+    if "domain" in changes:
+        account.domain = normalise_domain(_text(changes["domain"], "domain", 253))
+        _unique(
+            bool(account.domain)
+            and Account.objects.filter(domain=account.domain).exclude(pk=account.pk).exists(),
+            "domain",
+            f"An account already has the domain {account.domain}.",
+        )
+    with transaction.atomic():
+        account.save()
+        record_event("account.updated", subject=account)
+    return account
+
+
+# --- Contacts ------------------------------------------------------------------------------
+def _clean_email(email: str) -> str:
+    email = normalise_email(email)
+    if email:
+        try:
+            validate_email(email)
+        except ValidationError:
+            raise _invalid("email", f"{email[:80]!r} is not a valid e-mail address.") from None
+    return email
+
+
+def create_contact(
+    *,
+    actor: User,
+    first_name: str = "",
+    last_name: str = "",
+    email: str = "",
+    phone: str = "",
+    job_title: str = "",
+    account: Account | None = None,
+    owner: User | None = None,
+) -> Contact:
+    """A person. Needs a name or an e-mail; one contact per e-mail address."""
+    require(actor, Action.CREATE_RECORD, ORGANISATION)
+    owner, team = _owner_and_team(actor, owner)
+    contact = Contact(
+        first_name=_text(first_name, "first_name", 100),
+        last_name=_text(last_name, "last_name", 100),
+        email=_clean_email(email),
+        phone=_text(phone, "phone", 40),
+        job_title=_text(job_title, "job_title", 120),
+        account=account,
+        owner=owner,
+        team=team,
+    )
+    if not (contact.first_name or contact.last_name or contact.email):
+        raise _invalid("last_name", "Give the contact a name or an e-mail address.")
+    duplicate = f"A contact already has the e-mail {contact.email}."
+    _unique(
+        bool(contact.email) and Contact.objects.filter(email=contact.email).exists(),
+        "email",
+        duplicate,
+    )
+    try:
+        with transaction.atomic():
+            contact.save()
+            record_event("contact.created", subject=contact)
+    except IntegrityError:
+        raise DomainError(ErrorCode.CONFLICT, duplicate, field="email") from None
+    return contact
+
+
+def update_contact(*, actor: User, contact: Contact, **changes: Any) -> Contact:
+    require(actor, Action.CHANGE, contact)
+    limits = {"first_name": 100, "last_name": 100, "phone": 40, "job_title": 120}
+    for field, limit in limits.items():
+        if field in changes:
+            setattr(contact, field, _text(changes[field], field, limit))
+    if "email" in changes:
+        contact.email = _clean_email(changes["email"])
+        _unique(
+            bool(contact.email)
+            and Contact.objects.filter(email=contact.email).exclude(pk=contact.pk).exists(),
+            "email",
+            f"A contact already has the e-mail {contact.email}.",
+        )
+    if "account" in changes:
+        contact.account = changes["account"]
+    if not (contact.first_name or contact.last_name or contact.email):
+        raise _invalid("last_name", "Give the contact a name or an e-mail address.")
+    with transaction.atomic():
+        contact.save()
+        record_event("contact.updated", subject=contact)
+    return contact
+
+
+# --- Opportunities -------------------------------------------------------------------------
+def _money(amount: Any, currency: str) -> tuple[Decimal, str]:
+    try:
+        value = Decimal(str(amount)).quantize(Decimal("0.01"))
+    except (InvalidOperation, ValueError):
+        raise _invalid("amount", "Enter the amount as a number, e.g. 12500.00.") from None
+    if not value.is_finite() or value < 0:
+        raise _invalid("amount", "The amount cannot be negative.")
+    if value > MAX_AMOUNT:
+        raise _invalid("amount", "The amount is too large.")
+    currency = (currency or "").strip().upper()
+    if not CURRENCY.match(currency):
+        raise _invalid("currency", "Use a three-letter currency code such as GBP or EUR.")
+    return value, currency
+
+
+def create_opportunity(
+    *,
+    actor: User,
+    name: str,
+    account: Account,
+    amount: Any = "0",
+    currency: str = "GBP",
+    close_date: date | None = None,
+    contact: Contact | None = None,
+    owner: User | None = None,
+) -> Opportunity:
+    require(actor, Action.CREATE_RECORD, ORGANISATION)
+    owner, team = _owner_and_team(actor, owner)
+    value, currency = _money(amount, currency)
+    if contact is not None and contact.account_id not in (None, account.pk):
+        raise _invalid("contact", f"{contact} works for another account.")
+    with transaction.atomic():
+        opportunity = Opportunity.objects.create(
+            name=_text(name, "name", 200, required="Name the opportunity."),
+            account=account,
+            contact=contact,
+            amount=value,
+            currency=currency,
+            close_date=close_date,
+            owner=owner,
+            team=team,
+        )
+        record_event(
+            "opportunity.created",
+            subject=opportunity,
+            data={"amount": str(value), "currency": currency},
+        )
+    return opportunity
+
+
+def move_opportunity(
+    *, actor: User, opportunity: Opportunity, stage: str, reason: str = ""
+) -> Opportunity:
+    """Change the stage. Closing as won or lost records why; lost needs a reason."""
+    require(actor, Action.CHANGE, opportunity)
+    if stage not in Opportunity.Stage.values:
+        raise _invalid("stage", "Choose a stage from the list.")
+    reason = _text(reason, "reason", 300)
+    if stage == Opportunity.Stage.LOST and not reason:
+        raise _invalid("reason", "Say why it was lost: marketing learns from it.")
+    with transaction.atomic():
+        locked = Opportunity.objects.select_for_update().get(pk=opportunity.pk)
+        old = locked.stage
+        locked.stage = stage
+        closing = stage in (Opportunity.Stage.WON, Opportunity.Stage.LOST)
+        locked.closed_at = timezone.now() if closing else None
+        locked.outcome_reason = reason if closing else ""
+        locked.save(update_fields=["stage", "closed_at", "outcome_reason", "updated_at"])
+        record_event("opportunity.stage_changed", subject=locked, data={"from": old, "to": stage})
+    return locked
+
+
+# --- Activities ----------------------------------------------------------------------------
+def log_activity(
+    *,
+    actor: User,
+    kind: str,
+    subject: str,
+    body: str = "",
+    contact: Contact | None = None,
+    account: Account | None = None,
+    opportunity: Opportunity | None = None,
+    occurred_at: datetime | None = None,
+    due_at: datetime | None = None,
+) -> Activity:
+    """A call, e-mail, meeting, note or task on a contact, account or opportunity."""
+    require(actor, Action.CREATE_RECORD, ORGANISATION)
+    if kind not in Activity.Kind.values:
+        raise _invalid("kind", "Choose call, e-mail, meeting, note or task.")
+    if contact is None and account is None and opportunity is None:
+        raise _invalid("contact", "Say which contact, account or opportunity this is about.")
+    if kind == Activity.Kind.TASK and due_at is None:
+        raise _invalid("due_at", "A task needs a due date.")
+    account = (
+        account
+        or (contact.account if contact else None)
+        or (opportunity.account if opportunity else None)
+    )
+    owner, team = _owner_and_team(actor, None)
+    with transaction.atomic():
+        activity = Activity.objects.create(
+            kind=kind,
+            subject=_text(subject, "subject", 200, required="Give it a subject."),
+            body=_text(body, "body", 10000),
+            contact=contact,
+            account=account,
+            opportunity=opportunity,
+            occurred_at=occurred_at or timezone.now(),
+            due_at=due_at,
+            owner=owner,
+            team=team,
+        )
+        record_event("activity.logged", subject=activity, data={"kind": kind})
+    return activity
+
+
+def complete_task(*, actor: User, activity: Activity) -> Activity:
+    require(actor, Action.CHANGE, activity)
+    if activity.kind != Activity.Kind.TASK:
+        raise _invalid("kind", "Only tasks are completed.")
+    if activity.done_at is None:
+        with transaction.atomic():
+            activity.done_at = timezone.now()
+            activity.save(update_fields=["done_at", "updated_at"])
+            record_event("activity.task_done", subject=activity)
+    return activity

@@ -1,0 +1,21 @@
+from django.urls import path
+
+from tandem.crm import views
+
+app_name = "crm"
+urlpatterns = [
+    path("accounts/", views.accounts, name="accounts"),
+    path("accounts/new/", views.new_account, name="new_account"),
+    path("accounts/<int:pk>/", views.account, name="account"),
+    path(
+        "accounts/<int:account_pk>/opportunities/new/",
+        views.new_opportunity,
+        name="new_opportunity",
+    ),
+    path("contacts/", views.contacts, name="contacts"),
+    path("contacts/new/", views.new_contact, name="new_contact"),
+    path("contacts/<int:pk>/", views.contact, name="contact"),
+    path("opportunities/", views.opportunities, name="opportunities"),
+    path("opportunities/<int:pk>/", views.opportunity, name="opportunity"),
+    path("records/<str:label>/<int:pk>/activities/", views.log_activity, name="log_activity"),
+]

@@ -1,0 +1,300 @@
+"""Pages of the customer record: lists with filters, detail pages with one timeline,
+quick-add of an activity. Thin: parse, call a service, render the page or fragment."""
+
+from collections.abc import Mapping
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db.models import Count, Sum
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from tandem.core.errors import DomainError, ErrorCode
+from tandem.core.htmx import render_page_or_partial
+from tandem.core.pagination import paginate
+from tandem.core.permissions import ORGANISATION, Action, can, require
+from tandem.crm import services
+from tandem.crm.forms import AccountForm, ActivityForm, ContactForm, OpportunityForm, StageForm
+from tandem.crm.models import Account, Activity, Contact, Opportunity
+from tandem.notifications.views import thread_context
+from tandem.people.auth import signed_in
+
+ACCOUNT_SORTS = {
+    "name": ("name", "id"),
+    "-created": ("-created_at", "-id"),
+    "region": ("region", "name", "id"),
+}
+CONTACT_SORTS = {"name": ("last_name", "first_name", "id"), "-created": ("-created_at", "-id")}
+OPPORTUNITY_SORTS = {
+    "close": ("close_date", "id"),
+    "-amount": ("-amount", "id"),
+    "-created": ("-created_at", "-id"),
+}
+
+
+def _form_error(form: Any, exc: DomainError) -> None:
+    if exc.code == ErrorCode.FORBIDDEN:
+        raise exc
+    form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+
+
+def _sorted(queryset: Any, request: HttpRequest, sorts: Mapping[str, tuple[str, ...]]) -> Any:
+    key = request.GET.get("sort", "")
+    return queryset.order_by(*sorts.get(key, next(iter(sorts.values()))))
+
+
+def _mine(queryset: Any, request: HttpRequest) -> Any:
+    return queryset.owned_by(request.user.pk) if request.GET.get("mine") == "1" else queryset
+
+
+# --- Accounts ------------------------------------------------------------------------------
+@login_required
+def accounts(request: HttpRequest) -> HttpResponse:
+    require(request.user, Action.CREATE_RECORD, ORGANISATION)
+    found = Account.objects.visible_to(request.user).search(request.GET.get("q", ""))
+    for field in ("region", "segment"):
+        if request.GET.get(field):
+            found = found.filter(**{field: request.GET[field][:100]})
+    found = (
+        _mine(found, request)
+        .select_related("owner")
+        .annotate(contact_count=Count("contacts", distinct=True))
+    )
+    page = paginate(request, _sorted(found, request, ACCOUNT_SORTS))
+    regions = (
+        Account.objects.visible_to(request.user)
+        .exclude(region="")
+        .order_by("region")
+        .values_list("region", flat=True)
+        .distinct()[:100]
+    )
+    return render_page_or_partial(
+        request, "crm/accounts.html", "crm/_account_rows.html", {"page": page, "regions": regions}
+    )
+
+
+@login_required
+def new_account(request: HttpRequest) -> HttpResponse:
+    require(request.user, Action.CREATE_RECORD, ORGANISATION)
+    form = AccountForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            account = services.create_account(actor=signed_in(request), **form.cleaned_data)
+        except DomainError as exc:
+            _form_error(form, exc)
+        else:
+            messages.success(request, f"Account {account} created.")
+            return redirect("crm:account", pk=account.pk)
+    return render(request, "crm/form.html", {"form": form, "title": "New account"})
+
+
+def _timeline(request: HttpRequest, activities: Any) -> dict[str, Any]:
+    kind = request.GET.get("kind", "")
+    if kind in Activity.Kind.values:
+        activities = activities.filter(kind=kind)
+    page = paginate(request, activities.select_related("owner", "contact"), per_page=20)
+    return {
+        "timeline": page,
+        "kind": kind,
+        "kinds": Activity.Kind.choices,
+        "activity_form": ActivityForm(),
+    }
+
+
+@login_required
+def account(request: HttpRequest, pk: int) -> HttpResponse:
+    shown = get_object_or_404(
+        Account.objects.visible_to(request.user).select_related("owner"), pk=pk
+    )
+    context = _timeline(
+        request, Activity.objects.visible_to(request.user).timeline_of_account(shown.pk)
+    )
+    if request.htmx:  # type: ignore[attr-defined]
+        return render_page_or_partial(
+            request,
+            "crm/account.html",
+            "crm/_timeline.html",
+            {**context, "record": shown, "label": "crm.account"},
+        )
+    pipeline = shown.opportunities.open().values("currency").annotate(total=Sum("amount"))
+    context.update(
+        {
+            "record": shown,
+            "label": "crm.account",
+            "contacts": shown.contacts.order_by("last_name", "first_name")[:50],
+            "opportunities": shown.opportunities.select_related("owner").order_by("close_date")[
+                :50
+            ],
+            "pipeline": list(pipeline),
+            "can_change": can(request.user, Action.CHANGE, shown),
+            **thread_context(request, shown),
+        }
+    )
+    return render(request, "crm/account.html", context)
+
+
+# --- Contacts ------------------------------------------------------------------------------
+@login_required
+def contacts(request: HttpRequest) -> HttpResponse:
+    require(request.user, Action.CREATE_RECORD, ORGANISATION)
+    found = Contact.objects.visible_to(request.user).search(request.GET.get("q", ""))
+    if request.GET.get("account", "").isdigit():
+        found = found.filter(account_id=int(request.GET["account"]))
+    found = _mine(found, request).select_related("account", "owner")
+    page = paginate(request, _sorted(found, request, CONTACT_SORTS))
+    return render_page_or_partial(
+        request,
+        "crm/contacts.html",
+        "crm/_contact_rows.html",
+        {"page": page, "activity_form": ActivityForm()},
+    )
+
+
+@login_required
+def new_contact(request: HttpRequest) -> HttpResponse:
+    require(request.user, Action.CREATE_RECORD, ORGANISATION)
+    form = ContactForm(request.POST or None)
+    account_id = request.GET.get("account", "")
+    linked = (
+        Account.objects.visible_to(request.user).filter(pk=int(account_id)).first()
+        if account_id.isdigit()
+        else None
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            contact = services.create_contact(
+                actor=signed_in(request), account=linked, **form.cleaned_data
+            )
+        except DomainError as exc:
+            _form_error(form, exc)
+        else:
+            messages.success(request, f"Contact {contact} created.")
+            return redirect("crm:contact", pk=contact.pk)
+    title = f"New contact at {linked}" if linked else "New contact"
+    return render(request, "crm/form.html", {"form": form, "title": title})
+
+
+@login_required
+def contact(request: HttpRequest, pk: int) -> HttpResponse:
+    shown = get_object_or_404(
+        Contact.objects.visible_to(request.user).select_related("account", "owner"), pk=pk
+    )
+    context = _timeline(
+        request, Activity.objects.visible_to(request.user).timeline_of_contact(shown.pk)
+    )
+    context.update({"record": shown, "label": "crm.contact"})
+    if request.htmx:  # type: ignore[attr-defined]
+        return render_page_or_partial(request, "crm/contact.html", "crm/_timeline.html", context)
+    context.update(
+        {"can_change": can(request.user, Action.CHANGE, shown), **thread_context(request, shown)}
+    )
+    return render(request, "crm/contact.html", context)
+
+
+@login_required
+@require_POST
+def log_activity(request: HttpRequest, label: str, pk: int) -> HttpResponse:
+    """Quick-add from a list row or a detail page; answers with a one-line confirmation
+    (htmx) or goes back to the record."""
+    model = {"crm.contact": Contact, "crm.account": Account}.get(label)
+    if model is None:
+        return render(request, "404.html", status=404)
+    record = get_object_or_404(model.objects.visible_to(request.user), pk=pk)  # type: ignore[attr-defined]
+    form = ActivityForm(request.POST)
+    error = ""
+    if form.is_valid():
+        try:
+            services.log_activity(
+                actor=signed_in(request),
+                **form.cleaned_data,
+                **({"contact": record} if label == "crm.contact" else {"account": record}),
+            )
+        except DomainError as exc:
+            if exc.code == ErrorCode.FORBIDDEN:
+                raise
+            error = exc.message
+    else:
+        error = "; ".join(f"{form.fields[f].label or f}: {e[0]}" for f, e in form.errors.items())
+    if request.htmx:  # type: ignore[attr-defined]
+        return render(
+            request,
+            "crm/_logged.html",
+            {"record": record, "error": error},
+            status=422 if error else 200,
+        )
+    if error:
+        messages.error(request, error)
+    return redirect(f"crm:{label.split('.')[1]}", pk=record.pk)
+
+
+# --- Opportunities -------------------------------------------------------------------------
+@login_required
+def opportunities(request: HttpRequest) -> HttpResponse:
+    require(request.user, Action.CREATE_RECORD, ORGANISATION)
+    found = Opportunity.objects.visible_to(request.user)
+    stage = request.GET.get("stage", "")
+    if stage == "open":
+        found = found.open()
+    elif stage in Opportunity.Stage.values:
+        found = found.filter(stage=stage)
+    found = _mine(found, request).select_related("account", "owner")
+    page = paginate(request, _sorted(found, request, OPPORTUNITY_SORTS))
+    return render_page_or_partial(
+        request,
+        "crm/opportunities.html",
+        "crm/_opportunity_rows.html",
+        {"page": page, "stage": stage, "stages": Opportunity.Stage.choices},
+    )
+
+
+@login_required
+def new_opportunity(request: HttpRequest, account_pk: int) -> HttpResponse:
+    require(request.user, Action.CREATE_RECORD, ORGANISATION)
+    linked = get_object_or_404(Account.objects.visible_to(request.user), pk=account_pk)
+    form = OpportunityForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            created = services.create_opportunity(
+                actor=signed_in(request), account=linked, **form.cleaned_data
+            )
+        except DomainError as exc:
+            _form_error(form, exc)
+        else:
+            messages.success(request, f"Opportunity {created} created.")
+            return redirect("crm:opportunity", pk=created.pk)
+    return render(request, "crm/form.html", {"form": form, "title": f"New opportunity at {linked}"})
+
+
+@login_required
+def opportunity(request: HttpRequest, pk: int) -> HttpResponse:
+    shown = get_object_or_404(
+        Opportunity.objects.visible_to(request.user).select_related("account", "owner", "contact"),
+        pk=pk,
+    )
+    can_change = can(request.user, Action.CHANGE, shown)
+    form = StageForm(request.POST or None, initial={"stage": shown.stage})
+    if request.method == "POST":
+        require(request.user, Action.CHANGE, shown)
+        if form.is_valid():
+            try:
+                services.move_opportunity(
+                    actor=signed_in(request),
+                    opportunity=shown,
+                    stage=form.cleaned_data["stage"],
+                    reason=form.cleaned_data["reason"],
+                )
+            except DomainError as exc:
+                _form_error(form, exc)
+            else:
+                messages.success(request, "Stage saved.")
+                return redirect("crm:opportunity", pk=shown.pk)
+    context = {
+        "record": shown,
+        "label": "crm.opportunity",
+        "form": form,
+        "can_change": can_change,
+        **thread_context(request, shown),
+    }
+    return render(request, "crm/opportunity.html", context, status=422 if form.errors else 200)
