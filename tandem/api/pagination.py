@@ -64,3 +64,39 @@ class CursorPagination(PaginationBase):
         more = len(rows) > pagination.limit
         rows = rows[: pagination.limit]
         return {"items": rows, "next_cursor": encode_cursor(rows[-1].pk) if more and rows else None}
+
+
+def encode_offset(offset: int) -> str:
+    return base64.urlsafe_b64encode(f"off:{offset}".encode()).decode().rstrip("=")
+
+
+def decode_offset(cursor: str) -> int:
+    try:
+        text = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
+        kind, value = text.split(":", 1)
+        offset = int(value)
+        if kind != "off" or offset < 0:
+            raise ValueError(kind)
+        return offset
+    except (ValueError, UnicodeDecodeError):
+        raise DomainError(
+            ErrorCode.INVALID, "This cursor is not valid; start again without it.", field="cursor"
+        ) from None
+
+
+class OffsetCursorPagination(CursorPagination):
+    """For lists merged from several tables (a timeline), where ids are not one sequence.
+
+    The queryset arrives already ordered; the cursor is an opaque offset into it.
+    """
+
+    def paginate_queryset(
+        self, queryset: Any, pagination: Any, request: HttpRequest, **params: Any
+    ) -> dict[str, Any]:
+        start = decode_offset(pagination.cursor) if pagination.cursor else 0
+        rows = list(queryset[start : start + pagination.limit + 1])
+        more = len(rows) > pagination.limit
+        return {
+            "items": rows[: pagination.limit],
+            "next_cursor": encode_offset(start + pagination.limit) if more else None,
+        }

@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "tandem.people",
     "tandem.notifications",
     "tandem.crm",
+    "tandem.campaigns",
     "tandem.api",
     "tandem.demo",
 ]

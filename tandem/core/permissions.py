@@ -73,7 +73,13 @@ POLICY: dict[str, dict[Action, frozenset[Relation]]] = {
             Action.COMMENT: STAFF,
             Action.CHANGE: frozenset({ADMIN, OWNER, HEAD, Relation.MEMBER}),
         }
-        for label in ("crm.account", "crm.contact", "crm.opportunity", "crm.activity")
+        for label in (
+            "crm.account",
+            "crm.contact",
+            "crm.opportunity",
+            "crm.activity",
+            "campaigns.campaign",
+        )
     },
     "core.job": {Action.VIEW: frozenset({ADMIN, OWNER})},
     "notifications.notification": {

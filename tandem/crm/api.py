@@ -7,7 +7,7 @@ from django.shortcuts import get_object_or_404
 from ninja import Router, Status
 from ninja.pagination import paginate
 
-from tandem.api.pagination import CursorPagination
+from tandem.api.pagination import CursorPagination, OffsetCursorPagination
 from tandem.core.errors import DomainError, ErrorCode
 from tandem.core.permissions import ORGANISATION, Action, require
 from tandem.crm import services
@@ -24,7 +24,9 @@ from tandem.crm.schemas import (
     OpportunityIn,
     OpportunityOut,
     StageIn,
+    TimelineEntryOut,
 )
+from tandem.crm.timeline import timeline
 from tandem.people.auth import signed_in
 
 router = Router(tags=["customer record"])
@@ -79,14 +81,13 @@ def update_account(request: HttpRequest, account_id: int, payload: AccountPatch)
 
 @router.get(
     "/accounts/{account_id}/timeline",
-    response=list[ActivityOut],
-    summary="Activities on the account and its contacts, newest first",
+    response=list[TimelineEntryOut],
+    summary="Sales activities and marketing touches of the account's people, newest first",
 )
-@paginate(CursorPagination, newest_first=True)
-def account_timeline(request: HttpRequest, account_id: int, kind: str = "") -> Any:
+@paginate(OffsetCursorPagination)
+def account_timeline(request: HttpRequest, account_id: int, kind: str = "", side: str = "") -> Any:
     account = get_object_or_404(Account.objects.visible_to(request.user), pk=account_id)
-    found = Activity.objects.visible_to(request.user).timeline_of_account(account.pk)
-    return found.filter(kind=kind) if kind else found
+    return timeline(account_id=account.pk, kind=kind, side=side)
 
 
 # --- Contacts ------------------------------------------------------------------------------
@@ -124,14 +125,13 @@ def update_contact(request: HttpRequest, contact_id: int, payload: ContactPatch)
 
 @router.get(
     "/contacts/{contact_id}/timeline",
-    response=list[ActivityOut],
-    summary="The contact's activities, newest first",
+    response=list[TimelineEntryOut],
+    summary="The contact's sales activities and marketing touches, newest first",
 )
-@paginate(CursorPagination, newest_first=True)
-def contact_timeline(request: HttpRequest, contact_id: int, kind: str = "") -> Any:
+@paginate(OffsetCursorPagination)
+def contact_timeline(request: HttpRequest, contact_id: int, kind: str = "", side: str = "") -> Any:
     contact = get_object_or_404(Contact.objects.visible_to(request.user), pk=contact_id)
-    found = Activity.objects.visible_to(request.user).timeline_of_contact(contact.pk)
-    return found.filter(kind=kind) if kind else found
+    return timeline(contact_id=contact.pk, kind=kind, side=side)
 
 
 # --- Opportunities -------------------------------------------------------------------------

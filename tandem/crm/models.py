@@ -90,6 +90,10 @@ class Contact(OwnedByTeam):
     account = models.ForeignKey(
         Account, null=True, blank=True, on_delete=models.SET_NULL, related_name="contacts"
     )
+    # GDPR: whether this person agreed to marketing, where and when they said so.
+    marketing_consent = models.BooleanField(null=True, blank=True)
+    consent_source = models.CharField(max_length=200, blank=True)
+    consent_at = models.DateTimeField(null=True, blank=True)
 
     objects = ContactQuerySet.as_manager()
     history = field_history()

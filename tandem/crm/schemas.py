@@ -113,3 +113,16 @@ class ActivityIn(Schema):
     opportunity_id: int | None = None
     occurred_at: datetime | None = None
     due_at: datetime | None = None
+
+
+class TimelineEntryOut(Schema):
+    """A sales activity or a marketing touch; ``side`` says which, ``id`` is per side."""
+
+    id: int
+    side: str
+    kind: str = Field(..., alias="entry_kind")
+    occurred_at: datetime
+    contact_id: int | None
+    title: str
+    detail: str
+    campaign: str = Field(..., alias="campaign_name")

@@ -17,9 +17,12 @@ from tandem.core.pagination import paginate
 from tandem.core.permissions import ORGANISATION, Action, can, require
 from tandem.crm import services
 from tandem.crm.forms import AccountForm, ActivityForm, ContactForm, OpportunityForm, StageForm
-from tandem.crm.models import Account, Activity, Contact, Opportunity
+from tandem.crm.models import Account, Contact, Opportunity
+from tandem.crm.timeline import SIDES, timeline
+from tandem.crm.timeline import kinds as timeline_kinds
 from tandem.notifications.views import thread_context
 from tandem.people.auth import signed_in
+from tandem.people.models import User
 
 ACCOUNT_SORTS = {
     "name": ("name", "id"),
@@ -90,15 +93,31 @@ def new_account(request: HttpRequest) -> HttpResponse:
     return render(request, "crm/form.html", {"form": form, "title": "New account"})
 
 
-def _timeline(request: HttpRequest, activities: Any) -> dict[str, Any]:
+def _timeline(request: HttpRequest, **where: int) -> dict[str, Any]:
+    """The merged timeline page, with the people who did each entry loaded in one query."""
+    labels = dict(timeline_kinds())
     kind = request.GET.get("kind", "")
-    if kind in Activity.Kind.values:
-        activities = activities.filter(kind=kind)
-    page = paginate(request, activities.select_related("owner", "contact"), per_page=20)
+    kind = kind if kind in labels else ""
+    side = request.GET.get("side", "")
+    side = side if side in SIDES else ""
+    page = paginate(request, timeline(**where, kind=kind, side=side), per_page=20)
+    people = User.objects.in_bulk({e["who_id"] for e in page if e["who_id"]})
+    contacts = Contact.objects.in_bulk({e["contact_id"] for e in page if e["contact_id"]})
+    page.object_list = [
+        {
+            **e,
+            "who": people.get(e["who_id"]),
+            "contact": contacts.get(e["contact_id"]),
+            "kind_label": labels.get(e["entry_kind"], ""),
+        }
+        for e in page.object_list
+    ]
     return {
         "timeline": page,
         "kind": kind,
-        "kinds": Activity.Kind.choices,
+        "side": side,
+        "kinds": list(labels.items()),
+        "sides": SIDES,
         "activity_form": ActivityForm(),
     }
 
@@ -108,9 +127,7 @@ def account(request: HttpRequest, pk: int) -> HttpResponse:
     shown = get_object_or_404(
         Account.objects.visible_to(request.user).select_related("owner"), pk=pk
     )
-    context = _timeline(
-        request, Activity.objects.visible_to(request.user).timeline_of_account(shown.pk)
-    )
+    context = _timeline(request, account_id=shown.pk)
     if request.htmx:  # type: ignore[attr-defined]
         return render_page_or_partial(
             request,
@@ -181,9 +198,7 @@ def contact(request: HttpRequest, pk: int) -> HttpResponse:
     shown = get_object_or_404(
         Contact.objects.visible_to(request.user).select_related("account", "owner"), pk=pk
     )
-    context = _timeline(
-        request, Activity.objects.visible_to(request.user).timeline_of_contact(shown.pk)
-    )
+    context = _timeline(request, contact_id=shown.pk)
     context.update({"record": shown, "label": "crm.contact"})
     if request.htmx:  # type: ignore[attr-defined]
         return render_page_or_partial(request, "crm/contact.html", "crm/_timeline.html", context)

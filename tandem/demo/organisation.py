@@ -10,12 +10,14 @@ from __future__ import annotations
 import random
 import secrets
 from dataclasses import dataclass
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
+from django.utils import timezone
 
 from tandem.core.audit import Source, acting_as
 from tandem.notifications.services import post_comment
@@ -283,9 +285,39 @@ CUSTOMERS = [
 
 def _customers(users: dict[str, User]) -> None:
     """A few Yorkshire customers, touched by sales and marketing alike."""
+    from tandem.campaigns import services as campaigns
     from tandem.crm import services as crm
 
     rep, marketer = users["sales rep"], users["marketer"]
+    with acting_as(marketer, Source.SYSTEM):
+        webinar = campaigns.create_campaign(
+            actor=marketer,
+            name="Spring heat-pump webinar",
+            type="webinar",
+            channel="events",
+            starts_on=date(2026, 3, 2),
+            ends_on=date(2026, 4, 24),
+            planned_budget="6500",
+            expected_leads_per_week=25,
+            audience="SMEs in Yorkshire with gas heating",
+            goal="120 qualified leads for the spring install season",
+        )
+        campaigns.set_status(actor=marketer, campaign=webinar, status="live")
+        campaigns.add_cost(
+            actor=marketer,
+            campaign=webinar,
+            incurred_on=date(2026, 3, 2),
+            amount="1800",
+            description="Webinar platform and speaker",
+        )
+        campaigns.add_cost(
+            actor=marketer,
+            campaign=webinar,
+            incurred_on=date(2026, 3, 9),
+            amount="2400",
+            description="LinkedIn promotion",
+        )
+    touches: list[dict[str, object]] = []
     for company, domain, industry, segment, people_, (deal, amount) in CUSTOMERS:
         with acting_as(rep, Source.SYSTEM):
             account = crm.create_account(
@@ -323,6 +355,21 @@ def _customers(users: dict[str, User]) -> None:
                 subject="Downloaded the commercial solar guide",
                 body="Came in through the spring heat-pump campaign.",
             )
+        for n, kind in enumerate(("ad_click", "visit", "event")):
+            touches.append(
+                {
+                    "idempotency_key": f"demo:{domain}:{kind}",
+                    "kind": kind,
+                    "contact_id": contacts[0].pk,
+                    "campaign_id": webinar.pk,
+                    "occurred_at": (timezone.now() - timedelta(days=20 - 5 * n)).isoformat(),
+                    "utm_source": "linkedin",
+                    "utm_medium": "paid_social",
+                    "utm_campaign": "spring-heat-pumps",
+                }
+            )
+    with acting_as(marketer, Source.SYSTEM):
+        campaigns.ingest_touchpoints(actor=marketer, rows=touches)
 
 
 def _bulk_people(per_team: int, password: str) -> None:

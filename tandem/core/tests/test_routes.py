@@ -3,9 +3,12 @@
 One table, so adding a route means deciding here who may see it.
 """
 
+from datetime import date
+
 import pytest
 from django.apps import apps
 
+from tandem.campaigns.services import create_campaign
 from tandem.conftest import PERSONA_NAMES
 from tandem.core.models import Job
 from tandem.core.records import registered_labels
@@ -42,6 +45,10 @@ ROUTES = {
     "/opportunities/{deal}/": {"outsider": MISSING, "*": OK},
     "/records/crm.account/{account}/history/": {"outsider": MISSING, "*": OK},
     "/records/crm.contact/{contact}/comments/": {"outsider": MISSING, "*": OK},
+    "/campaigns/": {"outsider": FORBIDDEN, "*": OK},
+    "/campaigns/new/": {"outsider": FORBIDDEN, "*": OK},
+    "/campaigns/{campaign}/": {"outsider": MISSING, "*": OK},
+    "/records/campaigns.campaign/{campaign}/comments/": {"outsider": MISSING, "*": OK},
     "/teams/999999/": {"*": MISSING},
     "/people/999999/": {"*": MISSING},
     "/jobs/999999/": {"*": MISSING},
@@ -58,6 +65,14 @@ def ids(org):
     account = services.create_account(actor=org.sales_rep, name="Acme")
     contact = services.create_contact(actor=org.sales_rep, first_name="Jane", account=account)
     deal = services.create_opportunity(actor=org.sales_rep, name="Deal", account=account)
+    campaign = create_campaign(
+        actor=org.marketer,
+        name="Spring",
+        type="email",
+        channel="email",
+        starts_on=date(2026, 3, 1),
+        ends_on=date(2026, 3, 31),
+    )
     return {
         "marketing": org.marketing.pk,
         "marketer": org.marketer.pk,
@@ -65,6 +80,7 @@ def ids(org):
         "account": account.pk,
         "contact": contact.pk,
         "deal": deal.pk,
+        "campaign": campaign.pk,
     }
 
 

@@ -31,7 +31,7 @@ def test_create_account_contact_deal_and_log_a_call(api_for, live_org):
     )
     assert call.status_code == 201 and call.json()["account_id"] == account_id
     timeline = api.get(f"/accounts/{account_id}/timeline").json()
-    assert [a["subject"] for a in timeline["items"]] == ["Intro"]
+    assert [(e["side"], e["title"]) for e in timeline["items"]] == [("sales", "Intro")]
     lost = api.post(f"/opportunities/{deal.json()['id']}/stage", json={"stage": "lost"})
     assert lost.status_code == 422 and lost.json()["details"]["field"] == "reason"
 
@@ -77,7 +77,7 @@ def test_timeline_pages_with_a_cursor(api_for, live_org):
             f"/contacts/{jane.pk}/timeline",
             params={"limit": 3, "cursor": cursor} if cursor else {"limit": 3},
         ).json()
-        seen += [a["subject"] for a in page["items"]]
+        seen += [e["title"] for e in page["items"]]
         cursor = page["next_cursor"]
         if not cursor:
             break

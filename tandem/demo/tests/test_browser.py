@@ -126,3 +126,32 @@ def test_a_call_logged_from_the_contact_list_is_on_the_shared_timeline(page, dem
     timeline.get_by_role("link", name="Call", exact=True).click()
     expect(timeline).not_to_contain_text("Downloaded the commercial solar guide")
     expect(timeline).to_contain_text("Booked the site survey for Tuesday")
+
+
+def test_a_web_form_submission_lands_next_to_the_reps_call(page, demo):
+    from django.core.cache import cache
+
+    from tandem.campaigns.models import Campaign
+
+    cache.clear()
+    webinar = Campaign.objects.get(name="Spring heat-pump webinar")
+    # A visitor on the company's website: no login, no JavaScript needed.
+    page.goto(f"/f/{webinar.form_key}/?utm_source=newsletter&utm_medium=email")
+    page.get_by_label("E-mail", exact=True).fill("gareth.lloyd@penninefarms.example")
+    page.get_by_label("First name").fill("Gareth")
+    page.get_by_label("Send me news and offers by e-mail").check()
+    page.get_by_role("button", name="Send").click()
+    expect(page.get_by_role("heading", name="Thank you")).to_be_visible()
+
+    log_in(page, "sam.patel@brightwell.example", demo.password)
+    page.goto("/contacts/")
+    page.get_by_role("link", name="Gareth Lloyd").click()
+    timeline = page.locator("#timeline")
+    first = timeline.locator("article").first
+    expect(first).to_contain_text("Marketing")
+    expect(first).to_contain_text("Form")
+    expect(first).to_contain_text("Spring heat-pump webinar")
+    expect(timeline).to_contain_text("Discovery call with Gareth")
+    timeline.get_by_role("link", name="Sales only").click()
+    expect(timeline).not_to_contain_text("Spring heat-pump webinar")
+    expect(timeline).to_contain_text("Discovery call with Gareth")

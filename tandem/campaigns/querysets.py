@@ -1,0 +1,31 @@
+"""Named reads of campaigns and touchpoints (the shared record: staff read all of it)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import models
+
+from tandem.crm.querysets import CustomerQuerySet
+
+
+class CampaignQuerySet(CustomerQuerySet):
+    def search(self, text: str) -> CampaignQuerySet:
+        text = text.strip()[:100]
+        return self.filter(name__icontains=text) if text else self
+
+    def live(self) -> CampaignQuerySet:
+        return self.filter(status="live")
+
+
+class TouchpointQuerySet(models.QuerySet[Any]):
+    def visible_to(self, user: Any) -> TouchpointQuerySet:
+        if not (user.is_authenticated and user.is_active):
+            return self.none()
+        return self.all() if (user.is_admin or user.team_roles()) else self.none()
+
+    def of_contact(self, contact_id: int) -> TouchpointQuerySet:
+        return self.filter(contact_id=contact_id)
+
+    def of_account(self, account_id: int) -> TouchpointQuerySet:
+        return self.filter(contact__account_id=account_id)

@@ -1,0 +1,85 @@
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from ninja import Field, Schema
+
+
+class CampaignOut(Schema):
+    id: int
+    name: str
+    type: str
+    channel: str
+    status: str
+    starts_on: date
+    ends_on: date
+    audience: str
+    goal: str
+    planned_budget: Decimal
+    currency: str
+    expected_leads_per_week: int
+    parent_id: int | None
+    owner_id: int | None
+    form_key: str
+
+
+class CampaignIn(Schema):
+    name: str = Field(..., max_length=200)
+    type: str
+    channel: str
+    starts_on: date
+    ends_on: date
+    planned_budget: Decimal = Field(Decimal("0"), max_digits=14, decimal_places=2)
+    currency: str = Field("GBP", max_length=3)
+    expected_leads_per_week: int = 0
+    audience: str = Field("", max_length=300)
+    goal: str = Field("", max_length=300)
+    parent_id: int | None = None
+
+
+class StatusIn(Schema):
+    status: str
+
+
+class CostIn(Schema):
+    incurred_on: date
+    amount: Decimal = Field(..., max_digits=14, decimal_places=2)
+    description: str = Field(..., max_length=200)
+
+
+class CostOut(Schema):
+    id: int
+    incurred_on: date
+    amount: Decimal
+    description: str
+
+
+class TouchpointsIn(Schema):
+    # Validated row by row by the service, so one bad row is reported, not the batch.
+    touchpoints: list[dict[str, Any]] = Field(..., max_length=1000)
+
+
+class RejectedRowOut(Schema):
+    row: int
+    field: str | None
+    message: str
+
+
+class IngestOut(Schema):
+    created: int
+    duplicates: int
+    rejected: list[RejectedRowOut]
+
+
+class TouchpointOut(Schema):
+    id: int
+    contact_id: int | None
+    visitor_id: str
+    campaign_id: int | None
+    channel: str
+    kind: str
+    occurred_at: datetime
+    utm_source: str
+    utm_medium: str
+    utm_campaign: str
+    value: Decimal | None

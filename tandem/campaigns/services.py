@@ -1,0 +1,410 @@
+"""Writes about campaigns and touchpoints. Each checks permission, validates (naming the
+field, or the row and field for batches), and records history and domain events."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.core.cache import cache
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db import transaction
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+
+from tandem.campaigns.models import Campaign, CampaignCost, CampaignMember, Channel, Touchpoint
+from tandem.core.errors import DomainError, ErrorCode
+from tandem.core.permissions import ORGANISATION, Action, require
+from tandem.core.services import record_event
+from tandem.crm.models import Contact
+from tandem.crm.normalise import normalise_email
+from tandem.people.models import Team, User
+
+MAX_BATCH = 1000
+CLOCK_SKEW = timedelta(minutes=5)  # a touch "from the future" beyond this is refused
+FORM_SUBMISSIONS_PER_MINUTE = 10  # per IP address
+UTM_FIELDS = ("utm_source", "utm_medium", "utm_campaign", "utm_term", "utm_content")
+
+
+def _invalid(field_name: str, message: str) -> DomainError:
+    return DomainError(ErrorCode.INVALID, message, field=field_name)
+
+
+def _money(value: Any, field_name: str) -> Decimal:
+    try:
+        amount = Decimal(str(value)).quantize(Decimal("0.01"))
+    except (InvalidOperation, ValueError):
+        raise _invalid(field_name, "Enter an amount such as 1500.00.") from None
+    if not amount.is_finite() or amount < 0:
+        raise _invalid(field_name, "The amount cannot be negative.")
+    if amount >= Decimal("1e12"):
+        raise _invalid(field_name, "The amount is too large.")
+    return amount
+
+
+def _team_of(user: User) -> Team | None:
+    team_id = min(user.team_roles(), default=None)
+    return Team.objects.filter(pk=team_id).first() if team_id else None
+
+
+# --- Campaigns -----------------------------------------------------------------------------
+def create_campaign(
+    *,
+    actor: User,
+    name: str,
+    type: str,
+    channel: str,
+    starts_on: date,
+    ends_on: date,
+    planned_budget: Any = "0",
+    currency: str = "GBP",
+    expected_leads_per_week: int = 0,
+    audience: str = "",
+    goal: str = "",
+    parent: Campaign | None = None,
+) -> Campaign:
+    require(actor, Action.CREATE_RECORD, ORGANISATION)
+    name = (name or "").strip()
+    if not name or len(name) > 200:
+        raise _invalid("name", "Name the campaign (at most 200 characters).")
+    if type not in Campaign.Type.values:
+        raise _invalid("type", "Choose a campaign type from the list.")
+    if channel not in Channel.values:
+        raise _invalid("channel", "Choose a channel from the list.")
+    if ends_on < starts_on:
+        raise _invalid("ends_on", "The campaign cannot end before it starts.")
+    if expected_leads_per_week < 0:
+        raise _invalid("expected_leads_per_week", "Expected leads cannot be negative.")
+    currency = (currency or "").strip().upper()
+    if len(currency) != 3 or not currency.isalpha():
+        raise _invalid("currency", "Use a three-letter currency code such as GBP.")
+    with transaction.atomic():
+        campaign = Campaign.objects.create(
+            name=name,
+            type=type,
+            channel=channel,
+            starts_on=starts_on,
+            ends_on=ends_on,
+            planned_budget=_money(planned_budget, "planned_budget"),
+            currency=currency,
+            expected_leads_per_week=expected_leads_per_week,
+            audience=audience.strip()[:300],
+            goal=goal.strip()[:300],
+            parent=parent,
+            owner=actor,
+            team=_team_of(actor),
+        )
+        record_event("campaign.created", subject=campaign)
+    return campaign
+
+
+def set_status(*, actor: User, campaign: Campaign, status: str) -> Campaign:
+    """planned -> live -> finished, or cut at any point; a cut campaign stays cut."""
+    require(actor, Action.CHANGE, campaign)
+    if status not in Campaign.Status.values:
+        raise _invalid("status", "Choose planned, live, finished or cut.")
+    if campaign.status == Campaign.Status.CUT and status != Campaign.Status.CUT:
+        raise DomainError(ErrorCode.CONFLICT, "A cut campaign cannot be restarted.", field="status")
+    with transaction.atomic():
+        old = campaign.status
+        campaign.status = status
+        campaign.save(update_fields=["status", "updated_at"])
+        record_event("campaign.status_changed", subject=campaign, data={"from": old, "to": status})
+    return campaign
+
+
+def add_cost(
+    *, actor: User, campaign: Campaign, incurred_on: date, amount: Any, description: str
+) -> CampaignCost:
+    require(actor, Action.CHANGE, campaign)
+    description = (description or "").strip()
+    if not description or len(description) > 200:
+        raise _invalid("description", "Say what the cost was for (at most 200 characters).")
+    with transaction.atomic():
+        cost = CampaignCost.objects.create(
+            campaign=campaign,
+            incurred_on=incurred_on,
+            amount=_money(amount, "amount"),
+            description=description,
+        )
+        record_event(
+            "campaign.cost_added",
+            subject=campaign,
+            data={"cost_id": cost.pk, "amount": str(cost.amount)},
+        )
+    return cost
+
+
+def add_members(
+    *,
+    actor: User,
+    campaign: Campaign,
+    contacts: list[Contact],
+    status: str = CampaignMember.Status.TARGETED,
+) -> int:
+    """Target contacts (bulk; people already in the campaign are left as they are)."""
+    require(actor, Action.CHANGE, campaign)
+    if status not in CampaignMember.Status.values:
+        raise _invalid("status", "Choose targeted or responded.")
+    before = campaign.members.count()
+    CampaignMember.objects.bulk_create(
+        [CampaignMember(campaign=campaign, contact=c, status=status) for c in contacts],
+        ignore_conflicts=True,
+        batch_size=1000,
+    )
+    added = campaign.members.count() - before
+    record_event("campaign.members_added", subject=campaign, data={"added": added})
+    return added
+
+
+# --- Touchpoints ---------------------------------------------------------------------------
+@dataclass
+class IngestResult:
+    created: int = 0
+    duplicates: int = 0
+    rejected: list[dict[str, Any]] = field(default_factory=list)  # {row, field, message}
+
+
+def _parse_time(value: Any, now: datetime) -> datetime:
+    when = value if isinstance(value, datetime) else parse_datetime(str(value or ""))
+    if when is None:
+        raise _invalid("occurred_at", "Give the time as ISO 8601, e.g. 2026-11-22T09:30:00Z.")
+    if timezone.is_naive(when):
+        raise _invalid("occurred_at", "Give the time with its zone, e.g. ...Z or +01:00.")
+    if when > now + CLOCK_SKEW:
+        raise _invalid("occurred_at", "This touch is in the future.")
+    return when
+
+
+def _clean_row(
+    row: dict[str, Any], campaigns: dict[int, Campaign], now: datetime
+) -> dict[str, Any]:
+    key = str(row.get("idempotency_key") or "").strip()
+    if not key or len(key) > 100:
+        raise _invalid("idempotency_key", "Every touch needs an idempotency key (1-100 chars).")
+    kind = row.get("kind")
+    if kind not in Touchpoint.Kind.values:
+        raise _invalid("kind", f"Unknown kind {str(kind)[:40]!r}.")
+    campaign = None
+    if row.get("campaign_id") is not None:
+        campaign = campaigns.get(row["campaign_id"])
+        if campaign is None:
+            raise _invalid("campaign_id", f"No campaign {str(row['campaign_id'])[:20]}.")
+    channel = row.get("channel") or (campaign.channel if campaign else Channel.WEB)
+    if channel not in Channel.values:
+        raise _invalid("channel", f"Unknown channel {str(channel)[:40]!r}.")
+    email = normalise_email(str(row.get("email") or ""))
+    if email:
+        try:
+            validate_email(email)
+        except ValidationError:
+            raise _invalid("email", f"{email[:80]!r} is not a valid e-mail address.") from None
+    visitor = str(row.get("visitor_id") or "").strip()
+    if len(visitor) > 64:
+        raise _invalid("visitor_id", "Visitor ids are at most 64 characters.")
+    if not (row.get("contact_id") or email or visitor):
+        raise _invalid("contact_id", "Say who was touched: contact_id, email or visitor_id.")
+    utm = {}
+    for name in UTM_FIELDS:
+        text = str(row.get(name) or "")
+        if len(text) > 255:
+            raise _invalid(name, f"{name} is at most 255 characters ({len(text)} given).")
+        utm[name] = text
+    value = row.get("value")
+    return {
+        "idempotency_key": key,
+        "kind": kind,
+        "campaign": campaign,
+        "channel": channel,
+        "email": email,
+        "visitor_id": visitor,
+        "contact_id": row.get("contact_id"),
+        "occurred_at": _parse_time(row.get("occurred_at"), now),
+        "value": None if value in (None, "") else _money(value, "value"),
+        **utm,
+    }
+
+
+def ingest_touchpoints(*, actor: User, rows: list[dict[str, Any]]) -> IngestResult:
+    """Record up to MAX_BATCH touches. Valid rows are stored, each rejected row is reported
+    with its index, field and reason; a key seen before is a duplicate, never a second touch.
+    Touches for an unknown e-mail create the contact; a visitor's earlier anonymous touches
+    are stitched to the contact once a row names both."""
+    require(actor, Action.CREATE_RECORD, ORGANISATION)
+    if len(rows) > MAX_BATCH:
+        raise _invalid(
+            "touchpoints", f"At most {MAX_BATCH} touches per request ({len(rows)} sent)."
+        )
+    result = IngestResult()
+    now = timezone.now()
+    objects = [r for r in rows if isinstance(r, dict)]
+    campaign_ids = {r.get("campaign_id") for r in objects if isinstance(r.get("campaign_id"), int)}
+    campaigns = Campaign.objects.visible_to(actor).in_bulk(campaign_ids)
+    clean: list[tuple[int, dict[str, Any]]] = []
+    seen_keys: set[str] = set()
+    for index, row in enumerate(rows):
+        if not isinstance(row, dict):
+            result.rejected.append(
+                {"row": index, "field": None, "message": "Each touch must be a JSON object."}
+            )
+            continue
+        try:
+            cleaned = _clean_row(row, campaigns, now)
+        except DomainError as exc:
+            result.rejected.append({"row": index, "field": exc.field, "message": exc.message})
+            continue
+        if cleaned["idempotency_key"] in seen_keys:
+            result.duplicates += 1
+            continue
+        seen_keys.add(cleaned["idempotency_key"])
+        clean.append((index, cleaned))
+
+    with transaction.atomic():
+        contacts = _contacts_for(clean, result)
+        existing = set(
+            Touchpoint.objects.filter(idempotency_key__in=seen_keys).values_list(
+                "idempotency_key", flat=True
+            )
+        )
+        new = []
+        for _index, row in clean:
+            if row["idempotency_key"] in existing:
+                result.duplicates += 1
+                continue
+            contact_id = contacts.get(row["email"]) if row["email"] else row["contact_id"]
+            if row["contact_id"] is None and not row["email"]:
+                contact_id = None
+            new.append(
+                Touchpoint(
+                    contact_id=contact_id,
+                    visitor_id=row["visitor_id"],
+                    campaign=row["campaign"],
+                    channel=row["channel"],
+                    kind=row["kind"],
+                    occurred_at=row["occurred_at"],
+                    value=row["value"],
+                    idempotency_key=row["idempotency_key"],
+                    **{name: row[name] for name in UTM_FIELDS},
+                )
+            )
+        # ignore_conflicts: a concurrent resend of the same keys cannot duplicate either.
+        Touchpoint.objects.bulk_create(new, batch_size=1000, ignore_conflicts=True)
+        stored = Touchpoint.objects.filter(idempotency_key__in=[t.idempotency_key for t in new])
+        result.created = stored.count() if new else 0
+        result.duplicates += len(new) - result.created
+        _stitch_visitors(clean, contacts)
+        if result.created:
+            record_event("touchpoints.ingested", data={"created": result.created})
+    return result
+
+
+def _contacts_for(clean: list[tuple[int, dict[str, Any]]], result: IngestResult) -> dict[str, int]:
+    """E-mail -> contact id, creating contacts for unknown e-mails (one query each way).
+    Rows naming a contact id that does not exist are moved to the rejected list."""
+    emails = {row["email"] for _, row in clean if row["email"]}
+    found = dict(Contact.objects.filter(email__in=emails).values_list("email", "id"))
+    missing = emails - found.keys()
+    if missing:
+        Contact.objects.bulk_create(
+            [Contact(email=e) for e in sorted(missing)], ignore_conflicts=True, batch_size=1000
+        )
+        found.update(Contact.objects.filter(email__in=missing).values_list("email", "id"))
+    ids = {row["contact_id"] for _, row in clean if row["contact_id"] and not row["email"]}
+    known = set(Contact.objects.filter(pk__in=ids).values_list("id", flat=True))
+    for item in list(clean):
+        index, row = item
+        if row["contact_id"] and not row["email"] and row["contact_id"] not in known:
+            clean.remove(item)
+            result.rejected.append(
+                {
+                    "row": index,
+                    "field": "contact_id",
+                    "message": f"No contact {str(row['contact_id'])[:20]}.",
+                }
+            )
+    return found
+
+
+def _stitch_visitors(clean: list[tuple[int, dict[str, Any]]], contacts: dict[str, int]) -> None:
+    for _, row in clean:
+        contact_id = contacts.get(row["email"]) if row["email"] else row["contact_id"]
+        if row["visitor_id"] and contact_id:
+            Touchpoint.objects.filter(visitor_id=row["visitor_id"], contact__isnull=True).update(
+                contact_id=contact_id
+            )
+
+
+# --- Web forms -----------------------------------------------------------------------------
+@dataclass
+class FormSubmission:
+    contact: Contact | None  # None when the honeypot caught a bot
+    touchpoint_created: bool
+
+
+def capture_form(*, form_key: str, data: dict[str, str], ip: str) -> FormSubmission:
+    """A submission of a campaign's embeddable form: rate-limited per address, bots
+    caught by a honeypot field, the contact created or updated, consent recorded, and a
+    form touchpoint with the page's UTM fields."""
+    campaign = Campaign.objects.filter(form_key=form_key[:32]).first()
+    if campaign is None or campaign.status == Campaign.Status.CUT:
+        raise DomainError(ErrorCode.NOT_FOUND, "This form is no longer open.")
+    bucket = f"form-ip:{hashlib.sha256(ip.encode()).hexdigest()[:16]}"
+    cache.add(bucket, 0, timeout=60)
+    if cache.incr(bucket) > FORM_SUBMISSIONS_PER_MINUTE:
+        raise DomainError(ErrorCode.RATE_LIMITED, "Too many submissions; try again in a minute.")
+    if (data.get("website") or "").strip():  # honeypot: people never see this field
+        return FormSubmission(contact=None, touchpoint_created=False)
+    email = normalise_email(data.get("email", ""))
+    try:
+        validate_email(email)
+    except ValidationError:
+        raise _invalid("email", "Enter a valid e-mail address.") from None
+    names = {k: (data.get(k) or "").strip()[:100] for k in ("first_name", "last_name")}
+    now = timezone.now()
+    with transaction.atomic():
+        contact, created = Contact.objects.select_for_update().get_or_create(
+            email=email, defaults=names
+        )
+        if not created:  # fill gaps only: what sales typed is never overwritten by a form
+            changed = [k for k, v in names.items() if v and not getattr(contact, k)]
+            for k in changed:
+                setattr(contact, k, names[k])
+            if changed:
+                contact.save(update_fields=[*changed, "updated_at"])
+        if data.get("consent") in ("on", "yes", "true", "1"):
+            contact.marketing_consent = True
+            contact.consent_source = f"web form: {campaign.name}"[:200]
+            contact.consent_at = now
+            contact.save(
+                update_fields=["marketing_consent", "consent_source", "consent_at", "updated_at"]
+            )
+        minute = now.strftime("%Y%m%d%H%M")  # a double click is one touch, not two
+        key = f"form:{campaign.pk}:{hashlib.sha256(email.encode()).hexdigest()[:24]}:{minute}"
+        utm = {name: (data.get(name) or "")[:255] for name in UTM_FIELDS}
+        _, touch_created = Touchpoint.objects.get_or_create(
+            idempotency_key=key,
+            defaults={
+                "contact": contact,
+                "campaign": campaign,
+                "channel": campaign.channel,
+                "kind": Touchpoint.Kind.FORM,
+                "occurred_at": now,
+                **utm,
+            },
+        )
+        visitor = (data.get("visitor_id") or "").strip()[:64]
+        if visitor:
+            Touchpoint.objects.filter(visitor_id=visitor, contact__isnull=True).update(
+                contact=contact
+            )
+        CampaignMember.objects.update_or_create(
+            campaign=campaign,
+            contact=contact,
+            defaults={"status": CampaignMember.Status.RESPONDED},
+        )
+        record_event("form.submitted", subject=contact, data={"campaign_id": campaign.pk})
+    return FormSubmission(contact=contact, touchpoint_created=touch_created)

@@ -1,0 +1,11 @@
+from django.urls import path
+
+from tandem.campaigns import views
+
+app_name = "campaigns"
+urlpatterns = [
+    path("campaigns/", views.campaigns, name="campaigns"),
+    path("campaigns/new/", views.new_campaign, name="new_campaign"),
+    path("campaigns/<int:pk>/", views.campaign, name="campaign"),
+    path("f/<str:form_key>/", views.capture, name="capture"),
+]

@@ -1,0 +1,139 @@
+"""Campaign pages, and the public endpoint behind every campaign's embeddable web form."""
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db.models import Count, Sum
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.csrf import csrf_exempt
+
+from tandem.campaigns import services
+from tandem.campaigns.forms import CampaignForm, CostForm, StatusForm
+from tandem.campaigns.models import Campaign, Touchpoint
+from tandem.core.errors import DomainError, ErrorCode
+from tandem.core.htmx import render_page_or_partial
+from tandem.core.pagination import paginate
+from tandem.core.permissions import ORGANISATION, Action, can, require
+from tandem.notifications.views import thread_context
+from tandem.people.auth import signed_in
+
+
+def _form_error(form: Any, exc: DomainError) -> None:
+    if exc.code == ErrorCode.FORBIDDEN:
+        raise exc
+    form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+
+
+@login_required
+def campaigns(request: HttpRequest) -> HttpResponse:
+    require(request.user, Action.CREATE_RECORD, ORGANISATION)
+    found = Campaign.objects.visible_to(request.user).search(request.GET.get("q", ""))
+    status = request.GET.get("status", "")
+    if status in Campaign.Status.values:
+        found = found.filter(status=status)
+    found = found.select_related("owner").annotate(touch_count=Count("touchpoints"))
+    page = paginate(request, found.order_by("-starts_on", "id"))
+    return render_page_or_partial(
+        request,
+        "campaigns/campaigns.html",
+        "campaigns/_rows.html",
+        {"page": page, "status": status, "statuses": Campaign.Status.choices},
+    )
+
+
+@login_required
+def new_campaign(request: HttpRequest) -> HttpResponse:
+    require(request.user, Action.CREATE_RECORD, ORGANISATION)
+    form = CampaignForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            created = services.create_campaign(actor=signed_in(request), **form.cleaned_data)
+        except DomainError as exc:
+            _form_error(form, exc)
+        else:
+            messages.success(request, f"Campaign {created} planned.")
+            return redirect("campaigns:campaign", pk=created.pk)
+    return render(request, "crm/form.html", {"form": form, "title": "New campaign"})
+
+
+@login_required
+def campaign(request: HttpRequest, pk: int) -> HttpResponse:
+    shown = get_object_or_404(
+        Campaign.objects.visible_to(request.user).select_related("owner"), pk=pk
+    )
+    can_change = can(request.user, Action.CHANGE, shown)
+    cost_form = CostForm(request.POST if request.POST.get("form") == "cost" else None)
+    status_form = StatusForm(
+        request.POST if request.POST.get("form") == "status" else None,
+        initial={"status": shown.status},
+    )
+    if request.method == "POST":
+        require(request.user, Action.CHANGE, shown)
+        actor = signed_in(request)
+        try:
+            if request.POST.get("form") == "cost" and cost_form.is_valid():
+                services.add_cost(actor=actor, campaign=shown, **cost_form.cleaned_data)
+                messages.success(request, "Cost added.")
+                return redirect("campaigns:campaign", pk=shown.pk)
+            if request.POST.get("form") == "status" and status_form.is_valid():
+                services.set_status(actor=actor, campaign=shown, **status_form.cleaned_data)
+                messages.success(request, "Status saved.")
+                return redirect("campaigns:campaign", pk=shown.pk)
+        except DomainError as exc:
+            _form_error(cost_form if request.POST.get("form") == "cost" else status_form, exc)
+    by_kind = (
+        Touchpoint.objects.filter(campaign=shown)
+        .values("kind")
+        .annotate(n=Count("id"))
+        .order_by("-n")
+    )
+    labels = dict(Touchpoint.Kind.choices)
+    spent = shown.costs.aggregate(total=Sum("amount"))["total"] or 0
+    context = {
+        "record": shown,
+        "label": "campaigns.campaign",
+        "can_change": can_change,
+        "costs": shown.costs.all()[:100],
+        "spent": spent,
+        "members": shown.members.count(),
+        "touch_chart": {
+            "type": "bar",
+            "title": "Touches by kind",
+            "labels": [labels.get(r["kind"], r["kind"]) for r in by_kind],
+            "values": [r["n"] for r in by_kind],
+        },
+        "cost_form": cost_form,
+        "status_form": status_form,
+        "form_url": request.build_absolute_uri(reverse("campaigns:capture", args=[shown.form_key])),
+        **thread_context(request, shown),
+    }
+    has_errors = cost_form.errors or status_form.errors
+    return render(request, "campaigns/campaign.html", context, status=422 if has_errors else 200)
+
+
+def _client_ip(request: HttpRequest) -> str:
+    return str(request.META.get("REMOTE_ADDR", ""))
+
+
+@csrf_exempt  # posted from customers' own web pages; honeypot and rate limit guard it
+def capture(request: HttpRequest, form_key: str) -> HttpResponse:
+    """GET: a hosted version of the form. POST: a submission (works without JavaScript)."""
+    found = Campaign.objects.filter(form_key=form_key[:32]).exclude(status="cut").first()
+    if found is None:
+        return render(request, "campaigns/form_closed.html", status=404)
+    if request.method != "POST":
+        return render(request, "campaigns/capture.html", {"campaign": found, "data": request.GET})
+    try:
+        services.capture_form(form_key=form_key, data=request.POST.dict(), ip=_client_ip(request))
+    except DomainError as exc:
+        status = 429 if exc.code == ErrorCode.RATE_LIMITED else 422
+        return render(
+            request,
+            "campaigns/capture.html",
+            {"campaign": found, "data": request.POST, "error": exc.message},
+            status=status,
+        )
+    return render(request, "campaigns/thanks.html", {"campaign": found})
