@@ -10,6 +10,7 @@ class CrmConfig(AppConfig):
         from tandem.core.navigation import NavEntry, register_nav
         from tandem.core.permissions import ORGANISATION, Action, can
         from tandem.core.records import register_record
+        from tandem.crm import imports  # noqa: F401  (registers the import job kind)
 
         register_record("crm.account", url_name="crm:account")
         register_record("crm.contact", url_name="crm:contact")

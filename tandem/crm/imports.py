@@ -1,0 +1,477 @@
+"""Importing contacts and their accounts from CSV or XLSX (our layout, HubSpot's or
+Salesforce's export), in the background.
+
+A file is read as a stream of rows, never whole into memory. Each chunk of rows is
+written in one transaction; every rejected row is reported with its row number, column
+and reason in a CSV the person downloads. Contacts dedupe on the normalised e-mail (in
+the file and against the database: an existing contact only has its blanks filled) and
+accounts on the normalised domain, or the exact name when there is no domain.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db import transaction
+from simple_history.utils import bulk_create_with_history
+
+from tandem.core.errors import DomainError, ErrorCode
+from tandem.core.jobs import Progress, register_job_kind
+from tandem.core.models import Job
+from tandem.core.permissions import ORGANISATION, Action, require
+from tandem.core.services import record_event
+from tandem.core.spreadsheets import safe_cell
+from tandem.crm.models import Account, Contact
+from tandem.crm.normalise import normalise_domain, normalise_email
+
+CHUNK = 2000
+MAX_BYTES = 200 * 1024 * 1024
+
+# What a column can become, with its longest allowed value.
+FIELDS = {
+    "first_name": ("First name", 100),
+    "last_name": ("Last name", 100),
+    "email": ("E-mail", 254),
+    "phone": ("Phone", 40),
+    "job_title": ("Job title", 120),
+    "account_name": ("Company", 200),
+    "account_domain": ("Company website or domain", 253),
+}
+# Headers (lower-case) of the exports people bring, and the field each one fills.
+LAYOUTS: dict[str, dict[str, str]] = {
+    "tandem": {name: name for name in FIELDS},
+    "hubspot": {
+        "first name": "first_name",
+        "last name": "last_name",
+        "email": "email",
+        "phone number": "phone",
+        "job title": "job_title",
+        "company name": "account_name",
+        "company domain name": "account_domain",
+        "website url": "account_domain",
+    },
+    "salesforce": {
+        "first name": "first_name",
+        "last name": "last_name",
+        "email": "email",
+        "phone": "phone",
+        "title": "job_title",
+        "account name": "account_name",
+        "website": "account_domain",
+    },
+}
+
+
+def _bad_file(message: str) -> DomainError:
+    return DomainError(ErrorCode.INVALID, message, field="file")
+
+
+# --- Reading -------------------------------------------------------------------------------
+def _utf8_lines(path: Path) -> Iterator[str]:
+    """Lines decoded one by one, so a bad byte is reported on the line it is on."""
+    with path.open("rb") as raw:
+        for number, line in enumerate(raw, start=1):
+            try:
+                yield (line.removeprefix(codecs.BOM_UTF8) if number == 1 else line).decode()
+            except UnicodeDecodeError:
+                raise _bad_file(
+                    f"Line {number} is not UTF-8 text. In Excel use Save As → 'CSV UTF-8', "
+                    "then import again."
+                ) from None
+
+
+def _csv_rows(path: Path) -> Iterator[list[str]]:
+    with path.open("rb") as raw:
+        utf16 = raw.read(2) in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
+    if utf16:
+        with path.open(encoding="utf-16", newline="") as text:
+            yield from _parse(csv.reader(text))
+    else:
+        yield from _parse(csv.reader(_utf8_lines(path)))
+
+
+def _parse(reader: Any) -> Iterator[list[str]]:
+    try:
+        yield from reader
+    except csv.Error as exc:
+        raise _bad_file(f"Line {reader.line_num}: the CSV is malformed ({exc}).") from None
+
+
+def _xlsx_rows(path: Path) -> Iterator[list[str]]:
+    from openpyxl import load_workbook
+
+    try:
+        book = load_workbook(path, read_only=True, data_only=True)
+    except Exception:
+        raise _bad_file("This is not a readable XLSX workbook.") from None
+    try:
+        for row in book.worksheets[0].iter_rows(values_only=True):
+            yield ["" if cell is None else str(cell) for cell in row]
+    finally:
+        book.close()
+
+
+def rows_of(path: Path) -> Iterator[list[str]]:
+    if path.suffix.lower() == ".xlsx":
+        return _xlsx_rows(path)
+    return _csv_rows(path)
+
+
+def count_rows(path: Path) -> int:
+    """Data rows (not the header), for the progress bar."""
+    if path.suffix.lower() == ".xlsx":
+        from openpyxl import load_workbook
+
+        book = load_workbook(path, read_only=True)
+        try:
+            return max(0, (book.worksheets[0].max_row or 1) - 1)
+        finally:
+            book.close()
+    return max(0, sum(1 for _ in rows_of(path)) - 1)
+
+
+def headers_of(path: Path) -> list[str]:
+    """The header row, checked: present, no blank and no repeated column names."""
+    try:
+        first = next(iter(rows_of(path)))
+    except StopIteration:
+        raise _bad_file("The file is empty.") from None
+    headers = [h.strip() for h in first]
+    while headers and not headers[-1]:
+        headers.pop()  # trailing empty columns are common in spreadsheet exports
+    if not headers:
+        raise _bad_file("The first row must hold the column names.")
+    if "" in headers:
+        raise _bad_file(f"Column {headers.index('') + 1} has no name in the first row.")
+    lowered = [h.lower() for h in headers]
+    repeated = sorted({h for h in headers if lowered.count(h.lower()) > 1})
+    if repeated:
+        raise _bad_file(f"These columns appear twice: {', '.join(repeated)}.")
+    return headers
+
+
+def suggest_mapping(headers: list[str]) -> dict[str, str]:
+    """Header -> field, from whichever known layout matches the headers best."""
+    best: dict[str, str] = {}
+    for layout in LAYOUTS.values():
+        mapping = {h: layout[h.lower()] for h in headers if h.lower() in layout}
+        if len(set(mapping.values())) > len(set(best.values())):
+            best = mapping
+    return best
+
+
+def check_mapping(headers: list[str], mapping: dict[str, str]) -> dict[str, str]:
+    unknown_headers = set(mapping) - set(headers)
+    if unknown_headers:
+        raise DomainError(
+            ErrorCode.INVALID, f"No column called {sorted(unknown_headers)[0]!r}.", field="mapping"
+        )
+    chosen = {h: f for h, f in mapping.items() if f}
+    bad = [f for f in chosen.values() if f not in FIELDS]
+    if bad:
+        raise DomainError(ErrorCode.INVALID, f"Unknown field {bad[0]!r}.", field="mapping")
+    doubled = {f for f in chosen.values() if list(chosen.values()).count(f) > 1}
+    if doubled:
+        raise DomainError(
+            ErrorCode.INVALID,
+            f"Two columns are mapped to {FIELDS[sorted(doubled)[0]][0]}.",
+            field="mapping",
+        )
+    if not {"email", "first_name", "last_name"} & set(chosen.values()):
+        raise DomainError(
+            ErrorCode.INVALID, "Map at least the e-mail or a name column.", field="mapping"
+        )
+    return chosen
+
+
+# --- Staging and starting ------------------------------------------------------------------
+def imports_dir() -> Path:
+    path = Path(settings.MEDIA_ROOT) / "imports"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+@dataclass
+class StagedFile:
+    token: str
+    original_name: str
+    headers: list[str]
+    suggested: dict[str, str]
+
+    @property
+    def path(self) -> Path:
+        return staged_path(self.token)
+
+
+def staged_path(token: str) -> Path:
+    """The stored file of a token. Tokens are ours (hex); the person's file name never
+    becomes a path, so '../../etc/passwd.csv' is just a name shown back to them."""
+    stem, _, suffix = (token or "").partition(".")
+    if (
+        len(stem) != 32
+        or not all(c in "0123456789abcdef" for c in stem)
+        or suffix not in ("csv", "xlsx")
+    ):
+        raise DomainError(ErrorCode.NOT_FOUND, "This upload is no longer available.")
+    path = imports_dir() / token
+    if not path.is_file():
+        raise DomainError(ErrorCode.NOT_FOUND, "This upload is no longer available.")
+    return path
+
+
+def stage_file(*, actor: Any, name: str, chunks: Iterator[bytes], size: int) -> StagedFile:
+    """Store an uploaded file under a random name and read its header row."""
+    import secrets
+
+    require(actor, Action.CREATE_RECORD, ORGANISATION)
+    suffix = Path(name or "").suffix.lower()
+    if suffix not in (".csv", ".xlsx"):
+        raise _bad_file("Upload a .csv or .xlsx file.")
+    if size > MAX_BYTES:
+        raise _bad_file(f"The file is larger than {MAX_BYTES // (1024 * 1024)} MB.")
+    token = secrets.token_hex(16) + suffix
+    path = imports_dir() / token
+    with path.open("wb") as out:
+        for chunk in chunks:
+            out.write(chunk)
+    try:
+        headers = headers_of(path)
+    except DomainError:
+        path.unlink(missing_ok=True)
+        raise
+    return StagedFile(
+        token=token,
+        original_name=Path(name).name[:200],
+        headers=headers,
+        suggested=suggest_mapping(headers),
+    )
+
+
+def start_contact_import(
+    *, actor: Any, token: str, mapping: dict[str, str], original_name: str = ""
+) -> Job:
+    from tandem.core.services import start_job
+
+    require(actor, Action.CREATE_RECORD, ORGANISATION)
+    path = staged_path(token)
+    mapping = check_mapping(headers_of(path), mapping)
+    title = f"Import of contacts from {original_name or path.name}"[:200]
+    return start_job(
+        owner=actor,
+        kind="crm.import_contacts",
+        title=title,
+        params={"token": token, "mapping": mapping, "name": original_name},
+    )
+
+
+# --- Running -------------------------------------------------------------------------------
+@dataclass
+class Outcome:
+    created: int = 0
+    updated: int = 0
+    accounts_created: int = 0
+    rejected: list[tuple[int, str, str]] = field(default_factory=list)  # row, column, reason
+
+
+def _clean(row: list[str], columns: list[tuple[int, str, str]]) -> dict[str, str]:
+    """Row -> {field: value}; raises (column, reason) problems as ValueError."""
+    values: dict[str, str] = {}
+    for index, header, name in columns:
+        value = (row[index] if index < len(row) else "").strip()
+        limit = FIELDS[name][1]
+        if len(value) > limit:
+            raise ValueError(header, f"longer than {limit} characters")
+        values[name] = value
+    values["email"] = normalise_email(values.get("email", ""))
+    if values["email"]:
+        try:
+            validate_email(values["email"])
+        except ValidationError:
+            header = next(h for _, h, n in columns if n == "email")
+            raise ValueError(header, f"{values['email'][:60]!r} is not a valid e-mail") from None
+    if not (values["email"] or values.get("first_name") or values.get("last_name")):
+        raise ValueError("", "no e-mail and no name")
+    values["account_domain"] = normalise_domain(values.get("account_domain", ""))
+    return values
+
+
+def _accounts_for(rows: list[dict[str, str]], actor: Any, outcome: Outcome) -> dict[str, int]:
+    """Key ('d:domain' or 'n:name') -> account id, creating the missing accounts."""
+    domains = {r["account_domain"] for r in rows if r["account_domain"]}
+    names = {r.get("account_name", "") for r in rows if not r["account_domain"]} - {""}
+    found = {
+        f"d:{d}": i
+        for d, i in Account.objects.filter(domain__in=domains).values_list("domain", "id")
+    }
+    found.update(
+        {f"n:{n}": i for n, i in Account.objects.filter(name__in=names).values_list("name", "id")}
+    )
+    new: dict[str, Account] = {}
+    for r in rows:
+        key = (
+            f"d:{r['account_domain']}" if r["account_domain"] else f"n:{r.get('account_name', '')}"
+        )
+        if key in ("n:", *found, *new):
+            continue
+        new[key] = Account(
+            name=r.get("account_name") or r["account_domain"],
+            domain=r["account_domain"],
+            owner=actor,
+        )
+    if new:
+        bulk_create_with_history(
+            list(new.values()),
+            Account,
+            batch_size=1000,
+            default_user=actor,
+            custom_historical_attrs={"history_source": "import"},
+        )
+        outcome.accounts_created += len(new)
+        found.update(
+            {
+                f"d:{d}": i
+                for d, i in Account.objects.filter(
+                    domain__in=[a.domain for a in new.values() if a.domain]
+                ).values_list("domain", "id")
+            }
+        )
+        found.update(
+            {
+                f"n:{n}": i
+                for n, i in Account.objects.filter(
+                    name__in=[a.name for a in new.values() if not a.domain]
+                ).values_list("name", "id")
+            }
+        )
+    return found
+
+
+def _write_chunk(chunk: list[tuple[int, dict[str, str]]], actor: Any, outcome: Outcome) -> None:
+    rows = [r for _, r in chunk]
+    with transaction.atomic():
+        accounts = _accounts_for(rows, actor, outcome)
+        emails = [r["email"] for r in rows if r["email"]]
+        existing = {c.email: c for c in Contact.objects.filter(email__in=emails)}
+        new, changed = [], []
+        for r in rows:
+            key = (
+                f"d:{r['account_domain']}"
+                if r["account_domain"]
+                else f"n:{r.get('account_name', '')}"
+            )
+            account_id = accounts.get(key)
+            known = existing.get(r["email"]) if r["email"] else None
+            if known is None:
+                new.append(
+                    Contact(
+                        first_name=r.get("first_name", ""),
+                        last_name=r.get("last_name", ""),
+                        email=r["email"],
+                        phone=r.get("phone", ""),
+                        job_title=r.get("job_title", ""),
+                        account_id=account_id,
+                        owner=actor,
+                    )
+                )
+                continue
+            fills = {
+                k: r.get(k, "")
+                for k in ("first_name", "last_name", "phone", "job_title")
+                if r.get(k) and not getattr(known, k)
+            }
+            if account_id and not known.account_id:
+                fills["account_id"] = account_id  # type: ignore[assignment]
+            if fills:
+                for k, v in fills.items():
+                    setattr(known, k, v)
+                changed.append(known)
+        bulk_create_with_history(
+            new,
+            Contact,
+            batch_size=1000,
+            default_user=actor,
+            custom_historical_attrs={"history_source": "import"},
+        )
+        if changed:
+            Contact.objects.bulk_update(
+                changed,
+                ["first_name", "last_name", "phone", "job_title", "account_id"],
+                batch_size=1000,
+            )
+        outcome.created += len(new)
+        outcome.updated += len(changed)
+
+
+@register_job_kind("crm.import_contacts")
+def import_contacts(job: Job, progress: Progress) -> None:
+    """The background job: read, check, dedupe, write in chunks, report rejected rows."""
+    require(job.owner, Action.CREATE_RECORD, ORGANISATION)
+    path = staged_path(job.params["token"])
+    headers = headers_of(path)
+    mapping: dict[str, str] = job.params["mapping"]
+    columns = [(i, h, mapping[h]) for i, h in enumerate(headers) if mapping.get(h)]
+    total = count_rows(path)
+    progress(0, total, "Reading the file")
+    outcome = Outcome()
+    seen: dict[str, int] = {}  # e-mail -> the first row it appeared on
+    chunk: list[tuple[int, dict[str, str]]] = []
+    done = 0
+    rows = rows_of(path)
+    next(rows)  # the header row
+    for number, row in enumerate(rows, start=2):  # row 1 is the header, as in a spreadsheet
+        done += 1
+        if not any(cell.strip() for cell in row):
+            continue  # blank lines are not errors
+        try:
+            values = _clean(row, columns)
+        except ValueError as problem:
+            column, reason = problem.args
+            outcome.rejected.append((number, column, reason))
+            continue
+        if values["email"] and values["email"] in seen:
+            outcome.rejected.append((number, "", f"duplicate of row {seen[values['email']]}"))
+            continue
+        if values["email"]:
+            seen[values["email"]] = number
+        chunk.append((number, values))
+        if len(chunk) >= CHUNK:
+            _write_chunk(chunk, job.owner, outcome)
+            chunk = []
+            progress(done, total, f"{outcome.created:,} added, {outcome.updated:,} updated")
+    if chunk:
+        _write_chunk(chunk, job.owner, outcome)
+    _finish(job, outcome, progress, done)
+
+
+def _finish(job: Job, outcome: Outcome, progress: Progress, done: int) -> None:
+    summary = (
+        f"{outcome.created:,} contacts added, {outcome.updated:,} updated, "
+        f"{outcome.accounts_created:,} accounts added, "
+        f"{len(outcome.rejected):,} rows rejected"
+    )
+    if outcome.rejected:
+        report = imports_dir() / f"rejected-rows-{job.pk}.csv"
+        with report.open("w", newline="", encoding="utf-8") as out:
+            writer = csv.writer(out)
+            writer.writerow(["row", "column", "reason"])
+            for number, column, reason in outcome.rejected:
+                writer.writerow([number, safe_cell(column), safe_cell(reason)])
+        Job.objects.filter(pk=job.pk).update(result_file=f"imports/{report.name}")
+    progress(done, None, summary)
+    record_event(
+        "contacts.imported",
+        data={
+            "job_id": job.pk,
+            "created": outcome.created,
+            "updated": outcome.updated,
+            "rejected": len(outcome.rejected),
+        },
+    )

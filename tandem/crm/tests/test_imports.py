@@ -1,0 +1,242 @@
+"""Importing contacts from HubSpot and Salesforce exports (CSV and XLSX), with a report
+of every rejected row, dedupe, and nothing half-written."""
+
+import csv
+import io
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.core.management import CommandError, call_command
+
+from tandem.core.errors import DomainError
+from tandem.core.models import Job
+from tandem.crm import imports
+from tandem.crm.models import Account, Contact
+
+HUBSPOT = [
+    [
+        "First Name",
+        "Last Name",
+        "Email",
+        "Phone Number",
+        "Job Title",
+        "Company Name",
+        "Company Domain Name",
+    ],
+    [
+        "Ruth",
+        "Bailey",
+        "Ruth@Harrogate.example",
+        "01423 000000",
+        "Practice Manager",
+        "Harrogate Dental",
+        "www.harrogate.example",
+    ],
+    [
+        "Imran",
+        "Hussain",
+        "imran@harrogate.example",
+        "",
+        "Finance Director",
+        "Harrogate Dental Group",
+        "https://harrogate.example/about",
+    ],
+    ["Bad", "Email", "not-an-email", "", "", "", ""],
+    ["", "", "", "", "", "", ""],  # a blank line: skipped, not an error
+    ["Ruth", "Again", "ruth@harrogate.example", "", "", "", ""],  # duplicate in the file
+    ['=HYPERLINK("http://evil")', "Formula", "=cmd@evil.example", "", "", "", ""],
+    ["", "", "", "0113", "Nobody", "", ""],  # neither e-mail nor name
+    ["Gareth", "Lloyd", "gareth@pennine.example", "", "x" * 121, "Pennine Farms", ""],
+]
+
+
+def stage(org, name, data):
+    return imports.stage_file(actor=org.marketer, name=name, chunks=iter([data]), size=len(data))
+
+
+def csv_bytes(rows, encoding="utf-8"):
+    out = io.StringIO()
+    csv.writer(out).writerows(rows)
+    return out.getvalue().encode(encoding)
+
+
+def run(org, staged, mapping=None, capture=None):
+    with capture(execute=True):
+        job = imports.start_contact_import(
+            actor=org.marketer,
+            token=staged.token,
+            mapping=mapping or staged.suggested,
+            original_name=staged.original_name,
+        )
+    job.refresh_from_db()
+    return job
+
+
+def test_a_hubspot_csv_with_bad_rows_imports_the_good_ones_and_reports_the_rest(
+    org, django_capture_on_commit_callbacks
+):
+    staged = stage(org, "hubspot-contacts.csv", csv_bytes(HUBSPOT))
+    assert staged.suggested["Company Domain Name"] == "account_domain"
+    job = run(org, staged, capture=django_capture_on_commit_callbacks)
+    assert job.status == "done", job.message
+    assert "3 contacts added" in job.message and "4 rows rejected" in job.message
+    ruth = Contact.objects.get(email="ruth@harrogate.example")
+    assert ruth.account.domain == "harrogate.example"
+    # Both Harrogate rows name the same company domain in different spellings: one account.
+    assert Account.objects.filter(domain="harrogate.example").count() == 1
+    assert ruth.history.get().history_source == "import"
+    report = list(csv.reader((Path(settings.MEDIA_ROOT) / job.result_file).open()))
+    assert report[0] == ["row", "column", "reason"]
+    by_row = {int(r[0]): (r[1], r[2]) for r in report[1:]}
+    assert by_row[4][0] == "Email" and "not a valid e-mail" in by_row[4][1]
+    assert by_row[6][1] == "duplicate of row 2"
+    assert by_row[8][1] == "no e-mail and no name"
+    assert by_row[9] == ("Job Title", "longer than 120 characters")
+    # A formula-looking name is data: stored as typed (exports defuse it), not rejected.
+    assert Contact.objects.get(email="=cmd@evil.example").first_name.startswith("=HYPERLINK")
+
+
+def test_the_rejected_rows_report_cannot_run_formulas(org, django_capture_on_commit_callbacks):
+    staged = stage(org, "x.csv", b"=Email,First Name\nnot-an-email,A\n")
+    job = run(
+        org,
+        staged,
+        mapping={"=Email": "email", "First Name": "first_name"},
+        capture=django_capture_on_commit_callbacks,
+    )
+    report = (Path(settings.MEDIA_ROOT) / job.result_file).read_text()
+    assert "'=Email" in report and "\n=Email" not in report
+
+
+def test_importing_again_adds_nothing_and_fills_only_blanks(
+    org, django_capture_on_commit_callbacks
+):
+    run(
+        org, stage(org, "a.csv", csv_bytes(HUBSPOT[:3])), capture=django_capture_on_commit_callbacks
+    )
+    Contact.objects.filter(email="ruth@harrogate.example").update(phone="")
+    second = [
+        *HUBSPOT[:2],
+        ["Ruth", "Renamed", "ruth@harrogate.example", "07700 900000", "", "", ""],
+    ]
+    job = run(
+        org, stage(org, "b.csv", csv_bytes(second)), capture=django_capture_on_commit_callbacks
+    )
+    assert "0 contacts added, 1 updated" in job.message
+    ruth = Contact.objects.get(email="ruth@harrogate.example")
+    assert ruth.last_name == "Bailey" and ruth.phone == "01423 000000"  # first row in file wins
+    assert Contact.objects.count() == 2
+
+
+def test_a_salesforce_xlsx(org, django_capture_on_commit_callbacks):
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["First Name", "Last Name", "Email", "Title", "Account Name", "Website"])
+    sheet.append(
+        [
+            "Sophie",
+            "Turner",
+            "sophie@kirkstall.example",
+            "Ops Director",
+            "Kirkstall Brewery",
+            "kirkstall.example",
+        ]
+    )
+    sheet.append(
+        ["Dan", "Whitaker", "dan@kirkstall.example", None, "Kirkstall Brewery", "kirkstall.example"]
+    )
+    out = io.BytesIO()
+    book.save(out)
+    staged = stage(org, "salesforce.xlsx", out.getvalue())
+    assert staged.suggested == {
+        "First Name": "first_name",
+        "Last Name": "last_name",
+        "Email": "email",
+        "Title": "job_title",
+        "Account Name": "account_name",
+        "Website": "account_domain",
+    }
+    job = run(org, staged, capture=django_capture_on_commit_callbacks)
+    assert "2 contacts added" in job.message and "1 accounts added" in job.message
+    assert not job.result_file
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "message"),
+    [
+        ("x.csv", b"", "empty"),
+        ("x.csv", "Name,Café\nA,é\n".encode("cp1252"), "not UTF-8"),
+        ("x.csv", b"Email,Email\na@b.co,c@d.co\n", "appear twice"),
+        ("x.csv", b"Email,,Name\na@b.co,,A\n", "Column 2 has no name"),
+        ("x.xlsx", b"this is not a workbook", "not a readable XLSX"),
+        ("contacts.exe", b"Email\n", ".csv or .xlsx"),
+    ],
+)
+def test_broken_files_are_refused_with_a_reason(org, name, data, message):
+    with pytest.raises(DomainError) as error:
+        stage(org, name, data)
+    assert message in error.value.message and error.value.field == "file"
+
+
+def test_a_file_not_in_utf8_fails_the_job_with_the_line_and_writes_nothing(
+    org, django_capture_on_commit_callbacks
+):
+    data = "Email,First Name\n" + "a{}@example.com,Ann\n" * 1 + "b@example.com,Zoë\n"
+    staged = stage(org, "mixed.csv", data.format(1).encode("cp1252"))
+    job = run(org, staged, capture=django_capture_on_commit_callbacks)
+    assert job.status == "failed" and "Line 3 is not UTF-8" in job.message
+    assert Contact.objects.count() == 0  # the chunk never got written
+
+
+def test_file_names_never_become_paths(org):
+    staged = stage(org, "../../../etc/passwd.csv", b"Email\na@example.com\n")
+    assert staged.original_name == "passwd.csv"
+    assert staged.path.parent == imports.imports_dir() and ".." not in staged.token
+    for token in ("../secret_key", "a/b.csv", "", "nothex.csv"):
+        with pytest.raises(DomainError):
+            imports.staged_path(token)
+
+
+def test_mapping_must_make_sense(org):
+    staged = stage(org, "x.csv", b"Email,Name,Other\na@example.com,A,B\n")
+    for mapping, message in (
+        ({"Email": "email", "Name": "email"}, "Two columns"),
+        ({"Other": "job_title"}, "at least the e-mail or a name"),
+        ({"Nope": "email"}, "No column called"),
+        ({"Email": "password"}, "Unknown field"),
+    ):
+        with pytest.raises(DomainError) as error:
+            imports.start_contact_import(actor=org.marketer, token=staged.token, mapping=mapping)
+        assert message in error.value.message
+    assert not Job.objects.exists()
+
+
+def test_outsiders_cannot_import(org):
+    with pytest.raises(DomainError):
+        imports.stage_file(actor=org.outsider, name="x.csv", chunks=iter([b"Email\n"]), size=6)
+
+
+def test_the_import_command_shows_progress(org, tmp_path, capsys):
+    path = tmp_path / "hubspot.csv"
+    path.write_bytes(csv_bytes(HUBSPOT))
+    call_command("import", "contacts", str(path), "--as", org.marketer.email)
+    out = capsys.readouterr().out
+    assert "[" in out and "3 contacts added" in out and "Rejected rows:" in out
+    assert Job.objects.get().status == "done"
+    with pytest.raises(CommandError):
+        call_command("import", "contacts", str(path), "--as", "nobody@example.com")
+
+
+def test_a_larger_file_is_written_in_chunks(org, django_capture_on_commit_callbacks):
+    rows = [["Email", "First Name", "Company Domain Name"]] + [
+        [f"person{n}@co{n % 50}.example", f"P{n}", f"co{n % 50}.example"] for n in range(5000)
+    ]
+    job = run(
+        org, stage(org, "big.csv", csv_bytes(rows)), capture=django_capture_on_commit_callbacks
+    )
+    assert "5,000 contacts added" in job.message and "50 accounts added" in job.message
+    assert job.done == job.total == 5000
+    assert Contact.objects.count() == 5000 and Account.objects.count() == 50
