@@ -19,7 +19,7 @@ from tandem.core.schemas import EventOut, HistoryEntryOut, JobOut
 router = Router(tags=["jobs and audit"])
 
 
-def _job_out(job: Job) -> dict[str, Any]:
+def job_out(job: Job) -> dict[str, Any]:
     data = JobOut.from_orm(job).dict()
     if job.status == Job.Status.DONE and job.result_file:
         data["download_url"] = reverse("core:job_download", args=[job.pk])
@@ -28,14 +28,14 @@ def _job_out(job: Job) -> dict[str, Any]:
 
 @router.get("/jobs/{job_id}", response=JobOut, summary="Status and progress of a background job")
 def get_job(request: HttpRequest, job_id: int) -> dict[str, Any]:
-    return _job_out(get_object_or_404(Job.objects.visible_to(request.user), pk=job_id))
+    return job_out(get_object_or_404(Job.objects.visible_to(request.user), pk=job_id))
 
 
 @router.post(
     "/audit/exports", response={202: JobOut}, summary="Export the audit log (administrators)"
 )
 def export_audit_log(request: HttpRequest) -> Status[dict[str, Any]]:
-    return Status(202, _job_out(services.start_audit_export(actor=request.user)))
+    return Status(202, job_out(services.start_audit_export(actor=request.user)))
 
 
 @router.get(

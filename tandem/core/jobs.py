@@ -30,14 +30,22 @@ class Progress(Protocol):
 
 JobHandler = Callable[["Job", Progress], None]
 _KINDS: dict[str, JobHandler] = {}
+_RESULT_LABELS: dict[str, str] = {}
 
 
-def register_job_kind(kind: str) -> Callable[[JobHandler], JobHandler]:
+def register_job_kind(
+    kind: str, *, result_label: str = "Download the file"
+) -> Callable[[JobHandler], JobHandler]:
     def decorator(handler: JobHandler) -> JobHandler:
         _KINDS[kind] = handler
+        _RESULT_LABELS[kind] = result_label
         return handler
 
     return decorator
+
+
+def result_label(kind: str) -> str:
+    return _RESULT_LABELS.get(kind, "Download the file")
 
 
 def job_kind(kind: str) -> JobHandler:

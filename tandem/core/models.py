@@ -117,5 +117,11 @@ class Job(OwnedRecord, models.Model):
         return min(100, int(self.done * 100 / self.total))
 
     @property
+    def result_label(self) -> str:
+        from tandem.core.jobs import result_label
+
+        return result_label(self.kind)
+
+    @property
     def finished(self) -> bool:
         return self.status in (self.Status.DONE, self.Status.FAILED)

@@ -1,16 +1,20 @@
 """API routes for the customer record: the same services and rules as the pages."""
 
+import json
 from typing import Any
 
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
-from ninja import Router, Status
+from ninja import File, Form, Router, Status
+from ninja.files import UploadedFile
 from ninja.pagination import paginate
 
 from tandem.api.pagination import CursorPagination, OffsetCursorPagination
+from tandem.core.api import job_out
 from tandem.core.errors import DomainError, ErrorCode
 from tandem.core.permissions import ORGANISATION, Action, require
-from tandem.crm import services
+from tandem.core.schemas import JobOut
+from tandem.crm import imports, services
 from tandem.crm.models import Account, Activity, Contact, Opportunity
 from tandem.crm.schemas import (
     AccountIn,
@@ -189,3 +193,37 @@ def log_activity(request: HttpRequest, payload: ActivityIn) -> Status[Activity]:
         "opportunity": _visible(request, Opportunity, data.pop("opportunity_id"), "opportunity_id"),
     }
     return Status(201, services.log_activity(actor=signed_in(request), **related, **data))
+
+
+# --- Import --------------------------------------------------------------------------------
+@router.post(
+    "/imports/contacts",
+    response={202: JobOut},
+    summary="Import contacts from CSV or XLSX; follow the job for progress and report",
+)
+def import_contacts(
+    request: HttpRequest,
+    file: File[UploadedFile],
+    mapping: Form[str] = "",
+) -> Status[dict[str, Any]]:
+    """``mapping`` is optional JSON {column: field}; without it the layout is recognised
+    from the headers (ours, HubSpot's or Salesforce's)."""
+    actor = signed_in(request)
+    staged = imports.stage_file(
+        actor=actor, name=file.name or "", chunks=file.chunks(), size=file.size or 0
+    )
+    chosen = staged.suggested
+    if mapping:
+        try:
+            chosen = json.loads(mapping)
+            if not isinstance(chosen, dict):
+                raise ValueError("not an object")
+        except ValueError:
+            raise DomainError(
+                ErrorCode.INVALID, "mapping must be a JSON object {column: field}.", field="mapping"
+            ) from None
+    job = imports.start_contact_import(
+        actor=actor, token=staged.token, mapping=chosen, original_name=staged.original_name
+    )
+    job.refresh_from_db()
+    return Status(202, job_out(job))

@@ -410,7 +410,7 @@ def _write_chunk(chunk: list[tuple[int, dict[str, str]]], actor: Any, outcome: O
         outcome.updated += len(changed)
 
 
-@register_job_kind("crm.import_contacts")
+@register_job_kind("crm.import_contacts", result_label="Download the rejected rows (CSV)")
 def import_contacts(job: Job, progress: Progress) -> None:
     """The background job: read, check, dedupe, write in chunks, report rejected rows."""
     require(job.owner, Action.CREATE_RECORD, ORGANISATION)

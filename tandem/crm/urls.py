@@ -1,6 +1,6 @@
 from django.urls import path
 
-from tandem.crm import views
+from tandem.crm import import_views, views
 
 app_name = "crm"
 urlpatterns = [
@@ -14,6 +14,10 @@ urlpatterns = [
     ),
     path("contacts/", views.contacts, name="contacts"),
     path("contacts/new/", views.new_contact, name="new_contact"),
+    path("contacts/import/", import_views.upload, name="import_upload"),
+    path("contacts/import/<str:token>/", import_views.mapping, name="import_mapping"),
+    path("contacts/export.<str:fmt>", views.export_contacts, name="export_contacts"),
+    path("accounts/export.<str:fmt>", views.export_accounts, name="export_accounts"),
     path("contacts/<int:pk>/", views.contact, name="contact"),
     path("opportunities/", views.opportunities, name="opportunities"),
     path("opportunities/<int:pk>/", views.opportunity, name="opportunity"),

@@ -8,10 +8,12 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Sum
 from django.http import HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from tandem.core.errors import DomainError, ErrorCode
+from tandem.core.exports import FORMATS, export_response
 from tandem.core.htmx import render_page_or_partial
 from tandem.core.pagination import paginate
 from tandem.core.permissions import ORGANISATION, Action, can, require
@@ -53,19 +55,21 @@ def _mine(queryset: Any, request: HttpRequest) -> Any:
 
 
 # --- Accounts ------------------------------------------------------------------------------
-@login_required
-def accounts(request: HttpRequest) -> HttpResponse:
+def _filtered_accounts(request: HttpRequest) -> Any:
+    """The account list as its filters say; the page and its exports share it."""
     require(request.user, Action.CREATE_RECORD, ORGANISATION)
     found = Account.objects.visible_to(request.user).search(request.GET.get("q", ""))
     for field in ("region", "segment"):
         if request.GET.get(field):
             found = found.filter(**{field: request.GET[field][:100]})
-    found = (
-        _mine(found, request)
-        .select_related("owner")
-        .annotate(contact_count=Count("contacts", distinct=True))
-    )
-    page = paginate(request, _sorted(found, request, ACCOUNT_SORTS))
+    found = _mine(found, request).select_related("owner")
+    return _sorted(found, request, ACCOUNT_SORTS)
+
+
+@login_required
+def accounts(request: HttpRequest) -> HttpResponse:
+    found = _filtered_accounts(request).annotate(contact_count=Count("contacts", distinct=True))
+    page = paginate(request, found)
     regions = (
         Account.objects.visible_to(request.user)
         .exclude(region="")
@@ -153,14 +157,60 @@ def account(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 # --- Contacts ------------------------------------------------------------------------------
-@login_required
-def contacts(request: HttpRequest) -> HttpResponse:
+def _filtered_contacts(request: HttpRequest) -> Any:
     require(request.user, Action.CREATE_RECORD, ORGANISATION)
     found = Contact.objects.visible_to(request.user).search(request.GET.get("q", ""))
     if request.GET.get("account", "").isdigit():
         found = found.filter(account_id=int(request.GET["account"]))
     found = _mine(found, request).select_related("account", "owner")
-    page = paginate(request, _sorted(found, request, CONTACT_SORTS))
+    return _sorted(found, request, CONTACT_SORTS)
+
+
+@login_required
+def export_contacts(request: HttpRequest, fmt: str) -> HttpResponseBase:
+    if fmt not in FORMATS:
+        raise DomainError(ErrorCode.NOT_FOUND, "Export as csv or xlsx.")
+    rows = (
+        (
+            c.first_name,
+            c.last_name,
+            c.email,
+            c.phone,
+            c.job_title,
+            c.account.name if c.account_id else "",
+            c.owner.email if c.owner_id else "",
+            "" if c.marketing_consent is None else ("yes" if c.marketing_consent else "no"),
+        )
+        for c in _filtered_contacts(request).iterator(chunk_size=2000)
+    )
+    headers = [
+        "first_name",
+        "last_name",
+        "email",
+        "phone",
+        "job_title",
+        "account_name",
+        "owner",
+        "marketing_consent",
+    ]
+    return export_response(name="contacts", fmt=fmt, headers=headers, rows=rows)
+
+
+@login_required
+def export_accounts(request: HttpRequest, fmt: str) -> HttpResponseBase:
+    if fmt not in FORMATS:
+        raise DomainError(ErrorCode.NOT_FOUND, "Export as csv or xlsx.")
+    rows = (
+        (a.name, a.domain, a.industry, a.segment, a.region, a.owner.email if a.owner_id else "")
+        for a in _filtered_accounts(request).iterator(chunk_size=2000)
+    )
+    headers = ["name", "account_domain", "industry", "segment", "region", "owner"]
+    return export_response(name="accounts", fmt=fmt, headers=headers, rows=rows)
+
+
+@login_required
+def contacts(request: HttpRequest) -> HttpResponse:
+    page = paginate(request, _filtered_contacts(request))
     return render_page_or_partial(
         request,
         "crm/contacts.html",

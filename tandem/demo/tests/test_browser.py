@@ -155,3 +155,35 @@ def test_a_web_form_submission_lands_next_to_the_reps_call(page, demo):
     timeline.get_by_role("link", name="Sales only").click()
     expect(timeline).not_to_contain_text("Spring heat-pump webinar")
     expect(timeline).to_contain_text("Discovery call with Gareth")
+
+
+def test_marketer_imports_a_hubspot_csv_and_gets_the_row_report(page, demo, tmp_path):
+    export = tmp_path / "hubspot-contacts-export.csv"
+    export.write_text(
+        "First Name,Last Name,Email,Job Title,Company Name,Company Domain Name\n"
+        "Olivia,Wright,olivia@ilkleylido.example,Trust Manager,Ilkley Lido Trust,"
+        "ilkleylido.example\n"
+        "No,Email,,,,\n"
+        "Broken,Address,olivia@@ilkleylido,Lifeguard,Ilkley Lido Trust,ilkleylido.example\n"
+        "Olivia,Again,OLIVIA@ilkleylido.example,,,\n",
+        encoding="utf-8",
+    )
+    log_in(page, "tom.fletcher@brightwell.example", demo.password)
+    page.goto("/contacts/")
+    page.get_by_role("button", name="Import").click()
+    page.get_by_label("File").set_input_files(str(export))
+    page.get_by_role("button", name="Upload and check columns").click()
+    expect(
+        page.get_by_role("heading", name="Check the columns of hubspot-contacts-export.csv")
+    ).to_be_visible()
+    expect(page.get_by_label("Company Domain Name")).to_have_value("account_domain")
+    page.get_by_role("button", name="Import").click()
+    expect(page.get_by_text("2 contacts added")).to_be_visible()
+    expect(page.get_by_text("2 rows rejected")).to_be_visible()
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Download the rejected rows (CSV)").click()
+    report = download.value.path().read_text()
+    assert "row,column,reason" in report and "duplicate of row 2" in report
+    assert "not a valid e-mail" in report
+    page.goto("/contacts/?q=Wright")
+    expect(page.locator("#contact-rows")).to_contain_text("Ilkley Lido Trust")
