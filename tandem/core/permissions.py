@@ -23,6 +23,7 @@ class Action(StrEnum):
     CREATE_USER = "create_user"
     VIEW_AUDIT_LOG = "view_audit_log"
     CREATE_RECORD = "create_record"  # add customers, deals, activities
+    ERASE = "erase"  # remove a person's personal data (GDPR)
 
 
 class Relation(StrEnum):
@@ -72,6 +73,7 @@ POLICY: dict[str, dict[Action, frozenset[Relation]]] = {
             Action.VIEW: STAFF,
             Action.COMMENT: STAFF,
             Action.CHANGE: frozenset({ADMIN, OWNER, HEAD, Relation.MEMBER}),
+            Action.ERASE: frozenset({ADMIN, HEAD}),
         }
         for label in (
             "crm.account",

@@ -22,6 +22,7 @@ from tandem.crm.schemas import (
     AccountPatch,
     ActivityIn,
     ActivityOut,
+    ConsentIn,
     ContactIn,
     ContactOut,
     ContactPatch,
@@ -136,6 +137,28 @@ def update_contact(request: HttpRequest, contact_id: int, payload: ContactPatch)
 def contact_timeline(request: HttpRequest, contact_id: int, kind: str = "", side: str = "") -> Any:
     contact = get_object_or_404(Contact.objects.visible_to(request.user), pk=contact_id)
     return timeline(contact_id=contact.pk, kind=kind, side=side)
+
+
+@router.post(
+    "/contacts/{contact_id}/consent",
+    response=ContactOut,
+    summary="Record marketing consent: true, false or null (not asked), and where",
+)
+def set_consent(request: HttpRequest, contact_id: int, payload: ConsentIn) -> Contact:
+    contact = get_object_or_404(Contact.objects.visible_to(request.user), pk=contact_id)
+    return services.set_consent(
+        actor=signed_in(request), contact=contact, consent=payload.consent, source=payload.source
+    )
+
+
+@router.post(
+    "/contacts/{contact_id}/erase",
+    response=ContactOut,
+    summary="Erase the person's personal data everywhere (GDPR); cannot be undone",
+)
+def erase(request: HttpRequest, contact_id: int) -> Contact:
+    contact = get_object_or_404(Contact.objects.visible_to(request.user), pk=contact_id)
+    return services.erase_contact(actor=signed_in(request), contact=contact)
 
 
 # --- Opportunities -------------------------------------------------------------------------

@@ -19,6 +19,20 @@ class ContactForm(forms.Form):
     job_title = forms.CharField(max_length=120, required=False)
 
 
+class ConsentForm(forms.Form):
+    consent = forms.TypedChoiceField(
+        choices=[
+            ("yes", "Agreed to marketing"),
+            ("no", "Refused or withdrew"),
+            ("unknown", "Not asked"),
+        ],
+        coerce=lambda v: {"yes": True, "no": False}.get(v),
+        empty_value=None,
+        label="Marketing consent",
+    )
+    source = forms.CharField(max_length=200, label="Where (e.g. phone call, branch form)")
+
+
 class OpportunityForm(forms.Form):
     name = forms.CharField(max_length=200)
     amount = forms.DecimalField(max_digits=14, decimal_places=2, min_value=0, initial=0)

@@ -94,6 +94,7 @@ class Contact(OwnedByTeam):
     marketing_consent = models.BooleanField(null=True, blank=True)
     consent_source = models.CharField(max_length=200, blank=True)
     consent_at = models.DateTimeField(null=True, blank=True)
+    erased_at = models.DateTimeField(null=True, blank=True)
 
     objects = ContactQuerySet.as_manager()
     history = field_history()
@@ -113,6 +114,8 @@ class Contact(OwnedByTeam):
         ]
 
     def __str__(self) -> str:
+        if self.erased_at:
+            return f"Erased contact #{self.pk}"
         return self.full_name or self.email or f"Contact {self.pk}"
 
     @property

@@ -43,6 +43,15 @@ class ContactOut(Schema):
     owner_id: int | None
     team_id: int | None
     created_at: datetime
+    marketing_consent: bool | None
+    consent_source: str
+    consent_at: datetime | None
+    erased_at: datetime | None
+
+
+class ConsentIn(Schema):
+    consent: bool | None
+    source: str = Field(..., max_length=200)
 
 
 class ContactIn(Schema):

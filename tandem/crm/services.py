@@ -324,3 +324,64 @@ def complete_task(*, actor: User, activity: Activity) -> Activity:
             activity.save(update_fields=["done_at", "updated_at"])
             record_event("activity.task_done", subject=activity)
     return activity
+
+
+# --- Consent and erasure -------------------------------------------------------------------
+def set_consent(*, actor: User, contact: Contact, consent: bool | None, source: str) -> Contact:
+    """Record whether the person agreed to marketing, where they said so, and when."""
+    require(actor, Action.CHANGE, contact)
+    source = _text(
+        source, "consent_source", 200, required="Say where the person gave or withdrew consent."
+    )
+    with transaction.atomic():
+        contact.marketing_consent = consent
+        contact.consent_source = source
+        contact.consent_at = timezone.now()
+        contact.save(
+            update_fields=["marketing_consent", "consent_source", "consent_at", "updated_at"]
+        )
+        record_event("contact.consent_changed", subject=contact, data={"consent": consent})
+    return contact
+
+
+ERASED = "[erased]"
+
+
+def erase_contact(*, actor: User, contact: Contact) -> Contact:
+    """Remove a person's personal data everywhere (GDPR right to erasure).
+
+    Kept, so aggregates still add up: the contact row (anonymous), its activities'
+    kinds and times, its touchpoints' campaigns, channels and times, campaign
+    memberships. Removed: names, e-mail, phone, job, consent details, activity notes,
+    visitor ids, comments on the contact, notification texts about it, and every
+    field-history row that held the old values. The erasure itself is an audit event.
+    """
+    from tandem.campaigns.models import Touchpoint
+    from tandem.core.records import record_url
+    from tandem.notifications.models import Comment, Notification
+
+    require(actor, Action.ERASE, contact)
+    if contact.erased_at:
+        return contact
+    url = record_url(contact)
+    with transaction.atomic():
+        for name in ("first_name", "last_name", "email", "phone", "job_title", "consent_source"):
+            setattr(contact, name, "")
+        contact.marketing_consent = None
+        contact.consent_at = None
+        contact.erased_at = timezone.now()
+        contact.save()
+        activities = Activity.objects.filter(contact=contact)
+        Activity.history.filter(id__in=activities.values("id")).delete()
+        activities.update(subject=ERASED, body="")
+        Touchpoint.objects.filter(contact=contact).update(visitor_id="")
+        comments = Comment.objects.on(contact)
+        Comment.history.filter(id__in=comments.values("id")).delete()
+        for comment in comments:
+            comment.mentions.clear()
+        comments.update(body=ERASED)
+        if url:
+            Notification.objects.filter(url=url).update(text=f"{ERASED} (a contact was erased)")
+        contact.history.all().delete()  # including the row the save above just wrote
+        record_event("contact.erased", subject=contact)
+    return contact

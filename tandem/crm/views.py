@@ -18,7 +18,14 @@ from tandem.core.htmx import render_page_or_partial
 from tandem.core.pagination import paginate
 from tandem.core.permissions import ORGANISATION, Action, can, require
 from tandem.crm import services
-from tandem.crm.forms import AccountForm, ActivityForm, ContactForm, OpportunityForm, StageForm
+from tandem.crm.forms import (
+    AccountForm,
+    ActivityForm,
+    ConsentForm,
+    ContactForm,
+    OpportunityForm,
+    StageForm,
+)
 from tandem.crm.models import Account, Contact, Opportunity
 from tandem.crm.timeline import SIDES, timeline
 from tandem.crm.timeline import kinds as timeline_kinds
@@ -253,7 +260,17 @@ def contact(request: HttpRequest, pk: int) -> HttpResponse:
     if request.htmx:  # type: ignore[attr-defined]
         return render_page_or_partial(request, "crm/contact.html", "crm/_timeline.html", context)
     context.update(
-        {"can_change": can(request.user, Action.CHANGE, shown), **thread_context(request, shown)}
+        {
+            "can_change": can(request.user, Action.CHANGE, shown) and not shown.erased_at,
+            "can_erase": can(request.user, Action.ERASE, shown) and not shown.erased_at,
+            "consent_form": ConsentForm(
+                initial={
+                    "consent": {True: "yes", False: "no"}.get(shown.marketing_consent, "unknown"),
+                    "source": "",
+                }
+            ),
+            **thread_context(request, shown),
+        }
     )
     return render(request, "crm/contact.html", context)
 
@@ -363,3 +380,86 @@ def opportunity(request: HttpRequest, pk: int) -> HttpResponse:
         **thread_context(request, shown),
     }
     return render(request, "crm/opportunity.html", context, status=422 if form.errors else 200)
+
+
+# --- Editing, consent, erasure -------------------------------------------------------------
+@login_required
+def edit_account(request: HttpRequest, pk: int) -> HttpResponse:
+    shown = get_object_or_404(Account.objects.visible_to(request.user), pk=pk)
+    require(request.user, Action.CHANGE, shown)
+    initial = {f: getattr(shown, f) for f in AccountForm.base_fields}
+    form = AccountForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_account(actor=signed_in(request), account=shown, **form.cleaned_data)
+        except DomainError as exc:
+            _form_error(form, exc)
+        else:
+            messages.success(request, "Account saved.")
+            return redirect("crm:account", pk=shown.pk)
+    return render(
+        request,
+        "crm/form.html",
+        {"form": form, "title": f"Edit {shown}"},
+        status=422 if form.errors else 200,
+    )
+
+
+@login_required
+def edit_contact(request: HttpRequest, pk: int) -> HttpResponse:
+    shown = get_object_or_404(Contact.objects.visible_to(request.user), pk=pk)
+    require(request.user, Action.CHANGE, shown)
+    if shown.erased_at:
+        raise DomainError(ErrorCode.CONFLICT, "This contact was erased.")
+    initial = {f: getattr(shown, f) for f in ContactForm.base_fields}
+    form = ContactForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_contact(actor=signed_in(request), contact=shown, **form.cleaned_data)
+        except DomainError as exc:
+            _form_error(form, exc)
+        else:
+            messages.success(request, "Contact saved.")
+            return redirect("crm:contact", pk=shown.pk)
+    return render(
+        request,
+        "crm/form.html",
+        {"form": form, "title": f"Edit {shown}"},
+        status=422 if form.errors else 200,
+    )
+
+
+@login_required
+@require_POST
+def contact_consent(request: HttpRequest, pk: int) -> HttpResponse:
+    shown = get_object_or_404(Contact.objects.visible_to(request.user), pk=pk)
+    form = ConsentForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Choose the consent and say where it was given.")
+    else:
+        try:
+            services.set_consent(
+                actor=signed_in(request),
+                contact=shown,
+                consent=form.cleaned_data["consent"],
+                source=form.cleaned_data["source"],
+            )
+        except DomainError as exc:
+            if exc.code == ErrorCode.FORBIDDEN:
+                raise
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, "Consent recorded.")
+    return redirect("crm:contact", pk=shown.pk)
+
+
+@login_required
+@require_POST
+def erase_contact(request: HttpRequest, pk: int) -> HttpResponse:
+    shown = get_object_or_404(Contact.objects.visible_to(request.user), pk=pk)
+    if request.POST.get("confirm") != "ERASE":
+        messages.error(request, "Type ERASE to confirm: erasure cannot be undone.")
+        return redirect("crm:contact", pk=shown.pk)
+    services.erase_contact(actor=signed_in(request), contact=shown)
+    messages.success(request, "The contact's personal data is erased everywhere.")
+    return redirect("crm:contact", pk=shown.pk)
