@@ -10,7 +10,9 @@ class CampaignsConfig(AppConfig):
         from tandem.core.navigation import NavEntry, register_nav
         from tandem.core.permissions import ORGANISATION, Action, can
         from tandem.core.records import register_record
+        from tandem.core.saved_views import register_list
 
+        register_list("campaigns.campaigns", "campaigns:campaigns", ("q", "status"))
         register_record("campaigns.campaign", url_name="campaigns:campaign")
         register_nav(
             NavEntry(

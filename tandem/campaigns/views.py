@@ -13,6 +13,7 @@ from django.views.decorators.csrf import csrf_exempt
 from tandem.campaigns import services
 from tandem.campaigns.forms import CampaignForm, CostForm, StatusForm
 from tandem.campaigns.models import Campaign, Touchpoint
+from tandem.core import saved_views
 from tandem.core.errors import DomainError, ErrorCode
 from tandem.core.htmx import render_page_or_partial
 from tandem.core.pagination import paginate
@@ -40,7 +41,12 @@ def campaigns(request: HttpRequest) -> HttpResponse:
         request,
         "campaigns/campaigns.html",
         "campaigns/_rows.html",
-        {"page": page, "status": status, "statuses": Campaign.Status.choices},
+        {
+            "page": page,
+            "status": status,
+            "statuses": Campaign.Status.choices,
+            **saved_views.context_for(request, "campaigns.campaigns"),
+        },
     )
 
 

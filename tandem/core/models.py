@@ -9,7 +9,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 
 from tandem.core.permissions import OwnedRecord
-from tandem.core.querysets import DomainEventQuerySet, JobQuerySet
+from tandem.core.querysets import DomainEventQuerySet, JobQuerySet, SavedViewQuerySet
 
 
 class AppendOnlyError(Exception):
@@ -125,3 +125,28 @@ class Job(OwnedRecord, models.Model):
     @property
     def finished(self) -> bool:
         return self.status in (self.Status.DONE, self.Status.FAILED)
+
+
+class SavedView(OwnedRecord, models.Model):
+    """A named set of filters on a list page, for its owner or shared with everyone."""
+
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="saved_views"
+    )
+    list_name = models.CharField(max_length=60)
+    name = models.CharField(max_length=80)
+    query = models.CharField(max_length=500, blank=True)
+    shared = models.BooleanField(default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = SavedViewQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name", "id"]
+        indexes = [
+            models.Index(fields=["list_name", "owner"]),
+            models.Index(fields=["list_name", "shared"]),
+        ]
+
+    def __str__(self) -> str:
+        return self.name

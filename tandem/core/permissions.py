@@ -84,6 +84,7 @@ POLICY: dict[str, dict[Action, frozenset[Relation]]] = {
         )
     },
     "core.job": {Action.VIEW: frozenset({ADMIN, OWNER})},
+    "core.savedview": {Action.CHANGE: frozenset({OWNER})},
     "notifications.notification": {
         Action.VIEW: frozenset({OWNER}),
         Action.CHANGE: frozenset({OWNER}),

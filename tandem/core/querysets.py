@@ -6,6 +6,7 @@ from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
+from django.db.models import Q
 
 
 class DomainEventQuerySet(models.QuerySet[Any]):
@@ -31,3 +32,13 @@ class JobQuerySet(models.QuerySet[Any]):
         if user.is_admin:
             return self.all()
         return self.filter(owner=user)
+
+
+class SavedViewQuerySet(models.QuerySet[Any]):
+    def visible_to(self, user: Any) -> SavedViewQuerySet:
+        if not (user.is_authenticated and user.is_active):
+            return self.none()
+        return self.filter(Q(owner=user) | Q(shared=True))
+
+    def for_list(self, list_name: str) -> SavedViewQuerySet:
+        return self.filter(list_name=list_name)

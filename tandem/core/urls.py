@@ -9,4 +9,6 @@ urlpatterns = [
     path("records/<str:label>/<int:pk>/history/", views.record_history, name="history"),
     path("audit/", views.audit_log, name="audit_log"),
     path("audit/export/", views.audit_export, name="audit_export"),
+    path("views/<str:list_name>/save/", views.save_view, name="save_view"),
+    path("views/<int:pk>/delete/", views.delete_view, name="delete_view"),
 ]

@@ -90,3 +90,43 @@ def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
         {"message": "Your form expired or came from another site. Go back, reload and try again."},
         status=403,
     )
+
+
+@login_required
+@require_POST
+def save_view(request: HttpRequest, list_name: str) -> HttpResponse:
+    from django.contrib import messages
+    from django.http import QueryDict
+    from django.urls import reverse
+
+    from tandem.core import saved_views
+
+    query = QueryDict(request.POST.get("query", "")[:1000])
+    try:
+        view = saved_views.save_view(
+            actor=request.user,
+            list_name=list_name,
+            name=request.POST.get("name", ""),
+            query=query,
+            shared=request.POST.get("shared") == "1",
+        )
+    except DomainError as exc:
+        if exc.code in ("not_found", "forbidden"):
+            raise
+        messages.error(request, exc.message)
+        return redirect(reverse(saved_views.LISTS[list_name][0]) + "?" + query.urlencode())
+    messages.success(request, f"View {view.name} saved.")
+    return redirect(reverse(saved_views.LISTS[list_name][0]) + "?" + view.query)
+
+
+@login_required
+@require_POST
+def delete_view(request: HttpRequest, pk: int) -> HttpResponse:
+    from django.urls import reverse
+
+    from tandem.core import saved_views
+    from tandem.core.models import SavedView
+
+    view = get_object_or_404(SavedView.objects.visible_to(request.user), pk=pk)
+    saved_views.delete_view(actor=request.user, view=view)
+    return redirect(reverse(saved_views.LISTS[view.list_name][0]))

@@ -10,8 +10,12 @@ class CrmConfig(AppConfig):
         from tandem.core.navigation import NavEntry, register_nav
         from tandem.core.permissions import ORGANISATION, Action, can
         from tandem.core.records import register_record
+        from tandem.core.saved_views import register_list
         from tandem.crm import imports  # noqa: F401  (registers the import job kind)
 
+        register_list("crm.contacts", "crm:contacts", ("q", "sort", "mine", "account"))
+        register_list("crm.accounts", "crm:accounts", ("q", "region", "segment", "sort", "mine"))
+        register_list("crm.opportunities", "crm:opportunities", ("stage", "sort", "mine"))
         register_record("crm.account", url_name="crm:account")
         register_record("crm.contact", url_name="crm:contact")
         register_record("crm.opportunity", url_name="crm:opportunity")

@@ -12,6 +12,7 @@ from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from tandem.core import saved_views
 from tandem.core.errors import DomainError, ErrorCode
 from tandem.core.exports import FORMATS, export_response
 from tandem.core.htmx import render_page_or_partial
@@ -85,7 +86,10 @@ def accounts(request: HttpRequest) -> HttpResponse:
         .distinct()[:100]
     )
     return render_page_or_partial(
-        request, "crm/accounts.html", "crm/_account_rows.html", {"page": page, "regions": regions}
+        request,
+        "crm/accounts.html",
+        "crm/_account_rows.html",
+        {"page": page, "regions": regions, **saved_views.context_for(request, "crm.accounts")},
     )
 
 
@@ -222,7 +226,11 @@ def contacts(request: HttpRequest) -> HttpResponse:
         request,
         "crm/contacts.html",
         "crm/_contact_rows.html",
-        {"page": page, "activity_form": ActivityForm()},
+        {
+            "page": page,
+            "activity_form": ActivityForm(),
+            **saved_views.context_for(request, "crm.contacts"),
+        },
     )
 
 
@@ -327,7 +335,12 @@ def opportunities(request: HttpRequest) -> HttpResponse:
         request,
         "crm/opportunities.html",
         "crm/_opportunity_rows.html",
-        {"page": page, "stage": stage, "stages": Opportunity.Stage.choices},
+        {
+            "page": page,
+            "stage": stage,
+            "stages": Opportunity.Stage.choices,
+            **saved_views.context_for(request, "crm.opportunities"),
+        },
     )
 
 
