@@ -9,6 +9,7 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
@@ -26,7 +27,6 @@ from tandem.people.models import Team, User
 
 MAX_BATCH = 1000
 CLOCK_SKEW = timedelta(minutes=5)  # a touch "from the future" beyond this is refused
-FORM_SUBMISSIONS_PER_MINUTE = 10  # per IP address
 UTM_FIELDS = ("utm_source", "utm_medium", "utm_campaign", "utm_term", "utm_content")
 
 
@@ -354,7 +354,7 @@ def capture_form(*, form_key: str, data: dict[str, str], ip: str) -> FormSubmiss
         raise DomainError(ErrorCode.NOT_FOUND, "This form is no longer open.")
     bucket = f"form-ip:{hashlib.sha256(ip.encode()).hexdigest()[:16]}"
     cache.add(bucket, 0, timeout=60)
-    if cache.incr(bucket) > FORM_SUBMISSIONS_PER_MINUTE:
+    if cache.incr(bucket) > settings.FORM_RATE_LIMIT:
         raise DomainError(ErrorCode.RATE_LIMITED, "Too many submissions; try again in a minute.")
     if (data.get("website") or "").strip():  # honeypot: people never see this field
         return FormSubmission(contact=None, touchpoint_created=False)

@@ -182,6 +182,15 @@ def seed(scale: str = "small") -> SeedReport:
         _customers(users)
         if SCALES[scale]:
             _bulk_people(SCALES[scale], password)
+    if scale != "small":
+        from tandem.demo.bulk import load_customers
+
+        owners = list(
+            User.objects.filter(memberships__team__function__in=["sales", "marketing"]).values_list(
+                "id", flat=True
+            )
+        )
+        load_customers(scale, owner_ids=owners, seed=SEED)
     return SeedReport(users=User.objects.count(), teams=Team.objects.count(), password=password)
 
 

@@ -1,0 +1,59 @@
+"""Server time of the contact list and of contact timelines at the large scale, measured
+in-process with Django's test client (no network), as a sales rep sees them."""
+
+import argparse
+import random
+import time
+
+from common import database, setup, summary
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--requests", type=int, default=200)
+    args = parser.parse_args()
+    setup()
+    from django.test import Client
+
+    from tandem.campaigns.models import Touchpoint
+    from tandem.crm.models import Contact
+    from tandem.people.models import User
+
+    rep = User.objects.get(email="sam.patel@brightwell.example")
+    client = Client()
+    client.force_login(rep)
+    rng = random.Random(3)
+    first = Contact.objects.order_by("id").values_list("id", flat=True).first()
+    last = Contact.objects.order_by("-id").values_list("id", flat=True).first()
+    print(
+        f"database={database()} contacts={Contact.objects.count():,} "
+        f"touchpoints={Touchpoint.objects.count():,}"
+    )
+
+    def timed(urls: list[str]) -> list[float]:
+        client.get(urls[0])  # warm-up
+        millis = []
+        for url in urls:
+            began = time.perf_counter()
+            response = client.get(url)
+            millis.append((time.perf_counter() - began) * 1000)
+            assert response.status_code == 200, (url, response.status_code)
+        return millis
+
+    pages = [f"/contacts/?page={rng.randrange(1, 2000)}" for _ in range(args.requests)]
+    print(summary("contact list (random page)", timed(pages)))
+    searches = [
+        f"/contacts/?q={rng.choice(['smith', 'amelia', 'jones.12', 'wright'])}"
+        for _ in range(args.requests // 4)
+    ]
+    print(summary("contact list search", timed(searches)))
+    timelines = [f"/contacts/{rng.randrange(first, last + 1)}/" for _ in range(args.requests)]
+    print(summary("contact page with timeline", timed(timelines)))
+    partials = [
+        f"/contacts/{rng.randrange(first, last + 1)}/?kind=email_open" for _ in range(args.requests)
+    ]
+    print(summary("timeline filtered by kind (htmx partial)", [m for m in timed(partials)]))
+
+
+if __name__ == "__main__":
+    main()

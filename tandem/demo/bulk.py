@@ -1,0 +1,299 @@
+"""Fast bulk loading of generated demo customers, for the benchmark scales.
+
+Rows go straight to the database (PostgreSQL's COPY, or batched executemany on SQLite)
+rather than through model instances: building 10 million Python objects would take
+longer than writing them.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Iterable, Iterator
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
+from typing import Any
+
+from django.db import connection, transaction
+
+BATCH = 50_000
+
+
+def fast_insert(model: Any, columns: list[str], rows: Iterable[tuple[Any, ...]]) -> int:
+    table = model._meta.db_table
+    count = 0
+    with transaction.atomic(), connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            names = ", ".join(f'"{c}"' for c in columns)
+            with cursor.cursor.copy(f'COPY "{table}" ({names}) FROM STDIN') as copy:
+                for row in rows:
+                    copy.write_row(row)
+                    count += 1
+            return count
+        sql = (
+            f'INSERT INTO "{table}" ({", ".join(columns)}) '  # noqa: S608 - our own model's names
+            f"VALUES ({', '.join(['%s'] * len(columns))})"
+        )
+        batch: list[tuple[Any, ...]] = []
+        for row in rows:
+            batch.append(row)
+            if len(batch) >= BATCH:
+                cursor.executemany(sql, batch)
+                count += len(batch)
+                batch = []
+        if batch:
+            cursor.executemany(sql, batch)
+            count += len(batch)
+    return count
+
+
+CUSTOMER_SCALES = {
+    # accounts, contacts, opportunities, touchpoints, campaigns
+    "small": (0, 0, 0, 0, 0),
+    "medium": (1_000, 10_000, 1_000, 100_000, 20),
+    "large": (100_000, 1_000_000, 100_000, 10_000_000, 200),
+}
+
+SECTORS = [
+    "Healthcare",
+    "Agriculture",
+    "Food & drink",
+    "Education",
+    "Retail",
+    "Logistics",
+    "Hospitality",
+    "Manufacturing",
+    "Property",
+    "Public sector",
+]
+SEGMENTS = ["SME", "Mid-market", "Enterprise", "Public sector"]
+REGIONS = [
+    "North West",
+    "North East",
+    "Yorkshire",
+    "Midlands",
+    "London",
+    "South West",
+    "Scotland",
+    "Wales",
+]
+FIRST = [
+    "Oliver",
+    "Amelia",
+    "George",
+    "Isla",
+    "Harry",
+    "Ava",
+    "Noah",
+    "Mia",
+    "Jack",
+    "Ivy",
+    "Leo",
+    "Freya",
+    "Arthur",
+    "Lily",
+    "Muhammad",
+    "Florence",
+    "Oscar",
+    "Rosie",
+]
+LAST = [
+    "Smith",
+    "Jones",
+    "Taylor",
+    "Brown",
+    "Williams",
+    "Wilson",
+    "Johnson",
+    "Davies",
+    "Robinson",
+    "Wright",
+    "Thompson",
+    "Evans",
+    "Walker",
+    "White",
+    "Roberts",
+    "Green",
+]
+KINDS = ["ad_click", "visit", "form", "email_open", "email_click", "event", "call", "branch_visit"]
+CHANNELS = [
+    "email",
+    "search",
+    "social",
+    "events",
+    "direct_mail",
+    "content",
+    "partner",
+    "branch",
+    "web",
+    "direct",
+]
+
+
+def load_customers(scale: str, *, owner_ids: list[int], seed: int) -> dict[str, int]:
+    """Accounts, contacts, opportunities, campaigns and touchpoints for ``scale``."""
+    from tandem.campaigns.models import Campaign, Touchpoint
+    from tandem.crm.models import Account, Contact, Opportunity
+
+    n_accounts, n_contacts, n_deals, n_touches, n_campaigns = CUSTOMER_SCALES[scale]
+    if not n_accounts:
+        return {}
+    rng = random.Random(seed)
+    now = datetime.now(UTC)
+    # Campaigns through the ORM (few); the rest straight in.
+    campaigns = Campaign.objects.bulk_create(
+        [
+            Campaign(
+                name=f"{rng.choice(['Spring', 'Summer', 'Autumn', 'Winter'])} "
+                f"{rng.choice(['solar', 'heat pump', 'battery', 'EV charger'])} "
+                f"campaign {n}",
+                type=rng.choice(
+                    ["email", "paid_search", "paid_social", "webinar", "trade_show", "direct_mail"]
+                ),
+                channel=rng.choice(CHANNELS),
+                status="live",
+                starts_on=(now - timedelta(days=300)).date(),
+                ends_on=now.date(),
+                planned_budget=Decimal(rng.randrange(1_000, 50_000)),
+                owner_id=owner_ids[0],
+                form_key=f"bench{seed}x{n}",
+            )
+            for n in range(n_campaigns)
+        ]
+    )
+    campaign_ids = [c.pk for c in campaigns]
+    first_account = (Account.objects.order_by("-id").values_list("id", flat=True).first() or 0) + 1
+
+    def accounts() -> Iterator[tuple[Any, ...]]:
+        for n in range(n_accounts):
+            yield (
+                f"Company {n} Ltd",
+                f"company{n}.bench.example",
+                rng.choice(SECTORS),
+                rng.choice(SEGMENTS),
+                rng.choice(REGIONS),
+                rng.choice(owner_ids),
+                now,
+                now,
+            )
+
+    fast_insert(
+        Account,
+        ["name", "domain", "industry", "segment", "region", "owner_id", "created_at", "updated_at"],
+        accounts(),
+    )
+    account_ids = range(first_account, first_account + n_accounts)
+    first_contact = (Contact.objects.order_by("-id").values_list("id", flat=True).first() or 0) + 1
+
+    def contacts() -> Iterator[tuple[Any, ...]]:
+        for n in range(n_contacts):
+            first, last = rng.choice(FIRST), rng.choice(LAST)
+            yield (
+                first,
+                last,
+                f"{first}.{last}.{n}@bench.example".lower(),
+                "",
+                "",
+                account_ids[n % n_accounts],
+                rng.choice(owner_ids),
+                "",
+                now,
+                now,
+            )
+
+    fast_insert(
+        Contact,
+        [
+            "first_name",
+            "last_name",
+            "email",
+            "phone",
+            "job_title",
+            "account_id",
+            "owner_id",
+            "consent_source",
+            "created_at",
+            "updated_at",
+        ],
+        contacts(),
+    )
+
+    def deals() -> Iterator[tuple[Any, ...]]:
+        for n in range(n_deals):
+            stage = rng.choice(["qualification", "proposal", "negotiation", "won", "lost"])
+            yield (
+                f"Deal {n}",
+                account_ids[rng.randrange(n_accounts)],
+                stage,
+                Decimal(rng.randrange(2_000, 400_000)),
+                "GBP",
+                (now + timedelta(days=rng.randrange(-200, 200))).date(),
+                "Lost on price" if stage == "lost" else "",
+                rng.choice(owner_ids),
+                now,
+                now,
+            )
+
+    fast_insert(
+        Opportunity,
+        [
+            "name",
+            "account_id",
+            "stage",
+            "amount",
+            "currency",
+            "close_date",
+            "outcome_reason",
+            "owner_id",
+            "created_at",
+            "updated_at",
+        ],
+        deals(),
+    )
+
+    def touches() -> Iterator[tuple[Any, ...]]:
+        for n in range(n_touches):
+            yield (
+                first_contact + rng.randrange(n_contacts),
+                "",
+                rng.choice(campaign_ids),
+                rng.choice(CHANNELS),
+                rng.choice(KINDS),
+                now - timedelta(minutes=rng.randrange(0, 525_600)),
+                "",
+                "",
+                "",
+                "",
+                "",
+                f"bench:{seed}:{n}",
+                now,
+            )
+
+    fast_insert(
+        Touchpoint,
+        [
+            "contact_id",
+            "visitor_id",
+            "campaign_id",
+            "channel",
+            "kind",
+            "occurred_at",
+            "utm_source",
+            "utm_medium",
+            "utm_campaign",
+            "utm_term",
+            "utm_content",
+            "idempotency_key",
+            "recorded_at",
+        ],
+        touches(),
+    )
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
+    return {
+        "accounts": n_accounts,
+        "contacts": n_contacts,
+        "opportunities": n_deals,
+        "touchpoints": n_touches,
+        "campaigns": n_campaigns,
+    }
