@@ -14,6 +14,7 @@ from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
+from django.db.models import Case, Value, When
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
@@ -330,12 +331,16 @@ def _contacts_for(clean: list[tuple[int, dict[str, Any]]], result: IngestResult)
 
 
 def _stitch_visitors(clean: list[tuple[int, dict[str, Any]]], contacts: dict[str, int]) -> None:
+    """Give every anonymous touch of an identified visitor its contact: one UPDATE."""
+    identified: dict[str, int] = {}
     for _, row in clean:
         contact_id = contacts.get(row["email"]) if row["email"] else row["contact_id"]
         if row["visitor_id"] and contact_id:
-            Touchpoint.objects.filter(visitor_id=row["visitor_id"], contact__isnull=True).update(
-                contact_id=contact_id
-            )
+            identified[row["visitor_id"]] = contact_id
+    if identified:
+        Touchpoint.objects.filter(visitor_id__in=identified, contact__isnull=True).update(
+            contact_id=Case(*(When(visitor_id=v, then=Value(c)) for v, c in identified.items()))
+        )
 
 
 # --- Web forms -----------------------------------------------------------------------------

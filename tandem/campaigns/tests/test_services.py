@@ -167,6 +167,19 @@ def test_an_anonymous_visitor_is_stitched_when_they_identify(org):
     assert Touchpoint.objects.filter(contact=jane).count() == 3
 
 
+def test_stitching_many_visitors_is_one_update(org, django_assert_max_num_queries):
+    services.ingest_touchpoints(
+        actor=org.marketer, rows=[_touch(f"anon{n}", visitor_id=f"visitor-{n}") for n in range(50)]
+    )
+    rows = [
+        _touch(f"known{n}", visitor_id=f"visitor-{n}", email=f"p{n}@example.com") for n in range(50)
+    ]
+    with django_assert_max_num_queries(25):
+        services.ingest_touchpoints(actor=org.marketer, rows=rows)
+    assert not Touchpoint.objects.filter(contact__isnull=True).exists()
+    assert Touchpoint.objects.filter(contact__email="p7@example.com").count() == 2
+
+
 def test_outsiders_cannot_ingest(org):
     with pytest.raises(DomainError):
         services.ingest_touchpoints(actor=org.outsider, rows=[_touch("x", email="a@b.com")])
