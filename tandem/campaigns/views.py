@@ -105,6 +105,10 @@ def campaign(request: HttpRequest, pk: int) -> HttpResponse:
         "costs": shown.costs.all()[:100],
         "spent": spent,
         "members": shown.members.count(),
+        "member_page": paginate(
+            request, shown.members.select_related("contact").order_by("-added_at", "-id"),
+            per_page=20,
+        ),
         "touch_chart": {
             "type": "bar",
             "title": "Touches by kind",
