@@ -14,9 +14,6 @@ class CampaignQuerySet(CustomerQuerySet):
         text = text.strip()[:100]
         return self.filter(name__icontains=text) if text else self
 
-    def live(self) -> CampaignQuerySet:
-        return self.filter(status="live")
-
 
 class TouchpointQuerySet(models.QuerySet[Any]):
     def visible_to(self, user: Any) -> TouchpointQuerySet:
@@ -26,6 +23,3 @@ class TouchpointQuerySet(models.QuerySet[Any]):
 
     def of_contact(self, contact_id: int) -> TouchpointQuerySet:
         return self.filter(contact_id=contact_id)
-
-    def of_account(self, account_id: int) -> TouchpointQuerySet:
-        return self.filter(contact__account_id=account_id)

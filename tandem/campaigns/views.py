@@ -1,7 +1,5 @@
 """Campaign pages, and the public endpoint behind every campaign's embeddable web form."""
 
-from typing import Any
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Sum
@@ -15,17 +13,12 @@ from tandem.campaigns.forms import CampaignForm, CostForm, StatusForm
 from tandem.campaigns.models import Campaign, Touchpoint
 from tandem.core import saved_views
 from tandem.core.errors import DomainError, ErrorCode
+from tandem.core.forms import form_error
 from tandem.core.htmx import render_page_or_partial
 from tandem.core.pagination import paginate
 from tandem.core.permissions import ORGANISATION, Action, can, require
 from tandem.notifications.views import thread_context
 from tandem.people.auth import signed_in
-
-
-def _form_error(form: Any, exc: DomainError) -> None:
-    if exc.code == ErrorCode.FORBIDDEN:
-        raise exc
-    form.add_error(exc.field if exc.field in form.fields else None, exc.message)
 
 
 @login_required
@@ -58,7 +51,7 @@ def new_campaign(request: HttpRequest) -> HttpResponse:
         try:
             created = services.create_campaign(actor=signed_in(request), **form.cleaned_data)
         except DomainError as exc:
-            _form_error(form, exc)
+            form_error(form, exc)
         else:
             messages.success(request, f"Campaign {created} planned.")
             return redirect("campaigns:campaign", pk=created.pk)
@@ -89,7 +82,7 @@ def campaign(request: HttpRequest, pk: int) -> HttpResponse:
                 messages.success(request, "Status saved.")
                 return redirect("campaigns:campaign", pk=shown.pk)
         except DomainError as exc:
-            _form_error(cost_form if request.POST.get("form") == "cost" else status_form, exc)
+            form_error(cost_form if request.POST.get("form") == "cost" else status_form, exc)
     by_kind = (
         Touchpoint.objects.filter(campaign=shown)
         .values("kind")
@@ -106,7 +99,8 @@ def campaign(request: HttpRequest, pk: int) -> HttpResponse:
         "spent": spent,
         "members": shown.members.count(),
         "member_page": paginate(
-            request, shown.members.select_related("contact").order_by("-added_at", "-id"),
+            request,
+            shown.members.select_related("contact").order_by("-added_at", "-id"),
             per_page=20,
         ),
         "touch_chart": {

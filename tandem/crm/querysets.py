@@ -52,13 +52,4 @@ class OpportunityQuerySet(CustomerQuerySet):
 
 
 class ActivityQuerySet(CustomerQuerySet):
-    def timeline_of_contact(self, contact_id: int) -> ActivityQuerySet:
-        return self.filter(contact_id=contact_id).order_by("-occurred_at", "-id")
-
-    def timeline_of_account(self, account_id: int) -> ActivityQuerySet:
-        return self.filter(Q(account_id=account_id) | Q(contact__account_id=account_id)).order_by(
-            "-occurred_at", "-id"
-        )
-
-    def open_tasks(self) -> ActivityQuerySet:
-        return self.filter(kind="task", done_at__isnull=True)
+    """Timelines read activities together with touches: see tandem.crm.timeline."""

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 from tandem.core import saved_views
 from tandem.core.errors import DomainError, ErrorCode
 from tandem.core.exports import FORMATS, export_response
+from tandem.core.forms import form_error
 from tandem.core.htmx import render_page_or_partial
 from tandem.core.pagination import paginate
 from tandem.core.permissions import ORGANISATION, Action, can, require
@@ -45,12 +46,6 @@ OPPORTUNITY_SORTS = {
     "-amount": ("-amount", "id"),
     "-created": ("-created_at", "-id"),
 }
-
-
-def _form_error(form: Any, exc: DomainError) -> None:
-    if exc.code == ErrorCode.FORBIDDEN:
-        raise exc
-    form.add_error(exc.field if exc.field in form.fields else None, exc.message)
 
 
 def _sorted(queryset: Any, request: HttpRequest, sorts: Mapping[str, tuple[str, ...]]) -> Any:
@@ -101,7 +96,7 @@ def new_account(request: HttpRequest) -> HttpResponse:
         try:
             account = services.create_account(actor=signed_in(request), **form.cleaned_data)
         except DomainError as exc:
-            _form_error(form, exc)
+            form_error(form, exc)
         else:
             messages.success(request, f"Account {account} created.")
             return redirect("crm:account", pk=account.pk)
@@ -250,7 +245,7 @@ def new_contact(request: HttpRequest) -> HttpResponse:
                 actor=signed_in(request), account=linked, **form.cleaned_data
             )
         except DomainError as exc:
-            _form_error(form, exc)
+            form_error(form, exc)
         else:
             messages.success(request, f"Contact {contact} created.")
             return redirect("crm:contact", pk=contact.pk)
@@ -355,7 +350,7 @@ def new_opportunity(request: HttpRequest, account_pk: int) -> HttpResponse:
                 actor=signed_in(request), account=linked, **form.cleaned_data
             )
         except DomainError as exc:
-            _form_error(form, exc)
+            form_error(form, exc)
         else:
             messages.success(request, f"Opportunity {created} created.")
             return redirect("crm:opportunity", pk=created.pk)
@@ -381,7 +376,7 @@ def opportunity(request: HttpRequest, pk: int) -> HttpResponse:
                     reason=form.cleaned_data["reason"],
                 )
             except DomainError as exc:
-                _form_error(form, exc)
+                form_error(form, exc)
             else:
                 messages.success(request, "Stage saved.")
                 return redirect("crm:opportunity", pk=shown.pk)
@@ -396,49 +391,52 @@ def opportunity(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 # --- Editing, consent, erasure -------------------------------------------------------------
-@login_required
-def edit_account(request: HttpRequest, pk: int) -> HttpResponse:
-    shown = get_object_or_404(Account.objects.visible_to(request.user), pk=pk)
-    require(request.user, Action.CHANGE, shown)
-    initial = {f: getattr(shown, f) for f in AccountForm.base_fields}
-    form = AccountForm(request.POST or None, initial=initial)
+def _edit(
+    request: HttpRequest, record: Any, form_class: Any, save: Any, url_name: str
+) -> HttpResponse:
+    """Edit form for a record: initial values from it, saved through its service."""
+    require(request.user, Action.CHANGE, record)
+    initial = {f: getattr(record, f) for f in form_class.base_fields}
+    form = form_class(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            services.update_account(actor=signed_in(request), account=shown, **form.cleaned_data)
+            save(signed_in(request), record, form.cleaned_data)
         except DomainError as exc:
-            _form_error(form, exc)
+            form_error(form, exc)
         else:
-            messages.success(request, "Account saved.")
-            return redirect("crm:account", pk=shown.pk)
+            messages.success(request, f"{record} saved.")
+            return redirect(url_name, pk=record.pk)
     return render(
         request,
         "crm/form.html",
-        {"form": form, "title": f"Edit {shown}"},
+        {"form": form, "title": f"Edit {record}"},
         status=422 if form.errors else 200,
+    )
+
+
+@login_required
+def edit_account(request: HttpRequest, pk: int) -> HttpResponse:
+    shown = get_object_or_404(Account.objects.visible_to(request.user), pk=pk)
+    return _edit(
+        request,
+        shown,
+        AccountForm,
+        lambda actor, record, data: services.update_account(actor=actor, account=record, **data),
+        "crm:account",
     )
 
 
 @login_required
 def edit_contact(request: HttpRequest, pk: int) -> HttpResponse:
     shown = get_object_or_404(Contact.objects.visible_to(request.user), pk=pk)
-    require(request.user, Action.CHANGE, shown)
     if shown.erased_at:
         raise DomainError(ErrorCode.CONFLICT, "This contact was erased.")
-    initial = {f: getattr(shown, f) for f in ContactForm.base_fields}
-    form = ContactForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.update_contact(actor=signed_in(request), contact=shown, **form.cleaned_data)
-        except DomainError as exc:
-            _form_error(form, exc)
-        else:
-            messages.success(request, "Contact saved.")
-            return redirect("crm:contact", pk=shown.pk)
-    return render(
+    return _edit(
         request,
-        "crm/form.html",
-        {"form": form, "title": f"Edit {shown}"},
-        status=422 if form.errors else 200,
+        shown,
+        ContactForm,
+        lambda actor, record, data: services.update_contact(actor=actor, contact=record, **data),
+        "crm:contact",
     )
 
 

@@ -66,54 +66,6 @@ SECTORS = [
     "Public sector",
 ]
 SEGMENTS = ["SME", "Mid-market", "Enterprise", "Public sector"]
-REGIONS = [
-    "North West",
-    "North East",
-    "Yorkshire",
-    "Midlands",
-    "London",
-    "South West",
-    "Scotland",
-    "Wales",
-]
-FIRST = [
-    "Oliver",
-    "Amelia",
-    "George",
-    "Isla",
-    "Harry",
-    "Ava",
-    "Noah",
-    "Mia",
-    "Jack",
-    "Ivy",
-    "Leo",
-    "Freya",
-    "Arthur",
-    "Lily",
-    "Muhammad",
-    "Florence",
-    "Oscar",
-    "Rosie",
-]
-LAST = [
-    "Smith",
-    "Jones",
-    "Taylor",
-    "Brown",
-    "Williams",
-    "Wilson",
-    "Johnson",
-    "Davies",
-    "Robinson",
-    "Wright",
-    "Thompson",
-    "Evans",
-    "Walker",
-    "White",
-    "Roberts",
-    "Green",
-]
 KINDS = ["ad_click", "visit", "form", "email_open", "email_click", "event", "call", "branch_visit"]
 CHANNELS = [
     "email",
@@ -133,6 +85,7 @@ def load_customers(scale: str, *, owner_ids: list[int], seed: int) -> dict[str, 
     """Accounts, contacts, opportunities, campaigns and touchpoints for ``scale``."""
     from tandem.campaigns.models import Campaign, Touchpoint
     from tandem.crm.models import Account, Contact, Opportunity
+    from tandem.demo.organisation import FIRST, LAST, REGIONS
 
     n_accounts, n_contacts, n_deals, n_touches, n_campaigns = CUSTOMER_SCALES[scale]
     if not n_accounts:

@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from tandem.core.errors import DomainError, ErrorCode
+from tandem.core.forms import form_error
 from tandem.core.htmx import render_page_or_partial
 from tandem.core.pagination import paginate
 from tandem.core.permissions import ORGANISATION, Action, can, require
@@ -24,12 +25,6 @@ from tandem.people.forms import (
     RoleForm,
 )
 from tandem.people.models import Membership, Team, User
-
-
-def _form_error(form: Any, exc: DomainError) -> None:
-    if exc.code == ErrorCode.FORBIDDEN:
-        raise exc  # a permission failure is the 403 page, not a form message
-    form.add_error(exc.field if exc.field in form.fields else None, exc.message)
 
 
 @login_required
@@ -48,7 +43,7 @@ def profile(request: HttpRequest) -> HttpResponse:
         try:
             services.update_profile(actor=user, user=user, **form.cleaned_data)
         except DomainError as exc:
-            _form_error(form, exc)
+            form_error(form, exc)
         else:
             messages.success(request, "Your profile is saved.")
             return redirect("people:profile")
@@ -130,7 +125,7 @@ def new_person(request: HttpRequest) -> HttpResponse:
                     role=data["role"],
                 )
         except DomainError as exc:
-            _form_error(form, exc)
+            form_error(form, exc)
         else:
             messages.success(
                 request, f"{created} can now log in: we e-mailed them a link to set a password."
@@ -151,7 +146,7 @@ def teams(request: HttpRequest) -> HttpResponse:
         try:
             team = services.create_team(actor=signed_in(request), **form.cleaned_data)
         except DomainError as exc:
-            _form_error(form, exc)
+            form_error(form, exc)
         else:
             messages.success(request, f"Team {team} created. Add its people next.")
             return redirect("people:team", pk=team.pk)
@@ -183,7 +178,7 @@ def team(request: HttpRequest, pk: int) -> HttpResponse:
             try:
                 services.update_team(actor=signed_in(request), team=shown, **form.cleaned_data)
             except DomainError as exc:
-                _form_error(form, exc)
+                form_error(form, exc)
             else:
                 messages.success(request, "Team details saved.")
                 return redirect("people:team", pk=shown.pk)
@@ -229,7 +224,7 @@ def add_member(request: HttpRequest, pk: int) -> HttpResponse:
                     role=form.cleaned_data["role"],
                 )
             except DomainError as exc:
-                _form_error(form, exc)
+                form_error(form, exc)
             else:
                 return _members_partial(request, shown)
     return _members_partial(request, shown, add_form=form)
