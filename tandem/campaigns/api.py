@@ -4,11 +4,12 @@ from typing import Any
 
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
-from ninja import Router, Status
+from ninja import File, Router, Status
+from ninja.files import UploadedFile
 from ninja.pagination import paginate
 
 from tandem.api.pagination import CursorPagination
-from tandem.campaigns import services
+from tandem.campaigns import imports, services
 from tandem.campaigns.models import Campaign, CampaignCost, Touchpoint
 from tandem.campaigns.schemas import (
     CampaignIn,
@@ -16,12 +17,17 @@ from tandem.campaigns.schemas import (
     CostIn,
     CostOut,
     IngestOut,
+    MembersIn,
+    MembersOut,
     StatusIn,
     TouchpointOut,
     TouchpointsIn,
 )
+from tandem.core.api import job_out
 from tandem.core.errors import DomainError, ErrorCode
 from tandem.core.permissions import ORGANISATION, Action, require
+from tandem.core.schemas import JobOut
+from tandem.crm import imports as crm_imports
 from tandem.people.auth import signed_in
 
 router = Router(tags=["campaigns and touchpoints"])
@@ -82,3 +88,41 @@ def contact_touchpoints(request: HttpRequest, contact_id: int) -> Any:
 
     contact = get_object_or_404(Contact.objects.visible_to(request.user), pk=contact_id)
     return Touchpoint.objects.visible_to(request.user).of_contact(contact.pk)
+
+
+@router.post(
+    "/imports/touchpoints",
+    response={202: JobOut},
+    summary="Import touchpoints from CSV or XLSX (the bulk API's column names)",
+)
+def import_touchpoints(request: HttpRequest, file: File[UploadedFile]) -> Status[dict[str, Any]]:
+    actor = signed_in(request)
+    staged = crm_imports.stage_file(
+        actor=actor, name=file.name or "", chunks=file.chunks(), size=file.size or 0
+    )
+    job = imports.start_touchpoint_import(
+        actor=actor, token=staged.token, original_name=staged.original_name
+    )
+    job.refresh_from_db()
+    return Status(202, job_out(job))
+
+
+@router.post(
+    "/campaigns/{campaign_id}/members",
+    response=MembersOut,
+    summary="Target contacts with a campaign (people already in it are kept)",
+)
+def add_members(request: HttpRequest, campaign_id: int, payload: MembersIn) -> dict[str, int]:
+    from tandem.crm.models import Contact
+
+    found = get_object_or_404(Campaign.objects.visible_to(request.user), pk=campaign_id)
+    contacts = list(Contact.objects.visible_to(request.user).filter(pk__in=payload.contact_ids))
+    missing = set(payload.contact_ids) - {c.pk for c in contacts}
+    if missing:
+        raise DomainError(
+            ErrorCode.INVALID, f"No contact {sorted(missing)[0]}.", field="contact_ids"
+        )
+    added = services.add_members(
+        actor=signed_in(request), campaign=found, contacts=contacts, status=payload.status
+    )
+    return {"added": added, "members": found.members.count()}

@@ -7,6 +7,7 @@ class CampaignsConfig(AppConfig):
     verbose_name = "Campaigns and touchpoints"
 
     def ready(self) -> None:
+        from tandem.campaigns import imports  # noqa: F401  (registers the job kind)
         from tandem.core.navigation import NavEntry, register_nav
         from tandem.core.permissions import ORGANISATION, Action, can
         from tandem.core.records import register_record

@@ -83,3 +83,13 @@ class TouchpointOut(Schema):
     utm_medium: str
     utm_campaign: str
     value: Decimal | None
+
+
+class MembersIn(Schema):
+    contact_ids: list[int] = Field(..., max_length=1000)
+    status: str = "targeted"
+
+
+class MembersOut(Schema):
+    added: int
+    members: int

@@ -141,3 +141,36 @@ def capture(request: HttpRequest, form_key: str) -> HttpResponse:
             status=status,
         )
     return render(request, "campaigns/thanks.html", {"campaign": found})
+
+
+@login_required
+def import_touchpoints(request: HttpRequest) -> HttpResponse:
+    """Upload a file of touches; the columns are the bulk API's, so no mapping step."""
+    from tandem.campaigns import imports
+    from tandem.crm import imports as crm_imports
+    from tandem.crm.import_views import UploadForm
+
+    require(request.user, Action.CREATE_RECORD, ORGANISATION)
+    form = UploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        uploaded = form.cleaned_data["file"]
+        try:
+            staged = crm_imports.stage_file(
+                actor=signed_in(request),
+                name=uploaded.name,
+                chunks=uploaded.chunks(),
+                size=uploaded.size,
+            )
+            job = imports.start_touchpoint_import(
+                actor=signed_in(request), token=staged.token, original_name=staged.original_name
+            )
+        except DomainError as exc:
+            form_error(form, exc)
+        else:
+            return redirect("core:job", pk=job.pk)
+    return render(
+        request,
+        "campaigns/import.html",
+        {"form": form, "columns": imports.COLUMNS, "required": imports.REQUIRED},
+        status=422 if form.errors else 200,
+    )

@@ -26,6 +26,8 @@ from tandem.crm.schemas import (
     ContactIn,
     ContactOut,
     ContactPatch,
+    ContactsBulkIn,
+    ContactsBulkOut,
     OpportunityIn,
     OpportunityOut,
     StageIn,
@@ -113,6 +115,15 @@ def create_contact(request: HttpRequest, payload: ContactIn) -> Status[Contact]:
     data = payload.dict()
     account = _visible(request, Account, data.pop("account_id"), "account_id")
     return Status(201, services.create_contact(actor=signed_in(request), account=account, **data))
+
+
+@router.post(
+    "/contacts/bulk",
+    response=ContactsBulkOut,
+    summary="Create or update up to 1,000 contacts, matched on e-mail",
+)
+def bulk_upsert(request: HttpRequest, payload: ContactsBulkIn) -> dict[str, Any]:
+    return imports.bulk_upsert_contacts(actor=signed_in(request), rows=payload.contacts)
 
 
 @router.get("/contacts/{contact_id}", response=ContactOut)

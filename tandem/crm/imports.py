@@ -451,20 +451,26 @@ def import_contacts(job: Job, progress: Progress) -> None:
     _finish(job, outcome, progress, done)
 
 
+def write_report(job: Job, outcome: Outcome) -> None:
+    """The rejected rows as a CSV (row, column, reason) attached to the job, if any."""
+    if not outcome.rejected:
+        return
+    report = imports_dir() / f"rejected-rows-{job.pk}.csv"
+    with report.open("w", newline="", encoding="utf-8") as out:
+        writer = csv.writer(out)
+        writer.writerow(["row", "column", "reason"])
+        for number, column, reason in outcome.rejected:
+            writer.writerow([number, safe_cell(column), safe_cell(reason)])
+    Job.objects.filter(pk=job.pk).update(result_file=f"imports/{report.name}")
+
+
 def _finish(job: Job, outcome: Outcome, progress: Progress, done: int) -> None:
     summary = (
         f"{outcome.created:,} contacts added, {outcome.updated:,} updated, "
         f"{outcome.accounts_created:,} accounts added, "
         f"{len(outcome.rejected):,} rows rejected"
     )
-    if outcome.rejected:
-        report = imports_dir() / f"rejected-rows-{job.pk}.csv"
-        with report.open("w", newline="", encoding="utf-8") as out:
-            writer = csv.writer(out)
-            writer.writerow(["row", "column", "reason"])
-            for number, column, reason in outcome.rejected:
-                writer.writerow([number, safe_cell(column), safe_cell(reason)])
-        Job.objects.filter(pk=job.pk).update(result_file=f"imports/{report.name}")
+    write_report(job, outcome)
     progress(done, None, summary)
     record_event(
         "contacts.imported",
@@ -475,3 +481,53 @@ def _finish(job: Job, outcome: Outcome, progress: Progress, done: int) -> None:
             "rejected": len(outcome.rejected),
         },
     )
+
+
+# --- Bulk upsert through the API -----------------------------------------------------------
+MAX_UPSERT = 1000
+
+
+def bulk_upsert_contacts(*, actor: Any, rows: list[Any]) -> dict[str, Any]:
+    """Up to MAX_UPSERT contacts as JSON objects with the import's field names; the same
+    checks and dedupe as a file import. Returns counts and each rejected row's index."""
+    require(actor, Action.CREATE_RECORD, ORGANISATION)
+    if len(rows) > MAX_UPSERT:
+        raise DomainError(
+            ErrorCode.INVALID,
+            f"At most {MAX_UPSERT} contacts per request ({len(rows)} sent).",
+            field="contacts",
+        )
+    columns = [(i, name, name) for i, name in enumerate(FIELDS)]
+    outcome = Outcome()
+    seen: dict[str, int] = {}
+    clean: list[tuple[int, dict[str, str]]] = []
+    for index, row in enumerate(rows):
+        if not isinstance(row, dict):
+            outcome.rejected.append((index, "", "each contact must be a JSON object"))
+            continue
+        unknown = set(row) - set(FIELDS)
+        if unknown:
+            outcome.rejected.append((index, sorted(unknown)[0], "unknown field"))
+            continue
+        try:
+            values = _clean([str(row.get(name) or "") for name in FIELDS], columns)
+        except ValueError as problem:
+            outcome.rejected.append((index, *problem.args))
+            continue
+        if values["email"] and values["email"] in seen:
+            outcome.rejected.append((index, "email", f"duplicate of row {seen[values['email']]}"))
+            continue
+        if values["email"]:
+            seen[values["email"]] = index
+        clean.append((index, values))
+    if clean:
+        _write_chunk(clean, actor, outcome)
+        record_event(
+            "contacts.upserted", data={"created": outcome.created, "updated": outcome.updated}
+        )
+    return {
+        "created": outcome.created,
+        "updated": outcome.updated,
+        "accounts_created": outcome.accounts_created,
+        "rejected": [{"row": r, "field": f or None, "message": m} for r, f, m in outcome.rejected],
+    }

@@ -1,5 +1,6 @@
 from datetime import date, datetime
 from decimal import Decimal
+from typing import Any
 
 from ninja import Field, Schema
 
@@ -135,3 +136,23 @@ class TimelineEntryOut(Schema):
     title: str
     detail: str
     campaign: str = Field(..., alias="campaign_name")
+
+
+class ContactsBulkIn(Schema):
+    """Each contact: first_name, last_name, email, phone, job_title, account_name,
+    account_domain. Upserted on the normalised e-mail."""
+
+    contacts: list[Any] = Field(..., max_length=1000)
+
+
+class RejectedOut(Schema):
+    row: int
+    field: str | None
+    message: str
+
+
+class ContactsBulkOut(Schema):
+    created: int
+    updated: int
+    accounts_created: int
+    rejected: list[RejectedOut]

@@ -50,6 +50,7 @@ ROUTES = {
     "/accounts/export.xlsx": {"outsider": FORBIDDEN, "*": OK},
     "/campaigns/": {"outsider": FORBIDDEN, "*": OK},
     "/campaigns/new/": {"outsider": FORBIDDEN, "*": OK},
+    "/campaigns/touchpoints/import/": {"outsider": FORBIDDEN, "*": OK},
     "/campaigns/{campaign}/": {"outsider": MISSING, "*": OK},
     "/records/campaigns.campaign/{campaign}/comments/": {"outsider": MISSING, "*": OK},
     "/teams/999999/": {"*": MISSING},

@@ -1,13 +1,16 @@
-"""`tandem import contacts FILE --as EMAIL`: the same import as the page, in the foreground,
-with a progress bar. The job record is kept, so the history says who imported what."""
+"""`tandem import contacts|touchpoints FILE --as EMAIL`: the same imports as the pages, in
+the foreground, with a progress bar. The job record is kept, so the audit trail says who
+imported what."""
 
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from tandem.campaigns import imports as touchpoint_imports
 from tandem.core.audit import Source, acting_as
 from tandem.core.errors import DomainError
 from tandem.core.jobs import Progress
@@ -17,10 +20,10 @@ from tandem.people.models import User
 
 
 class Command(BaseCommand):
-    help = "Import contacts and their accounts from a CSV or XLSX file."
+    help = "Import contacts (and their accounts) or touchpoints from a CSV or XLSX file."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("what", choices=["contacts"])
+        parser.add_argument("what", choices=["contacts", "touchpoints"])
         parser.add_argument("file", type=Path)
         parser.add_argument(
             "--as",
@@ -28,9 +31,16 @@ class Command(BaseCommand):
             required=True,
             help="E-mail of the person the import is done for (the owner).",
         )
-        parser.add_argument("--layout", choices=["auto", *imports.LAYOUTS], default="auto")
+        parser.add_argument(
+            "--layout",
+            choices=["auto", *imports.LAYOUTS],
+            default="auto",
+            help="Contacts only: the column layout (default: recognise it).",
+        )
 
-    def handle(self, *args: Any, file: Path, email: str, layout: str, **options: Any) -> None:
+    def handle(
+        self, *args: Any, what: str, file: Path, email: str, layout: str, **options: Any
+    ) -> None:
         actor = User.objects.filter(email=email.strip().lower(), is_active=True).first()
         if actor is None:
             raise CommandError(f"No active person with the e-mail {email}.")
@@ -44,36 +54,55 @@ class Command(BaseCommand):
                     chunks=iter(lambda: stream.read(1 << 20), b""),
                     size=file.stat().st_size,
                 )
-                mapping = (
-                    staged.suggested
-                    if layout == "auto"
-                    else {
-                        h: imports.LAYOUTS[layout][h.lower()]
-                        for h in staged.headers
-                        if h.lower() in imports.LAYOUTS[layout]
+                if what == "touchpoints":
+                    touchpoint_imports.check_headers(staged.headers)
+                    params: dict[str, Any] = {"token": staged.token}
+                    handler = touchpoint_imports.import_touchpoints
+                else:
+                    mapping = (
+                        staged.suggested
+                        if layout == "auto"
+                        else {
+                            h: imports.LAYOUTS[layout][h.lower()]
+                            for h in staged.headers
+                            if h.lower() in imports.LAYOUTS[layout]
+                        }
+                    )
+                    params = {
+                        "token": staged.token,
+                        "mapping": imports.check_mapping(staged.headers, mapping),
                     }
-                )
-                checked = imports.check_mapping(staged.headers, mapping)
-                job = Job.objects.create(
-                    owner=actor,
-                    kind="crm.import_contacts",
-                    title=f"Import of contacts from {file.name}"[:200],
-                    status=Job.Status.RUNNING,
-                    params={"token": staged.token, "mapping": checked},
-                )
-                started = time.perf_counter()
-                imports.import_contacts(job, self._progress(job))
+                    handler = imports.import_contacts
+                self._run(actor, what, file.name, params, handler)
         except DomainError as exc:
             raise CommandError(exc.message) from None
+
+    def _run(
+        self,
+        actor: User,
+        what: str,
+        name: str,
+        params: dict[str, Any],
+        handler: Callable[[Job, Progress], None],
+    ) -> None:
+        kind = "campaigns.import_touchpoints" if what == "touchpoints" else "crm.import_contacts"
+        job = Job.objects.create(
+            owner=actor,
+            kind=kind,
+            title=f"Import of {what} from {name}"[:200],
+            status=Job.Status.RUNNING,
+            params=params,
+        )
+        started = time.perf_counter()
+        handler(job, self._progress(job))
         Job.objects.filter(pk=job.pk).update(status=Job.Status.DONE)
         job.refresh_from_db()
-        seconds = time.perf_counter() - started
         self.stdout.write("")
-        self.stdout.write(self.style.SUCCESS(f"{job.message} in {seconds:.1f}s."))
+        self.stdout.write(
+            self.style.SUCCESS(f"{job.message} in {time.perf_counter() - started:.1f}s.")
+        )
         if job.result_file:
-            self.stdout.write(
-                f"Rejected rows: {Path(imports.imports_dir()).parent / job.result_file}"
-            )
+            self.stdout.write(f"Rejected rows: {imports.imports_dir().parent / job.result_file}")
 
     def _progress(self, job: Job) -> Progress:
         state = {"total": 0}
@@ -84,8 +113,8 @@ class Command(BaseCommand):
             Job.objects.filter(pk=job.pk).update(
                 done=done, total=state["total"], message=message[:300]
             )
-            width, total_ = 30, max(state["total"], 1)
-            filled = int(width * min(done, total_) / total_)
+            width, known = 30, max(state["total"], 1)
+            filled = int(width * min(done, known) / known)
             sys.stdout.write(
                 f"\r[{'#' * filled}{'.' * (width - filled)}] "
                 f"{done:,}/{state['total']:,} {message[:60]:<60}"
