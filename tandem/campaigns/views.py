@@ -17,6 +17,7 @@ from tandem.core.forms import form_error
 from tandem.core.htmx import render_page_or_partial
 from tandem.core.pagination import paginate
 from tandem.core.permissions import ORGANISATION, Action, can, require
+from tandem.core.querysets import count_of
 from tandem.notifications.views import thread_context
 from tandem.people.auth import signed_in
 
@@ -28,7 +29,9 @@ def campaigns(request: HttpRequest) -> HttpResponse:
     status = request.GET.get("status", "")
     if status in Campaign.Status.values:
         found = found.filter(status=status)
-    found = found.select_related("owner").annotate(touch_count=Count("touchpoints"))
+    found = found.select_related("owner").annotate(
+        touch_count=count_of(Touchpoint.objects, "campaign")
+    )
     page = paginate(request, found.order_by("-starts_on", "id"))
     return render_page_or_partial(
         request,

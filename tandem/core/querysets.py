@@ -42,3 +42,22 @@ class SavedViewQuerySet(models.QuerySet[Any]):
 
     def for_list(self, list_name: str) -> SavedViewQuerySet:
         return self.filter(list_name=list_name)
+
+
+def count_of(queryset: Any, field: str) -> Any:
+    """A correlated COUNT(*) of ``queryset`` rows whose ``field`` is the outer row.
+
+    For per-row counts on paged lists: unlike annotate(Count(...)), it costs only the
+    rows on the page, and the paginator's COUNT leaves it out.
+    """
+    from django.db.models import Count, IntegerField, OuterRef, Subquery
+    from django.db.models.functions import Coalesce
+
+    counted = (
+        queryset.filter(**{field: OuterRef("pk")})
+        .order_by()
+        .values(field)
+        .annotate(n=Count("*"))
+        .values("n")
+    )
+    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)

@@ -6,7 +6,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count, Sum
+from django.db.models import Sum
 from django.http import HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
@@ -19,6 +19,7 @@ from tandem.core.forms import form_error
 from tandem.core.htmx import render_page_or_partial
 from tandem.core.pagination import paginate
 from tandem.core.permissions import ORGANISATION, Action, can, require
+from tandem.core.querysets import count_of
 from tandem.crm import services
 from tandem.crm.forms import (
     AccountForm,
@@ -71,7 +72,7 @@ def _filtered_accounts(request: HttpRequest) -> Any:
 
 @login_required
 def accounts(request: HttpRequest) -> HttpResponse:
-    found = _filtered_accounts(request).annotate(contact_count=Count("contacts", distinct=True))
+    found = _filtered_accounts(request).annotate(contact_count=count_of(Contact.objects, "account"))
     page = paginate(request, found)
     regions = (
         Account.objects.visible_to(request.user)

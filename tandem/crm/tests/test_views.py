@@ -134,3 +134,12 @@ def test_list_query_counts_are_constant(client, org, url):
     with CaptureQueriesContext(connection) as many:
         client.get(url)
     assert len(many) == len(few)
+
+
+def test_lists_count_per_row_without_grouping_the_whole_table(client, org, acme):
+    services.create_contact(actor=org.sales_rep, first_name="Second", account=acme["account"])
+    services.create_account(actor=org.sales_rep, name="Empty Co")
+    client.force_login(org.marketer)
+    page = client.get("/accounts/").content.decode()
+    assert "<td>Yorkshire</td><td></td><td>2</td>" in page  # Acme: two contacts
+    assert page.count("<td>0</td>") == 1  # Empty Co
