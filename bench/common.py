@@ -51,6 +51,13 @@ class Server:
     def __init__(self, workers: int = 4, extra_env: dict[str, str] | None = None) -> None:
         self.port = free_port()
         env = {**os.environ, **(extra_env or {})}
+        # As in production: static files collected before the server starts.
+        subprocess.run(
+            [sys.executable, "-m", "tandem", "collectstatic", "--noinput", "-v0"],
+            env=env,
+            cwd=REPO,
+            check=True,
+        )
         self.process = subprocess.Popen(
             [
                 sys.executable,

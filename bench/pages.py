@@ -20,7 +20,7 @@ def main() -> None:
     from tandem.people.models import User
 
     rep = User.objects.get(email="sam.patel@brightwell.example")
-    client = Client()
+    client = Client(HTTP_HOST="127.0.0.1")
     client.force_login(rep)
     rng = random.Random(3)
     first = Contact.objects.order_by("id").values_list("id", flat=True).first()

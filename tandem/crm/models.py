@@ -107,7 +107,7 @@ class Contact(OwnedByTeam):
             )
         ]
         indexes = [
-            models.Index(fields=["last_name", "first_name"]),
+            models.Index(fields=["last_name", "first_name", "id"]),  # the list's order
             models.Index(fields=["account", "last_name"]),
             models.Index(fields=["owner", "last_name"]),
             models.Index(fields=["team", "last_name"]),

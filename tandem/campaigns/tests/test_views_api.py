@@ -202,12 +202,21 @@ def test_timeline_query_count_does_not_grow_with_touches(client, org):
 def test_the_campaign_list_counts_each_campaigns_touches(client, org):
     busy = make_campaign(org.marketer, name="Busy")
     make_campaign(org.marketer, name="Quiet")
-    services.ingest_touchpoints(actor=org.marketer, rows=[
-        {"idempotency_key": f"c{n}", "kind": "visit", "email": "a@example.com",
-         "campaign_id": busy.pk, "occurred_at": "2026-11-01T09:00:00Z"} for n in range(3)
-    ])
+    services.ingest_touchpoints(
+        actor=org.marketer,
+        rows=[
+            {
+                "idempotency_key": f"c{n}",
+                "kind": "visit",
+                "email": "a@example.com",
+                "campaign_id": busy.pk,
+                "occurred_at": "2026-11-01T09:00:00Z",
+            }
+            for n in range(3)
+        ],
+    )
     client.force_login(org.sales_rep)
     page = client.get("/campaigns/").content.decode()
-    busy_row = page[page.index(">Busy</a>"):].split("</tr>")[0]
-    quiet_row = page[page.index(">Quiet</a>"):].split("</tr>")[0]
+    busy_row = page[page.index(">Busy</a>") :].split("</tr>")[0]
+    quiet_row = page[page.index(">Quiet</a>") :].split("</tr>")[0]
     assert "<td>3</td>" in busy_row and "<td>0</td>" in quiet_row
