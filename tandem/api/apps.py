@@ -10,4 +10,3 @@ class ApiConfig(AppConfig):
         from tandem.core.navigation import NavEntry, register_nav
 
         register_nav(NavEntry("API tokens", "api_tokens", 95, lambda u: True, section="user"))
-        register_nav(NavEntry("API docs", "api:openapi-view", 96, lambda u: True, section="user"))

@@ -126,7 +126,8 @@ class ActivityIn(Schema):
 
 
 class TimelineEntryOut(Schema):
-    """A sales activity or a marketing touch; ``side`` says which, ``id`` is per side."""
+    """An activity or a marketing touch; ``side`` is "activity" or "touch", ``id`` is
+    unique per side."""
 
     id: int
     side: str

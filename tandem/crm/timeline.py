@@ -24,14 +24,16 @@ COLUMNS = (
     "who_id",
     "campaign_name",
 )
-SIDES = {"sales": "Sales", "marketing": "Marketing"}
+# An activity is something a person did (a call, a note); a touch is a marketing
+# interaction the customer had (a visit, a form, an e-mail click).
+SIDES = {"activity": "Activities", "touch": "Marketing touches"}
 
 
 def _activities(where: Q) -> Any:
     return (
         Activity.objects.filter(where)
         .annotate(
-            side=Value("sales", output_field=CharField()),
+            side=Value("activity", output_field=CharField()),
             entry_kind=F("kind"),
             title=F("subject"),
             detail=F("body"),
@@ -49,7 +51,7 @@ def _touches(where: Q) -> Any:
     return (
         Touchpoint.objects.filter(where)
         .annotate(
-            side=Value("marketing", output_field=CharField()),
+            side=Value("touch", output_field=CharField()),
             entry_kind=F("kind"),
             title=F("utm_campaign"),
             detail=F("channel"),
@@ -79,8 +81,8 @@ def timeline(
     activities, touches = _activities(activity_where), _touches(touch_where)
     if kind:
         activities, touches = activities.filter(kind=kind), touches.filter(kind=kind)
-    if side == "sales":
+    if side == "activity":
         return activities.order_by("-occurred_at", "-id")
-    if side == "marketing":
+    if side == "touch":
         return touches.order_by("-occurred_at", "-id")
     return activities.union(touches, all=True).order_by("-occurred_at", "-id")

@@ -155,7 +155,7 @@ def test_bulk_touchpoints_over_the_api(api_for, live_org):
     assert reader.post("/touchpoints/bulk", json=batch).status_code == 403
     contact = Contact.objects.get(email="p0@example.com")
     timeline = api.get(f"/contacts/{contact.pk}/timeline").json()["items"]
-    assert [(e["side"], e["kind"]) for e in timeline] == [("marketing", "email_click")]
+    assert [(e["side"], e["kind"]) for e in timeline] == [("touch", "email_click")]
 
 
 def test_campaign_list_query_count_is_constant(client, org):

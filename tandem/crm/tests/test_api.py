@@ -31,7 +31,7 @@ def test_create_account_contact_deal_and_log_a_call(api_for, live_org):
     )
     assert call.status_code == 201 and call.json()["account_id"] == account_id
     timeline = api.get(f"/accounts/{account_id}/timeline").json()
-    assert [(e["side"], e["title"]) for e in timeline["items"]] == [("sales", "Intro")]
+    assert [(e["side"], e["title"]) for e in timeline["items"]] == [("activity", "Intro")]
     lost = api.post(f"/opportunities/{deal.json()['id']}/stage", json={"stage": "lost"})
     assert lost.status_code == 422 and lost.json()["details"]["field"] == "reason"
 

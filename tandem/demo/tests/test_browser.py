@@ -148,11 +148,11 @@ def test_a_web_form_submission_lands_next_to_the_reps_call(page, demo):
     page.get_by_role("link", name="Gareth Lloyd").click()
     timeline = page.locator("#timeline")
     first = timeline.locator("article").first
-    expect(first).to_contain_text("Marketing")
+    expect(first).to_contain_text("Touch")
     expect(first).to_contain_text("Form")
     expect(first).to_contain_text("Spring heat-pump webinar")
     expect(timeline).to_contain_text("Discovery call with Gareth")
-    timeline.get_by_role("link", name="Sales only").click()
+    timeline.get_by_role("link", name="Activities", exact=True).click()
     expect(timeline).not_to_contain_text("Spring heat-pump webinar")
     expect(timeline).to_contain_text("Discovery call with Gareth")
 
