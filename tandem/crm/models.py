@@ -71,6 +71,9 @@ class Account(OwnedByTeam):
         ]
         indexes = [
             models.Index(fields=["name"]),
+            # Lookups by domain (import, dedupe): SQLite cannot use the partial unique
+            # index for "domain IN (...)", so a plain one serves them.
+            models.Index(fields=["domain"]),
             models.Index(fields=["owner", "name"]),
             models.Index(fields=["team", "name"]),
             models.Index(fields=["region"]),
@@ -108,6 +111,7 @@ class Contact(OwnedByTeam):
         ]
         indexes = [
             models.Index(fields=["last_name", "first_name", "id"]),  # the list's order
+            models.Index(fields=["email"]),  # "email IN (...)" lookups; see Account.domain
             models.Index(fields=["account", "last_name"]),
             models.Index(fields=["owner", "last_name"]),
             models.Index(fields=["team", "last_name"]),
