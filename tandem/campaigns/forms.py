@@ -14,6 +14,12 @@ class CampaignForm(forms.Form):
     expected_leads_per_week = forms.IntegerField(initial=0)
     audience = forms.CharField(max_length=300, required=False)
     goal = forms.CharField(max_length=300, required=False)
+    parent = forms.ModelChoiceField(
+        queryset=Campaign.objects.exclude(status="cut").order_by("-starts_on", "name"),
+        required=False,
+        empty_label="None (a top-level campaign)",
+        help_text="A campaign this one is part of, e.g. a trade-show series.",
+    )
 
 
 class CostForm(forms.Form):

@@ -6,6 +6,7 @@ app_name = "campaigns"
 urlpatterns = [
     path("campaigns/", views.campaigns, name="campaigns"),
     path("campaigns/new/", views.new_campaign, name="new_campaign"),
+    path("campaigns/export.<str:fmt>", views.export_campaigns, name="export_campaigns"),
     path("campaigns/touchpoints/import/", views.import_touchpoints, name="import_touchpoints"),
     path("campaigns/<int:pk>/", views.campaign, name="campaign"),
     path("f/<str:form_key>/", views.capture, name="capture"),

@@ -1,9 +1,12 @@
 """Campaign pages, and the public endpoint behind every campaign's embeddable web form."""
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Sum
 from django.http import HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt
@@ -13,6 +16,7 @@ from tandem.campaigns.forms import CampaignForm, CostForm, StatusForm
 from tandem.campaigns.models import Campaign, Touchpoint
 from tandem.core import saved_views
 from tandem.core.errors import DomainError, ErrorCode
+from tandem.core.exports import FORMATS, export_response
 from tandem.core.forms import form_error
 from tandem.core.htmx import render_page_or_partial
 from tandem.core.pagination import paginate
@@ -22,16 +26,55 @@ from tandem.notifications.views import thread_context
 from tandem.people.auth import signed_in
 
 
-@login_required
-def campaigns(request: HttpRequest) -> HttpResponse:
+def _filtered(request: HttpRequest) -> Any:
     require(request.user, Action.CREATE_RECORD, ORGANISATION)
     found = Campaign.objects.visible_to(request.user).search(request.GET.get("q", ""))
     status = request.GET.get("status", "")
     if status in Campaign.Status.values:
         found = found.filter(status=status)
-    found = found.select_related("owner").annotate(
-        touch_count=count_of(Touchpoint.objects, "campaign")
+    return found.select_related("owner", "parent").order_by("-starts_on", "id")
+
+
+@login_required
+def export_campaigns(request: HttpRequest, fmt: str) -> HttpResponseBase:
+    if fmt not in FORMATS:
+        raise DomainError(ErrorCode.NOT_FOUND, "Export as csv or xlsx.")
+    rows = (
+        (
+            c.name,
+            c.get_type_display(),
+            c.get_channel_display(),
+            c.get_status_display(),
+            c.starts_on.isoformat(),
+            c.ends_on.isoformat(),
+            c.planned_budget,
+            c.currency,
+            c.expected_leads_per_week,
+            c.parent.name if c.parent_id else "",
+            c.owner.email if c.owner_id else "",
+        )
+        for c in _filtered(request).iterator(chunk_size=2000)
     )
+    headers = [
+        "name",
+        "type",
+        "channel",
+        "status",
+        "starts_on",
+        "ends_on",
+        "planned_budget",
+        "currency",
+        "expected_leads_per_week",
+        "parent",
+        "owner",
+    ]
+    return export_response(name="campaigns", fmt=fmt, headers=headers, rows=rows)
+
+
+@login_required
+def campaigns(request: HttpRequest) -> HttpResponse:
+    status = request.GET.get("status", "")
+    found = _filtered(request).annotate(touch_count=count_of(Touchpoint.objects, "campaign"))
     page = paginate(request, found.order_by("-starts_on", "id"))
     return render_page_or_partial(
         request,
@@ -64,7 +107,7 @@ def new_campaign(request: HttpRequest) -> HttpResponse:
 @login_required
 def campaign(request: HttpRequest, pk: int) -> HttpResponse:
     shown = get_object_or_404(
-        Campaign.objects.visible_to(request.user).select_related("owner"), pk=pk
+        Campaign.objects.visible_to(request.user).select_related("owner", "parent"), pk=pk
     )
     can_change = can(request.user, Action.CHANGE, shown)
     cost_form = CostForm(request.POST if request.POST.get("form") == "cost" else None)
@@ -99,6 +142,7 @@ def campaign(request: HttpRequest, pk: int) -> HttpResponse:
         "label": "campaigns.campaign",
         "can_change": can_change,
         "costs": shown.costs.all()[:100],
+        "children": shown.children.order_by("starts_on")[:50],
         "spent": spent,
         "members": shown.members.count(),
         "member_page": paginate(

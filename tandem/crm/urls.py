@@ -18,6 +18,7 @@ urlpatterns = [
     path("contacts/import/<str:token>/", import_views.mapping, name="import_mapping"),
     path("contacts/export.<str:fmt>", views.export_contacts, name="export_contacts"),
     path("accounts/export.<str:fmt>", views.export_accounts, name="export_accounts"),
+    path("opportunities/export.<str:fmt>", views.export_opportunities, name="export_opportunities"),
     path("contacts/<int:pk>/", views.contact, name="contact"),
     path("contacts/<int:pk>/edit/", views.edit_contact, name="edit_contact"),
     path("contacts/<int:pk>/consent/", views.contact_consent, name="contact_consent"),

@@ -316,8 +316,7 @@ def log_activity(request: HttpRequest, label: str, pk: int) -> HttpResponse:
 
 
 # --- Opportunities -------------------------------------------------------------------------
-@login_required
-def opportunities(request: HttpRequest) -> HttpResponse:
+def _filtered_opportunities(request: HttpRequest) -> Any:
     require(request.user, Action.CREATE_RECORD, ORGANISATION)
     found = Opportunity.objects.visible_to(request.user)
     stage = request.GET.get("stage", "")
@@ -326,7 +325,34 @@ def opportunities(request: HttpRequest) -> HttpResponse:
     elif stage in Opportunity.Stage.values:
         found = found.filter(stage=stage)
     found = _mine(found, request).select_related("account", "owner")
-    page = paginate(request, _sorted(found, request, OPPORTUNITY_SORTS))
+    return _sorted(found, request, OPPORTUNITY_SORTS)
+
+
+@login_required
+def export_opportunities(request: HttpRequest, fmt: str) -> HttpResponseBase:
+    if fmt not in FORMATS:
+        raise DomainError(ErrorCode.NOT_FOUND, "Export as csv or xlsx.")
+    rows = (
+        (
+            o.name,
+            o.account.name,
+            o.get_stage_display(),
+            o.amount,
+            o.currency,
+            o.close_date.isoformat() if o.close_date else "",
+            o.outcome_reason,
+            o.owner.email if o.owner_id else "",
+        )
+        for o in _filtered_opportunities(request).iterator(chunk_size=2000)
+    )
+    headers = ["name", "account", "stage", "amount", "currency", "close_date", "reason", "owner"]
+    return export_response(name="opportunities", fmt=fmt, headers=headers, rows=rows)
+
+
+@login_required
+def opportunities(request: HttpRequest) -> HttpResponse:
+    stage = request.GET.get("stage", "")
+    page = paginate(request, _filtered_opportunities(request))
     return render_page_or_partial(
         request,
         "crm/opportunities.html",

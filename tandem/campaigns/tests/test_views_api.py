@@ -220,3 +220,31 @@ def test_the_campaign_list_counts_each_campaigns_touches(client, org):
     busy_row = page[page.index(">Busy</a>") :].split("</tr>")[0]
     quiet_row = page[page.index(">Quiet</a>") :].split("</tr>")[0]
     assert "<td>3</td>" in busy_row and "<td>0</td>" in quiet_row
+
+
+def test_campaign_export_and_parent_campaigns(client, org):
+    series = make_campaign(org.marketer, name="Trade shows 2026", type="trade_show")
+    client.force_login(org.marketer)
+    response = client.post(
+        "/campaigns/new/",
+        {
+            "name": "=Harrogate show",
+            "type": "trade_show",
+            "channel": "events",
+            "starts_on": "2026-03-10",
+            "ends_on": "2026-03-12",
+            "planned_budget": "900",
+            "currency": "GBP",
+            "expected_leads_per_week": "10",
+            "parent": str(series.pk),
+        },
+    )
+    child = Campaign.objects.get(name="=Harrogate show")
+    assert response.status_code == 302 and child.parent == series
+    parent_page = client.get(f"/campaigns/{series.pk}/").content.decode()
+    assert f'href="/campaigns/{child.pk}/"' in parent_page
+    assert "Part of" in client.get(f"/campaigns/{child.pk}/").content.decode()
+    exported = b"".join(client.get("/campaigns/export.csv?q=harrogate").streaming_content)
+    text = exported.decode("utf-8-sig")
+    assert "'=Harrogate show" in text and "Trade shows 2026" in text  # the parent column
+    assert "Spring heat pumps" not in text

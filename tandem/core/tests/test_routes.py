@@ -48,6 +48,8 @@ ROUTES = {
     "/contacts/import/": {"outsider": FORBIDDEN, "*": OK},
     "/contacts/export.csv": {"outsider": FORBIDDEN, "*": OK},
     "/accounts/export.xlsx": {"outsider": FORBIDDEN, "*": OK},
+    "/opportunities/export.csv": {"outsider": FORBIDDEN, "*": OK},
+    "/campaigns/export.xlsx": {"outsider": FORBIDDEN, "*": OK},
     "/campaigns/": {"outsider": FORBIDDEN, "*": OK},
     "/campaigns/new/": {"outsider": FORBIDDEN, "*": OK},
     "/campaigns/touchpoints/import/": {"outsider": FORBIDDEN, "*": OK},

@@ -142,3 +142,20 @@ def test_exports_respect_permissions_and_formats(client, org, people):
     client.force_login(org.marketer)
     assert client.get("/contacts/export.pdf").status_code == 404
     assert Contact.objects.count() == 2
+
+
+def test_opportunity_export_follows_the_stage_filter(client, org, people):
+    services.create_opportunity(
+        actor=org.sales_rep, name="Open deal", account=people, amount="1000"
+    )
+    lost = services.create_opportunity(actor=org.sales_rep, name="Lost deal", account=people)
+    services.move_opportunity(
+        actor=org.sales_rep, opportunity=lost, stage="lost", reason="Went with a competitor"
+    )
+    client.force_login(org.marketer)
+    text = b"".join(client.get("/opportunities/export.csv?stage=open").streaming_content)
+    assert b"Open deal" in text and b"Lost deal" not in text
+    xlsx = client.get("/opportunities/export.xlsx?stage=lost")
+    book = load_workbook(io.BytesIO(b"".join(xlsx.streaming_content)))
+    values = [c.value for row in book.active.iter_rows() for c in row]
+    assert "Lost deal" in values and "Went with a competitor" in values
