@@ -319,7 +319,7 @@ def _accounts_for(rows: list[dict[str, str]], actor: Any, outcome: Outcome) -> d
         key = (
             f"d:{r['account_domain']}" if r["account_domain"] else f"n:{r.get('account_name', '')}"
         )
-        if key in ("n:", *found, *new):
+        if key == "n:" or key in found or key in new:  # dict lookups, not a tuple scan
             continue
         new[key] = Account(
             name=r.get("account_name") or r["account_domain"],
