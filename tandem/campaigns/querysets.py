@@ -6,6 +6,7 @@ from typing import Any
 
 from django.db import models
 
+from tandem.core.permissions import is_staff
 from tandem.crm.querysets import CustomerQuerySet
 
 
@@ -17,9 +18,7 @@ class CampaignQuerySet(CustomerQuerySet):
 
 class TouchpointQuerySet(models.QuerySet[Any]):
     def visible_to(self, user: Any) -> TouchpointQuerySet:
-        if not (user.is_authenticated and user.is_active):
-            return self.none()
-        return self.all() if (user.is_admin or user.team_roles()) else self.none()
+        return self.all() if is_staff(user) else self.none()
 
     def of_contact(self, contact_id: int) -> TouchpointQuerySet:
         return self.filter(contact_id=contact_id)

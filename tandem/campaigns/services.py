@@ -24,7 +24,7 @@ from tandem.core.permissions import ORGANISATION, Action, require
 from tandem.core.services import record_event
 from tandem.crm.models import Contact
 from tandem.crm.normalise import normalise_email
-from tandem.people.models import Team, User
+from tandem.people.models import User
 
 MAX_BATCH = 1000
 CLOCK_SKEW = timedelta(minutes=5)  # a touch "from the future" beyond this is refused
@@ -45,11 +45,6 @@ def _money(value: Any, field_name: str) -> Decimal:
     if amount >= Decimal("1e12"):
         raise _invalid(field_name, "The amount is too large.")
     return amount
-
-
-def _team_of(user: User) -> Team | None:
-    team_id = min(user.team_roles(), default=None)
-    return Team.objects.filter(pk=team_id).first() if team_id else None
 
 
 # --- Campaigns -----------------------------------------------------------------------------
@@ -97,7 +92,7 @@ def create_campaign(
             goal=goal.strip()[:300],
             parent=parent,
             owner=actor,
-            team=_team_of(actor),
+            team_id=actor.home_team_id(),
         )
         record_event("campaign.created", subject=campaign)
     return campaign

@@ -12,6 +12,7 @@ from typing import Any
 from django.http import FileResponse, StreamingHttpResponse
 from django.http.response import HttpResponseBase
 
+from tandem.core.errors import DomainError, ErrorCode
 from tandem.core.spreadsheets import safe_cell
 
 MAX_ROWS = 1_000_000
@@ -26,6 +27,8 @@ class _Echo:
 def export_response(
     *, name: str, fmt: str, headers: Sequence[str], rows: Iterable[Sequence[Any]]
 ) -> HttpResponseBase:
+    if fmt not in FORMATS:
+        raise DomainError(ErrorCode.NOT_FOUND, "Export as csv or xlsx.")
     if fmt == "xlsx":
         return _xlsx(name, headers, rows)
     writer = csv.writer(_Echo())

@@ -154,6 +154,12 @@ def relations(user: Any, obj: Any) -> set[Relation]:
     return found
 
 
+def is_staff(user: Any) -> bool:
+    """Works here: an administrator, or in at least one team. What the shared record's
+    ``visible_to`` querysets and the navigation use, read off the STAFF relations."""
+    return bool(relations(user, ORGANISATION) & STAFF)
+
+
 def can(user: Any, action: Action, obj: Any) -> bool:
     allowed = POLICY.get(label_of(obj), {}).get(action, frozenset())
     return bool(allowed & relations(user, obj))

@@ -8,16 +8,12 @@ from typing import Any
 from django.db import models
 from django.db.models import Q
 
-
-def _is_staff(user: Any) -> bool:
-    if not (user.is_authenticated and user.is_active):
-        return False
-    return bool(user.is_admin or user.team_roles())
+from tandem.core.permissions import is_staff
 
 
 class CustomerQuerySet(models.QuerySet[Any]):
     def visible_to(self, user: Any) -> Any:
-        return self.all() if _is_staff(user) else self.none()
+        return self.all() if is_staff(user) else self.none()
 
     def owned_by(self, user_id: int) -> Any:
         return self.filter(owner_id=user_id)

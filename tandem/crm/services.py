@@ -18,7 +18,7 @@ from tandem.core.permissions import ORGANISATION, Action, require
 from tandem.core.services import record_event
 from tandem.crm.models import Account, Activity, Contact, Opportunity
 from tandem.crm.normalise import normalise_domain, normalise_email
-from tandem.people.models import Team, User
+from tandem.people.models import User
 
 CURRENCY = re.compile(r"^[A-Z]{3}$")
 MAX_AMOUNT = Decimal("999999999999.99")
@@ -37,13 +37,12 @@ def _text(value: str | None, field: str, limit: int, *, required: str = "") -> s
     return text
 
 
-def _owner_and_team(actor: User, owner: User | None) -> tuple[User, Team | None]:
-    """The record's owner (the actor unless given) and the owner's team."""
+def _owner_and_team(actor: User, owner: User | None) -> tuple[User, int | None]:
+    """The record's owner (the actor unless given) and the id of the owner's team."""
     owner = owner or actor
     if not owner.is_active:
         raise _invalid("owner", "This person's account is closed; choose someone else.")
-    team_id = min(owner.team_roles(), default=None)
-    return owner, Team.objects.filter(pk=team_id).first() if team_id else None
+    return owner, owner.home_team_id()
 
 
 def _unique(exists: bool, field: str, message: str) -> None:
@@ -72,7 +71,7 @@ def create_account(
         segment=_text(segment, "segment", 100),
         region=_text(region, "region", 100),
         owner=owner,
-        team=team,
+        team_id=team,
     )
     _unique(
         bool(account.domain) and Account.objects.filter(domain=account.domain).exists(),
@@ -154,7 +153,7 @@ def create_contact(
         job_title=_text(job_title, "job_title", 120),
         account=account,
         owner=owner,
-        team=team,
+        team_id=team,
     )
     if not (contact.first_name or contact.last_name or contact.email):
         raise _invalid("last_name", "Give the contact a name or an e-mail address.")
@@ -238,7 +237,7 @@ def create_opportunity(
             currency=currency,
             close_date=close_date,
             owner=owner,
-            team=team,
+            team_id=team,
         )
         record_event(
             "opportunity.created",
@@ -308,7 +307,7 @@ def log_activity(
             occurred_at=occurred_at or timezone.now(),
             due_at=due_at,
             owner=owner,
-            team=team,
+            team_id=team,
         )
         record_event("activity.logged", subject=activity, data={"kind": kind})
     return activity

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 
 from tandem.core import saved_views
 from tandem.core.errors import DomainError, ErrorCode
-from tandem.core.exports import FORMATS, export_response
+from tandem.core.exports import export_response
 from tandem.core.forms import form_error
 from tandem.core.htmx import render_page_or_partial
 from tandem.core.pagination import paginate
@@ -113,7 +113,12 @@ def _timeline(request: HttpRequest, **where: int) -> dict[str, Any]:
     side = side if side in SIDES else ""
     page = paginate(request, timeline(**where, kind=kind, side=side), per_page=20)
     people = User.objects.in_bulk({e["who_id"] for e in page if e["who_id"]})
-    contacts = Contact.objects.in_bulk({e["contact_id"] for e in page if e["contact_id"]})
+    # Only an account's timeline mixes people; a contact's entries are all that contact.
+    contacts = (
+        Contact.objects.in_bulk({e["contact_id"] for e in page if e["contact_id"]})
+        if "account_id" in where
+        else {}
+    )
     page.object_list = [
         {
             **e,
@@ -175,8 +180,6 @@ def _filtered_contacts(request: HttpRequest) -> Any:
 
 @login_required
 def export_contacts(request: HttpRequest, fmt: str) -> HttpResponseBase:
-    if fmt not in FORMATS:
-        raise DomainError(ErrorCode.NOT_FOUND, "Export as csv or xlsx.")
     rows = (
         (
             c.first_name,
@@ -205,8 +208,6 @@ def export_contacts(request: HttpRequest, fmt: str) -> HttpResponseBase:
 
 @login_required
 def export_accounts(request: HttpRequest, fmt: str) -> HttpResponseBase:
-    if fmt not in FORMATS:
-        raise DomainError(ErrorCode.NOT_FOUND, "Export as csv or xlsx.")
     rows = (
         (a.name, a.domain, a.industry, a.segment, a.region, a.owner.email if a.owner_id else "")
         for a in _filtered_accounts(request).iterator(chunk_size=2000)
@@ -330,8 +331,6 @@ def _filtered_opportunities(request: HttpRequest) -> Any:
 
 @login_required
 def export_opportunities(request: HttpRequest, fmt: str) -> HttpResponseBase:
-    if fmt not in FORMATS:
-        raise DomainError(ErrorCode.NOT_FOUND, "Export as csv or xlsx.")
     rows = (
         (
             o.name,

@@ -8,18 +8,15 @@ class PeopleConfig(AppConfig):
 
     def ready(self) -> None:
         from tandem.core.navigation import NavEntry, register_nav
-        from tandem.core.permissions import ORGANISATION, Action, can
+        from tandem.core.permissions import ORGANISATION, Action, can, is_staff
         from tandem.core.records import register_record
 
         register_record("people.team", url_name="people:team")
         register_record("people.user", url_name="people:person")
 
-        def in_a_team(user: object) -> bool:
-            return bool(getattr(user, "is_admin", False) or user.team_roles())  # type: ignore[attr-defined]
-
         register_nav(NavEntry("Home", "home", 0, lambda u: True))
-        register_nav(NavEntry("Teams", "people:teams", 10, in_a_team))
-        register_nav(NavEntry("People", "people:directory", 20, in_a_team))
+        register_nav(NavEntry("Teams", "people:teams", 10, is_staff))
+        register_nav(NavEntry("People", "people:directory", 20, is_staff))
         register_nav(
             NavEntry(
                 "Audit log",

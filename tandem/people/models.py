@@ -71,6 +71,10 @@ class User(AbstractBaseUser):
             self._team_roles = cached
         return cached
 
+    def home_team_id(self) -> int | None:
+        """The team records this person creates belong to: their first team."""
+        return min(self.team_roles(), default=None)
+
     def forget_team_roles(self) -> None:
         self.__dict__.pop("_team_roles", None)
 

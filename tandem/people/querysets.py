@@ -8,20 +8,15 @@ from django.contrib.auth.base_user import BaseUserManager
 from django.db import models
 from django.db.models import Count, Q
 
+from tandem.core.permissions import is_staff
+
 if TYPE_CHECKING:
     from tandem.people.models import User
 
 
-def _is_staff(user: Any) -> bool:
-    """Admins and anyone in at least one team see the organisation's teams and people."""
-    if not (user.is_authenticated and user.is_active):
-        return False
-    return bool(user.is_admin or user.team_roles())
-
-
 class TeamQuerySet(models.QuerySet[Any]):
     def visible_to(self, user: Any) -> TeamQuerySet:
-        return self.all() if _is_staff(user) else self.none()
+        return self.all() if is_staff(user) else self.none()
 
     def with_member_counts(self) -> TeamQuerySet:
         return self.annotate(
@@ -32,7 +27,7 @@ class TeamQuerySet(models.QuerySet[Any]):
 
 class UserQuerySet(models.QuerySet[Any]):
     def visible_to(self, user: Any) -> UserQuerySet:
-        if _is_staff(user):
+        if is_staff(user):
             return self.all()
         if user.is_authenticated and user.is_active:
             return self.filter(pk=user.pk)

@@ -77,3 +77,19 @@ def test_visible_to_agrees_with_the_policy_for_every_persona(org):
     _check_agreement(type(token), [token], personas)
     _check_agreement(Job, [job], personas)
     _check_agreement(type(note), [note], personas)
+
+
+def test_working_here_means_admin_or_in_a_team(org):
+    from tandem.core.permissions import is_staff
+
+    assert {name for name, user in org.personas().items() if is_staff(user)} == {
+        "marketer",
+        "marketing_head",
+        "sales_rep",
+        "sales_head",
+        "front_liner",
+        "executive",
+        "admin",
+    }
+    org.marketer.is_active = False
+    assert not is_staff(org.marketer)
