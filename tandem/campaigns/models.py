@@ -151,12 +151,24 @@ class Touchpoint(models.Model):
         CALL = "call", "Call"
         BRANCH_VISIT = "branch_visit", "Branch visit"
 
+    # No single-column indexes on the two keys: (contact, occurred_at) and (campaign,
+    # occurred_at) below serve those lookups, and each index costs every ingested touch.
     contact = models.ForeignKey(
-        Contact, null=True, blank=True, on_delete=models.CASCADE, related_name="touchpoints"
+        Contact,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="touchpoints",
+        db_index=False,
     )
     visitor_id = models.CharField(max_length=64, blank=True)
     campaign = models.ForeignKey(
-        Campaign, null=True, blank=True, on_delete=models.SET_NULL, related_name="touchpoints"
+        Campaign,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="touchpoints",
+        db_index=False,
     )
     channel = models.CharField(max_length=20, choices=Channel.choices)
     kind = models.CharField(max_length=20, choices=Kind.choices)

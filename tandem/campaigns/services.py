@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
 from tandem.campaigns.models import Campaign, CampaignCost, CampaignMember, Channel, Touchpoint
+from tandem.core.bulk import insert_new
 from tandem.core.errors import DomainError, ErrorCode
 from tandem.core.permissions import ORGANISATION, Action, require
 from tandem.core.services import record_event
@@ -176,6 +177,15 @@ def _parse_time(value: Any, now: datetime) -> datetime:
     return when
 
 
+def _record_id(value: Any, field_name: str) -> int | None:
+    """An id from JSON: a whole number the database can hold (not true, "7" or 1e30)."""
+    if value is None:
+        return None
+    if type(value) is not int or not 0 < value < 2**63:
+        raise _invalid(field_name, f"{field_name} must be a record id (a whole number).")
+    return value
+
+
 def _clean_row(
     row: dict[str, Any], campaigns: dict[int, Campaign], now: datetime
 ) -> dict[str, Any]:
@@ -187,7 +197,7 @@ def _clean_row(
         raise _invalid("kind", f"Unknown kind {str(kind)[:40]!r}.")
     campaign = None
     if row.get("campaign_id") is not None:
-        campaign = campaigns.get(row["campaign_id"])
+        campaign = campaigns.get(_record_id(row["campaign_id"], "campaign_id") or 0)
         if campaign is None:
             raise _invalid("campaign_id", f"No campaign {str(row['campaign_id'])[:20]}.")
     channel = row.get("channel") or (campaign.channel if campaign else Channel.WEB)
@@ -218,7 +228,7 @@ def _clean_row(
         "channel": channel,
         "email": email,
         "visitor_id": visitor,
-        "contact_id": row.get("contact_id"),
+        "contact_id": _record_id(row.get("contact_id"), "contact_id"),
         "occurred_at": _parse_time(row.get("occurred_at"), now),
         "value": None if value in (None, "") else _money(value, "value"),
         **utm,
@@ -238,7 +248,8 @@ def ingest_touchpoints(*, actor: User, rows: list[dict[str, Any]]) -> IngestResu
     result = IngestResult()
     now = timezone.now()
     objects = [r for r in rows if isinstance(r, dict)]
-    campaign_ids = {r.get("campaign_id") for r in objects if isinstance(r.get("campaign_id"), int)}
+    campaign_ids = {r.get("campaign_id") for r in objects} - {None}
+    campaign_ids = {i for i in campaign_ids if type(i) is int and 0 < i < 2**63}
     campaigns = Campaign.objects.visible_to(actor).in_bulk(campaign_ids)
     clean: list[tuple[int, dict[str, Any]]] = []
     seen_keys: set[str] = set()
@@ -261,60 +272,63 @@ def ingest_touchpoints(*, actor: User, rows: list[dict[str, Any]]) -> IngestResu
 
     with transaction.atomic():
         contacts = _contacts_for(clean, result)
-        existing = set(
-            Touchpoint.objects.filter(idempotency_key__in=seen_keys).values_list(
-                "idempotency_key", flat=True
-            )
-        )
-        new = []
+        records = []
         for _index, row in clean:
-            if row["idempotency_key"] in existing:
-                result.duplicates += 1
-                continue
             contact_id = contacts.get(row["email"]) if row["email"] else row["contact_id"]
-            if row["contact_id"] is None and not row["email"]:
-                contact_id = None
-            new.append(
-                Touchpoint(
-                    contact_id=contact_id,
-                    visitor_id=row["visitor_id"],
-                    campaign=row["campaign"],
-                    channel=row["channel"],
-                    kind=row["kind"],
-                    occurred_at=row["occurred_at"],
-                    value=row["value"],
-                    idempotency_key=row["idempotency_key"],
-                    **{name: row[name] for name in UTM_FIELDS},
+            campaign = row["campaign"]
+            records.append(
+                (
+                    contact_id,
+                    row["visitor_id"],
+                    campaign.pk if campaign else None,
+                    row["channel"],
+                    row["kind"],
+                    row["occurred_at"],
+                    row["value"],
+                    row["idempotency_key"],
+                    *(row[name] for name in UTM_FIELDS),
+                    now,
                 )
             )
-        # ignore_conflicts: a concurrent resend of the same keys cannot duplicate either.
-        Touchpoint.objects.bulk_create(new, batch_size=1000, ignore_conflicts=True)
-        stored = Touchpoint.objects.filter(idempotency_key__in=[t.idempotency_key for t in new])
-        result.created = stored.count() if new else 0
-        result.duplicates += len(new) - result.created
+        # Keys stored before (an earlier or a concurrent batch) are skipped by the insert.
+        result.created = insert_new(Touchpoint, TOUCH_COLUMNS, records, unique="idempotency_key")
+        result.duplicates += len(records) - result.created
         _stitch_visitors(clean, contacts)
         if result.created:
             record_event("touchpoints.ingested", data={"created": result.created})
     return result
 
 
+TOUCH_COLUMNS = [
+    "contact_id",
+    "visitor_id",
+    "campaign_id",
+    "channel",
+    "kind",
+    "occurred_at",
+    "value",
+    "idempotency_key",
+    *UTM_FIELDS,
+    "recorded_at",
+]
+
+
 def _contacts_for(clean: list[tuple[int, dict[str, Any]]], result: IngestResult) -> dict[str, int]:
     """E-mail -> contact id, creating contacts for unknown e-mails (one query each way).
     Rows naming a contact id that does not exist are moved to the rejected list."""
     emails = {row["email"] for _, row in clean if row["email"]}
-    found = dict(Contact.objects.filter(email__in=emails).values_list("email", "id"))
+    found = dict(Contact.objects.with_emails(emails).values_list("email", "id"))
     missing = emails - found.keys()
     if missing:
         Contact.objects.bulk_create(
             [Contact(email=e) for e in sorted(missing)], ignore_conflicts=True, batch_size=1000
         )
-        found.update(Contact.objects.filter(email__in=missing).values_list("email", "id"))
+        found.update(Contact.objects.with_emails(missing).values_list("email", "id"))
     ids = {row["contact_id"] for _, row in clean if row["contact_id"] and not row["email"]}
     known = set(Contact.objects.filter(pk__in=ids).values_list("id", flat=True))
-    for item in list(clean):
-        index, row = item
+    kept = []
+    for index, row in clean:
         if row["contact_id"] and not row["email"] and row["contact_id"] not in known:
-            clean.remove(item)
             result.rejected.append(
                 {
                     "row": index,
@@ -322,6 +336,9 @@ def _contacts_for(clean: list[tuple[int, dict[str, Any]]], result: IngestResult)
                     "message": f"No contact {str(row['contact_id'])[:20]}.",
                 }
             )
+        else:
+            kept.append((index, row))
+    clean[:] = kept
     return found
 
 
@@ -366,8 +383,10 @@ def capture_form(*, form_key: str, data: dict[str, str], ip: str) -> FormSubmiss
     names = {k: (data.get(k) or "").strip()[:100] for k in ("first_name", "last_name")}
     now = timezone.now()
     with transaction.atomic():
-        contact, created = Contact.objects.select_for_update().get_or_create(
-            email=email, defaults=names
+        contact, created = (
+            Contact.objects.with_emails([email])
+            .select_for_update()
+            .get_or_create(email=email, defaults=names)
         )
         if not created:  # fill gaps only: what sales typed is never overwritten by a form
             changed = [k for k, v in names.items() if v and not getattr(contact, k)]

@@ -21,8 +21,9 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
-from simple_history.utils import bulk_create_with_history
 
+from tandem.core.audit import Source
+from tandem.core.bulk import create_with_history, update_with_history
 from tandem.core.errors import DomainError, ErrorCode
 from tandem.core.jobs import Progress, register_job_kind
 from tandem.core.models import Job
@@ -303,109 +304,85 @@ def _clean(row: list[str], columns: list[tuple[int, str, str]]) -> dict[str, str
     return values
 
 
-def _accounts_for(rows: list[dict[str, str]], actor: Any, outcome: Outcome) -> dict[str, int]:
-    """Key ('d:domain' or 'n:name') -> account id, creating the missing accounts."""
+def _account_key(row: dict[str, str]) -> str:
+    """How a row names its company: 'd:domain', else 'n:exact name' ('n:' for none)."""
+    domain = row["account_domain"]
+    return f"d:{domain}" if domain else f"n:{row.get('account_name', '')}"
+
+
+def _accounts_for(
+    rows: list[dict[str, str]], actor: Any, team_id: int | None, outcome: Outcome
+) -> dict[str, int]:
+    """Key (see ``_account_key``) -> account id, creating the missing accounts."""
     domains = {r["account_domain"] for r in rows if r["account_domain"]}
     names = {r.get("account_name", "") for r in rows if not r["account_domain"]} - {""}
     found = {
-        f"d:{d}": i
-        for d, i in Account.objects.filter(domain__in=domains).values_list("domain", "id")
+        f"d:{d}": i for d, i in Account.objects.with_domains(domains).values_list("domain", "id")
     }
     found.update(
         {f"n:{n}": i for n, i in Account.objects.filter(name__in=names).values_list("name", "id")}
     )
-    new: dict[str, Account] = {}
+    new: dict[str, tuple[str, str]] = {}  # key -> (name, domain)
     for r in rows:
-        key = (
-            f"d:{r['account_domain']}" if r["account_domain"] else f"n:{r.get('account_name', '')}"
-        )
+        key = _account_key(r)
         if key == "n:" or key in found or key in new:  # dict lookups, not a tuple scan
             continue
-        new[key] = Account(
-            name=r.get("account_name") or r["account_domain"],
-            domain=r["account_domain"],
-            owner=actor,
-        )
+        new[key] = ((r.get("account_name") or r["account_domain"])[:200], r["account_domain"])
     if new:
-        bulk_create_with_history(
-            list(new.values()),
+        ids = create_with_history(
             Account,
-            batch_size=1000,
-            default_user=actor,
-            custom_historical_attrs={"history_source": "import"},
+            ["name", "domain", "owner_id", "team_id"],
+            [(name, domain, actor.pk, team_id) for name, domain in new.values()],
+            actor=actor,
+            source=Source.IMPORT,
         )
+        found.update(zip(new, ids, strict=True))
         outcome.accounts_created += len(new)
-        found.update(
-            {
-                f"d:{d}": i
-                for d, i in Account.objects.filter(
-                    domain__in=[a.domain for a in new.values() if a.domain]
-                ).values_list("domain", "id")
-            }
-        )
-        found.update(
-            {
-                f"n:{n}": i
-                for n, i in Account.objects.filter(
-                    name__in=[a.name for a in new.values() if not a.domain]
-                ).values_list("name", "id")
-            }
-        )
     return found
 
 
+FILLABLE = ("first_name", "last_name", "phone", "job_title")
+
+
 def _write_chunk(chunk: list[tuple[int, dict[str, str]]], actor: Any, outcome: Outcome) -> None:
+    """One transaction: missing accounts, new contacts, and blanks filled on known ones
+    (with their history rows), written set-wise through ``core.bulk``."""
     rows = [r for _, r in chunk]
+    team_id = actor.home_team_id()
     with transaction.atomic():
-        accounts = _accounts_for(rows, actor, outcome)
+        accounts = _accounts_for(rows, actor, team_id, outcome)
         emails = [r["email"] for r in rows if r["email"]]
-        existing = {c.email: c for c in Contact.objects.filter(email__in=emails)}
-        new, changed = [], []
-        for r in rows:
-            key = (
-                f"d:{r['account_domain']}"
-                if r["account_domain"]
-                else f"n:{r.get('account_name', '')}"
+        existing = {
+            found[0]: found
+            for found in Contact.objects.with_emails(emails).values_list(
+                "email", "id", *FILLABLE, "account_id"
             )
-            account_id = accounts.get(key)
+        }
+        new: list[tuple[Any, ...]] = []
+        changed: list[tuple[Any, ...]] = []
+        for r in rows:
+            account_id = accounts.get(_account_key(r))
             known = existing.get(r["email"]) if r["email"] else None
             if known is None:
                 new.append(
-                    Contact(
-                        first_name=r.get("first_name", ""),
-                        last_name=r.get("last_name", ""),
-                        email=r["email"],
-                        phone=r.get("phone", ""),
-                        job_title=r.get("job_title", ""),
-                        account_id=account_id,
-                        owner=actor,
-                    )
+                    (*(r.get(k, "") for k in FILLABLE), r["email"], account_id, actor.pk, team_id)
                 )
                 continue
-            fills = {
-                k: r.get(k, "")
-                for k in ("first_name", "last_name", "phone", "job_title")
-                if r.get(k) and not getattr(known, k)
-            }
-            if account_id and not known.account_id:
-                fills["account_id"] = account_id  # type: ignore[assignment]
-            if fills:
-                for k, v in fills.items():
-                    setattr(known, k, v)
-                changed.append(known)
-        bulk_create_with_history(
-            new,
+            # An existing contact only has its blanks filled.
+            filled = [old or r.get(k, "") for k, old in zip(FILLABLE, known[2:6], strict=True)]
+            account = known[6] or account_id
+            if filled != list(known[2:6]) or account != known[6]:
+                changed.append((known[1], *filled, account))
+        create_with_history(
             Contact,
-            batch_size=1000,
-            default_user=actor,
-            custom_historical_attrs={"history_source": "import"},
+            [*FILLABLE, "email", "account_id", "owner_id", "team_id"],
+            new,
+            actor=actor,
+            source=Source.IMPORT,
         )
-        if changed:
-            Contact.objects.bulk_update(
-                changed,
-                ["first_name", "last_name", "phone", "job_title", "account_id"],
-                batch_size=1000,
-            )
+        update_with_history(
+            Contact, [*FILLABLE, "account_id"], changed, actor=actor, source=Source.IMPORT
+        )
         outcome.created += len(new)
         outcome.updated += len(changed)
 

@@ -25,7 +25,11 @@ from tandem.crm.querysets import (
 
 
 class OwnedByTeam(models.Model):
-    """Owner and team of a customer record, and what permissions read from them."""
+    """Owner and team of a customer record, and what permissions read from them.
+
+    Owner and team get no single-column index: every subclass indexes (owner, ...) and
+    (team, ...) for its lists, which serves those lookups too, and each index is one
+    more write on every insert of a bulk import or ingest."""
 
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -33,9 +37,15 @@ class OwnedByTeam(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
+        db_index=False,
     )
     team = models.ForeignKey(
-        "people.Team", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        "people.Team",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        db_index=False,
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -71,9 +81,6 @@ class Account(OwnedByTeam):
         ]
         indexes = [
             models.Index(fields=["name"]),
-            # Lookups by domain (import, dedupe): SQLite cannot use the partial unique
-            # index for "domain IN (...)", so a plain one serves them.
-            models.Index(fields=["domain"]),
             models.Index(fields=["owner", "name"]),
             models.Index(fields=["team", "name"]),
             models.Index(fields=["region"]),
@@ -91,7 +98,12 @@ class Contact(OwnedByTeam):
     phone = models.CharField(max_length=40, blank=True)
     job_title = models.CharField(max_length=120, blank=True)
     account = models.ForeignKey(
-        Account, null=True, blank=True, on_delete=models.SET_NULL, related_name="contacts"
+        Account,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="contacts",
+        db_index=False,  # (account, last_name) below serves it
     )
     # GDPR: whether this person agreed to marketing, where and when they said so.
     marketing_consent = models.BooleanField(null=True, blank=True)
@@ -111,7 +123,6 @@ class Contact(OwnedByTeam):
         ]
         indexes = [
             models.Index(fields=["last_name", "first_name", "id"]),  # the list's order
-            models.Index(fields=["email"]),  # "email IN (...)" lookups; see Account.domain
             models.Index(fields=["account", "last_name"]),
             models.Index(fields=["owner", "last_name"]),
             models.Index(fields=["team", "last_name"]),
@@ -136,7 +147,12 @@ class Opportunity(OwnedByTeam):
         LOST = "lost", "Lost"
 
     name = models.CharField(max_length=200)
-    account = models.ForeignKey(Account, on_delete=models.PROTECT, related_name="opportunities")
+    account = models.ForeignKey(
+        Account,
+        on_delete=models.PROTECT,
+        related_name="opportunities",
+        db_index=False,  # (account, stage) below serves it
+    )
     contact = models.ForeignKey(
         Contact, null=True, blank=True, on_delete=models.SET_NULL, related_name="opportunities"
     )
@@ -195,14 +211,30 @@ class Activity(OwnedByTeam):
     occurred_at = models.DateTimeField(default=timezone.now)
     due_at = models.DateTimeField(null=True, blank=True)
     done_at = models.DateTimeField(null=True, blank=True)
+    # No single-column indexes: the (x, occurred_at) indexes below serve these lookups.
     contact = models.ForeignKey(
-        Contact, null=True, blank=True, on_delete=models.CASCADE, related_name="activities"
+        Contact,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="activities",
+        db_index=False,
     )
     account = models.ForeignKey(
-        Account, null=True, blank=True, on_delete=models.CASCADE, related_name="activities"
+        Account,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="activities",
+        db_index=False,
     )
     opportunity = models.ForeignKey(
-        Opportunity, null=True, blank=True, on_delete=models.SET_NULL, related_name="activities"
+        Opportunity,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="activities",
+        db_index=False,
     )
 
     objects = ActivityQuerySet.as_manager()
@@ -215,6 +247,7 @@ class Activity(OwnedByTeam):
             models.Index(fields=["account", "occurred_at"]),
             models.Index(fields=["opportunity", "occurred_at"]),
             models.Index(fields=["owner", "kind", "done_at"]),
+            models.Index(fields=["team", "occurred_at"]),
         ]
 
     def __str__(self) -> str:

@@ -23,6 +23,11 @@ class CustomerQuerySet(models.QuerySet[Any]):
 
 
 class AccountQuerySet(CustomerQuerySet):
+    def with_domains(self, domains: Any) -> AccountQuerySet:
+        """Accounts with these normalised domains. Saying "domain <> ''" as well lets both
+        databases use the partial unique index (one account per domain) for the lookup."""
+        return self.filter(domain__in=domains).exclude(domain="")
+
     def search(self, text: str) -> AccountQuerySet:
         text = text.strip()[:100]
         if not text:
@@ -31,6 +36,11 @@ class AccountQuerySet(CustomerQuerySet):
 
 
 class ContactQuerySet(CustomerQuerySet):
+    def with_emails(self, emails: Any) -> ContactQuerySet:
+        """Contacts with these normalised e-mails, through the partial unique index (see
+        ``AccountQuerySet.with_domains``)."""
+        return self.filter(email__in=emails).exclude(email="")
+
     def search(self, text: str) -> ContactQuerySet:
         text = text.strip()[:100]
         if not text:

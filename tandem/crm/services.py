@@ -74,7 +74,7 @@ def create_account(
         team_id=team,
     )
     _unique(
-        bool(account.domain) and Account.objects.filter(domain=account.domain).exists(),
+        bool(account.domain) and Account.objects.with_domains([account.domain]).exists(),
         "domain",
         f"An account already has the domain {account.domain}.",
     )
@@ -110,7 +110,7 @@ def update_account(*, actor: User, account: Account, **changes: Any) -> Account:
         account.domain = normalise_domain(_text(changes["domain"], "domain", 253))
         _unique(
             bool(account.domain)
-            and Account.objects.filter(domain=account.domain).exclude(pk=account.pk).exists(),
+            and Account.objects.with_domains([account.domain]).exclude(pk=account.pk).exists(),
             "domain",
             f"An account already has the domain {account.domain}.",
         )
@@ -159,7 +159,7 @@ def create_contact(
         raise _invalid("last_name", "Give the contact a name or an e-mail address.")
     duplicate = f"A contact already has the e-mail {contact.email}."
     _unique(
-        bool(contact.email) and Contact.objects.filter(email=contact.email).exists(),
+        bool(contact.email) and Contact.objects.with_emails([contact.email]).exists(),
         "email",
         duplicate,
     )
@@ -182,7 +182,7 @@ def update_contact(*, actor: User, contact: Contact, **changes: Any) -> Contact:
         contact.email = _clean_email(changes["email"])
         _unique(
             bool(contact.email)
-            and Contact.objects.filter(email=contact.email).exclude(pk=contact.pk).exists(),
+            and Contact.objects.with_emails([contact.email]).exclude(pk=contact.pk).exists(),
             "email",
             f"A contact already has the e-mail {contact.email}.",
         )

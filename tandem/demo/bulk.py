@@ -8,43 +8,14 @@ longer than writing them.
 from __future__ import annotations
 
 import random
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
-from django.db import connection, transaction
+from django.db import connection
 
-BATCH = 50_000
-
-
-def fast_insert(model: Any, columns: list[str], rows: Iterable[tuple[Any, ...]]) -> int:
-    table = model._meta.db_table
-    count = 0
-    with transaction.atomic(), connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            names = ", ".join(f'"{c}"' for c in columns)
-            with cursor.cursor.copy(f'COPY "{table}" ({names}) FROM STDIN') as copy:
-                for row in rows:
-                    copy.write_row(row)
-                    count += 1
-            return count
-        sql = (
-            f'INSERT INTO "{table}" ({", ".join(columns)}) '  # noqa: S608 - our own model's names
-            f"VALUES ({', '.join(['%s'] * len(columns))})"
-        )
-        batch: list[tuple[Any, ...]] = []
-        for row in rows:
-            batch.append(row)
-            if len(batch) >= BATCH:
-                cursor.executemany(sql, batch)
-                count += len(batch)
-                batch = []
-        if batch:
-            cursor.executemany(sql, batch)
-            count += len(batch)
-    return count
-
+from tandem.core.bulk import insert_rows
 
 CUSTOMER_SCALES = {
     # accounts, contacts, opportunities, touchpoints, campaigns
@@ -129,7 +100,7 @@ def load_customers(scale: str, *, owner_ids: list[int], seed: int) -> dict[str, 
                 now,
             )
 
-    fast_insert(
+    insert_rows(
         Account,
         ["name", "domain", "industry", "segment", "region", "owner_id", "created_at", "updated_at"],
         accounts(),
@@ -153,7 +124,7 @@ def load_customers(scale: str, *, owner_ids: list[int], seed: int) -> dict[str, 
                 now,
             )
 
-    fast_insert(
+    insert_rows(
         Contact,
         [
             "first_name",
@@ -186,7 +157,7 @@ def load_customers(scale: str, *, owner_ids: list[int], seed: int) -> dict[str, 
                 now,
             )
 
-    fast_insert(
+    insert_rows(
         Opportunity,
         [
             "name",
@@ -221,7 +192,7 @@ def load_customers(scale: str, *, owner_ids: list[int], seed: int) -> dict[str, 
                 now,
             )
 
-    fast_insert(
+    insert_rows(
         Touchpoint,
         [
             "contact_id",

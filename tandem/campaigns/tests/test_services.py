@@ -108,6 +108,12 @@ def test_bad_rows_are_reported_and_the_good_ones_stored(org):
         {"kind": "visit", "email": "nokey@example.com"},
         _touch("contact", contact_id=987654),
         "not even an object",
+        _touch("text id", contact_id="abc"),
+        _touch("huge id", contact_id=10**30),
+        _touch("bool id", contact_id=True),
+        _touch("campaign text", email="ct@example.com", campaign_id="1"),
+        _touch("value", email="v@example.com", value="-5"),
+        _touch("campaign huge", email="ch@example.com", campaign_id=10**30),
     ]
     result = services.ingest_touchpoints(actor=org.marketer, rows=rows)
     assert result.created == 1
@@ -123,6 +129,12 @@ def test_bad_rows_are_reported_and_the_good_ones_stored(org):
         8: "idempotency_key",
         9: "contact_id",
         10: None,
+        11: "contact_id",
+        12: "contact_id",
+        13: "contact_id",
+        14: "campaign_id",
+        15: "value",
+        16: "campaign_id",
     }
     assert list(Touchpoint.objects.values_list("idempotency_key", flat=True)) == ["ok"]
 

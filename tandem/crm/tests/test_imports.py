@@ -86,6 +86,10 @@ def test_a_hubspot_csv_with_bad_rows_imports_the_good_ones_and_reports_the_rest(
     # Both Harrogate rows name the same company domain in different spellings: one account.
     assert Account.objects.filter(domain="harrogate.example").count() == 1
     assert ruth.history.get().history_source == "import"
+    # The importer owns what they brought in, for their team; so does the new account.
+    assert (ruth.owner_id, ruth.team_id) == (org.marketer.pk, org.marketer.home_team_id())
+    assert ruth.account.team_id == org.marketer.home_team_id() is not None
+    assert ruth.account.history.get().history_type == "+"
     report = list(csv.reader((Path(settings.MEDIA_ROOT) / job.result_file).open()))
     assert report[0] == ["row", "column", "reason"]
     by_row = {int(r[0]): (r[1], r[2]) for r in report[1:]}
@@ -127,6 +131,8 @@ def test_importing_again_adds_nothing_and_fills_only_blanks(
     ruth = Contact.objects.get(email="ruth@harrogate.example")
     assert ruth.last_name == "Bailey" and ruth.phone == "01423 000000"  # first row in file wins
     assert Contact.objects.count() == 2
+    filled = ruth.history.order_by("-history_id").first()
+    assert (filled.history_type, filled.phone, filled.history_source) == ("~", ruth.phone, "import")
 
 
 def test_a_salesforce_xlsx(org, django_capture_on_commit_callbacks):

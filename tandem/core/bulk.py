@@ -1,0 +1,257 @@
+"""Set-based writes for imports, bulk APIs and the demo loader: rows go to the database as
+plain tuples, not model instances.
+
+Django's ``bulk_create`` prepares every value of every instance through its field (about
+5 µs each) and django-simple-history builds a second instance per row for the history
+table; at tens of thousands of rows a second that is most of the time. Here a column's
+conversion is decided once, ids are reserved up front (so the history rows and callers
+know them without reading back), and rows are written with PostgreSQL's COPY or SQLite's
+``executemany``. Callers still validate every value first: this layer only writes.
+
+History rows written here are the same rows django-simple-history would write (type "+"
+for created, "~" for changed, with the acting user and source), so the audit log and the
+field-history pages read them unchanged.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from datetime import UTC, datetime
+from typing import Any
+
+from django.db import connection, models, transaction
+from django.utils import timezone
+
+Row = tuple[Any, ...]
+BATCH = 50_000
+
+
+def _sqlite_datetime(value: Any) -> Any:
+    """What Django stores in SQLite for an aware datetime: naive UTC text."""
+    if isinstance(value, datetime):
+        if value.tzinfo is not None:
+            value = value.astimezone(UTC).replace(tzinfo=None)
+        return value.isoformat(" ")
+    return value
+
+
+def _converters(model: type[models.Model], columns: Sequence[str]) -> list[Callable[..., Any]]:
+    """Per column, what turns a Python value into what the driver should receive."""
+    fields = {f.column: f for f in model._meta.concrete_fields}
+    if connection.vendor != "sqlite":
+        return []  # psycopg adapts datetimes, decimals and None itself
+    return [
+        _sqlite_datetime if isinstance(fields[c], models.DateTimeField) else None  # type: ignore[misc]
+        for c in columns
+    ]
+
+
+def _adapted(converters: list[Any], rows: Sequence[Row]) -> Sequence[Row]:
+    if not any(converters):
+        return rows
+    pairs = [(i, f) for i, f in enumerate(converters) if f]
+    seen: dict[Any, Any] = {}  # most rows share a few values (the time of the write)
+    out = []
+    for row in rows:
+        values = list(row)
+        for i, convert in pairs:
+            value = values[i]
+            if value not in seen:
+                seen[value] = convert(value)
+            values[i] = seen[value]
+        out.append(tuple(values))
+    return out
+
+
+def _quoted(names: Iterable[str]) -> str:
+    return ", ".join(connection.ops.quote_name(n) for n in names)
+
+
+def insert_rows(model: type[models.Model], columns: Sequence[str], rows: Iterable[Row]) -> int:
+    """Write ``rows`` (tuples in the order of ``columns``) into the model's table; returns
+    how many. COPY on PostgreSQL, batched executemany on SQLite; one transaction."""
+    table = connection.ops.quote_name(model._meta.db_table)
+    count = 0
+    with transaction.atomic(), connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            with cursor.cursor.copy(f"COPY {table} ({_quoted(columns)}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+                    count += 1
+            return count
+        sql = (
+            f"INSERT INTO {table} ({_quoted(columns)}) "  # noqa: S608 - our own model's names
+            f"VALUES ({', '.join(['%s'] * len(columns))})"
+        )
+        converters = _converters(model, columns)
+        batch: list[Row] = []
+        for row in rows:
+            batch.append(row)
+            if len(batch) >= BATCH:
+                cursor.executemany(sql, _adapted(converters, batch))
+                count += len(batch)
+                batch = []
+        if batch:
+            cursor.executemany(sql, _adapted(converters, batch))
+            count += len(batch)
+    return count
+
+
+def insert_new(
+    model: type[models.Model], columns: Sequence[str], rows: Sequence[Row], *, unique: str
+) -> int:
+    """Insert the rows whose ``unique`` column value is not stored yet; returns how many
+    were inserted. ``ON CONFLICT DO NOTHING`` (both databases) makes a concurrent
+    resend of the same keys harmless too."""
+    table = connection.ops.quote_name(model._meta.db_table)
+    placeholders = "(" + ", ".join(["%s"] * len(columns)) + ")"
+    converters = _converters(model, columns)
+    per_statement = 30_000 // len(columns)  # under both databases' parameter limits
+    inserted = 0
+    with connection.cursor() as cursor:
+        for start in range(0, len(rows), per_statement):
+            part = rows[start : start + per_statement]
+            sql = (
+                f"INSERT INTO {table} ({_quoted(columns)}) VALUES "  # noqa: S608 - our names
+                + ", ".join([placeholders] * len(part))
+                + f" ON CONFLICT ({connection.ops.quote_name(unique)}) DO NOTHING"
+            )
+            cursor.execute(sql, [v for row in _adapted(converters, part) for v in row])
+            inserted += int(cursor.rowcount)
+    return inserted
+
+
+def reserve_ids(model: type[models.Model], count: int) -> list[int]:
+    """``count`` primary keys nobody else will use, in the caller's transaction."""
+    if count == 0:
+        return []
+    table = model._meta.db_table
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
+                [table, count],
+            )
+            return [r[0] for r in cursor.fetchall()]
+        # SQLite: the write lock is held for the whole transaction (BEGIN IMMEDIATE), so
+        # nobody can take these ids between this read and our insert.
+        if not connection.in_atomic_block:
+            raise RuntimeError("reserve_ids needs a transaction on SQLite")
+        cursor.execute(
+            f"SELECT max(coalesce((SELECT max(id) FROM {connection.ops.quote_name(table)}), 0),"  # noqa: S608
+            " coalesce((SELECT seq FROM sqlite_sequence WHERE name = %s), 0))",
+            [table],
+        )
+        start = int(cursor.fetchone()[0]) + 1
+        return list(range(start, start + count))
+
+
+def _defaults(model: type[models.Model], given: Sequence[str], now: datetime) -> dict[str, Any]:
+    """Values for the concrete columns the caller did not give: auto times, defaults."""
+    out: dict[str, Any] = {}
+    for f in model._meta.concrete_fields:
+        if f.column in given or f.column == "id":
+            continue
+        if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False):
+            out[f.column] = now
+        elif f.has_default():
+            out[f.column] = f.get_default()
+        elif f.null:
+            out[f.column] = None
+        else:
+            out[f.column] = "" if f.empty_strings_allowed else None
+    return out
+
+
+def _history_columns(model: type[models.Model]) -> list[str]:
+    history = model.history.model  # type: ignore[attr-defined]
+    return [f.column for f in model._meta.concrete_fields if hasattr(history, f.attname)]
+
+
+def create_with_history(
+    model: type[models.Model],
+    columns: Sequence[str],
+    rows: Sequence[Row],
+    *,
+    actor: Any,
+    source: str,
+) -> list[int]:
+    """Create one record per row, with its "+" history row; returns the new ids in row
+    order. Columns not given take the field's default (auto times take now)."""
+    if not rows:
+        return []
+    now = timezone.now()
+    with transaction.atomic():
+        ids = reserve_ids(model, len(rows))
+        rest = _defaults(model, columns, now)
+        names = ["id", *columns, *rest]
+        tail = tuple(rest.values())
+        full = [(i, *row, *tail) for i, row in zip(ids, rows, strict=True)]
+        insert_rows(model, names, full)
+        write_history(model, names, full, kind="+", actor=actor, source=source, when=now)
+    return ids
+
+
+def write_history(
+    model: type[models.Model],
+    columns: Sequence[str],
+    rows: Sequence[Row],
+    *,
+    kind: str,
+    actor: Any,
+    source: str,
+    when: datetime,
+) -> None:
+    """History rows for full rows of ``model`` (``columns`` must include every tracked
+    column, as ``create_with_history`` and ``update_with_history`` give)."""
+    tracked = _history_columns(model)
+    picks = [columns.index(c) for c in tracked]
+    user_id = getattr(actor, "pk", None)
+    extra = (when, kind, user_id, source, None)
+    insert_rows(
+        model.history.model,  # type: ignore[attr-defined]
+        [
+            *tracked,
+            "history_date",
+            "history_type",
+            "history_user_id",
+            "history_source",
+            "history_change_reason",
+        ],
+        [tuple(row[i] for i in picks) + extra for row in rows],
+    )
+
+
+def update_with_history(
+    model: type[models.Model],
+    columns: Sequence[str],
+    changes: Sequence[Row],
+    *,
+    actor: Any,
+    source: str,
+) -> int:
+    """Set ``columns`` per row (each row is ``(id, *values)``) and write "~" history rows
+    of the records as they now are; returns how many changed."""
+    if not changes:
+        return 0
+    now = timezone.now()
+    auto = [
+        f.column for f in model._meta.concrete_fields if getattr(f, "auto_now", False)
+    ]  # updated_at
+    names = [*columns, *auto]
+    table = connection.ops.quote_name(model._meta.db_table)
+    sql = (
+        f"UPDATE {table} SET {', '.join(f'{connection.ops.quote_name(c)} = %s' for c in names)} "  # noqa: S608
+        "WHERE id = %s"
+    )
+    converters = _converters(model, names)
+    tail = tuple(now for _ in auto)
+    params = _adapted(converters, [(*row[1:], *tail) for row in changes])
+    ids = [row[0] for row in changes]
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.executemany(sql, [(*p, i) for p, i in zip(params, ids, strict=True)])
+        tracked = _history_columns(model)
+        current = list(model._base_manager.filter(pk__in=ids).values_list(*tracked))
+        write_history(model, tracked, current, kind="~", actor=actor, source=source, when=now)
+    return len(changes)
