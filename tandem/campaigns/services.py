@@ -30,6 +30,9 @@ from tandem.people.models import User
 MAX_BATCH = 1000
 CLOCK_SKEW = timedelta(minutes=5)  # a touch "from the future" beyond this is refused
 UTM_FIELDS = ("utm_source", "utm_medium", "utm_campaign", "utm_term", "utm_content")
+# Built once: a choices enum's ``.values`` builds a new list on every call (per touch).
+TOUCH_KINDS = frozenset(Touchpoint.Kind.values)
+CHANNELS = frozenset(Channel.values)
 
 
 def _invalid(field_name: str, message: str) -> DomainError:
@@ -193,7 +196,7 @@ def _clean_row(
     if not key or len(key) > 100:
         raise _invalid("idempotency_key", "Every touch needs an idempotency key (1-100 chars).")
     kind = row.get("kind")
-    if kind not in Touchpoint.Kind.values:
+    if kind not in TOUCH_KINDS:
         raise _invalid("kind", f"Unknown kind {str(kind)[:40]!r}.")
     campaign = None
     if row.get("campaign_id") is not None:
@@ -201,7 +204,7 @@ def _clean_row(
         if campaign is None:
             raise _invalid("campaign_id", f"No campaign {str(row['campaign_id'])[:20]}.")
     channel = row.get("channel") or (campaign.channel if campaign else Channel.WEB)
-    if channel not in Channel.values:
+    if channel not in CHANNELS:
         raise _invalid("channel", f"Unknown channel {str(channel)[:40]!r}.")
     email = normalise_email(str(row.get("email") or ""))
     if email:
