@@ -15,6 +15,19 @@ class CampaignQuerySet(CustomerQuerySet):
         text = text.strip()[:100]
         return self.filter(name__icontains=text) if text else self
 
+    def open(self) -> CampaignQuerySet:
+        """Campaigns people can still be targeted by: planned or live."""
+        return self.filter(status__in=("planned", "live"))
+
+
+def targetable_by(user: Any) -> list[Any]:
+    """Open campaigns ``user`` may add members to, for the "add to campaign" pickers."""
+    from tandem.campaigns.models import Campaign
+    from tandem.core.permissions import Action, can
+
+    found = Campaign.objects.visible_to(user).open().order_by("-starts_on", "id")[:200]
+    return [c for c in found if can(user, Action.CHANGE, c)]
+
 
 class TouchpointQuerySet(models.QuerySet[Any]):
     def visible_to(self, user: Any) -> TouchpointQuerySet:

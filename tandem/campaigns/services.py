@@ -14,13 +14,15 @@ from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
-from django.db.models import Case, Value, When
+from django.db.models import Case, DateTimeField, Value, When
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
 from tandem.campaigns.models import Campaign, CampaignCost, CampaignMember, Channel, Touchpoint
-from tandem.core.bulk import insert_new
+from tandem.core.bulk import insert_new, insert_selected
 from tandem.core.errors import DomainError, ErrorCode
+from tandem.core.jobs import Progress, register_job_kind
+from tandem.core.models import Job
 from tandem.core.permissions import ORGANISATION, Action, require
 from tandem.core.services import record_event
 from tandem.crm.models import Contact
@@ -150,6 +152,8 @@ def add_members(
     require(actor, Action.CHANGE, campaign)
     if status not in CampaignMember.Status.values:
         raise _invalid("status", "Choose targeted or responded.")
+    if status == CampaignMember.Status.TARGETED:
+        _refuse_if_ended(campaign)
     before = campaign.members.count()
     CampaignMember.objects.bulk_create(
         [CampaignMember(campaign=campaign, contact=c, status=status) for c in contacts],
@@ -159,6 +163,61 @@ def add_members(
     added = campaign.members.count() - before
     record_event("campaign.members_added", subject=campaign, data={"added": added})
     return added
+
+
+def _refuse_if_ended(campaign: Campaign) -> None:
+    if campaign.status in (Campaign.Status.FINISHED, Campaign.Status.CUT):
+        raise _invalid("campaign", "This campaign has ended; target people in a live one.")
+
+
+def target_contacts(*, actor: User, campaign: Campaign, contacts: Any) -> int:
+    """Make every contact of a queryset (a filtered list: a segment) a targeted member, in
+    one INSERT ... SELECT; people already in the campaign keep their status."""
+    require(actor, Action.CHANGE, campaign)
+    _refuse_if_ended(campaign)
+    select = contacts.annotate(
+        _campaign=Value(campaign.pk),
+        _status=Value(CampaignMember.Status.TARGETED.value),
+        _added=Value(timezone.now(), output_field=DateTimeField()),
+    ).values_list("_campaign", "id", "_status", "_added")
+    with transaction.atomic():
+        added = insert_selected(
+            CampaignMember,
+            ["campaign_id", "contact_id", "status", "added_at"],
+            select,
+            unique=["campaign_id", "contact_id"],
+        )
+        record_event("campaign.members_added", subject=campaign, data={"added": added})
+    return added
+
+
+@register_job_kind("campaigns.target_list", result_label="")
+def target_list_job(job: Job, progress: Progress) -> None:
+    """The background half of "target this list": the list's filters are applied again
+    as the job's owner sees them now, so nobody targets what they cannot see."""
+    from tandem.crm.models import Contact
+
+    campaign = Campaign.objects.visible_to(job.owner).filter(pk=job.params["campaign_id"]).first()
+    if campaign is None:
+        raise DomainError(ErrorCode.NOT_FOUND, "The campaign is no longer there.")
+    contacts = Contact.objects.visible_to(job.owner).list_filters(job.params["filters"], job.owner)
+    progress(0, None, "Adding the contacts of the list")
+    added = target_contacts(actor=job.owner, campaign=campaign, contacts=contacts)
+    progress(added, added, f"{added:,} contacts targeted by {campaign.name}")
+
+
+def start_targeting(*, actor: User, campaign: Campaign, filters: dict[str, str]) -> Job:
+    from tandem.core.services import start_job
+
+    require(actor, Action.CHANGE, campaign)
+    _refuse_if_ended(campaign)
+    kept = {k: str(filters.get(k, ""))[:100] for k in ("q", "account", "mine")}
+    return start_job(
+        owner=actor,
+        kind="campaigns.target_list",
+        title=f"Target a contact list: {campaign.name}"[:200],
+        params={"campaign_id": campaign.pk, "filters": kept},
+    )
 
 
 # --- Touchpoints ---------------------------------------------------------------------------

@@ -10,6 +10,7 @@ from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_POST
 
 from tandem.campaigns import services
 from tandem.campaigns.forms import CampaignForm, CostForm, StatusForm
@@ -161,6 +162,57 @@ def campaign(request: HttpRequest, pk: int) -> HttpResponse:
     }
     has_errors = cost_form.errors or status_form.errors
     return render(request, "campaigns/campaign.html", context, status=422 if has_errors else 200)
+
+
+def _open_campaign(request: HttpRequest, pk: Any) -> Campaign:
+    if not str(pk).isdigit() or len(str(pk)) > 18:
+        raise DomainError(ErrorCode.NOT_FOUND, "Choose a campaign from the list.")
+    return get_object_or_404(Campaign.objects.visible_to(request.user), pk=int(pk))
+
+
+@login_required
+@require_POST
+def target_list(request: HttpRequest) -> HttpResponse:
+    """Target every contact of the contact list as filtered (a segment), in the background."""
+    shown = _open_campaign(request, request.POST.get("campaign", ""))
+    try:
+        job = services.start_targeting(
+            actor=signed_in(request), campaign=shown, filters=request.POST.dict()
+        )
+    except DomainError as exc:
+        if exc.code != ErrorCode.INVALID:
+            raise
+        messages.error(request, exc.message)
+        return redirect("crm:contacts")
+    return redirect("core:job", pk=job.pk)
+
+
+@login_required
+@require_POST
+def add_member(request: HttpRequest, pk: int) -> HttpResponse:
+    """Add one contact (from their page) to a campaign as targeted."""
+    from tandem.crm.models import Contact
+
+    shown = _open_campaign(request, request.POST.get("campaign", pk))
+    person = get_object_or_404(
+        Contact.objects.visible_to(request.user), pk=_id(request.POST.get("contact"))
+    )
+    try:
+        added = services.add_members(actor=signed_in(request), campaign=shown, contacts=[person])
+    except DomainError as exc:
+        if exc.code != ErrorCode.INVALID:
+            raise
+        messages.error(request, exc.message)
+    else:
+        messages.success(
+            request, f"Added to {shown.name}." if added else f"Already in {shown.name}."
+        )
+    return redirect("crm:contact", pk=person.pk)
+
+
+def _id(value: Any) -> int:
+    text = str(value or "")
+    return int(text) if text.isdigit() and len(text) < 19 else 0
 
 
 def _client_ip(request: HttpRequest) -> str:

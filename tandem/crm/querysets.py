@@ -41,6 +41,17 @@ class ContactQuerySet(CustomerQuerySet):
         ``AccountQuerySet.with_domains``)."""
         return self.filter(email__in=emails).exclude(email="")
 
+    def list_filters(self, params: Any, user: Any) -> ContactQuerySet:
+        """The contact list's filters (q, account, mine) from a query string; the list,
+        its exports and "target this list" in a campaign all read them here."""
+        found = self.search(str(params.get("q", "")))
+        account = str(params.get("account", ""))
+        if account.isdigit() and len(account) < 19:
+            found = found.filter(account_id=int(account))
+        if params.get("mine") == "1":
+            found = found.owned_by(user.pk)
+        return found
+
     def search(self, text: str) -> ContactQuerySet:
         text = text.strip()[:100]
         if not text:

@@ -12,6 +12,7 @@ from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from tandem.campaigns.querysets import targetable_by
 from tandem.core import saved_views
 from tandem.core.errors import DomainError, ErrorCode
 from tandem.core.exports import export_response
@@ -171,11 +172,8 @@ def account(request: HttpRequest, pk: int) -> HttpResponse:
 # --- Contacts ------------------------------------------------------------------------------
 def _filtered_contacts(request: HttpRequest) -> Any:
     require(request.user, Action.CREATE_RECORD, ORGANISATION)
-    found = Contact.objects.visible_to(request.user).search(request.GET.get("q", ""))
-    if request.GET.get("account", "").isdigit():
-        found = found.filter(account_id=int(request.GET["account"]))
-    found = _mine(found, request).select_related("account", "owner")
-    return _sorted(found, request, CONTACT_SORTS)
+    found = Contact.objects.visible_to(request.user).list_filters(request.GET, request.user)
+    return _sorted(found.select_related("account", "owner"), request, CONTACT_SORTS)
 
 
 @login_required
@@ -226,6 +224,7 @@ def contacts(request: HttpRequest) -> HttpResponse:
         {
             "page": page,
             "activity_form": ActivityForm(),
+            "campaigns": targetable_by(request.user),
             **saved_views.context_for(request, "crm.contacts"),
         },
     )
@@ -268,6 +267,10 @@ def contact(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "can_change": can(request.user, Action.CHANGE, shown) and not shown.erased_at,
             "can_erase": can(request.user, Action.ERASE, shown) and not shown.erased_at,
+            "memberships": shown.campaign_memberships.select_related("campaign").order_by(
+                "-added_at"
+            )[:50],
+            "campaigns": [] if shown.erased_at else targetable_by(request.user),
             "consent_form": ConsentForm(
                 initial={
                     "consent": {True: "yes", False: "no"}.get(shown.marketing_consent, "unknown"),

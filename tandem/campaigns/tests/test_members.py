@@ -1,0 +1,85 @@
+"""Targeting people: a filtered contact list (a segment) in one go, or one contact from
+their page; who may, and what an ended campaign says."""
+
+from tandem.campaigns.models import CampaignMember
+from tandem.campaigns.tests.test_services import make_campaign
+from tandem.core.models import Job
+from tandem.crm.models import Contact
+
+
+def _people():
+    return [
+        Contact.objects.create(first_name="Ann", last_name="Baker", email="ann@bakery.example"),
+        Contact.objects.create(first_name="Ben", last_name="Baker", email="ben@bakery.example"),
+        Contact.objects.create(first_name="Cal", last_name="Smith", email="cal@smith.example"),
+    ]
+
+
+def test_targeting_the_filtered_contact_list_adds_exactly_the_matching_people(
+    client, org, django_capture_on_commit_callbacks
+):
+    ann, ben, cal = _people()
+    campaign = make_campaign(org.marketer)
+    CampaignMember.objects.create(campaign=campaign, contact=ann, status="responded")
+    client.force_login(org.marketer)
+    listing = client.get("/contacts/", {"q": "baker"})
+    assert "Target these 2 contacts in a campaign" in listing.text
+    assert f'<option value="{campaign.pk}">{campaign.name} (planned)' in listing.text
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post("/campaigns/target/", {"campaign": campaign.pk, "q": "baker"})
+    job = Job.objects.get(kind="campaigns.target_list")
+    assert response.status_code == 302 and response.url == f"/jobs/{job.pk}/"
+    job.refresh_from_db()
+    assert job.status == "done", job.message
+    assert "1 contacts targeted" in job.message  # Ann was already in
+    members = dict(campaign.members.values_list("contact_id", "status"))
+    assert members == {ann.pk: "responded", ben.pk: "targeted"}  # Cal is no Baker
+    assert cal.pk not in members
+
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post("/campaigns/target/", {"campaign": campaign.pk, "q": "baker"})
+    assert campaign.members.count() == 2  # again: nobody twice
+
+
+def test_only_people_who_may_change_the_campaign_can_target_and_guessed_ids_are_404(client, org):
+    _people()
+    campaign = make_campaign(org.marketer)
+    client.force_login(org.sales_rep)  # sales does not run marketing's campaign
+    assert client.post("/campaigns/target/", {"campaign": campaign.pk}).status_code == 403
+    assert "Target these" not in client.get("/contacts/").text
+    client.force_login(org.marketer)
+    assert client.post("/campaigns/target/", {"campaign": 987654}).status_code == 404
+    assert client.post("/campaigns/target/", {"campaign": "1; drop"}).status_code == 404
+    assert client.get("/campaigns/target/").status_code == 405
+    client.force_login(org.outsider)
+    assert client.post("/campaigns/target/", {"campaign": campaign.pk}).status_code == 404
+    assert not Job.objects.exists() and not CampaignMember.objects.exists()
+
+
+def test_an_ended_campaign_targets_nobody_and_says_why(client, org):
+    _people()
+    campaign = make_campaign(org.marketer)
+    type(campaign).objects.filter(pk=campaign.pk).update(status="finished")
+    client.force_login(org.marketer)
+    response = client.post("/campaigns/target/", {"campaign": campaign.pk}, follow=True)
+    assert "This campaign has ended" in response.text
+    assert not Job.objects.exists()
+
+
+def test_adding_one_contact_from_their_page(client, org):
+    ann, *_ = _people()
+    campaign = make_campaign(org.marketer)
+    client.force_login(org.marketer)
+    page = client.get(f"/contacts/{ann.pk}/")
+    assert "Not in any campaign yet." in page.text and "Add to campaign" in page.text
+    url = f"/campaigns/{campaign.pk}/members/add/"
+    added = client.post(url, {"campaign": campaign.pk, "contact": ann.pk}, follow=True)
+    assert f"Added to {campaign.name}." in added.text
+    assert CampaignMember.objects.get(contact=ann).status == "targeted"
+    again = client.post(url, {"campaign": campaign.pk, "contact": ann.pk}, follow=True)
+    assert f"Already in {campaign.name}." in again.text
+    assert campaign.members.count() == 1
+    assert client.post(url, {"campaign": campaign.pk, "contact": 987654}).status_code == 404
+    client.force_login(org.sales_rep)
+    assert client.post(url, {"campaign": campaign.pk, "contact": ann.pk}).status_code == 403
