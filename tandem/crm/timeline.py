@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import CharField, F, Q, Value
+from django.db.models import CharField, DateTimeField, F, Q, Value
 from django.db.models.functions import Coalesce
 
 from tandem.crm.models import Activity
@@ -23,6 +23,8 @@ COLUMNS = (
     "detail",
     "who_id",
     "campaign_name",
+    "due_at",  # tasks only
+    "done_at",
 )
 # An activity is something a person did (a call, a note); a touch is a marketing
 # interaction the customer had (a visit, a form, an e-mail click).
@@ -39,6 +41,7 @@ def _activities(where: Q) -> Any:
             detail=F("body"),
             who_id=F("owner_id"),
             campaign_name=Value("", output_field=CharField()),
+            # due_at and done_at are the activity's own columns
         )
         .values(*COLUMNS)
         .order_by()  # no ORDER BY inside a UNION's parts
@@ -57,6 +60,8 @@ def _touches(where: Q) -> Any:
             detail=F("channel"),
             who_id=F("campaign__owner_id"),  # the campaign's owner answers for the touch
             campaign_name=Coalesce(F("campaign__name"), Value("", output_field=CharField())),
+            due_at=Value(None, output_field=DateTimeField()),
+            done_at=Value(None, output_field=DateTimeField()),
         )
         .values(*COLUMNS)
         .order_by()

@@ -27,4 +27,5 @@ urlpatterns = [
     path("opportunities/", views.opportunities, name="opportunities"),
     path("opportunities/<int:pk>/", views.opportunity, name="opportunity"),
     path("records/<str:label>/<int:pk>/activities/", views.log_activity, name="log_activity"),
+    path("activities/<int:pk>/done/", views.complete_task, name="complete_task"),
 ]

@@ -10,6 +10,7 @@ from django.db.models import Sum
 from django.http import HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from tandem.campaigns.querysets import targetable_by
@@ -30,7 +31,7 @@ from tandem.crm.forms import (
     OpportunityForm,
     StageForm,
 )
-from tandem.crm.models import Account, Contact, Opportunity
+from tandem.crm.models import Account, Activity, Contact, Opportunity
 from tandem.crm.timeline import SIDES, timeline
 from tandem.crm.timeline import kinds as timeline_kinds
 from tandem.notifications.views import thread_context
@@ -131,6 +132,7 @@ def _timeline(request: HttpRequest, **where: int) -> dict[str, Any]:
     ]
     return {
         "timeline": page,
+        "now": timezone.now(),
         "kind": kind,
         "side": side,
         "kinds": list(labels.items()),
@@ -320,6 +322,35 @@ def log_activity(request: HttpRequest, label: str, pk: int) -> HttpResponse:
 
 
 # --- Opportunities -------------------------------------------------------------------------
+@login_required
+@require_POST
+def complete_task(request: HttpRequest, pk: int) -> HttpResponse:
+    """ "Mark done" on a task of a timeline: the task's line again (htmx), or back to the
+    record it is on."""
+    task = get_object_or_404(Activity.objects.visible_to(request.user), pk=pk)
+    error = ""
+    try:
+        services.complete_task(actor=signed_in(request), activity=task)
+    except DomainError as exc:
+        if exc.code != ErrorCode.INVALID:
+            raise
+        error = exc.message
+    if request.htmx:  # type: ignore[attr-defined]
+        context = {
+            "task_id": task.pk,
+            "due_at": task.due_at,
+            "done_at": task.done_at,
+            "now": timezone.now(),
+            "error": error,
+        }
+        return render(request, "crm/_task_state.html", context, status=422 if error else 200)
+    if error:
+        messages.error(request, error)
+    if task.contact_id:
+        return redirect("crm:contact", pk=task.contact_id)
+    return redirect("crm:account", pk=task.account_id) if task.account_id else redirect("/")
+
+
 def _filtered_opportunities(request: HttpRequest) -> Any:
     require(request.user, Action.CREATE_RECORD, ORGANISATION)
     found = Opportunity.objects.visible_to(request.user)

@@ -84,6 +84,46 @@ def test_quick_add_from_a_list_row(client, org, acme):
     assert client.post(url, {"kind": "call", "subject": "x"}).status_code == 404
 
 
+def test_a_task_is_completed_from_the_timeline(client, org, acme):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    task = services.log_activity(
+        actor=org.sales_rep,
+        kind="task",
+        subject="Send the battery quote",
+        contact=acme["contact"],
+        due_at=timezone.now() - timedelta(days=1),
+    )
+    client.force_login(org.sales_rep)
+    page = client.get(f"/contacts/{acme['contact'].pk}/").content.decode()
+    assert "Send the battery quote" in page and "overdue" in page and "Mark done" in page
+    done = client.post(f"/activities/{task.pk}/done/", HTTP_HX_REQUEST="true")
+    assert done.status_code == 200 and "Done " in done.content.decode()
+    task.refresh_from_db()
+    assert task.done_at is not None
+    assert "Mark done" not in client.get(f"/contacts/{acme['contact'].pk}/").content.decode()
+    # Done twice is still done once; a call is not a task; others' tasks are not yours.
+    assert client.post(f"/activities/{task.pk}/done/").status_code == 302
+    call = Activity.objects.get(subject="Intro call")
+    refused = client.post(f"/activities/{call.pk}/done/", HTTP_HX_REQUEST="true")
+    assert refused.status_code == 422 and "Only tasks" in refused.content.decode()
+    client.force_login(org.front_liner)  # another team's member: may read, not complete
+    other = services.log_activity(
+        actor=org.sales_rep,
+        kind="task",
+        subject="Rep's own follow-up",
+        contact=acme["contact"],
+        due_at=timezone.now() + timedelta(days=1),
+    )
+    assert client.post(f"/activities/{other.pk}/done/").status_code == 403
+    client.force_login(org.outsider)
+    assert client.post(f"/activities/{other.pk}/done/").status_code == 404
+    other.refresh_from_db()
+    assert other.done_at is None
+
+
 def test_hostile_text_is_escaped(client, org, acme):
     services.log_activity(
         actor=org.sales_rep,
