@@ -13,6 +13,7 @@ from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Lower
 from django.utils import timezone
 
 from tandem.core.audit import field_history
@@ -81,6 +82,7 @@ class Account(OwnedByTeam):
         ]
         indexes = [
             models.Index(fields=["name"]),
+            models.Index(Lower("name"), name="account_name_search"),  # AccountQuerySet.search
             models.Index(fields=["owner", "name"]),
             models.Index(fields=["team", "name"]),
             models.Index(fields=["region"]),
@@ -123,6 +125,9 @@ class Contact(OwnedByTeam):
         ]
         indexes = [
             models.Index(fields=["last_name", "first_name", "id"]),  # the list's order
+            # Search by word prefix (ContactQuerySet.search); e-mail uses the unique index.
+            models.Index(Lower("first_name"), name="contact_first_name_search"),
+            models.Index(Lower("last_name"), name="contact_last_name_search"),
             models.Index(fields=["account", "last_name"]),
             models.Index(fields=["owner", "last_name"]),
             models.Index(fields=["team", "last_name"]),

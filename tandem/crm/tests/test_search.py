@@ -1,0 +1,33 @@
+"""Searching contacts and accounts: word prefixes, any case, answered from indexes."""
+
+from tandem.crm.models import Account, Contact
+from tandem.crm.tests.test_bulk_writes import _plan
+
+
+def test_search_matches_word_prefixes_of_names_and_e_mail(db):
+    tom = Contact.objects.create(first_name="Tom", last_name="Fletcher", email="tom@bright.example")
+    tomas = Contact.objects.create(first_name="Tomas", last_name="Smith", email="ts@other.example")
+    ann = Contact.objects.create(first_name="Ann", last_name="O'Neil", email="ann_50%@x.example")
+
+    def found(text):
+        return set(Contact.objects.search(text).values_list("id", flat=True))
+
+    assert found("tom") == {tom.pk, tomas.pk}
+    assert found("TOM fle") == {tom.pk}  # every word, any field, any case
+    assert found("fletcher tom") == {tom.pk}
+    assert found("tom@bri") == {tom.pk}
+    assert found("letcher") == set()  # word prefixes, not substrings
+    assert found("o'neil") == {ann.pk}
+    assert found("ann_50%") == {ann.pk} and found("ann_5%") == set() and found("%") == set()
+    assert found("   ") == found("") == {tom.pk, tomas.pk, ann.pk}
+    assert found("x" * 10_000) == set()
+    assert found("\U0010ffff") == set()  # the last code point has no successor
+
+
+def test_search_uses_indexes(org):
+    contacts = Contact.objects.search("tom fle").values("id")
+    accounts = Account.objects.search("acme").values("id")
+    plan = _plan(contacts)
+    for index in ("contact_first_name_search", "contact_last_name_search", "one_contact_per_email"):
+        assert index in plan, plan
+    assert "account_name_search" in _plan(accounts) and "one_account_per_domain" in _plan(accounts)
