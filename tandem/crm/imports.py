@@ -23,7 +23,7 @@ from django.core.validators import validate_email
 from django.db import transaction
 
 from tandem.core.audit import Source
-from tandem.core.bulk import create_with_history, update_with_history
+from tandem.core.bulk import create_with_history, repeatable_transaction, update_with_history
 from tandem.core.errors import DomainError, ErrorCode
 from tandem.core.jobs import Progress, register_job_kind
 from tandem.core.models import Job
@@ -344,12 +344,17 @@ def _accounts_for(
 FILLABLE = ("first_name", "last_name", "phone", "job_title")
 
 
-def _write_chunk(chunk: list[tuple[int, dict[str, str]]], actor: Any, outcome: Outcome) -> None:
+def _write_chunk(
+    chunk: list[tuple[int, dict[str, str]]], actor: Any, outcome: Outcome, *, repeatable: bool
+) -> None:
     """One transaction: missing accounts, new contacts, and blanks filled on known ones
-    (with their history rows), written set-wise through ``core.bulk``."""
+    (with their history rows), written set-wise through ``core.bulk``. ``repeatable``:
+    a file import, which can simply be run again, need not wait for each commit's flush."""
     rows = [r for _, r in chunk]
     team_id = actor.home_team_id()
     with transaction.atomic():
+        if repeatable:
+            repeatable_transaction()
         accounts = _accounts_for(rows, actor, team_id, outcome)
         emails = [r["email"] for r in rows if r["email"]]
         existing = {
@@ -420,11 +425,11 @@ def import_contacts(job: Job, progress: Progress) -> None:
             seen[values["email"]] = number
         chunk.append((number, values))
         if len(chunk) >= CHUNK:
-            _write_chunk(chunk, job.owner, outcome)
+            _write_chunk(chunk, job.owner, outcome, repeatable=True)
             chunk = []
             progress(done, total, f"{outcome.created:,} added, {outcome.updated:,} updated")
     if chunk:
-        _write_chunk(chunk, job.owner, outcome)
+        _write_chunk(chunk, job.owner, outcome, repeatable=True)
     _finish(job, outcome, progress, done)
 
 
@@ -498,7 +503,7 @@ def bulk_upsert_contacts(*, actor: Any, rows: list[Any]) -> dict[str, Any]:
             seen[values["email"]] = index
         clean.append((index, values))
     if clean:
-        _write_chunk(clean, actor, outcome)
+        _write_chunk(clean, actor, outcome, repeatable=False)
         record_event(
             "contacts.upserted", data={"created": outcome.created, "updated": outcome.updated}
         )
