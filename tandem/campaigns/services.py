@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
 from tandem.campaigns.models import Campaign, CampaignCost, CampaignMember, Channel, Touchpoint
-from tandem.core.bulk import existing_ids, insert_new, insert_selected
+from tandem.core.bulk import insert_new, insert_selected
 from tandem.core.errors import DomainError, ErrorCode
 from tandem.core.jobs import Progress, register_job_kind
 from tandem.core.models import Job
@@ -387,7 +387,7 @@ def _contacts_for(clean: list[tuple[int, dict[str, Any]]], result: IngestResult)
         )
         found.update(Contact.objects.with_emails(missing).values_list("email", "id"))
     ids = {row["contact_id"] for _, row in clean if row["contact_id"] and not row["email"]}
-    known = existing_ids(Contact, ids)
+    known = set(Contact.objects.filter(pk__any_of=ids).values_list("id", flat=True))
     kept = []
     for index, row in clean:
         if row["contact_id"] and not row["email"] and row["contact_id"] not in known:

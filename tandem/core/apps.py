@@ -7,4 +7,4 @@ class CoreConfig(AppConfig):
     verbose_name = "Tandem core"
 
     def ready(self) -> None:
-        from tandem.core import audit, tasks  # noqa: F401  (connect history hook, register tasks)
+        from tandem.core import audit, lookups, tasks  # noqa: F401  (history hook, any_of, tasks)

@@ -148,20 +148,6 @@ def insert_new(
         return inserted
 
 
-def existing_ids(model: type[models.Model], ids: Iterable[int]) -> set[int]:
-    """Which of ``ids`` are stored. On PostgreSQL one bound array (``= ANY``) rather than
-    an ``IN`` list of a thousand values that the driver splices into the text."""
-    wanted = list(ids)
-    if not wanted:
-        return set()
-    if connection.vendor != "postgresql":
-        return set(model._base_manager.filter(pk__in=wanted).values_list("pk", flat=True))
-    table = connection.ops.quote_name(model._meta.db_table)
-    with psycopg.Cursor(connection.connection) as bound:
-        bound.execute(f"SELECT id FROM {table} WHERE id = ANY(%b::bigint[])", [wanted])  # noqa: S608
-        return {row[0] for row in bound.fetchall()}
-
-
 def insert_selected(
     model: type[models.Model], columns: Sequence[str], select: Any, *, unique: Sequence[str]
 ) -> int:

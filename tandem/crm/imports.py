@@ -28,6 +28,7 @@ from tandem.core.errors import DomainError, ErrorCode
 from tandem.core.jobs import Progress, register_job_kind
 from tandem.core.models import Job
 from tandem.core.permissions import ORGANISATION, Action, require
+from tandem.core.readahead import read_ahead
 from tandem.core.services import record_event
 from tandem.core.spreadsheets import safe_cell
 from tandem.crm.models import Account, Contact
@@ -320,7 +321,10 @@ def _accounts_for(
         f"d:{d}": i for d, i in Account.objects.with_domains(domains).values_list("domain", "id")
     }
     found.update(
-        {f"n:{n}": i for n, i in Account.objects.filter(name__in=names).values_list("name", "id")}
+        {
+            f"n:{n}": i
+            for n, i in Account.objects.filter(name__any_of=names).values_list("name", "id")
+        }
     )
     new: dict[str, tuple[str, str]] = {}  # key -> (name, domain)
     for r in rows:
@@ -403,6 +407,20 @@ def import_contacts(job: Job, progress: Progress) -> None:
     total = count_rows(path)
     progress(0, total, "Reading the file")
     outcome = Outcome()
+    done = 0
+    # The next chunk is read and checked in a thread while this one is written.
+    for done, chunk in read_ahead(_checked_chunks(path, columns, outcome)):
+        if chunk:
+            _write_chunk(chunk, job.owner, outcome, repeatable=True)
+        progress(done, total, f"{outcome.created:,} added, {outcome.updated:,} updated")
+    _finish(job, outcome, progress, done)
+
+
+def _checked_chunks(
+    path: Path, columns: list[tuple[int, str, str]], outcome: Outcome
+) -> Iterator[tuple[int, list[tuple[int, dict[str, str]]]]]:
+    """(rows read so far, the next CHUNK of good rows); rejected rows and duplicates of
+    an earlier row go to ``outcome.rejected``. No database access: runs in a thread."""
     seen: dict[str, int] = {}  # e-mail -> the first row it appeared on
     chunk: list[tuple[int, dict[str, str]]] = []
     done = 0
@@ -425,12 +443,9 @@ def import_contacts(job: Job, progress: Progress) -> None:
             seen[values["email"]] = number
         chunk.append((number, values))
         if len(chunk) >= CHUNK:
-            _write_chunk(chunk, job.owner, outcome, repeatable=True)
+            yield done, chunk
             chunk = []
-            progress(done, total, f"{outcome.created:,} added, {outcome.updated:,} updated")
-    if chunk:
-        _write_chunk(chunk, job.owner, outcome, repeatable=True)
-    _finish(job, outcome, progress, done)
+    yield done, chunk
 
 
 def write_report(job: Job, outcome: Outcome) -> None:

@@ -112,3 +112,23 @@ def test_email_and_domain_lookups_use_the_unique_indexes(org):
     domains = Account.objects.with_domains(["acme.example", "b.example"]).values("id")
     assert "one_contact_per_email" in _plan(emails)
     assert "one_account_per_domain" in _plan(domains)
+
+
+def test_any_of_is_in_with_one_array_on_postgresql(org):
+    ann = Contact.objects.create(first_name="Ann", email="ann@example.com")
+    Contact.objects.create(first_name="Bo", email="bo@example.com")
+    emails = ["ann@example.com", "nobody@example.com", None, "ann@example.com"]
+    found = Contact.objects.filter(email__any_of=emails)
+    assert list(found.values_list("pk", flat=True)) == [ann.pk]
+    assert not Contact.objects.filter(email__any_of=[]).exists()
+    assert (
+        Contact.objects.filter(
+            pk__any_of=Contact.objects.filter(email="ann@example.com").values("pk")
+        ).count()
+        == 1
+    )
+    sql = str(found.query)
+    if connection.vendor == "postgresql":
+        assert "= ANY(" in sql and sql.count("example.com") == 2  # one array, not a list
+    else:
+        assert " IN (" in sql
