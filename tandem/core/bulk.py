@@ -15,12 +15,14 @@ field-history pages read them unchanged.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from datetime import UTC, datetime
+from operator import itemgetter
 from typing import Any
 
 import psycopg
-from django.db import connection, models, transaction
+from django.db import DatabaseError, connection, models, transaction
 from django.utils import timezone
 
 Row = tuple[Any, ...]
@@ -68,15 +70,26 @@ def _quoted(names: Iterable[str]) -> str:
     return ", ".join(connection.ops.quote_name(n) for n in names)
 
 
-def repeatable_transaction() -> None:
-    """Let this transaction's commit skip waiting for the disk (PostgreSQL's
-    ``synchronous_commit``; SQLite already runs with synchronous=NORMAL). Only for work
-    that is safe to run again, such as a file import that dedupes: a crash can lose the
-    last fraction of a second of it, never leave it inconsistent. Not for anything a
-    client is told is stored."""
-    if connection.vendor == "postgresql" and connection.in_atomic_block:
-        with connection.cursor() as cursor:
-            cursor.execute("SET LOCAL synchronous_commit TO OFF")
+@contextmanager
+def repeatable_writes() -> Iterator[None]:
+    """Commits inside skip waiting for the disk (PostgreSQL's ``synchronous_commit``, set
+    for the session until the block ends; SQLite already runs with synchronous=NORMAL).
+    Only for work that is safe to run again, such as a file import that dedupes: a crash
+    can lose its last fraction of a second, never leave it inconsistent. Not for anything
+    a client is told is stored."""
+    if connection.vendor != "postgresql":
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SET synchronous_commit TO OFF")
+    try:
+        yield
+    finally:
+        try:
+            with connection.cursor() as cursor:
+                cursor.execute("RESET synchronous_commit")
+        except DatabaseError:
+            connection.close()  # never hand the setting on with a broken connection
 
 
 def insert_rows(model: type[models.Model], columns: Sequence[str], rows: Iterable[Row]) -> int:
@@ -250,7 +263,7 @@ def write_history(
     """History rows for full rows of ``model`` (``columns`` must include every tracked
     column, as ``create_with_history`` and ``update_with_history`` give)."""
     tracked = _history_columns(model)
-    picks = [columns.index(c) for c in tracked]
+    pick = itemgetter(*[columns.index(c) for c in tracked])  # a tuple: tracked has many
     user_id = getattr(actor, "pk", None)
     extra = (when, kind, user_id, source, None)
     insert_rows(
@@ -263,7 +276,7 @@ def write_history(
             "history_source",
             "history_change_reason",
         ],
-        [tuple(row[i] for i in picks) + extra for row in rows],
+        [pick(row) + extra for row in rows],
     )
 
 

@@ -23,7 +23,7 @@ from django.core.validators import validate_email
 from django.db import transaction
 
 from tandem.core.audit import Source
-from tandem.core.bulk import create_with_history, repeatable_transaction, update_with_history
+from tandem.core.bulk import create_with_history, repeatable_writes, update_with_history
 from tandem.core.errors import DomainError, ErrorCode
 from tandem.core.jobs import Progress, register_job_kind
 from tandem.core.models import Job
@@ -348,17 +348,12 @@ def _accounts_for(
 FILLABLE = ("first_name", "last_name", "phone", "job_title")
 
 
-def _write_chunk(
-    chunk: list[tuple[int, dict[str, str]]], actor: Any, outcome: Outcome, *, repeatable: bool
-) -> None:
+def _write_chunk(chunk: list[tuple[int, dict[str, str]]], actor: Any, outcome: Outcome) -> None:
     """One transaction: missing accounts, new contacts, and blanks filled on known ones
-    (with their history rows), written set-wise through ``core.bulk``. ``repeatable``:
-    a file import, which can simply be run again, need not wait for each commit's flush."""
+    (with their history rows), written set-wise through ``core.bulk``."""
     rows = [r for _, r in chunk]
     team_id = actor.home_team_id()
     with transaction.atomic():
-        if repeatable:
-            repeatable_transaction()
         accounts = _accounts_for(rows, actor, team_id, outcome)
         emails = [r["email"] for r in rows if r["email"]]
         existing = {
@@ -408,11 +403,13 @@ def import_contacts(job: Job, progress: Progress) -> None:
     progress(0, total, "Reading the file")
     outcome = Outcome()
     done = 0
-    # The next chunk is read and checked in a thread while this one is written.
-    for done, chunk in read_ahead(_checked_chunks(path, columns, outcome)):
-        if chunk:
-            _write_chunk(chunk, job.owner, outcome, repeatable=True)
-        progress(done, total, f"{outcome.created:,} added, {outcome.updated:,} updated")
+    # The next chunk is read and checked in a thread while this one is written; a file
+    # import can simply be run again, so its commits need not wait for the disk.
+    with repeatable_writes():
+        for done, chunk in read_ahead(_checked_chunks(path, columns, outcome)):
+            if chunk:
+                _write_chunk(chunk, job.owner, outcome)
+            progress(done, total, f"{outcome.created:,} added, {outcome.updated:,} updated")
     _finish(job, outcome, progress, done)
 
 
@@ -518,7 +515,7 @@ def bulk_upsert_contacts(*, actor: Any, rows: list[Any]) -> dict[str, Any]:
             seen[values["email"]] = index
         clean.append((index, values))
     if clean:
-        _write_chunk(clean, actor, outcome, repeatable=False)
+        _write_chunk(clean, actor, outcome)
         record_event(
             "contacts.upserted", data={"created": outcome.created, "updated": outcome.updated}
         )

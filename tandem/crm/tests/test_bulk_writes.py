@@ -132,3 +132,20 @@ def test_any_of_is_in_with_one_array_on_postgresql(org):
         assert "= ANY(" in sql and sql.count("example.com") == 2  # one array, not a list
     else:
         assert " IN (" in sql
+
+
+def test_repeatable_writes_are_scoped_to_the_block(org):
+    def setting():
+        with connection.cursor() as cursor:
+            cursor.execute("SHOW synchronous_commit")
+            return cursor.fetchone()[0]
+
+    if connection.vendor != "postgresql":
+        with bulk.repeatable_writes():  # nothing to relax: SQLite runs synchronous=NORMAL
+            Contact.objects.create(first_name="Inside")
+        assert Contact.objects.filter(first_name="Inside").exists()
+        return
+    before = setting()
+    with bulk.repeatable_writes():
+        assert setting() == "off"
+    assert setting() == before == "on"
