@@ -136,12 +136,10 @@ def insert_new(
         if connection.vendor == "postgresql":
             # One array per column through unnest(): 14 parameters rather than 14,000, sent
             # bound (binary), not spliced into the statement text by the driver.
-            fields = {f.column: f for f in model._meta.concrete_fields}
-            arrays = ", ".join(f"%b::{fields[c].db_type(connection)}[]" for c in columns)
             with psycopg.Cursor(connection.connection) as bound:
                 bound.execute(
                     f"INSERT INTO {table} ({_quoted(columns)}) "  # noqa: S608 - our own names
-                    f"SELECT * FROM unnest({arrays}) {conflict}",
+                    f"SELECT * FROM unnest({_typed_arrays(model, columns)}) {conflict}",
                     [list(column) for column in zip(*rows, strict=True)],
                 )
                 return int(bound.rowcount)
@@ -319,22 +317,23 @@ def update_with_history(
 def _update_from_values(
     model: type[models.Model], columns: Sequence[str], changes: Sequence[Row], fixed: dict[str, Any]
 ) -> None:
-    """PostgreSQL: one ``UPDATE ... FROM (VALUES ...)`` instead of a round trip per row;
-    each value is cast to its column's type (a VALUES list has none of its own)."""
-    fields = {f.column: f for f in model._meta.concrete_fields}
+    """PostgreSQL: one ``UPDATE ... FROM unnest(arrays)`` instead of a round trip per
+    row, the columns bound as typed arrays (as in ``insert_new``)."""
     q = connection.ops.quote_name
-    casts = [fields["id"].db_type(connection), *(fields[c].db_type(connection) for c in columns)]
-    row_sql = "(" + ", ".join(f"CAST(%s AS {t})" for t in casts) + ")"
-    assignments = ", ".join(
-        [*(f"{q(c)} = v.{q(c)}" for c in columns), *(f"{q(c)} = %s" for c in fixed)]
-    )
     table = q(model._meta.db_table)
-    for start in range(0, len(changes), 1000):
-        part = changes[start : start + 1000]
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f"UPDATE {table} SET {assignments} FROM (VALUES "  # noqa: S608 - our own names
-                + ", ".join([row_sql] * len(part))
-                + f") AS v (id, {_quoted(columns)}) WHERE {table}.id = v.id",
-                [*fixed.values(), *(v for row in part for v in row)],
-            )
+    assignments = ", ".join(
+        [*(f"{q(c)} = v.{q(c)}" for c in columns), *(f"{q(c)} = %b" for c in fixed)]
+    )
+    with psycopg.Cursor(connection.connection) as bound:
+        bound.execute(
+            f"UPDATE {table} SET {assignments} "  # noqa: S608 - our own names
+            f"FROM unnest({_typed_arrays(model, ['id', *columns])}) "
+            f"AS v (id, {_quoted(columns)}) WHERE {table}.id = v.id",
+            [*fixed.values(), *(list(column) for column in zip(*changes, strict=True))],
+        )
+
+
+def _typed_arrays(model: type[models.Model], columns: Sequence[str]) -> str:
+    """``%b::type[], ...``: one binary-bound array parameter per column."""
+    fields = {f.column: f for f in model._meta.concrete_fields}
+    return ", ".join(f"%b::{fields[c].db_type(connection)}[]" for c in columns)

@@ -34,7 +34,7 @@ from tandem.core.spreadsheets import safe_cell
 from tandem.crm.models import Account, Contact
 from tandem.crm.normalise import normalise_domain, normalise_email
 
-CHUNK = 2000
+CHUNK = 5000
 MAX_BYTES = 200 * 1024 * 1024
 
 # What a column can become, with its longest allowed value.
