@@ -46,11 +46,15 @@ def main() -> None:
     terms = ["smi", "amelia", "amelia jon", "wright", "george.taylor.12", "ol sm"]
     searches = [f"/contacts/?q={rng.choice(terms)}" for _ in range(args.requests // 4)]
     print(summary("contact list search", timed(searches)))
-    timelines = [f"/contacts/{rng.randrange(first, last + 1)}/" for _ in range(args.requests)]
+    for term in terms:
+        print(summary(f"  search {term!r}", timed([f"/contacts/?q={term}"] * 5)))
+    # Random contacts that exist (ids have gaps where contacts were erased or removed).
+    candidates = [rng.randrange(first, last + 1) for _ in range(args.requests * 3)]
+    found = set(Contact.objects.filter(pk__any_of=candidates).values_list("pk", flat=True))
+    picked = [pk for pk in candidates if pk in found][: args.requests]
+    timelines = [f"/contacts/{pk}/" for pk in picked]
     print(summary("contact page with timeline", timed(timelines)))
-    partials = [
-        f"/contacts/{rng.randrange(first, last + 1)}/?kind=email_open" for _ in range(args.requests)
-    ]
+    partials = [f"/contacts/{pk}/?kind=email_open" for pk in reversed(picked)]
     print(summary("timeline filtered by kind (htmx partial)", [m for m in timed(partials)]))
 
 

@@ -32,6 +32,7 @@ from tandem.crm.forms import (
     StageForm,
 )
 from tandem.crm.models import Account, Activity, Contact, Opportunity
+from tandem.crm.querysets import sort_matches
 from tandem.crm.timeline import SIDES, timeline
 from tandem.crm.timeline import kinds as timeline_kinds
 from tandem.notifications.views import thread_context
@@ -40,10 +41,10 @@ from tandem.people.models import User
 
 ACCOUNT_SORTS = {
     "name": ("name", "id"),
-    "-created": ("-created_at", "-id"),
+    "-created": ("-id",),  # ids grow with creation, and the primary key is an index
     "region": ("region", "name", "id"),
 }
-CONTACT_SORTS = {"name": ("last_name", "first_name", "id"), "-created": ("-created_at", "-id")}
+CONTACT_SORTS = {"name": ("last_name", "first_name", "id"), "-created": ("-id",)}
 OPPORTUNITY_SORTS = {
     "close": ("close_date", "id"),
     "-amount": ("-amount", "id"),
@@ -52,8 +53,10 @@ OPPORTUNITY_SORTS = {
 
 
 def _sorted(queryset: Any, request: HttpRequest, sorts: Mapping[str, tuple[str, ...]]) -> Any:
-    key = request.GET.get("sort", "")
-    return queryset.order_by(*sorts.get(key, next(iter(sorts.values()))))
+    order = sorts.get(request.GET.get("sort", ""), next(iter(sorts.values())))
+    if request.GET.get("q", "").strip():  # search results: see sort_matches
+        return queryset.order_by(*sort_matches(queryset.model, order))
+    return queryset.order_by(*order)
 
 
 def _mine(queryset: Any, request: HttpRequest) -> Any:

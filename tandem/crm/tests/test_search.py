@@ -1,10 +1,17 @@
 """Searching contacts and accounts: word prefixes, any case, answered from indexes."""
 
+import pytest
+
+from tandem.crm import querysets
 from tandem.crm.models import Account, Contact
 from tandem.crm.tests.test_bulk_writes import _plan
 
 
-def test_search_matches_word_prefixes_of_names_and_e_mail(db):
+@pytest.mark.parametrize("byte_order", [True, False], ids=["byte-order", "linguistic"])
+def test_search_matches_word_prefixes_of_names_and_e_mail(db, monkeypatch, byte_order):
+    # Both ways of matching: the bare range (SQLite, PostgreSQL with the C collation) and
+    # the range plus LIKE (other collations) must find the same people.
+    monkeypatch.setattr(querysets, "compares_bytes", lambda: byte_order)
     tom = Contact.objects.create(first_name="Tom", last_name="Fletcher", email="tom@bright.example")
     tomas = Contact.objects.create(first_name="Tomas", last_name="Smith", email="ts@other.example")
     ann = Contact.objects.create(first_name="Ann", last_name="O'Neil", email="ann_50%@x.example")
@@ -31,3 +38,15 @@ def test_search_uses_indexes(org):
     for index in ("contact_first_name_search", "contact_last_name_search", "one_contact_per_email"):
         assert index in plan, plan
     assert "account_name_search" in _plan(accounts) and "one_account_per_domain" in _plan(accounts)
+
+
+def test_search_results_keep_the_list_order(client, org):
+    for first, last in [("Zed", "Baker"), ("Ann", "Baker"), ("Cy", "Bakewell"), ("Al", "Smith")]:
+        Contact.objects.create(first_name=first, last_name=last)
+    client.force_login(org.sales_rep)
+    page = client.get("/contacts/", {"q": "bake"}).text
+    names = ["Ann Baker", "Zed Baker", "Cy Bakewell"]
+    assert [page.index(n) for n in names] == sorted(page.index(n) for n in names)
+    assert "Al Smith" not in page
+    newest = client.get("/contacts/", {"q": "bake", "sort": "-created"}).text
+    assert newest.index("Cy Bakewell") < newest.index("Ann Baker") < newest.index("Zed Baker")
