@@ -132,17 +132,17 @@ def insert_new(
         return 0
     table = connection.ops.quote_name(model._meta.db_table)
     conflict = f"ON CONFLICT ({connection.ops.quote_name(unique)}) DO NOTHING"
+    if connection.vendor == "postgresql":
+        # One array per column through unnest(): 14 parameters rather than 14,000, sent
+        # bound (binary), not spliced into the statement text by the driver.
+        with _bound_cursor() as bound:
+            bound.execute(
+                f"INSERT INTO {table} ({_quoted(columns)}) "  # noqa: S608 - our own names
+                f"SELECT * FROM unnest({_typed_arrays(model, columns)}) {conflict}",
+                [list(column) for column in zip(*rows, strict=True)],
+            )
+            return int(bound.rowcount)
     with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            # One array per column through unnest(): 14 parameters rather than 14,000, sent
-            # bound (binary), not spliced into the statement text by the driver.
-            with psycopg.Cursor(connection.connection) as bound:
-                bound.execute(
-                    f"INSERT INTO {table} ({_quoted(columns)}) "  # noqa: S608 - our own names
-                    f"SELECT * FROM unnest({_typed_arrays(model, columns)}) {conflict}",
-                    [list(column) for column in zip(*rows, strict=True)],
-                )
-                return int(bound.rowcount)
         placeholders = "(" + ", ".join(["%s"] * len(columns)) + ")"
         converters = _converters(model, columns)
         per_statement = 30_000 // len(columns)  # under SQLite's parameter limit
@@ -295,7 +295,7 @@ def update_with_history(
     ids = [row[0] for row in changes]
     with transaction.atomic():
         if connection.vendor == "postgresql":
-            _update_from_values(model, columns, changes, {c: now for c in auto})
+            _update_from_arrays(model, columns, changes, {c: now for c in auto})
         else:  # SQLite runs in this process: a prepared UPDATE per row is cheap
             names = [*columns, *auto]
             table = connection.ops.quote_name(model._meta.db_table)
@@ -309,12 +309,12 @@ def update_with_history(
                     [(*p, i) for p, i in zip(params, ids, strict=True)],
                 )
         tracked = _history_columns(model)
-        current = list(model._base_manager.filter(pk__in=ids).values_list(*tracked))
+        current = list(model._base_manager.filter(pk__any_of=ids).values_list(*tracked))
         write_history(model, tracked, current, kind="~", actor=actor, source=source, when=now)
     return len(changes)
 
 
-def _update_from_values(
+def _update_from_arrays(
     model: type[models.Model], columns: Sequence[str], changes: Sequence[Row], fixed: dict[str, Any]
 ) -> None:
     """PostgreSQL: one ``UPDATE ... FROM unnest(arrays)`` instead of a round trip per
@@ -324,13 +324,21 @@ def _update_from_values(
     assignments = ", ".join(
         [*(f"{q(c)} = v.{q(c)}" for c in columns), *(f"{q(c)} = %b" for c in fixed)]
     )
-    with psycopg.Cursor(connection.connection) as bound:
+    with _bound_cursor() as bound:
         bound.execute(
             f"UPDATE {table} SET {assignments} "  # noqa: S608 - our own names
             f"FROM unnest({_typed_arrays(model, ['id', *columns])}) "
             f"AS v (id, {_quoted(columns)}) WHERE {table}.id = v.id",
             [*fixed.values(), *(list(column) for column in zip(*changes, strict=True))],
         )
+
+
+def _bound_cursor() -> psycopg.Cursor[Any]:
+    """PostgreSQL: a cursor on Django's own connection (so in its transaction) that binds
+    parameters on the server, in binary. Django's cursors splice them into the text.
+    Statements through it are not seen by Django's query logging and counting."""
+    connection.ensure_connection()
+    return psycopg.Cursor(connection.connection)
 
 
 def _typed_arrays(model: type[models.Model], columns: Sequence[str]) -> str:
