@@ -107,9 +107,10 @@ class CustomerQuerySet(models.QuerySet[Any]):
 
 class AccountQuerySet(CustomerQuerySet):
     def with_domains(self, domains: Any) -> AccountQuerySet:
-        """Accounts with these normalised domains. Saying "domain <> ''" as well lets both
-        databases use the partial unique index (one account per domain) for the lookup."""
-        return self.filter(domain__any_of=domains).exclude(domain="")
+        """Accounts with these normalised domains, unordered (a lookup, not a list).
+        Saying "domain <> ''" as well lets both databases use the partial unique index
+        (one account per domain) for the lookup."""
+        return self.filter(domain__any_of=domains).exclude(domain="").order_by()
 
     def search(self, text: str) -> AccountQuerySet:
         """Word prefixes of the name or the domain (see ``prefix_search``)."""
@@ -125,7 +126,7 @@ class ContactQuerySet(CustomerQuerySet):
     def with_emails(self, emails: Any) -> ContactQuerySet:
         """Contacts with these normalised e-mails, through the partial unique index (see
         ``AccountQuerySet.with_domains``)."""
-        return self.filter(email__any_of=emails).exclude(email="")
+        return self.filter(email__any_of=emails).exclude(email="").order_by()
 
     def list_filters(self, params: Any, user: Any) -> ContactQuerySet:
         """The contact list's filters (q, account, mine) from a query string; the list,
