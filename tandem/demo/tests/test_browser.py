@@ -187,3 +187,42 @@ def test_marketer_imports_a_hubspot_csv_and_gets_the_row_report(page, demo, tmp_
     assert "not a valid e-mail" in report
     page.goto("/contacts/?q=Wright")
     expect(page.locator("#contact-rows")).to_contain_text("Ilkley Lido Trust")
+
+
+def test_a_rep_sets_a_task_on_the_timeline_and_marks_it_done(page, demo):
+    log_in(page, "sam.patel@brightwell.example", demo.password)
+    page.goto("/contacts/?q=ruth")
+    page.get_by_role("link", name="Ruth Bailey").click()
+    page.get_by_text("Log a call, e-mail, meeting, note or task").click()
+    page.get_by_label("Kind", exact=True).select_option("task")
+    page.get_by_label("Subject").fill("Send Ruth the battery quote")
+    page.get_by_label("Due (tasks)").fill("2026-01-05T09:00")  # already past: overdue
+    page.get_by_role("button", name="Log it").click()
+    entry = page.locator("#timeline article", has_text="Send Ruth the battery quote")
+    expect(entry).to_contain_text("overdue")
+    entry.get_by_role("button", name="Mark done").click()  # htmx: only the line changes
+    expect(entry).to_contain_text("Done")
+    expect(entry.get_by_role("button", name="Mark done")).to_have_count(0)
+    page.reload()
+    expect(
+        page.locator("#timeline article", has_text="Send Ruth the battery quote")
+    ).to_contain_text("Done")
+
+
+def test_a_marketer_targets_a_searched_list_in_a_campaign(page, demo):
+    from tandem.campaigns.models import Campaign
+
+    webinar = Campaign.objects.get(name="Spring heat-pump webinar")
+    log_in(page, "tom.fletcher@brightwell.example", demo.password)
+    page.goto("/contacts/")
+    page.get_by_placeholder("Search by name or e-mail").fill("ruth")
+    expect(page.locator("#contact-rows tbody tr")).to_have_count(1)
+    page.get_by_text("Target this contact in a campaign").click()
+    page.get_by_label("Campaign").select_option(label=f"{webinar.name} (live)")
+    page.get_by_role("button", name="Target them").click()
+    expect(page.locator("#job-progress")).to_have_attribute("data-status", "done")
+    expect(page.get_by_text("contacts targeted by Spring heat-pump webinar")).to_be_visible()
+    page.goto("/contacts/?q=ruth")
+    page.get_by_role("link", name="Ruth Bailey").click()
+    expect(page.get_by_role("link", name="Spring heat-pump webinar")).to_be_visible()
+    assert webinar.members.filter(contact__first_name="Ruth", contact__last_name="Bailey").exists()
