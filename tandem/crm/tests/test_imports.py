@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.core.management import CommandError, call_command
+from django.db import connection
 
 from tandem.core.errors import DomainError
 from tandem.core.models import Job
@@ -246,3 +247,45 @@ def test_a_larger_file_is_written_in_chunks(org, django_capture_on_commit_callba
     assert "5,000 contacts added" in job.message and "50 accounts added" in job.message
     assert job.done == job.total == 5000
     assert Contact.objects.count() == 5000 and Account.objects.count() == 50
+
+
+def test_a_large_file_written_by_parallel_writers_is_whole_and_deduped(
+    transactional_db, org, monkeypatch
+):
+    """Outside a transaction (as in the worker) PostgreSQL writes chunks on several
+    connections at once; SQLite writes them in turn. Either way: every good row once,
+    one account per domain even when chunks share it, history for each contact."""
+    monkeypatch.setattr(imports, "CHUNK", 50)  # many chunks from a small file
+    parallel = []
+    writes_in_parallel = imports._write_in_parallel
+    monkeypatch.setattr(
+        imports,
+        "_write_in_parallel",
+        lambda *args: parallel.append(True) or writes_in_parallel(*args),
+    )
+    Contact.objects.create(first_name="Known", email="known@shared.example")
+    rows = [HUBSPOT[0]]
+    for n in range(600):
+        domain = f"co{n % 7}.example"  # seven companies named across every chunk
+        rows.append(["P", f"Person{n}", f"p{n}@{domain}", "", "Buyer", f"Co {n % 7}", domain])
+    rows.append(["Known", "Again", "known@shared.example", "", "Director", "", ""])
+    rows.append(["Dup", "Row", "p5@co5.example", "", "", "", ""])
+    staged = stage(org, "big.csv", csv_bytes(rows))
+    job = Job.objects.create(
+        owner=org.marketer,
+        kind="crm.import_contacts",
+        title="big",
+        status="running",
+        params={"token": staged.token, "mapping": staged.suggested},
+    )
+    messages = []
+    imports.import_contacts(job, lambda done, total=None, message="": messages.append(message))
+    assert messages[-1].startswith("600 contacts added, 1 updated, 7 accounts added, 1 rows")
+    assert Contact.objects.count() == 601
+    assert Account.objects.count() == 7
+    assert Contact.objects.get(email="known@shared.example").job_title == "Director"
+    history = Contact.history.model.objects
+    assert history.filter(history_type="+", history_source="import").count() == 600
+    assert history.filter(history_type="~", history_source="import").count() == 1
+    assert not Contact.objects.filter(account__isnull=True).exclude(email__startswith="known")
+    assert parallel == ([True] if connection.vendor == "postgresql" else [])
