@@ -17,9 +17,11 @@ from tandem.campaigns.schemas import (
     CostIn,
     CostOut,
     IngestOut,
+    MemberOut,
     MembersIn,
     MembersOut,
     StatusIn,
+    TargetIn,
     TouchpointOut,
     TouchpointsIn,
 )
@@ -103,6 +105,32 @@ def import_touchpoints(request: HttpRequest, file: File[UploadedFile]) -> Status
     job = imports.start_touchpoint_import(
         actor=actor, token=staged.token, original_name=staged.original_name
     )
+    job.refresh_from_db()
+    return Status(202, job_out(job))
+
+
+@router.get(
+    "/campaigns/{campaign_id}/members",
+    response=list[MemberOut],
+    summary="The campaign's members, newest first",
+)
+@paginate(CursorPagination, newest_first=True)
+def list_members(request: HttpRequest, campaign_id: int) -> Any:
+    found = get_object_or_404(Campaign.objects.visible_to(request.user), pk=campaign_id)
+    return found.members.all()
+
+
+@router.post(
+    "/campaigns/{campaign_id}/members/target",
+    response={202: JobOut},
+    summary="Target every contact a filtered contact list shows, in the background",
+)
+def target_list(
+    request: HttpRequest, campaign_id: int, payload: TargetIn
+) -> Status[dict[str, Any]]:
+    found = get_object_or_404(Campaign.objects.visible_to(request.user), pk=campaign_id)
+    filters = {"q": payload.q, "account": payload.account, "mine": "1" if payload.mine else ""}
+    job = services.start_targeting(actor=signed_in(request), campaign=found, filters=filters)
     job.refresh_from_db()
     return Status(202, job_out(job))
 

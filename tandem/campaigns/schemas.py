@@ -93,3 +93,18 @@ class MembersIn(Schema):
 class MembersOut(Schema):
     added: int
     members: int
+
+
+class MemberOut(Schema):
+    id: int
+    contact_id: int
+    status: str
+    added_at: datetime
+
+
+class TargetIn(Schema):
+    """The contact list's filters: the same people the list shows for them."""
+
+    q: str = Field("", max_length=100, description="search words (prefixes of names, e-mail)")
+    account: str = Field("", max_length=19, description="an account id")
+    mine: bool = Field(False, description="only contacts the caller owns")

@@ -229,6 +229,16 @@ def log_activity(request: HttpRequest, payload: ActivityIn) -> Status[Activity]:
     return Status(201, services.log_activity(actor=signed_in(request), **related, **data))
 
 
+@router.post(
+    "/activities/{activity_id}/done",
+    response=ActivityOut,
+    summary="Mark a task done (again is harmless); only tasks are completed",
+)
+def complete_task(request: HttpRequest, activity_id: int) -> Activity:
+    task = get_object_or_404(Activity.objects.visible_to(request.user), pk=activity_id)
+    return services.complete_task(actor=signed_in(request), activity=task)
+
+
 # --- Import --------------------------------------------------------------------------------
 @router.post(
     "/imports/contacts",

@@ -137,6 +137,8 @@ class TimelineEntryOut(Schema):
     title: str
     detail: str
     campaign: str = Field(..., alias="campaign_name")
+    due_at: datetime | None = None  # tasks
+    done_at: datetime | None = None
 
 
 class ContactsBulkIn(Schema):

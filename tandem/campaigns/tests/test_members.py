@@ -83,3 +83,28 @@ def test_adding_one_contact_from_their_page(client, org):
     assert client.post(url, {"campaign": campaign.pk, "contact": 987654}).status_code == 404
     client.force_login(org.sales_rep)
     assert client.post(url, {"campaign": campaign.pk, "contact": ann.pk}).status_code == 403
+
+
+def test_members_through_the_api_with_the_pages_permissions(api_for, live_org):
+    ann, ben, cal = _people()
+    campaign = make_campaign(live_org.marketer)
+    marketer = api_for(live_org.marketer)
+    target = marketer.post(f"/campaigns/{campaign.pk}/members/target", json={"q": "baker"})
+    assert target.status_code == 202, target.text
+    job = marketer.get(f"/jobs/{target.json()['id']}").json()
+    assert job["status"] == "done" and "2 contacts targeted" in job["message"]
+    listed = marketer.get(f"/campaigns/{campaign.pk}/members").json()
+    assert {m["contact_id"] for m in listed["items"]} == {ann.pk, ben.pk}
+    assert {m["status"] for m in listed["items"]} == {"targeted"}
+
+    hostile = marketer.post(f"/campaigns/{campaign.pk}/members/target", json={"q": "x" * 101})
+    assert hostile.status_code == 422
+    rep = api_for(live_org.sales_rep)  # reads the campaign, may not change it
+    assert rep.get(f"/campaigns/{campaign.pk}/members").status_code == 200
+    assert rep.post(f"/campaigns/{campaign.pk}/members/target", json={}).status_code == 403
+    outsider = api_for(live_org.outsider)
+    assert outsider.get(f"/campaigns/{campaign.pk}/members").status_code == 404
+    assert marketer.post("/campaigns/987654/members/target", json={}).status_code == 404
+    assert campaign.members.count() == 2 and cal.pk not in set(
+        campaign.members.values_list("contact_id", flat=True)
+    )

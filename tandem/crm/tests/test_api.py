@@ -116,3 +116,34 @@ def test_api_list_query_counts_are_constant(client, org, path):
     assert len(response.json()["items"]) > 3
     assert len(many) == len(few)
     assert Activity.objects.count() == 14
+
+
+def test_a_task_is_completed_through_the_api(api_for, live_org):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    contact = services.create_contact(actor=live_org.sales_rep, first_name="Jane")
+    task = services.log_activity(
+        actor=live_org.sales_rep,
+        kind="task",
+        subject="Send the quote",
+        contact=contact,
+        due_at=timezone.now() + timedelta(days=2),
+    )
+    call = services.log_activity(
+        actor=live_org.sales_rep, kind="call", subject="Intro", contact=contact
+    )
+    rep = api_for(live_org.sales_rep)
+    entries = rep.get(f"/contacts/{contact.pk}/timeline").json()["items"]
+    listed = next(e for e in entries if e["id"] == task.pk and e["side"] == "activity")
+    assert listed["due_at"] is not None and listed["done_at"] is None
+    done = rep.post(f"/activities/{task.pk}/done")
+    assert done.status_code == 200 and done.json()["done_at"] is not None
+    again = rep.post(f"/activities/{task.pk}/done")
+    assert again.json()["done_at"] == done.json()["done_at"]  # done once
+    not_a_task = rep.post(f"/activities/{call.pk}/done")
+    assert not_a_task.status_code == 422 and not_a_task.json()["details"]["field"] == "kind"
+    assert api_for(live_org.front_liner).post(f"/activities/{task.pk}/done").status_code == 403
+    assert api_for(live_org.outsider).post(f"/activities/{task.pk}/done").status_code == 404
+    assert rep.post("/activities/987654/done").status_code == 404
