@@ -26,7 +26,7 @@ from tandem.core.models import Job
 from tandem.core.permissions import ORGANISATION, Action, require
 from tandem.core.services import record_event
 from tandem.crm.models import Contact
-from tandem.crm.normalise import normalise_email
+from tandem.crm.normalise import is_email, normalise_email
 from tandem.people.models import User
 
 MAX_BATCH = 1000
@@ -266,11 +266,8 @@ def _clean_row(
     if channel not in CHANNELS:
         raise _invalid("channel", f"Unknown channel {str(channel)[:40]!r}.")
     email = normalise_email(str(row.get("email") or ""))
-    if email:
-        try:
-            validate_email(email)
-        except ValidationError:
-            raise _invalid("email", f"{email[:80]!r} is not a valid e-mail address.") from None
+    if email and not is_email(email):
+        raise _invalid("email", f"{email[:80]!r} is not a valid e-mail address.")
     visitor = str(row.get("visitor_id") or "").strip()
     if len(visitor) > 64:
         raise _invalid("visitor_id", "Visitor ids are at most 64 characters.")

@@ -20,8 +20,6 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
-from django.core.validators import validate_email
 from django.db import connection, transaction
 
 from tandem.core.audit import Source
@@ -34,7 +32,7 @@ from tandem.core.readahead import read_ahead
 from tandem.core.services import record_event
 from tandem.core.spreadsheets import safe_cell
 from tandem.crm.models import Account, Contact
-from tandem.crm.normalise import normalise_domain, normalise_email
+from tandem.crm.normalise import is_email, normalise_domain, normalise_email
 
 CHUNK = 5000
 MAX_BYTES = 200 * 1024 * 1024
@@ -295,12 +293,9 @@ def _clean(row: list[str], columns: list[tuple[int, str, str]]) -> dict[str, str
             raise ValueError(header, f"longer than {limit} characters")
         values[name] = value
     values["email"] = normalise_email(values.get("email", ""))
-    if values["email"]:
-        try:
-            validate_email(values["email"])
-        except ValidationError:
-            header = next(h for _, h, n in columns if n == "email")
-            raise ValueError(header, f"{values['email'][:60]!r} is not a valid e-mail") from None
+    if values["email"] and not is_email(values["email"]):
+        header = next(h for _, h, n in columns if n == "email")
+        raise ValueError(header, f"{values['email'][:60]!r} is not a valid e-mail")
     if not (values["email"] or values.get("first_name") or values.get("last_name")):
         raise ValueError("", "no e-mail and no name")
     values["account_domain"] = normalise_domain(values.get("account_domain", ""))

@@ -1,6 +1,15 @@
 """How customer identifiers are compared: one spelling per e-mail and per domain."""
 
+import re
 from urllib.parse import urlsplit
+
+from django.core.exceptions import ValidationError
+from django.core.validators import EmailValidator, validate_email
+
+# Django's own patterns, compiled once here: its validator reaches them through lazy
+# objects on every call, which made it half the cost of checking an imported row.
+_USER = re.compile(EmailValidator.user_regex.pattern, re.IGNORECASE)
+_DOMAIN = re.compile(EmailValidator.domain_regex.pattern, re.IGNORECASE)
 
 
 def normalise_email(email: str) -> str:
@@ -19,3 +28,19 @@ def normalise_domain(value: str) -> str:
     host = urlsplit(text).hostname or ""
     host = host.removeprefix("www.").rstrip(".")
     return host
+
+
+def is_email(value: str) -> bool:
+    """Exactly Django's ``validate_email``, as a quick yes or no for bulk checks."""
+    if not value or "@" not in value or len(value) > 320:
+        return False
+    user, domain = value.rsplit("@", 1)
+    if not _USER.match(user):
+        return False
+    if domain in EmailValidator.domain_allowlist or _DOMAIN.match(domain):
+        return True
+    try:  # an address literal such as user@[192.0.2.1]: Django's own check
+        validate_email(value)
+    except ValidationError:
+        return False
+    return True
