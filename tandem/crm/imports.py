@@ -1,11 +1,14 @@
 """Importing contacts and their accounts from CSV or XLSX (our layout, HubSpot's or
 Salesforce's export), in the background.
 
-A file is read as a stream of rows, never whole into memory. Each chunk of rows is
-written in one transaction; every rejected row is reported with its row number, column
-and reason in a CSV the person downloads. Contacts dedupe on the normalised e-mail (in
-the file and against the database: an existing contact only has its blanks filled) and
-accounts on the normalised domain, or the exact name when there is no domain.
+A file is read as a stream of rows, never whole into memory, and checked a chunk ahead
+in a thread. Each chunk's contacts are written in one transaction (on PostgreSQL, by
+one of several writer connections, after the chunk's new accounts are committed; a
+failed chunk can leave those accounts, never a half-written contact); every rejected
+row is reported with its row number, column and reason in a CSV the person downloads.
+Contacts dedupe on the normalised e-mail (in the file and against the database: an
+existing contact only has its blanks filled) and accounts on the normalised domain, or
+the exact name when there is no domain.
 """
 
 from __future__ import annotations
