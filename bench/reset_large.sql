@@ -5,4 +5,4 @@ DELETE FROM crm_historicalcontact WHERE email LIKE '%@import.example' OR email L
 DELETE FROM campaigns_campaignmember WHERE contact_id IN (SELECT id FROM crm_contact WHERE email LIKE '%@import.example' OR email LIKE '%@visitor.example');
 DELETE FROM campaigns_touchpoint WHERE contact_id IN (SELECT id FROM crm_contact WHERE email LIKE '%@import.example' OR email LIKE '%@visitor.example');
 DELETE FROM crm_contact WHERE email LIKE '%@import.example' OR email LIKE '%@visitor.example';
-DELETE FROM campaigns_touchpoint WHERE idempotency_key LIKE 'ingest:%' OR idempotency_key LIKE 'x:%' OR idempotency_key LIKE 'r:%';
+DELETE FROM campaigns_touchpoint WHERE idempotency_key LIKE 'ingest:%';
