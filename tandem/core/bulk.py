@@ -102,7 +102,7 @@ def insert_rows(model: type[models.Model], columns: Sequence[str], rows: Iterabl
             # Binary COPY: each value goes out by its column's type, with no text to
             # format on our side or parse on the server's.
             fields = {f.column: f for f in model._meta.concrete_fields}
-            types = [fields[c].db_type(connection).split("(")[0] for c in columns]
+            types = [str(fields[c].db_type(connection)).split("(")[0] for c in columns]
             with cursor.cursor.copy(
                 f"COPY {table} ({_quoted(columns)}) FROM STDIN (FORMAT BINARY)"
             ) as copy:
