@@ -37,13 +37,7 @@ from tandem.core.spreadsheets import safe_cell
 from tandem.crm.models import Account, Contact
 from tandem.crm.normalise import is_email, normalise_domain, normalise_email
 
-# Rows per transaction. SQLite's single writer commits four times fewer, larger chunks:
-# every commit writes each index page it touched, and a chunk of new contacts touches
-# most pages of the index by account (at 1.7M contacts 12.1-12.8k vs 10.3-11.6k rows/s
-# in alternating runs; at 1M no different). PostgreSQL keeps chunks small enough for
-# several writers to have one each.
 CHUNK = 5000
-SQLITE_CHUNKS_PER_COMMIT = 4
 MAX_BYTES = 200 * 1024 * 1024
 
 # What a column can become, with its longest allowed value.
@@ -474,7 +468,7 @@ def import_contacts(job: Job, progress: Progress) -> None:
 
     # The next chunk is read and checked in a thread while this one is written; a file
     # import can simply be run again, so its commits need not wait for the disk.
-    chunks = read_ahead(_checked_chunks(path, columns, outcome, connection.vendor))
+    chunks = read_ahead(_checked_chunks(path, columns, outcome))
     with repeatable_writes():
         # Writer threads need their own connections, which see only committed data: not
         # inside a caller's transaction (as in tests), and SQLite has one writer anyway.
@@ -489,13 +483,12 @@ def import_contacts(job: Job, progress: Progress) -> None:
 
 
 def _checked_chunks(
-    path: Path, columns: list[tuple[int, str, str]], outcome: Outcome, vendor: str
+    path: Path, columns: list[tuple[int, str, str]], outcome: Outcome
 ) -> Iterator[tuple[int, list[tuple[int, dict[str, str]]]]]:
-    """(rows read so far, the next chunk of good rows); rejected rows and duplicates of
+    """(rows read so far, the next CHUNK of good rows); rejected rows and duplicates of
     an earlier row go to ``outcome.rejected``. No database access: runs in a thread."""
     seen: dict[str, int] = {}  # e-mail -> the first row it appeared on
     chunk: list[tuple[int, dict[str, str]]] = []
-    size = CHUNK * (SQLITE_CHUNKS_PER_COMMIT if vendor == "sqlite" else 1)
     done = 0
     rows = rows_of(path)
     next(rows)  # the header row
@@ -515,7 +508,7 @@ def _checked_chunks(
         if values["email"]:
             seen[values["email"]] = number
         chunk.append((number, values))
-        if len(chunk) >= size:
+        if len(chunk) >= CHUNK:
             yield done, chunk
             chunk = []
     yield done, chunk
