@@ -256,6 +256,7 @@ def test_a_large_file_written_by_parallel_writers_is_whole_and_deduped(
     connections at once; SQLite writes them in turn. Either way: every good row once,
     one account per domain even when chunks share it, history for each contact."""
     monkeypatch.setattr(imports, "CHUNK", 50)  # many chunks from a small file
+    monkeypatch.setattr(imports, "SQLITE_CHUNK", 50)
     parallel = []
     writes_in_parallel = imports._write_in_parallel
     monkeypatch.setattr(
