@@ -15,6 +15,7 @@ field-history pages read them unchanged.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -103,13 +104,14 @@ def insert_rows(model: type[models.Model], columns: Sequence[str], rows: Iterabl
             # format on our side or parse on the server's.
             fields = {f.column: f for f in model._meta.concrete_fields}
             types = [str(fields[c].db_type(connection)).split("(")[0] for c in columns]
-            with cursor.cursor.copy(
-                f"COPY {table} ({_quoted(columns)}) FROM STDIN (FORMAT BINARY)"
-            ) as copy:
+            statement = f"COPY {table} ({_quoted(columns)}) FROM STDIN (FORMAT BINARY)"
+            started = time.monotonic()
+            with cursor.cursor.copy(statement) as copy:
                 copy.set_types(types)
                 for row in rows:
                     copy.write_row(row)
                     count += 1
+            _logged(statement, started)
             return count
         sql = (
             f"INSERT INTO {table} ({_quoted(columns)}) "  # noqa: S608 - our own model's names
@@ -142,13 +144,11 @@ def insert_new(
     if connection.vendor == "postgresql":
         # One array per column through unnest(): 14 parameters rather than 14,000, sent
         # bound (binary), not spliced into the statement text by the driver.
-        with _bound_cursor() as bound:
-            bound.execute(
-                f"INSERT INTO {table} ({_quoted(columns)}) "  # noqa: S608 - our own names
-                f"SELECT * FROM unnest({_typed_arrays(model, columns)}) {conflict}",
-                [list(column) for column in zip(*rows, strict=True)],
-            )
-            return int(bound.rowcount)
+        return _bound_execute(
+            f"INSERT INTO {table} ({_quoted(columns)}) "  # noqa: S608 - our own names
+            f"SELECT * FROM unnest({_typed_arrays(model, columns)}) {conflict}",
+            [list(column) for column in zip(*rows, strict=True)],
+        )
     with connection.cursor() as cursor:
         placeholders = "(" + ", ".join(["%s"] * len(columns)) + ")"
         converters = _converters(model, columns)
@@ -331,21 +331,32 @@ def _update_from_arrays(
     assignments = ", ".join(
         [*(f"{q(c)} = v.{q(c)}" for c in columns), *(f"{q(c)} = %b" for c in fixed)]
     )
-    with _bound_cursor() as bound:
-        bound.execute(
-            f"UPDATE {table} SET {assignments} "  # noqa: S608 - our own names
-            f"FROM unnest({_typed_arrays(model, ['id', *columns])}) "
-            f"AS v (id, {_quoted(columns)}) WHERE {table}.id = v.id",
-            [*fixed.values(), *(list(column) for column in zip(*changes, strict=True))],
-        )
+    _bound_execute(
+        f"UPDATE {table} SET {assignments} "  # noqa: S608 - our own names
+        f"FROM unnest({_typed_arrays(model, ['id', *columns])}) "
+        f"AS v (id, {_quoted(columns)}) WHERE {table}.id = v.id",
+        [*fixed.values(), *(list(column) for column in zip(*changes, strict=True))],
+    )
 
 
-def _bound_cursor() -> psycopg.Cursor[Any]:
-    """PostgreSQL: a cursor on Django's own connection (so in its transaction) that binds
-    parameters on the server, in binary. Django's cursors splice them into the text.
-    Statements through it are not seen by Django's query logging and counting."""
+def _bound_execute(sql: str, params: list[Any]) -> int:
+    """PostgreSQL: run ``sql`` on Django's own connection (so in its transaction) with the
+    parameters bound on the server, in binary; Django's cursors splice them into the
+    text. Returns the row count. Logged like Django's own statements when logging is on
+    (DEBUG, or a test's query count), with the parameters left out."""
     connection.ensure_connection()
-    return psycopg.Cursor(connection.connection)
+    started = time.monotonic()
+    with psycopg.Cursor(connection.connection) as bound:
+        bound.execute(sql, params)
+        count = int(bound.rowcount)
+    _logged(sql, started)
+    return count
+
+
+def _logged(sql: str, started: float) -> None:
+    """Record a statement Django's cursor did not run, as Django records its own."""
+    if connection.queries_logged:
+        connection.queries_log.append({"sql": sql, "time": f"{time.monotonic() - started:.3f}"})
 
 
 def _typed_arrays(model: type[models.Model], columns: Sequence[str]) -> str:

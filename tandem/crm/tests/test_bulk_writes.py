@@ -149,3 +149,26 @@ def test_repeatable_writes_are_scoped_to_the_block(org):
     with bulk.repeatable_writes():
         assert setting() == "off"
     assert setting() == before == "on"
+
+
+def test_bulk_statements_are_counted_like_the_orms(org):
+    from django.test.utils import CaptureQueriesContext
+
+    from tandem.campaigns.models import Touchpoint
+
+    now = datetime.now(UTC)
+    columns = ["idempotency_key", "channel", "kind", "occurred_at", "recorded_at", "visitor_id"]
+    columns += ["utm_source", "utm_medium", "utm_campaign", "utm_term", "utm_content"]
+    with CaptureQueriesContext(connection) as queries:
+        bulk.insert_new(
+            Touchpoint,
+            columns,
+            [("q1", "web", "visit", now, now, "", "", "", "", "", "")],
+            unique="idempotency_key",
+        )
+        bulk.create_with_history(
+            Contact, ["first_name"], [("Counted",)], actor=org.marketer, source="import"
+        )
+    statements = " ".join(q["sql"] for q in queries.captured_queries)
+    assert "campaigns_touchpoint" in statements
+    assert "crm_contact" in statements and "crm_historicalcontact" in statements
