@@ -12,6 +12,7 @@ from typing import Any
 
 from tandem.campaigns.services import UTM_FIELDS, ingest_touchpoints
 from tandem.core.errors import DomainError, ErrorCode
+from tandem.core.ids import parse_id
 from tandem.core.jobs import Progress, register_job_kind
 from tandem.core.models import Job
 from tandem.core.permissions import ORGANISATION, Action, require
@@ -65,7 +66,7 @@ def _as_row(headers: list[str], cells: list[str]) -> dict[str, Any]:
     }
     for key in ("contact_id", "campaign_id"):
         value = row.get(key, "")
-        row[key] = int(value) if value.isdigit() else (value or None)
+        row[key] = parse_id(value) or value or None  # text that is no id: the row is refused
     return row
 
 

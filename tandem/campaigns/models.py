@@ -55,6 +55,9 @@ class Campaign(OwnedByTeam):
         FINISHED = "finished", "Finished"
         CUT = "cut", "Cut"
 
+    # Planned or live: people can still be targeted by it.
+    OPEN_STATUSES = (Status.PLANNED, Status.LIVE)
+
     name = models.CharField(max_length=200)
     type = models.CharField(max_length=20, choices=Type.choices)
     channel = models.CharField(max_length=20, choices=Channel.choices)
@@ -94,6 +97,10 @@ class Campaign(OwnedByTeam):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in self.OPEN_STATUSES
 
 
 class CampaignCost(models.Model):

@@ -16,8 +16,8 @@ class CampaignQuerySet(CustomerQuerySet):
         return self.filter(name__icontains=text) if text else self
 
     def open(self) -> CampaignQuerySet:
-        """Campaigns people can still be targeted by: planned or live."""
-        return self.filter(status__in=("planned", "live"))
+        """Campaigns people can still be targeted by (``Campaign.OPEN_STATUSES``)."""
+        return self.filter(status__in=self.model.OPEN_STATUSES)
 
 
 def targetable_by(user: Any) -> list[Any]:

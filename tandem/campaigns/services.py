@@ -11,8 +11,6 @@ from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
-from django.core.exceptions import ValidationError
-from django.core.validators import validate_email
 from django.db import transaction
 from django.db.models import Case, DateTimeField, Value, When
 from django.utils import timezone
@@ -21,6 +19,7 @@ from django.utils.dateparse import parse_datetime
 from tandem.campaigns.models import Campaign, CampaignCost, CampaignMember, Channel, Touchpoint
 from tandem.core.bulk import insert_new, insert_selected
 from tandem.core.errors import DomainError, ErrorCode
+from tandem.core.ids import is_id
 from tandem.core.jobs import Progress, register_job_kind
 from tandem.core.models import Job
 from tandem.core.permissions import ORGANISATION, Action, require
@@ -166,7 +165,7 @@ def add_members(
 
 
 def _refuse_if_ended(campaign: Campaign) -> None:
-    if campaign.status in (Campaign.Status.FINISHED, Campaign.Status.CUT):
+    if not campaign.is_open:
         raise _invalid("campaign", "This campaign has ended; target people in a live one.")
 
 
@@ -195,8 +194,6 @@ def target_contacts(*, actor: User, campaign: Campaign, contacts: Any) -> int:
 def target_list_job(job: Job, progress: Progress) -> None:
     """The background half of "target this list": the list's filters are applied again
     as the job's owner sees them now, so nobody targets what they cannot see."""
-    from tandem.crm.models import Contact
-
     campaign = Campaign.objects.visible_to(job.owner).filter(pk=job.params["campaign_id"]).first()
     if campaign is None:
         raise DomainError(ErrorCode.NOT_FOUND, "The campaign is no longer there.")
@@ -240,12 +237,12 @@ def _parse_time(value: Any, now: datetime) -> datetime:
 
 
 def _record_id(value: Any, field_name: str) -> int | None:
-    """An id from JSON: a whole number the database can hold (not true, "7" or 1e30)."""
+    """An id from JSON, or None; anything but a whole number in range is refused."""
     if value is None:
         return None
-    if type(value) is not int or not 0 < value < 2**63:
+    if not is_id(value):
         raise _invalid(field_name, f"{field_name} must be a record id (a whole number).")
-    return value
+    return int(value)
 
 
 def _clean_row(
@@ -294,6 +291,21 @@ def _clean_row(
     }
 
 
+# The order of the values ingest_touchpoints writes for each touch.
+TOUCH_COLUMNS = [
+    "contact_id",
+    "visitor_id",
+    "campaign_id",
+    "channel",
+    "kind",
+    "occurred_at",
+    "value",
+    "idempotency_key",
+    *UTM_FIELDS,
+    "recorded_at",
+]
+
+
 def ingest_touchpoints(*, actor: User, rows: list[dict[str, Any]]) -> IngestResult:
     """Record up to MAX_BATCH touches. Valid rows are stored, each rejected row is reported
     with its index, field and reason; a key seen before is a duplicate, never a second touch.
@@ -307,8 +319,7 @@ def ingest_touchpoints(*, actor: User, rows: list[dict[str, Any]]) -> IngestResu
     result = IngestResult()
     now = timezone.now()
     objects = [r for r in rows if isinstance(r, dict)]
-    campaign_ids = {r.get("campaign_id") for r in objects} - {None}
-    campaign_ids = {i for i in campaign_ids if type(i) is int and 0 < i < 2**63}
+    campaign_ids = {r.get("campaign_id") for r in objects if is_id(r.get("campaign_id"))}
     campaigns = Campaign.objects.visible_to(actor).in_bulk(campaign_ids)
     clean: list[tuple[int, dict[str, Any]]] = []
     seen_keys: set[str] = set()
@@ -356,20 +367,6 @@ def ingest_touchpoints(*, actor: User, rows: list[dict[str, Any]]) -> IngestResu
         if result.created:
             record_event("touchpoints.ingested", data={"created": result.created})
     return result
-
-
-TOUCH_COLUMNS = [
-    "contact_id",
-    "visitor_id",
-    "campaign_id",
-    "channel",
-    "kind",
-    "occurred_at",
-    "value",
-    "idempotency_key",
-    *UTM_FIELDS,
-    "recorded_at",
-]
 
 
 def _contacts_for(clean: list[tuple[int, dict[str, Any]]], result: IngestResult) -> dict[str, int]:
@@ -435,10 +432,8 @@ def capture_form(*, form_key: str, data: dict[str, str], ip: str) -> FormSubmiss
     if (data.get("website") or "").strip():  # honeypot: people never see this field
         return FormSubmission(contact=None, touchpoint_created=False)
     email = normalise_email(data.get("email", ""))
-    try:
-        validate_email(email)
-    except ValidationError:
-        raise _invalid("email", "Enter a valid e-mail address.") from None
+    if not is_email(email):
+        raise _invalid("email", "Enter a valid e-mail address.")
     names = {k: (data.get(k) or "").strip()[:100] for k in ("first_name", "last_name")}
     now = timezone.now()
     with transaction.atomic():

@@ -10,6 +10,6 @@ urlpatterns = [
     path("campaigns/touchpoints/import/", views.import_touchpoints, name="import_touchpoints"),
     path("campaigns/<int:pk>/", views.campaign, name="campaign"),
     path("campaigns/target/", views.target_list, name="target_list"),
-    path("campaigns/<int:pk>/members/add/", views.add_member, name="add_member"),
+    path("campaigns/members/add/", views.add_member, name="add_member"),
     path("f/<str:form_key>/", views.capture, name="capture"),
 ]

@@ -5,7 +5,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Sum
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -20,9 +20,11 @@ from tandem.core.errors import DomainError, ErrorCode
 from tandem.core.exports import export_response
 from tandem.core.forms import form_error
 from tandem.core.htmx import render_page_or_partial
+from tandem.core.ids import parse_id
 from tandem.core.pagination import paginate
 from tandem.core.permissions import ORGANISATION, Action, can, require
 from tandem.core.querysets import count_of
+from tandem.crm.models import Contact
 from tandem.notifications.views import thread_context
 from tandem.people.auth import signed_in
 
@@ -164,17 +166,19 @@ def campaign(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "campaigns/campaign.html", context, status=422 if has_errors else 200)
 
 
-def _open_campaign(request: HttpRequest, pk: Any) -> Campaign:
-    if not str(pk).isdigit() or len(str(pk)) > 18:
-        raise DomainError(ErrorCode.NOT_FOUND, "Choose a campaign from the list.")
-    return get_object_or_404(Campaign.objects.visible_to(request.user), pk=int(pk))
+def _posted(request: HttpRequest, model: Any, field: str) -> Any:
+    """The record a form names by id in ``field``; 404 for a bad or unseen id."""
+    pk = parse_id(request.POST.get(field))
+    if pk is None:
+        raise Http404(f"No {field} was chosen.")
+    return get_object_or_404(model.objects.visible_to(request.user), pk=pk)
 
 
 @login_required
 @require_POST
 def target_list(request: HttpRequest) -> HttpResponse:
     """Target every contact of the contact list as filtered (a segment), in the background."""
-    shown = _open_campaign(request, request.POST.get("campaign", ""))
+    shown = _posted(request, Campaign, "campaign")
     try:
         job = services.start_targeting(
             actor=signed_in(request), campaign=shown, filters=request.POST.dict()
@@ -189,14 +193,10 @@ def target_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def add_member(request: HttpRequest, pk: int) -> HttpResponse:
+def add_member(request: HttpRequest) -> HttpResponse:
     """Add one contact (from their page) to a campaign as targeted."""
-    from tandem.crm.models import Contact
-
-    shown = _open_campaign(request, request.POST.get("campaign", pk))
-    person = get_object_or_404(
-        Contact.objects.visible_to(request.user), pk=_id(request.POST.get("contact"))
-    )
+    shown = _posted(request, Campaign, "campaign")
+    person = _posted(request, Contact, "contact")
     try:
         added = services.add_members(actor=signed_in(request), campaign=shown, contacts=[person])
     except DomainError as exc:
@@ -208,11 +208,6 @@ def add_member(request: HttpRequest, pk: int) -> HttpResponse:
             request, f"Added to {shown.name}." if added else f"Already in {shown.name}."
         )
     return redirect("crm:contact", pk=person.pk)
-
-
-def _id(value: Any) -> int:
-    text = str(value or "")
-    return int(text) if text.isdigit() and len(text) < 19 else 0
 
 
 def _client_ip(request: HttpRequest) -> str:

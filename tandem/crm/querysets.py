@@ -10,6 +10,7 @@ from django.db import connection, models
 from django.db.models import F, Q
 from django.db.models.functions import Collate, Lower
 
+from tandem.core.ids import parse_id
 from tandem.core.permissions import is_staff
 
 MAX_SEARCH_WORDS = 5
@@ -132,9 +133,9 @@ class ContactQuerySet(CustomerQuerySet):
         """The contact list's filters (q, account, mine) from a query string; the list,
         its exports and "target this list" in a campaign all read them here."""
         found = self.search(str(params.get("q", "")))
-        account = str(params.get("account", ""))
-        if account.isdigit() and len(account) < 19:
-            found = found.filter(account_id=int(account))
+        account = parse_id(params.get("account"))
+        if account is not None:
+            found = found.filter(account_id=account)
         if params.get("mine") == "1":
             found = found.owned_by(user.pk)
         return found

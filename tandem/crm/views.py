@@ -19,6 +19,7 @@ from tandem.core.errors import DomainError, ErrorCode
 from tandem.core.exports import export_response
 from tandem.core.forms import form_error
 from tandem.core.htmx import render_page_or_partial
+from tandem.core.ids import parse_id
 from tandem.core.pagination import paginate
 from tandem.core.permissions import ORGANISATION, Action, can, require
 from tandem.core.querysets import count_of
@@ -239,10 +240,10 @@ def contacts(request: HttpRequest) -> HttpResponse:
 def new_contact(request: HttpRequest) -> HttpResponse:
     require(request.user, Action.CREATE_RECORD, ORGANISATION)
     form = ContactForm(request.POST or None)
-    account_id = request.GET.get("account", "")
+    account_id = parse_id(request.GET.get("account"))
     linked = (
-        Account.objects.visible_to(request.user).filter(pk=int(account_id)).first()
-        if account_id.isdigit()
+        Account.objects.visible_to(request.user).filter(pk=account_id).first()
+        if account_id is not None
         else None
     )
     if request.method == "POST" and form.is_valid():

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 from tandem.core.errors import DomainError, ErrorCode
 from tandem.core.forms import form_error
 from tandem.core.htmx import render_page_or_partial
+from tandem.core.ids import parse_id
 from tandem.core.pagination import paginate
 from tandem.core.permissions import ORGANISATION, Action, can, require
 from tandem.people import services
@@ -58,15 +59,15 @@ def directory(request: HttpRequest) -> HttpResponse:
     if not show_closed:
         people = people.active()
     query = request.GET.get("q", "")
-    team_id = request.GET.get("team", "")
+    team_id = parse_id(request.GET.get("team"))
     people = people.search(query)
-    if team_id.isdigit():
-        people = people.in_team(int(team_id))
+    if team_id is not None:
+        people = people.in_team(team_id)
     page = paginate(request, people.order_by("full_name", "id"))
     context = {
         "page": page,
         "q": query,
-        "team": team_id,
+        "team": request.GET.get("team", ""),
         "teams": Team.objects.visible_to(request.user),
         "can_create": can_create,
         "show_closed": show_closed,

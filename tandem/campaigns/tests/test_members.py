@@ -51,6 +51,8 @@ def test_only_people_who_may_change_the_campaign_can_target_and_guessed_ids_are_
     client.force_login(org.marketer)
     assert client.post("/campaigns/target/", {"campaign": 987654}).status_code == 404
     assert client.post("/campaigns/target/", {"campaign": "1; drop"}).status_code == 404
+    assert client.post("/campaigns/target/", {"campaign": "\u00b2"}).status_code == 404
+    assert client.post("/campaigns/target/", {"campaign": "9" * 30}).status_code == 404
     assert client.get("/campaigns/target/").status_code == 405
     client.force_login(org.outsider)
     assert client.post("/campaigns/target/", {"campaign": campaign.pk}).status_code == 404
@@ -73,7 +75,7 @@ def test_adding_one_contact_from_their_page(client, org):
     client.force_login(org.marketer)
     page = client.get(f"/contacts/{ann.pk}/")
     assert "Not in any campaign yet." in page.text and "Add to campaign" in page.text
-    url = f"/campaigns/{campaign.pk}/members/add/"
+    url = "/campaigns/members/add/"
     added = client.post(url, {"campaign": campaign.pk, "contact": ann.pk}, follow=True)
     assert f"Added to {campaign.name}." in added.text
     assert CampaignMember.objects.get(contact=ann).status == "targeted"
@@ -81,6 +83,8 @@ def test_adding_one_contact_from_their_page(client, org):
     assert f"Already in {campaign.name}." in again.text
     assert campaign.members.count() == 1
     assert client.post(url, {"campaign": campaign.pk, "contact": 987654}).status_code == 404
+    assert client.post(url, {"campaign": campaign.pk, "contact": "\u00b2"}).status_code == 404
+    assert client.post(url, {"contact": ann.pk}).status_code == 404  # no campaign chosen
     client.force_login(org.sales_rep)
     assert client.post(url, {"campaign": campaign.pk, "contact": ann.pk}).status_code == 403
 

@@ -141,3 +141,31 @@ def test_targeting_contacts_with_a_campaign(client, org):
     assert CampaignMember.objects.get().status == "targeted"
     client.force_login(org.sales_rep)
     assert "Ann" in client.get(f"/campaigns/{campaign.pk}/").content.decode()
+
+
+def test_mangled_ids_in_a_file_are_refused_by_row_not_by_crash(
+    client, org, django_capture_on_commit_callbacks
+):
+    ann = create_contact(actor=org.marketer, first_name="Ann")
+    rows = [
+        "idempotency_key,kind,occurred_at,contact_id,campaign_id",
+        f"i1,visit,2026-11-01T09:00:00Z,{ann.pk},",
+        "i2,visit,2026-11-01T09:00:00Z,\u00b2,",  # a superscript two: isdigit() but no int
+        "i3,visit,2026-11-01T09:00:00Z,99999999999999999999999,",
+        f"i4,visit,2026-11-01T09:00:00Z,{ann.pk},abc",
+    ]
+    client.force_login(org.marketer)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            "/campaigns/touchpoints/import/",
+            {"file": SimpleUploadedFile("ids.csv", "\n".join(rows).encode())},
+        )
+    job = Job.objects.get()
+    assert job.status == "done", job.message
+    assert "1 touches added" in job.message and "3 rows rejected" in job.message
+    report = list(csv.reader((Path(settings.MEDIA_ROOT) / job.result_file).open()))
+    assert [r[:2] for r in report[1:]] == [
+        ["3", "contact_id"],
+        ["4", "contact_id"],
+        ["5", "campaign_id"],
+    ]

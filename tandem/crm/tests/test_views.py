@@ -183,3 +183,11 @@ def test_lists_count_per_row_without_grouping_the_whole_table(client, org, acme)
     page = client.get("/accounts/").content.decode()
     assert "<td>Yorkshire</td><td></td><td>2</td>" in page  # Acme: two contacts
     assert page.count("<td>0</td>") == 1  # Empty Co
+
+
+@pytest.mark.parametrize("bad", ["\u00b2", "99999999999999999999999", "-1", "x"])
+def test_mangled_account_ids_in_the_address_are_ignored_not_a_crash(client, org, acme, bad):
+    client.force_login(org.sales_rep)
+    listing = client.get("/contacts/", {"account": bad})
+    assert listing.status_code == 200 and "Jane Doe" in listing.content.decode()
+    assert client.get("/contacts/new/", {"account": bad}).status_code == 200

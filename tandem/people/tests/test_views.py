@@ -534,3 +534,10 @@ def test_a_duplicate_team_name_is_a_form_error(client, org):
     response = client.post("/teams/", {"name": "marketing", "function": "marketing"})
     assert response.status_code == 200
     assert response.context["form"].errors["name"] == ["A team with this name exists."]
+
+
+@pytest.mark.parametrize("bad", ["\u00b2", "99999999999999999999999"])
+def test_a_mangled_team_id_lists_everyone_rather_than_failing(client, org, bad):
+    client.force_login(org.marketer)
+    response = client.get("/people/", {"team": bad})
+    assert response.status_code == 200 and "Sam Rep" in response.content.decode()
