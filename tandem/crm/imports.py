@@ -427,8 +427,8 @@ def _write_in_parallel(
     report: Callable[[int], None],
 ) -> int:
     """PostgreSQL: each chunk's accounts are found or made here and committed, then its
-    contacts go to one of WRITERS threads, so the database works on two chunks at once
-    (one connection left half of the machine idle while Python prepared the next). The
+    contacts go to one of WRITERS threads, so the database works on several chunks at
+    once (one connection left half of the machine idle while Python prepared the next). The
     chunks' e-mails are disjoint (the file is deduped first), so writers never meet on a
     contact; accounts, which chunks share, are only ever made here. Returns rows read."""
     team_id = actor.home_team_id()

@@ -325,7 +325,6 @@ def log_activity(request: HttpRequest, label: str, pk: int) -> HttpResponse:
     return redirect(f"crm:{label.split('.')[1]}", pk=record.pk)
 
 
-# --- Opportunities -------------------------------------------------------------------------
 @login_required
 @require_POST
 def complete_task(request: HttpRequest, pk: int) -> HttpResponse:
@@ -352,9 +351,10 @@ def complete_task(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, error)
     if task.contact_id:
         return redirect("crm:contact", pk=task.contact_id)
-    return redirect("crm:account", pk=task.account_id) if task.account_id else redirect("/")
+    return redirect("crm:account", pk=task.account_id)  # log_activity always sets one
 
 
+# --- Opportunities -------------------------------------------------------------------------
 def _filtered_opportunities(request: HttpRequest) -> Any:
     require(request.user, Action.CREATE_RECORD, ORGANISATION)
     found = Opportunity.objects.visible_to(request.user)

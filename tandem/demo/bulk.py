@@ -55,6 +55,7 @@ CHANNELS = [
 def load_customers(scale: str, *, owner_ids: list[int], seed: int) -> dict[str, int]:
     """Accounts, contacts, opportunities, campaigns and touchpoints for ``scale``."""
     from tandem.campaigns.models import Campaign, Touchpoint
+    from tandem.campaigns.services import TOUCH_COLUMNS
     from tandem.crm.models import Account, Contact, Opportunity
     from tandem.demo.organisation import FIRST, LAST, REGIONS
 
@@ -175,7 +176,7 @@ def load_customers(scale: str, *, owner_ids: list[int], seed: int) -> dict[str, 
     )
 
     def touches() -> Iterator[tuple[Any, ...]]:
-        for n in range(n_touches):
+        for n in range(n_touches):  # in the order of TOUCH_COLUMNS, as the ingest writes
             yield (
                 first_contact + rng.randrange(n_contacts),
                 "",
@@ -183,34 +184,17 @@ def load_customers(scale: str, *, owner_ids: list[int], seed: int) -> dict[str, 
                 rng.choice(CHANNELS),
                 rng.choice(KINDS),
                 now - timedelta(minutes=rng.randrange(0, 525_600)),
-                "",
-                "",
-                "",
-                "",
-                "",
+                None,
                 f"bench:{seed}:{n}",
+                "",
+                "",
+                "",
+                "",
+                "",
                 now,
             )
 
-    insert_rows(
-        Touchpoint,
-        [
-            "contact_id",
-            "visitor_id",
-            "campaign_id",
-            "channel",
-            "kind",
-            "occurred_at",
-            "utm_source",
-            "utm_medium",
-            "utm_campaign",
-            "utm_term",
-            "utm_content",
-            "idempotency_key",
-            "recorded_at",
-        ],
-        touches(),
-    )
+    insert_rows(Touchpoint, TOUCH_COLUMNS, touches())
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")

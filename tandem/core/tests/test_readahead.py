@@ -40,9 +40,9 @@ def test_a_consumer_that_stops_early_stops_the_producer():
             produced.append(n)
             yield n
 
+    before = threading.active_count()
     for item in read_ahead(produce(), depth=2):
         if item == 5:
             break
-    before = threading.active_count()
     assert not any(t.name == "read-ahead" for t in threading.enumerate())
     assert len(produced) < 20 and threading.active_count() == before

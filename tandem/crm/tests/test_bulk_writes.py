@@ -80,13 +80,11 @@ def test_insert_new_skips_keys_already_stored(org):
     from tandem.campaigns.models import Touchpoint
 
     columns = ["idempotency_key", "channel", "kind", "occurred_at", "recorded_at", "visitor_id"]
+    columns += ["utm_source", "utm_medium", "utm_campaign", "utm_term", "utm_content"]
     now = datetime.now(UTC)
-    row = ("k1", "web", "visit", now, now, "v1")
-    for name in ("utm_source", "utm_medium", "utm_campaign", "utm_term", "utm_content"):
-        columns.append(name)
-    row = (*row, "", "", "", "", "")
+    row = ("k1", "web", "visit", now, now, "v1", "", "", "", "", "")
     assert bulk.insert_new(Touchpoint, columns, [row], unique="idempotency_key") == 1
-    second = (*row[:1], *row[1:5], "v2", *row[6:])
+    second = (*row[:5], "v2", *row[6:])  # the same key again, another visitor
     other = ("k2", *row[1:])
     assert bulk.insert_new(Touchpoint, columns, [second, other], unique="idempotency_key") == 1
     stored = dict(Touchpoint.objects.values_list("idempotency_key", "visitor_id"))
