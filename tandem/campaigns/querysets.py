@@ -6,7 +6,7 @@ from typing import Any
 
 from django.db import models
 
-from tandem.core.permissions import is_staff
+from tandem.core.permissions import Action, can, is_staff
 from tandem.crm.querysets import CustomerQuerySet
 
 
@@ -19,14 +19,11 @@ class CampaignQuerySet(CustomerQuerySet):
         """Campaigns people can still be targeted by (``Campaign.OPEN_STATUSES``)."""
         return self.filter(status__in=self.model.OPEN_STATUSES)
 
-
-def targetable_by(user: Any) -> list[Any]:
-    """Open campaigns ``user`` may add members to, for the "add to campaign" pickers."""
-    from tandem.campaigns.models import Campaign
-    from tandem.core.permissions import Action, can
-
-    found = Campaign.objects.visible_to(user).open().order_by("-starts_on", "id")[:200]
-    return [c for c in found if can(user, Action.CHANGE, c)]
+    def targetable_by(self, user: Any) -> list[Any]:
+        """Open campaigns ``user`` may add members to, for the "add to campaign" pickers
+        (the newest 200 they can see, then the permission table's CHANGE row)."""
+        found = self.visible_to(user).open().order_by("-starts_on", "id")[:200]
+        return [c for c in found if can(user, Action.CHANGE, c)]
 
 
 class TouchpointQuerySet(models.QuerySet[Any]):

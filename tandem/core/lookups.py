@@ -2,7 +2,7 @@
 
 Django writes ``IN (%s, %s, ...)`` with one placeholder per value; psycopg's client-side
 binding then splices each value into the statement text by regex, which for the
-2,000-value lookups of an import chunk cost more than the lookup itself. On PostgreSQL
+5,000-value lookups of an import chunk cost more than the lookup itself. On PostgreSQL
 this sends ``= ANY(%s)`` with the values as one array; elsewhere it is the ordinary
 ``IN``. Registered for every field in ``CoreConfig.ready``.
 """

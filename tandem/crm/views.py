@@ -13,7 +13,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from tandem.campaigns.querysets import targetable_by
+from tandem.campaigns.models import Campaign
 from tandem.core import saved_views
 from tandem.core.errors import DomainError, ErrorCode
 from tandem.core.exports import export_response
@@ -230,7 +230,7 @@ def contacts(request: HttpRequest) -> HttpResponse:
         {
             "page": page,
             "activity_form": ActivityForm(),
-            "campaigns": targetable_by(request.user),
+            "campaigns": Campaign.objects.targetable_by(request.user),
             **saved_views.context_for(request, "crm.contacts"),
         },
     )
@@ -276,7 +276,7 @@ def contact(request: HttpRequest, pk: int) -> HttpResponse:
             "memberships": shown.campaign_memberships.select_related("campaign").order_by(
                 "-added_at"
             )[:50],
-            "campaigns": [] if shown.erased_at else targetable_by(request.user),
+            "campaigns": [] if shown.erased_at else Campaign.objects.targetable_by(request.user),
             "consent_form": ConsentForm(
                 initial={
                     "consent": {True: "yes", False: "no"}.get(shown.marketing_consent, "unknown"),
