@@ -26,6 +26,7 @@ from tandem.core.permissions import ORGANISATION, Action, require
 from tandem.core.services import record_event
 from tandem.crm.models import Contact
 from tandem.crm.normalise import is_email, normalise_email
+from tandem.crm.querysets import CONTACT_FILTERS
 from tandem.people.models import User
 
 MAX_BATCH = 1000
@@ -208,7 +209,7 @@ def start_targeting(*, actor: User, campaign: Campaign, filters: dict[str, str])
 
     require(actor, Action.CHANGE, campaign)
     _refuse_if_ended(campaign)
-    kept = {k: str(filters.get(k, ""))[:100] for k in ("q", "account", "mine")}
+    kept = {k: str(filters.get(k, ""))[:100] for k in CONTACT_FILTERS}
     return start_job(
         owner=actor,
         kind="campaigns.target_list",

@@ -12,8 +12,9 @@ class CrmConfig(AppConfig):
         from tandem.core.records import register_record
         from tandem.core.saved_views import register_list
         from tandem.crm import imports  # noqa: F401  (registers the import job kind)
+        from tandem.crm.querysets import CONTACT_FILTERS
 
-        register_list("crm.contacts", "crm:contacts", ("q", "sort", "mine", "account"))
+        register_list("crm.contacts", "crm:contacts", (*CONTACT_FILTERS, "sort"))
         register_list("crm.accounts", "crm:accounts", ("q", "region", "segment", "sort", "mine"))
         register_list("crm.opportunities", "crm:opportunities", ("stage", "sort", "mine"))
         register_record("crm.account", url_name="crm:account")

@@ -14,6 +14,8 @@ from tandem.core.ids import parse_id
 from tandem.core.permissions import is_staff
 
 MAX_SEARCH_WORDS = 5
+# The contact list's filters in its query string (see ContactQuerySet.list_filters).
+CONTACT_FILTERS = ("q", "account", "mine")
 
 
 def prefix_search(

@@ -33,7 +33,7 @@ from tandem.crm.forms import (
     StageForm,
 )
 from tandem.crm.models import Account, Activity, Contact, Opportunity
-from tandem.crm.querysets import sort_matches
+from tandem.crm.querysets import CONTACT_FILTERS, sort_matches
 from tandem.crm.timeline import SIDES, timeline
 from tandem.crm.timeline import kinds as timeline_kinds
 from tandem.notifications.views import thread_context
@@ -231,6 +231,7 @@ def contacts(request: HttpRequest) -> HttpResponse:
             "page": page,
             "activity_form": ActivityForm(),
             "campaigns": Campaign.objects.targetable_by(request.user),
+            "filters": [(k, request.GET[k]) for k in CONTACT_FILTERS if request.GET.get(k)],
             **saved_views.context_for(request, "crm.contacts"),
         },
     )
