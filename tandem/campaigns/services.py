@@ -249,6 +249,9 @@ def _record_id(value: Any, field_name: str) -> int | None:
 def _clean_row(
     row: dict[str, Any], campaigns: dict[int, Campaign], now: datetime
 ) -> dict[str, Any]:
+    for name, value in row.items():  # PostgreSQL refuses NUL in text: name the field
+        if isinstance(value, str) and "\x00" in value:
+            raise _invalid(str(name)[:40], "Contains a NUL character.")
     key = str(row.get("idempotency_key") or "").strip()
     if not key or len(key) > 100:
         raise _invalid("idempotency_key", "Every touch needs an idempotency key (1-100 chars).")

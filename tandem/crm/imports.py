@@ -297,6 +297,8 @@ def _clean(row: list[str], columns: list[tuple[int, str, str]]) -> dict[str, str
     values: dict[str, str] = {}
     for index, header, name in columns:
         value = (row[index] if index < len(row) else "").strip()
+        if "\x00" in value:  # PostgreSQL refuses it in text, so would fail the chunk
+            raise ValueError(header, "contains a NUL character")
         limit = FIELDS[name][1]
         if len(value) > limit:
             raise ValueError(header, f"longer than {limit} characters")

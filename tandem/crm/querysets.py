@@ -38,7 +38,8 @@ def prefix_search(
     selectivities, underestimates the matches and walks the whole list order instead.)
     ``partial`` adds, per field, the condition of a partial index that serves it.
     """
-    words = [w for w in text.lower().split() if w][:MAX_SEARCH_WORDS]
+    # NUL separates words too: PostgreSQL refuses it in any text it is sent.
+    words = [w for w in text.replace("\x00", " ").lower().split() if w][:MAX_SEARCH_WORDS]
     if not words:
         return queryset
     if byte_order is None:

@@ -114,6 +114,7 @@ def test_bad_rows_are_reported_and_the_good_ones_stored(org):
         _touch("campaign text", email="ct@example.com", campaign_id="1"),
         _touch("value", email="v@example.com", value="-5"),
         _touch("campaign huge", email="ch@example.com", campaign_id=10**30),
+        _touch("nul", email="nul@example.com", utm_source="news\x00letter"),
     ]
     result = services.ingest_touchpoints(actor=org.marketer, rows=rows)
     assert result.created == 1
@@ -135,6 +136,7 @@ def test_bad_rows_are_reported_and_the_good_ones_stored(org):
         14: "campaign_id",
         15: "value",
         16: "campaign_id",
+        17: "utm_source",
     }
     assert list(Touchpoint.objects.values_list("idempotency_key", flat=True)) == ["ok"]
 

@@ -290,3 +290,19 @@ def test_a_large_file_written_by_parallel_writers_is_whole_and_deduped(
     assert history.filter(history_type="~", history_source="import").count() == 1
     assert not Contact.objects.filter(account__isnull=True).exclude(email__startswith="known")
     assert parallel == ([True] if connection.vendor == "postgresql" else [])
+
+
+def test_a_nul_character_rejects_its_row_not_the_import(org, django_capture_on_commit_callbacks):
+    rows = [
+        HUBSPOT[0],
+        ["Nul\x00", "Byte", "nul@example.com", "", "", "", ""],
+        ["Ok", "Row", "ok@example.com", "", "", "", ""],
+    ]
+    job = run(
+        org, stage(org, "nul.csv", csv_bytes(rows)), capture=django_capture_on_commit_callbacks
+    )
+    assert job.status == "done", job.message
+    assert "1 contacts added" in job.message and "1 rows rejected" in job.message
+    report = list(csv.reader((Path(settings.MEDIA_ROOT) / job.result_file).open()))
+    assert report[1] == ["2", "First Name", "contains a NUL character"]
+    assert list(Contact.objects.values_list("email", flat=True)) == ["ok@example.com"]

@@ -50,3 +50,12 @@ def test_search_results_keep_the_list_order(client, org):
     assert "Al Smith" not in page
     newest = client.get("/contacts/", {"q": "bake", "sort": "-created"}).text
     assert newest.index("Cy Bakewell") < newest.index("Ann Baker") < newest.index("Zed Baker")
+
+
+def test_a_nul_in_the_search_separates_words_instead_of_failing(client, org):
+    # PostgreSQL refuses NUL in any text; the query string is the one input no form checks.
+    Contact.objects.create(first_name="Tom", last_name="Fletcher")
+    client.force_login(org.sales_rep)
+    response = client.get("/contacts/", {"q": "tom\x00fle"})
+    assert response.status_code == 200 and "Tom Fletcher" in response.content.decode()
+    assert client.get("/accounts/", {"q": "\x00"}).status_code == 200
