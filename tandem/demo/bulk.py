@@ -13,9 +13,9 @@ from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
-from django.db import connection
+from django.db import connection, transaction
 
-from tandem.core.bulk import insert_rows
+from tandem.core.bulk import insert_rows, reserve_ids
 
 CUSTOMER_SCALES = {
     # accounts, contacts, opportunities, touchpoints, campaigns
@@ -86,11 +86,15 @@ def load_customers(scale: str, *, owner_ids: list[int], seed: int) -> dict[str, 
         ]
     )
     campaign_ids = [c.pk for c in campaigns]
-    first_account = (Account.objects.order_by("-id").values_list("id", flat=True).first() or 0) + 1
+    # Ids come from the table's own sequence, reserved up front: "the highest id + 1"
+    # is wrong wherever a rolled-back insert has already used some (a test database).
+    with transaction.atomic():
+        account_ids = reserve_ids(Account, n_accounts)
 
     def accounts() -> Iterator[tuple[Any, ...]]:
         for n in range(n_accounts):
             yield (
+                account_ids[n],
                 f"Company {n} Ltd",
                 f"company{n}.bench.example",
                 rng.choice(SECTORS),
@@ -103,16 +107,27 @@ def load_customers(scale: str, *, owner_ids: list[int], seed: int) -> dict[str, 
 
     insert_rows(
         Account,
-        ["name", "domain", "industry", "segment", "region", "owner_id", "created_at", "updated_at"],
+        [
+            "id",
+            "name",
+            "domain",
+            "industry",
+            "segment",
+            "region",
+            "owner_id",
+            "created_at",
+            "updated_at",
+        ],
         accounts(),
     )
-    account_ids = range(first_account, first_account + n_accounts)
-    first_contact = (Contact.objects.order_by("-id").values_list("id", flat=True).first() or 0) + 1
+    with transaction.atomic():
+        contact_ids = reserve_ids(Contact, n_contacts)
 
     def contacts() -> Iterator[tuple[Any, ...]]:
         for n in range(n_contacts):
             first, last = rng.choice(FIRST), rng.choice(LAST)
             yield (
+                contact_ids[n],
                 first,
                 last,
                 f"{first}.{last}.{n}@bench.example".lower(),
@@ -128,6 +143,7 @@ def load_customers(scale: str, *, owner_ids: list[int], seed: int) -> dict[str, 
     insert_rows(
         Contact,
         [
+            "id",
             "first_name",
             "last_name",
             "email",
@@ -178,7 +194,7 @@ def load_customers(scale: str, *, owner_ids: list[int], seed: int) -> dict[str, 
     def touches() -> Iterator[tuple[Any, ...]]:
         for n in range(n_touches):  # in the order of TOUCH_COLUMNS, as the ingest writes
             yield (
-                first_contact + rng.randrange(n_contacts),
+                contact_ids[rng.randrange(n_contacts)],
                 "",
                 rng.choice(campaign_ids),
                 rng.choice(CHANNELS),

@@ -1,6 +1,8 @@
 """The benchmark scales' loader writes straight to the tables: what it writes must read
 back as proper records on both databases (COPY on PostgreSQL, executemany on SQLite)."""
 
+import pytest
+from django.db import transaction
 from django.utils import timezone
 
 from tandem.campaigns.models import Campaign, Touchpoint
@@ -10,6 +12,11 @@ from tandem.demo import bulk
 
 def test_a_tiny_scale_loads_whole_records(org, monkeypatch):
     monkeypatch.setitem(bulk.CUSTOMER_SCALES, "tiny", (3, 12, 4, 50, 2))
+    # A rolled-back insert still uses up ids on PostgreSQL: the loader must not assume
+    # the next id is the highest one plus one.
+    with pytest.raises(RuntimeError), transaction.atomic():
+        Account.objects.create(name="Rolled back")
+        raise RuntimeError
     counts = bulk.load_customers("tiny", owner_ids=[org.marketer.pk], seed=5)
     assert counts == {
         "accounts": 3,
@@ -19,7 +26,12 @@ def test_a_tiny_scale_loads_whole_records(org, monkeypatch):
         "campaigns": 2,
     }
     assert Account.objects.count() == 3 and Opportunity.objects.count() == 4
-    assert Contact.objects.filter(account__isnull=False, owner=org.marketer).count() == 12
+    # Joined, not just set: every contact's account is one the loader made.
+    assert (
+        Contact.objects.filter(account__name__startswith="Company", owner=org.marketer).count()
+        == 12
+    )
+    assert Opportunity.objects.filter(account__name__startswith="Company").count() == 4
     touches = list(Touchpoint.objects.select_related("contact", "campaign"))
     assert len(touches) == 50
     assert {t.campaign_id for t in touches} <= set(Campaign.objects.values_list("pk", flat=True))
