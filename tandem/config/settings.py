@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "tandem.notifications",
     "tandem.crm",
     "tandem.campaigns",
+    "tandem.handoff",
     "tandem.api",
     "tandem.demo",
 ]

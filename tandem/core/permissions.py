@@ -24,6 +24,9 @@ class Action(StrEnum):
     VIEW_AUDIT_LOG = "view_audit_log"
     CREATE_RECORD = "create_record"  # add customers, deals, activities
     ERASE = "erase"  # remove a person's personal data (GDPR)
+    WORK = "work"  # accept, reject or follow up a handed-off lead
+    ASSIGN = "assign"  # give a lead to another rep
+    APPROVE = "approve"  # approve (or propose) a change to a joint contract
 
 
 class Relation(StrEnum):
@@ -83,6 +86,23 @@ POLICY: dict[str, dict[Action, frozenset[Relation]]] = {
             "campaigns.campaign",
         )
     },
+    # The hand-off. Everyone sees the funnel; the rep a lead is assigned to and the
+    # sales team's members and heads work it (services refuse a lead assigned to someone
+    # else unless the actor heads the team); heads reassign.
+    "handoff.lead": {
+        Action.VIEW: STAFF,
+        Action.COMMENT: STAFF,
+        Action.WORK: frozenset({OWNER, HEAD, Relation.MEMBER}),
+        Action.ASSIGN: frozenset({HEAD}),
+    },
+    # Joint contracts belong to every marketing and sales team: their heads propose and
+    # approve (services also require one approval from each side).
+    **{
+        label: {Action.VIEW: STAFF, Action.APPROVE: frozenset({HEAD})}
+        for label in ("handoff.slapolicy", "handoff.scoringmodel")
+    },
+    "handoff.rejectionreason": {Action.VIEW: STAFF, Action.CHANGE: frozenset({HEAD})},
+    "handoff.routingrule": {Action.VIEW: STAFF, Action.CHANGE: frozenset({ADMIN, HEAD})},
     "core.job": {Action.VIEW: frozenset({ADMIN, OWNER})},
     "core.savedview": {Action.CHANGE: frozenset({OWNER})},
     "notifications.notification": {

@@ -38,6 +38,19 @@ class User(AbstractBaseUser):
         default=True, help_text="Also send my notifications by e-mail."
     )
     date_joined = models.DateTimeField(default=timezone.now)
+    # Sales capacity: routing gives a rep no more open leads than this, and none while
+    # they are away.
+    lead_capacity = models.PositiveSmallIntegerField(
+        "open-lead limit",
+        default=40,
+        help_text="How many handed-off leads this person can work at once.",
+    )
+    away_until = models.DateField(
+        "out of office until",
+        null=True,
+        blank=True,
+        help_text="No new leads are routed to this person up to and including this day.",
+    )
 
     objects = UserManager()
     history = field_history(excluded_fields=["password", "last_login"])

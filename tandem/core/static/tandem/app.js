@@ -33,6 +33,27 @@
     if (message && !window.confirm(message)) event.preventDefault();
   });
 
-  document.addEventListener("DOMContentLoaded", function () { drawCharts(document); });
+  // SLA countdowns: <time data-countdown datetime="ISO">due in 2 h</time>. The server
+  // writes the text (pages read without JS); this keeps it moving.
+  function span(ms) {
+    var minutes = Math.round(Math.abs(ms) / 60000);
+    if (minutes < 60) return minutes + " min";
+    var hours = Math.floor(minutes / 60);
+    if (hours < 48) return hours + " h " + (minutes % 60) + " min";
+    return Math.floor(hours / 24) + " days";
+  }
+  function tick() {
+    document.querySelectorAll("time[data-countdown]").forEach(function (el) {
+      var left = new Date(el.getAttribute("datetime")).getTime() - Date.now();
+      el.textContent = left >= 0 ? "due in " + span(left) : "overdue by " + span(left);
+      el.classList.toggle("overdue", left < 0);
+    });
+  }
+
+  document.addEventListener("DOMContentLoaded", function () {
+    drawCharts(document);
+    tick();
+    window.setInterval(tick, 30000);
+  });
   document.addEventListener("htmx:afterSettle", function (event) { drawCharts(event.target); });
 })();

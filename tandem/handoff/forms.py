@@ -1,0 +1,115 @@
+from typing import Any
+
+from django import forms
+
+from tandem.crm.models import Activity
+from tandem.handoff.models import RejectionReason, ScoringRule, Stage, Tier
+from tandem.handoff.scoring import FIT_FIELDS
+from tandem.people.models import User
+
+
+class RejectForm(forms.Form):
+    reason = forms.ChoiceField(choices=())
+    note = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=2000,
+        help_text="What marketing should know, e.g. “student, no budget”.",
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        active = RejectionReason.objects.filter(active=True)
+        self.fields["reason"].choices = [  # type: ignore[attr-defined]
+            ("", "Choose a reason"),
+            *active.values_list("code", "label"),
+        ]
+
+
+class FollowUpForm(forms.Form):
+    kind = forms.ChoiceField(
+        choices=[
+            (Activity.Kind.CALL, "Call"),
+            (Activity.Kind.EMAIL, "E-mail"),
+            (Activity.Kind.MEETING, "Meeting"),
+        ]
+    )
+    subject = forms.CharField(max_length=200)
+    body = forms.CharField(
+        label="Notes", widget=forms.Textarea(attrs={"rows": 2}), required=False, max_length=10000
+    )
+
+
+class ReassignForm(forms.Form):
+    rep = forms.ModelChoiceField(queryset=User.objects.none(), empty_label="Choose a rep")
+
+    def __init__(self, *args: Any, team_id: int | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        team = User.objects.active().filter(memberships__team_id=team_id).order_by("full_name")
+        self.fields["rep"].queryset = team  # type: ignore[attr-defined]
+
+
+class StageForm(forms.Form):
+    stage = forms.ChoiceField(choices=Stage.choices)
+    why = forms.CharField(max_length=300)
+
+
+class SlaPolicyForm(forms.Form):
+    mqls_per_month = forms.IntegerField(label="MQLs per month (marketing's promise)", min_value=1)
+    min_acceptance_rate = forms.DecimalField(
+        label="Minimum acceptance rate, % (marketing's promise)",
+        min_value=0,
+        max_value=100,
+        decimal_places=2,
+    )
+    note = forms.CharField(max_length=500, required=False, label="Why this change")
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for tier, label in Tier.choices:
+            self.fields[f"{tier}_min_score"] = forms.IntegerField(label=f"{label}: score from")
+            self.fields[f"{tier}_accept"] = forms.DecimalField(
+                label=f"{label}: accept or reject within (business hours)", decimal_places=2
+            )
+            self.fields[f"{tier}_follow_up"] = forms.DecimalField(
+                label=f"{label}: first follow-up within (business hours)", decimal_places=2
+            )
+
+    def tiers(self) -> list[dict[str, Any]]:
+        data = self.cleaned_data
+        return [
+            {
+                "tier": tier,
+                "min_score": data[f"{tier}_min_score"],
+                "accept_within_hours": data[f"{tier}_accept"],
+                "follow_up_within_hours": data[f"{tier}_follow_up"],
+            }
+            for tier in Tier.values
+        ]
+
+
+RULE_FIELDS = [("", "—")] + [(k, v[0]) for k, v in FIT_FIELDS.items()]
+
+
+class ScoringModelForm(forms.Form):
+    threshold = forms.IntegerField(label="MQL threshold (points)", min_value=1)
+    half_life_days = forms.DecimalField(
+        label="Engagement half-life (days)", min_value=0.1, decimal_places=2
+    )
+    note = forms.CharField(max_length=500, required=False, label="Why this change")
+
+
+class RuleForm(forms.Form):
+    kind = forms.ChoiceField(choices=[("", "—"), *ScoringRule.Kind.choices], required=False)
+    field = forms.CharField(
+        max_length=40,
+        required=False,
+        help_text="Fit: job_title, email, phone, account.name, account.domain, "
+        "account.industry, account.segment, account.region. Engagement: a touch kind "
+        "(ad_click, visit, form, email_open, email_click, event, call, branch_visit).",
+    )
+    operator = forms.ChoiceField(choices=[("", "—"), *ScoringRule.Operator.choices], required=False)
+    value = forms.CharField(max_length=200, required=False)
+    points = forms.IntegerField(required=False)
+
+
+RuleFormSet = forms.formset_factory(RuleForm, extra=3, max_num=200, validate_max=True)

@@ -1,0 +1,910 @@
+"""Writes of the hand-off: joint contracts, scoring, routing, accept/reject and SLA clocks.
+
+The flow: touches arrive -> ``lead_arrived`` (or a full rescore) scores the contacts ->
+leads that cross the MQL threshold are handed off (``hand_off``): tiered by score,
+routed to a rep, SLA due times set in the sales team's business hours, rep notified ->
+the rep accepts or rejects with a reason (rejected leads go back to nurture) ->
+``detect_breaches`` runs every minute and notifies the rep, then the head, exactly once.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.db.models import Count, Exists, F, IntegerField, OuterRef, Q, Subquery, Value
+from django.urls import reverse
+from django.utils import timezone
+
+from tandem.campaigns.models import Touchpoint
+from tandem.core.bulk import insert_selected
+from tandem.core.errors import DomainError, ErrorCode
+from tandem.core.jobs import Progress, register_job_kind
+from tandem.core.models import Job
+from tandem.core.permissions import Action, require
+from tandem.core.services import record_event, start_job
+from tandem.crm.models import Activity, Contact
+from tandem.handoff import scoring
+from tandem.handoff.clock import Calendar, add_business_hours, business_hours_between
+from tandem.handoff.models import (
+    NURTURE_STAGES,
+    OPEN_STAGES,
+    BusinessHours,
+    Holiday,
+    JointProposal,
+    Lead,
+    LifecycleEvent,
+    RejectionReason,
+    RoutingRule,
+    ScoringModel,
+    ScoringRule,
+    SlaBreach,
+    SlaPolicy,
+    SlaTier,
+    Stage,
+    Tier,
+)
+from tandem.notifications.services import notify
+from tandem.people.models import Membership, Team, User
+
+MAX_NOTE = 2000
+
+
+def _invalid(field: str, message: str) -> DomainError:
+    return DomainError(ErrorCode.INVALID, message, field=field)
+
+
+def _decimal(value: Any, field: str, *, low: str, high: str) -> Decimal:
+    try:
+        number = Decimal(str(value).strip())
+    except (InvalidOperation, ValueError):
+        raise _invalid(field, "Enter a number.") from None
+    if not number.is_finite() or not Decimal(low) <= number <= Decimal(high):
+        raise _invalid(field, f"Enter a number from {low} to {high}.")
+    return number
+
+
+def _whole(value: Any, field: str, *, low: int, high: int) -> int:
+    try:
+        number = int(str(value).strip())
+    except (TypeError, ValueError):
+        raise _invalid(field, "Enter a whole number.") from None
+    if not low <= number <= high:
+        raise _invalid(field, f"Enter a whole number from {low} to {high}.")
+    return number
+
+
+def lead_url(lead: Lead) -> str:
+    return reverse("handoff:lead", args=[lead.pk])
+
+
+# --- Joint contracts ---------------------------------------------------------------------
+def head_sides(user: Any) -> set[str]:
+    """Which side(s) of the contracts ``user`` signs for: "marketing" and/or "sales"."""
+    if not user.is_authenticated:
+        return set()
+    functions = Team.objects.filter(
+        memberships__user=user,
+        memberships__role=Membership.Role.HEAD,
+        function__in=(Team.Function.MARKETING, Team.Function.SALES),
+    ).values_list("function", flat=True)
+    return set(functions)
+
+
+def _propose(actor: User, proposal: JointProposal, note: str) -> None:
+    require(actor, Action.APPROVE, proposal)
+    sides = head_sides(actor)
+    if not sides:
+        raise DomainError(
+            ErrorCode.FORBIDDEN, "Only the heads of marketing and sales propose changes."
+        )
+    proposal.note = (note or "").strip()[:500]
+    proposal.proposed_by = actor
+    proposal.proposed_at = timezone.now()
+
+
+def propose_sla_policy(
+    *,
+    actor: User,
+    mqls_per_month: Any,
+    min_acceptance_rate: Any,
+    tiers: list[dict[str, Any]],
+    note: str = "",
+) -> SlaPolicy:
+    """A new SLA: marketing's promise and, per priority tier, sales'. It is in force once
+    a marketing head and a sales head (two people) have approved it; the proposer's own
+    approval counts for their side."""
+    policy = SlaPolicy(
+        mqls_per_month=_whole(mqls_per_month, "mqls_per_month", low=1, high=1_000_000),
+        min_acceptance_rate=_decimal(
+            min_acceptance_rate, "min_acceptance_rate", low="0", high="100"
+        ),
+    )
+    _propose(actor, policy, note)
+    cleaned: list[SlaTier] = []
+    seen: set[str] = set()
+    for index, row in enumerate(tiers):
+        tier = str(row.get("tier", ""))
+        if tier not in Tier.values:
+            raise _invalid(f"tiers[{index}].tier", "Choose high, medium or low.")
+        if tier in seen:
+            raise _invalid(f"tiers[{index}].tier", f"The {tier} tier is given twice.")
+        seen.add(tier)
+        cleaned.append(
+            SlaTier(
+                tier=tier,
+                min_score=_whole(
+                    row.get("min_score"), f"tiers[{index}].min_score", low=-(10**6), high=10**6
+                ),
+                accept_within_hours=_decimal(
+                    row.get("accept_within_hours"),
+                    f"tiers[{index}].accept_within_hours",
+                    low="0.25",
+                    high="720",
+                ),
+                follow_up_within_hours=_decimal(
+                    row.get("follow_up_within_hours"),
+                    f"tiers[{index}].follow_up_within_hours",
+                    low="0.25",
+                    high="720",
+                ),
+            )
+        )
+    if not cleaned:
+        raise _invalid("tiers", "Give sales' promise for at least one priority tier.")
+    with transaction.atomic():
+        policy.save()
+        for tier_row in cleaned:
+            tier_row.policy = policy
+        SlaTier.objects.bulk_create(cleaned)
+        record_event("sla.proposed", subject=policy)
+        _approve_side(actor, policy)
+    return policy
+
+
+def propose_scoring_model(
+    *,
+    actor: User,
+    threshold: Any,
+    half_life_days: Any,
+    rules: list[dict[str, Any]],
+    note: str = "",
+) -> ScoringModel:
+    """A new definition of "qualified": rules, decay and MQL threshold, approved like the
+    SLA. Every rule is checked first; one naming a field that does not exist is refused."""
+    model = ScoringModel(
+        threshold=_whole(threshold, "threshold", low=1, high=100_000),
+        half_life_days=_decimal(half_life_days, "half_life_days", low="0.1", high="3650"),
+    )
+    _propose(actor, model, note)
+    checked = []
+    for index, row in enumerate(rules):
+        try:
+            checked.append(
+                scoring.check_rule(
+                    kind=str(row.get("kind", "")),
+                    field=str(row.get("field", "")),
+                    operator=str(row.get("operator", "") or ""),
+                    value=str(row.get("value", "") or ""),
+                    points=row.get("points"),
+                )
+            )
+        except DomainError as exc:
+            raise _invalid(f"rules[{index}].{exc.field}", exc.message) from exc
+    if not checked:
+        raise _invalid("rules", "Give at least one rule.")
+    if len(checked) > 200:
+        raise _invalid("rules", "At most 200 rules.")
+    with transaction.atomic():
+        model.save()
+        ScoringRule.objects.bulk_create(
+            [
+                ScoringRule(
+                    model=model,
+                    kind=r.kind,
+                    field=r.field,
+                    operator=r.operator,
+                    value=r.value,
+                    points=r.points,
+                )
+                for r in checked
+            ]
+        )
+        record_event("scoring.proposed", subject=model)
+        _approve_side(actor, model)
+    return model
+
+
+def approve(*, actor: User, proposal: JointProposal) -> JointProposal:
+    """The actor's side approves; with both sides approved the proposal comes into force
+    (and a new scoring model rescores everyone in the background)."""
+    require(actor, Action.APPROVE, proposal)
+    with transaction.atomic():
+        locked = type(proposal).objects.select_for_update().get(pk=proposal.pk)
+        if locked.status != JointProposal.Status.PROPOSED:
+            raise DomainError(
+                ErrorCode.CONFLICT, f"This proposal is {locked.get_status_display().lower()}."
+            )
+        _approve_side(actor, locked)
+    return locked
+
+
+def _approve_side(actor: User, proposal: JointProposal) -> None:
+    sides = head_sides(actor)
+    now = timezone.now()
+    signed = {proposal.marketing_approved_by_id, proposal.sales_approved_by_id} - {None}
+    pending = [
+        s
+        for s in ("marketing", "sales")
+        if s in sides and getattr(proposal, f"{s}_approved_by_id") is None
+    ]
+    if not sides:
+        raise DomainError(ErrorCode.FORBIDDEN, "Only the heads of marketing and sales approve.")
+    if not pending or actor.pk in signed:
+        raise DomainError(
+            ErrorCode.CONFLICT,
+            "You have approved this already; it needs the other side's head.",
+        )
+    side = pending[0]  # one person signs for one side: both sides need two people
+    setattr(proposal, f"{side}_approved_by", actor)
+    setattr(proposal, f"{side}_approved_at", now)
+    proposal.save()
+    record_event(f"{proposal._meta.model_name}.approved", subject=proposal, data={"side": side})
+    if proposal.marketing_approved_by_id and proposal.sales_approved_by_id:
+        _bring_into_force(actor, proposal, now)
+
+
+def _bring_into_force(actor: User, proposal: JointProposal, now: datetime) -> None:
+    model = type(proposal)
+    model.objects.filter(status=JointProposal.Status.ACTIVE).update(
+        status=JointProposal.Status.SUPERSEDED
+    )
+    proposal.status = JointProposal.Status.ACTIVE
+    proposal.activated_at = now
+    proposal.save()
+    record_event(f"{model._meta.model_name}.in_force", subject=proposal)
+    if isinstance(proposal, ScoringModel):
+        start_job(
+            owner=actor,
+            kind="handoff.rescore",
+            title="Rescore every lead under the new scoring rules",
+            params={"model_id": proposal.pk},
+        )
+
+
+def withdraw(*, actor: User, proposal: JointProposal) -> JointProposal:
+    require(actor, Action.APPROVE, proposal)
+    if proposal.status != JointProposal.Status.PROPOSED:
+        raise DomainError(ErrorCode.CONFLICT, "Only a proposal waiting for approval is withdrawn.")
+    with transaction.atomic():
+        proposal.status = JointProposal.Status.WITHDRAWN
+        proposal.save(update_fields=["status"])
+        record_event(f"{proposal._meta.model_name}.withdrawn", subject=proposal)
+    return proposal
+
+
+# --- Scoring -----------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Scoring:
+    model: ScoringModel
+    rules: list[scoring.Rule]
+
+    @property
+    def half_life(self) -> float:
+        return float(self.model.half_life_days)
+
+
+def scoring_in_force(model_id: int | None = None) -> Scoring | None:
+    model = (
+        ScoringModel.objects.filter(pk=model_id).first()
+        if model_id
+        else ScoringModel.objects.in_force()
+    )
+    if model is None:
+        return None
+    return Scoring(model, [scoring.rule_of(r) for r in model.rules.all()])
+
+
+def ensure_leads(contacts: Any, now: datetime) -> int:
+    """Give each contact of the queryset that has none a Lead row (one INSERT ... SELECT)."""
+    select = contacts.order_by().values_list(
+        "id",
+        Value(Stage.LEAD),
+        Value(now),
+        Value(0),
+        Value(0),
+        Value(0),
+        Value(""),
+        Value(""),
+        Value(""),
+    )
+    return insert_selected(
+        Lead,
+        [
+            "contact_id",
+            "stage",
+            "stage_changed_at",
+            "score",
+            "fit_score",
+            "engagement_score",
+            "tier",
+            "source",
+            "rejection_note",
+        ],
+        select,
+        unique=["contact_id"],
+    )
+
+
+def score_leads(leads: Any, rules: Scoring, now: datetime) -> int:
+    """Score the leads of a queryset under ``rules`` as of ``now`` (two UPDATEs)."""
+    updated = leads.update(
+        **scoring.score_updates(rules.rules, rules.half_life, now), scoring_model=rules.model
+    )
+    leads.update(score=F("fit_score") + F("engagement_score"))
+    return int(updated)
+
+
+def qualifying(leads: Any, rules: Scoring) -> Any:
+    """Leads of the queryset that cross the MQL threshold now. A recycled lead comes back
+    only with engagement after it was sent back, not on its old score."""
+    newer_touch = Touchpoint.objects.filter(
+        contact_id=OuterRef("contact_id"), occurred_at__gt=OuterRef("stage_changed_at")
+    )
+    return leads.filter(stage__in=NURTURE_STAGES, score__gte=rules.model.threshold).filter(
+        ~Q(stage=Stage.RECYCLED) | Exists(newer_touch)
+    )
+
+
+def lead_arrived(contact_ids: list[int], *, source: str = "") -> int:
+    """Speed to lead: score these contacts now and hand off those that qualify.
+    Returns how many were handed off. Safe to run twice (scores are recomputed, not
+    added to, and a lead already handed off is not handed off again)."""
+    rules = scoring_in_force()
+    if rules is None or not contact_ids:
+        return 0
+    now = timezone.now()
+    with transaction.atomic():
+        ensure_leads(Contact.objects.filter(pk__any_of=contact_ids, erased_at__isnull=True), now)
+        leads = Lead.objects.filter(pk__in=contact_ids)
+        score_leads(leads, rules, now)
+        crossing = list(qualifying(leads, rules).values_list("pk", flat=True))
+        return hand_off(crossing, now=now, source=source)
+
+
+@register_job_kind("handoff.rescore", result_label="")
+def rescore_job(job: Job, progress: Progress) -> None:
+    """Rescore every contact under a scoring model, a chunk of ids at a time, then hand
+    off the leads that now qualify."""
+    rules = scoring_in_force(job.params.get("model_id"))
+    if rules is None:
+        raise DomainError(ErrorCode.NOT_FOUND, "That scoring model is no longer there.")
+    rescore_all(rules, progress)
+
+
+RESCORE_CHUNK = 50_000
+
+
+def rescore_all(rules: Scoring, progress: Progress | None = None) -> int:
+    now = timezone.now()
+    bounds = Contact.objects.order_by("pk").values_list("pk", flat=True)
+    first, last = bounds.first(), bounds.last()
+    if first is None or last is None:
+        return 0
+    total = last - first + 1
+    done = 0
+    for start in range(first, last + 1, RESCORE_CHUNK):
+        end = start + RESCORE_CHUNK
+        with transaction.atomic():
+            ensure_leads(
+                Contact.objects.filter(pk__gte=start, pk__lt=end, erased_at__isnull=True), now
+            )
+            score_leads(Lead.objects.filter(pk__gte=start, pk__lt=end), rules, now)
+        done = min(end, last + 1) - first
+        if progress:
+            progress(done, total, "Scoring leads")
+    crossing = list(qualifying(Lead.objects.all(), rules).values_list("pk", flat=True))
+    handed = 0
+    for index in range(0, len(crossing), 500):
+        with transaction.atomic():
+            handed += hand_off(crossing[index : index + 500], now=timezone.now(), source="rescore")
+    if progress:
+        progress(total, total, f"Scored everyone; {handed:,} leads handed to sales")
+    return handed
+
+
+# --- Hand-off and routing ----------------------------------------------------------------
+def _policy_tiers() -> list[SlaTier]:
+    policy = SlaPolicy.objects.in_force()
+    return list(policy.tiers.order_by("-min_score")) if policy else []
+
+
+def tier_for(score: int, tiers: list[SlaTier]) -> SlaTier | None:
+    for tier in tiers:  # highest min_score first
+        if score >= tier.min_score:
+            return tier
+    return tiers[-1] if tiers else None
+
+
+def calendar_of(team_id: int | None) -> Calendar:
+    hours = BusinessHours.objects.filter(team_id=team_id).first() if team_id else None
+    if hours is None or team_id is None:
+        return Calendar()
+    return Calendar.of(
+        time_zone=hours.time_zone,
+        opens_at=hours.opens_at,
+        closes_at=hours.closes_at,
+        weekdays=hours.weekdays,
+        holidays=Holiday.objects.filter(team_id=team_id).values_list("day", flat=True),
+    )
+
+
+def _latest_touch(field: str) -> Subquery:
+    return Subquery(
+        Touchpoint.objects.filter(contact_id=OuterRef("contact_id"))
+        .order_by("-occurred_at", "-id")
+        .values(field)[:1]
+    )
+
+
+def hand_off(lead_ids: list[int], *, now: datetime, source: str = "") -> int:
+    """Make these leads MQLs: the source (channel and campaign of the latest touch), a
+    priority tier, a rep, and SLA due times; then tell the rep. Leads no longer in a
+    nurture stage are skipped, so a hand-off never happens twice."""
+    moved = list(Lead.objects.filter(pk__in=lead_ids, stage__in=NURTURE_STAGES).select_for_update())
+    if not moved:
+        return 0
+    ids = [lead.pk for lead in moved]
+    Lead.objects.filter(pk__in=ids).update(
+        source_campaign_id=_latest_touch("campaign_id"), source=_latest_touch("channel")
+    )
+    tiers = _policy_tiers()
+    for lead in Lead.objects.filter(pk__in=ids).select_related("contact__account"):
+        previous = lead.stage
+        tier = tier_for(lead.score, tiers)
+        lead.stage, lead.stage_changed_at, lead.mql_at = Stage.MQL, now, now
+        lead.tier = tier.tier if tier else ""
+        lead.rejection_reason, lead.rejection_note = None, ""
+        lead.accepted_at = lead.followed_up_at = None
+        lead.accept_hours = lead.follow_up_hours = None
+        if not lead.source:
+            lead.source = source
+        _assign(lead, _choose_rep(lead, now), now, tier)
+        LifecycleEvent.objects.create(
+            lead=lead,
+            from_stage=previous,
+            to_stage=Stage.MQL,
+            why=f"Score {lead.score} reached the MQL threshold",
+            rep=lead.rep,
+            campaign_id=lead.source_campaign_id,
+            source=lead.source,
+            at=now,
+        )
+        _tell_assigned(lead)
+    record_event("leads.handed_off", data={"count": len(ids)})
+    return len(ids)
+
+
+def _assign(lead: Lead, choice: tuple[int | None, User | None], now: datetime, tier: Any) -> None:
+    """Give the lead to the team and rep chosen and start the SLA clocks (which run from
+    the hand-off even when no rep was free: sales' promise is the team's)."""
+    team_id, rep = choice
+    lead.team_id, lead.rep = team_id, rep
+    lead.assigned_at = now
+    if tier is not None:
+        calendar = calendar_of(team_id)
+        lead.accept_due_at = add_business_hours(now, tier.accept_within_hours, calendar)
+        lead.follow_up_due_at = add_business_hours(now, tier.follow_up_within_hours, calendar)
+    else:
+        lead.accept_due_at = lead.follow_up_due_at = None
+    lead.save()
+
+
+def _tell_assigned(lead: Lead) -> None:
+    name = lead.contact.full_name or lead.contact.email or f"Contact {lead.pk}"
+    if lead.rep_id:
+        due = f", accept by {lead.accept_due_at:%a %d %b %H:%M} UTC" if lead.accept_due_at else ""
+        notify(
+            recipients=[lead.rep],
+            kind="lead.assigned",
+            text=f"New lead for you: {name} (score {lead.score}){due}",
+            url=lead_url(lead),
+        )
+    else:
+        notify(
+            recipients=_heads_of(lead.team_id),
+            kind="lead.unassigned",
+            text=f"No rep is free for {name} (score {lead.score}); assign it by hand.",
+            url=lead_url(lead),
+        )
+
+
+def _heads_of(team_id: int | None) -> list[User]:
+    if team_id is None:
+        team_ids = Team.objects.filter(function=Team.Function.SALES).values("id")
+        return list(
+            User.objects.active()
+            .filter(memberships__team__in=team_ids, memberships__role="head")
+            .distinct()
+        )
+    return list(
+        User.objects.active().filter(memberships__team_id=team_id, memberships__role="head")
+    )
+
+
+def _rule_for(lead: Lead) -> RoutingRule | None:
+    account = lead.contact.account
+    region = (account.region if account else "").strip().lower()
+    segment = (account.segment if account else "").strip().lower()
+    for rule in RoutingRule.objects.filter(active=True).order_by("position", "id"):
+        if rule.region and rule.region.strip().lower() != region:
+            continue
+        if rule.segment and rule.segment.strip().lower() != segment:
+            continue
+        return rule
+    return None
+
+
+def _choose_rep(lead: Lead, now: datetime) -> tuple[int | None, User | None]:
+    """(team, rep) for a new MQL: the first routing rule that matches the account's
+    region and segment (or the first sales team when none does), then among its reps
+    who are in and below their open-lead limit, the one whose last lead is oldest;
+    a tie is broken at random."""
+    rule = _rule_for(lead)
+    team_id: int | None
+    if rule is not None:
+        team_id = rule.team_id
+        # Routing within one rule is serialised, so two simultaneous MQLs take turns.
+        RoutingRule.objects.select_for_update().filter(pk=rule.pk).first()
+        named = list(rule.reps.values_list("id", flat=True))
+    else:
+        team_id = (
+            Team.objects.filter(function=Team.Function.SALES)
+            .order_by("id")
+            .values_list("id", flat=True)
+            .first()
+        )
+        named = []
+        if team_id is None:
+            return None, None
+    candidates = User.objects.active().filter(memberships__team_id=team_id)
+    if named:
+        candidates = candidates.filter(pk__in=named)
+    else:
+        candidates = candidates.filter(memberships__role=Membership.Role.MEMBER)
+    today = timezone.localdate(now)
+    open_load = (
+        Lead.objects.filter(rep=OuterRef("pk"), stage__in=OPEN_STAGES)
+        .order_by()
+        .values("rep")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    last_lead = (
+        Lead.objects.filter(rep=OuterRef("pk"), assigned_at__isnull=False)
+        .order_by("-assigned_at")
+        .values("assigned_at")[:1]
+    )
+    free = [
+        user
+        for user in candidates.filter(Q(away_until__isnull=True) | Q(away_until__lt=today))
+        .annotate(
+            load=Subquery(open_load, output_field=IntegerField()), last_lead=Subquery(last_lead)
+        )
+        .distinct()
+        if (user.load or 0) < user.lead_capacity
+    ]
+    if not free:
+        return team_id, None
+    oldest = min(free, key=lambda u: (u.last_lead is not None, u.last_lead or now))
+    ties = [u for u in free if u.last_lead == oldest.last_lead]
+    return team_id, random.choice(ties)  # noqa: S311 - fairness, not security
+
+
+def reassign(*, actor: User, lead: Lead, rep: User) -> Lead:
+    """A head gives an open lead to another rep of the lead's team; the SLA clocks keep
+    running from the hand-off (a reassignment does not buy time)."""
+    require(actor, Action.ASSIGN, lead)
+    if lead.stage not in OPEN_STAGES:
+        raise _invalid("stage", "Only an open lead (MQL or accepted) is reassigned.")
+    in_team = Membership.objects.filter(user=rep, team=lead.team).exists() if lead.team else False
+    if not rep.is_active or not in_team:
+        raise _invalid("rep", f"{rep} is not in the team this lead was handed to.")
+    if rep.pk == lead.rep_id:
+        return lead
+    with transaction.atomic():
+        previous = lead.rep
+        lead.rep = rep
+        lead.save(update_fields=["rep"])
+        LifecycleEvent.objects.create(
+            lead=lead,
+            from_stage=lead.stage,
+            to_stage=lead.stage,
+            actor=actor,
+            why=f"Reassigned from {previous or 'nobody'} to {rep}",
+            rep=rep,
+            at=timezone.now(),
+        )
+        record_event("lead.reassigned", subject=lead.contact, data={"rep": rep.pk})
+        _tell_assigned(lead)
+    return lead
+
+
+# --- Accept, reject, follow up -----------------------------------------------------------
+def _check_worker(actor: User, lead: Lead) -> None:
+    require(actor, Action.WORK, lead)
+    if (
+        lead.rep_id
+        and lead.rep_id != actor.pk
+        and lead.team_id
+        not in {t for t, role in actor.team_roles().items() if role == Membership.Role.HEAD}
+    ):
+        raise DomainError(ErrorCode.FORBIDDEN, f"This lead is {lead.rep}'s to work.")
+
+
+def accept(*, actor: User, lead: Lead) -> Lead:
+    """Sales accepts the lead. Exactly one of two simultaneous accepts wins: the update
+    only applies while the lead is still an MQL. An unassigned lead goes to the rep who
+    accepts it."""
+    _check_worker(actor, lead)
+    now = timezone.now()
+    with transaction.atomic():
+        rep_id = lead.rep_id or actor.pk
+        won = Lead.objects.filter(pk=lead.pk, stage=Stage.MQL, rep_id=lead.rep_id).update(
+            stage=Stage.ACCEPTED,
+            stage_changed_at=now,
+            accepted_at=now,
+            rep_id=rep_id,
+            accept_hours=_hours(lead.assigned_at, now, lead.team_id),
+        )
+        if not won:
+            raise DomainError(
+                ErrorCode.CONFLICT, "Someone else has already accepted or rejected this lead."
+            )
+        lead.refresh_from_db()
+        _event(lead, Stage.MQL, Stage.ACCEPTED, actor=actor, why="Accepted by sales", at=now)
+        record_event("lead.accepted", subject=lead.contact)
+    return lead
+
+
+def _hours(since: datetime | None, until: datetime, team_id: int | None) -> Decimal | None:
+    if since is None:
+        return None
+    hours = business_hours_between(since, until, calendar_of(team_id))
+    return Decimal(str(round(hours, 2)))
+
+
+def _event(lead: Lead, from_stage: str, to_stage: str, **fields: Any) -> LifecycleEvent:
+    return LifecycleEvent.objects.create(
+        lead=lead,
+        from_stage=from_stage,
+        to_stage=to_stage,
+        rep=lead.rep,
+        campaign_id=lead.source_campaign_id,
+        source=lead.source,
+        **fields,
+    )
+
+
+def reject(*, actor: User, lead: Lead, reason: str, note: str) -> Lead:
+    """Sales sends the lead back to nurture with a reason code and a note, both of which
+    marketing sees (per campaign and per source in the report)."""
+    _check_worker(actor, lead)
+    found = RejectionReason.objects.filter(code=(reason or "").strip()[:40], active=True).first()
+    if found is None:
+        raise _invalid("reason", "Choose a reason for rejecting this lead.")
+    note = (note or "").strip()
+    if not note:
+        raise _invalid("note", "Say in a few words why, so marketing can act on it.")
+    if len(note) > MAX_NOTE:
+        raise _invalid("note", f"At most {MAX_NOTE} characters, please ({len(note)} given).")
+    if lead.stage not in OPEN_STAGES:
+        raise DomainError(ErrorCode.CONFLICT, "This lead is no longer open; reload it.")
+    now = timezone.now()
+    with transaction.atomic():
+        from_stage = lead.stage
+        won = Lead.objects.filter(pk=lead.pk, stage=lead.stage, rep_id=lead.rep_id).update(
+            stage=Stage.RECYCLED,
+            stage_changed_at=now,
+            rejection_reason=found,
+            rejection_note=note,
+            rep_id=lead.rep_id or actor.pk,
+            accept_hours=_hours(lead.assigned_at, now, lead.team_id)
+            if lead.stage == Stage.MQL
+            else lead.accept_hours,
+        )
+        if not won:
+            raise DomainError(
+                ErrorCode.CONFLICT, "Someone else has already accepted or rejected this lead."
+            )
+        lead.refresh_from_db()
+        _event(
+            lead,
+            from_stage,
+            Stage.RECYCLED,
+            actor=actor,
+            why=f"Rejected: {found.label}",
+            reason=found,
+            note=note,
+            at=now,
+        )
+        record_event("lead.rejected", subject=lead.contact, data={"reason": found.code})
+        campaign = lead.source_campaign
+        if campaign is not None and campaign.owner_id and campaign.owner_id != actor.pk:
+            notify(
+                recipients=[campaign.owner],
+                kind="lead.rejected",
+                text=f"A lead from {campaign.name} was rejected: {found.label}",
+                url=lead_url(lead),
+                actor=actor,
+            )
+    return lead
+
+
+def record_follow_up(
+    *, actor: User, lead: Lead, kind: str, subject: str, body: str = ""
+) -> Activity:
+    """The rep's first (or a later) follow-up: an activity on the contact's timeline; the
+    first one after acceptance stops the follow-up clock."""
+    from tandem.crm.services import log_activity
+
+    _check_worker(actor, lead)
+    if lead.stage != Stage.ACCEPTED:
+        raise _invalid("stage", "Accept the lead before following it up.")
+    if kind not in (Activity.Kind.CALL, Activity.Kind.EMAIL, Activity.Kind.MEETING):
+        raise _invalid("kind", "A follow-up is a call, an e-mail or a meeting.")
+    with transaction.atomic():
+        activity = log_activity(
+            actor=actor, kind=kind, subject=subject, body=body, contact=lead.contact
+        )
+        if lead.followed_up_at is None:
+            now = activity.occurred_at
+            Lead.objects.filter(pk=lead.pk, followed_up_at__isnull=True).update(
+                followed_up_at=now, follow_up_hours=_hours(lead.assigned_at, now, lead.team_id)
+            )
+            lead.refresh_from_db()
+    return activity
+
+
+def move_stage(*, actor: User, lead: Lead, stage: str, why: str) -> Lead:
+    """Other moves: an accepted lead becomes an opportunity (SQL), then a customer, or is
+    disqualified; marketing turns a subscriber into a lead."""
+    allowed: dict[str, set[str]] = {
+        Stage.SUBSCRIBER: {Stage.LEAD, Stage.DISQUALIFIED},
+        Stage.LEAD: {Stage.DISQUALIFIED},
+        Stage.RECYCLED: {Stage.DISQUALIFIED},
+        Stage.ACCEPTED: {Stage.SQL, Stage.DISQUALIFIED},
+        Stage.SQL: {Stage.CUSTOMER, Stage.RECYCLED},
+        Stage.DISQUALIFIED: {Stage.LEAD},
+    }
+    if stage not in allowed.get(lead.stage, set()):
+        raise _invalid(
+            "stage",
+            f"A lead cannot go from {lead.get_stage_display().lower()} to "
+            f"{dict(Stage.choices).get(stage, 'that stage').lower()}.",
+        )
+    if lead.stage in (Stage.ACCEPTED, Stage.SQL):
+        _check_worker(actor, lead)
+    else:
+        require(actor, Action.CHANGE, lead.contact)
+    why = (why or "").strip()[:300]
+    if not why:
+        raise _invalid("why", "Say why.")
+    now = timezone.now()
+    with transaction.atomic():
+        from_stage = lead.stage
+        if not Lead.objects.filter(pk=lead.pk, stage=from_stage).update(
+            stage=stage, stage_changed_at=now
+        ):
+            raise DomainError(ErrorCode.CONFLICT, "The lead moved on meanwhile; reload it.")
+        lead.refresh_from_db()
+        _event(lead, from_stage, stage, actor=actor, why=why, at=now)
+        record_event("lead.stage_changed", subject=lead.contact, data={"stage": stage})
+    return lead
+
+
+# --- SLA clock ---------------------------------------------------------------------------
+def detect_breaches(now: datetime | None = None) -> int:
+    """Notify each missed SLA clock once: the rep when it is missed, the head when it is
+    still not done one more SLA window later. A breach is a row with a unique key, so a
+    second run, a concurrent run or a run after a worker restart notifies nobody twice."""
+    now = now or timezone.now()
+    _pick_up_follow_ups()
+    created = 0
+    tiers = {t.tier: t for t in _policy_tiers()}
+    late = Lead.objects.select_related("contact", "rep").filter(
+        Q(stage=Stage.MQL, accept_due_at__lt=now)
+        | Q(stage=Stage.ACCEPTED, followed_up_at__isnull=True, follow_up_due_at__lt=now)
+    )
+    for lead in late.iterator(chunk_size=500):
+        clock = SlaBreach.Clock.ACCEPT if lead.stage == Stage.MQL else SlaBreach.Clock.FOLLOW_UP
+        due = lead.accept_due_at if clock == SlaBreach.Clock.ACCEPT else lead.follow_up_due_at
+        assert due is not None
+        created += _breach(lead, clock, SlaBreach.Level.REP, due, now)
+        tier = tiers.get(lead.tier)
+        if tier is not None:
+            window = (
+                tier.accept_within_hours
+                if clock == SlaBreach.Clock.ACCEPT
+                else tier.follow_up_within_hours
+            )
+            if now >= add_business_hours(due, window, calendar_of(lead.team_id)):
+                created += _breach(lead, clock, SlaBreach.Level.HEAD, due, now)
+    return created
+
+
+def _breach(lead: Lead, clock: str, level: str, due: datetime, now: datetime) -> int:
+    try:
+        with transaction.atomic():
+            SlaBreach.objects.create(
+                lead=lead,
+                clock=clock,
+                level=level,
+                due_at=due,
+                rep=lead.rep,
+                tier=lead.tier,
+                notified_at=now,
+            )
+            what = "accept or reject" if clock == SlaBreach.Clock.ACCEPT else "follow up"
+            name = lead.contact.full_name or lead.contact.email or f"Contact {lead.pk}"
+            if level == SlaBreach.Level.REP and lead.rep_id:
+                recipients: list[Any] = [lead.rep]
+                text = f"SLA missed: {what} {name} was due {due:%a %d %b %H:%M} UTC"
+            else:
+                recipients = _heads_of(lead.team_id)
+                owner = f"{lead.rep}" if lead.rep_id else "nobody"
+                text = f"SLA missed by {owner}: {what} {name} (due {due:%a %d %b %H:%M} UTC)"
+            notify(recipients=recipients, kind="sla.breach", text=text, url=lead_url(lead))
+            record_event(
+                "sla.breached", subject=lead.contact, data={"clock": clock, "level": level}
+            )
+    except IntegrityError:
+        return 0  # recorded (and notified) by an earlier or concurrent run
+    return 1
+
+
+def _pick_up_follow_ups() -> int:
+    """A call, e-mail or meeting logged on the contact from the CRM (not through the
+    queue) after acceptance counts as the first follow-up too."""
+    first = (
+        Activity.objects.filter(
+            contact_id=OuterRef("contact_id"),
+            occurred_at__gte=OuterRef("accepted_at"),
+            kind__in=(Activity.Kind.CALL, Activity.Kind.EMAIL, Activity.Kind.MEETING),
+        )
+        .order_by("occurred_at")
+        .values("occurred_at")[:1]
+    )
+    pending = Lead.objects.filter(stage=Stage.ACCEPTED, followed_up_at__isnull=True)
+    found = list(pending.annotate(first=Subquery(first)).filter(first__isnull=False))
+    for lead in found:
+        Lead.objects.filter(pk=lead.pk).update(
+            followed_up_at=lead.first,
+            follow_up_hours=_hours(lead.assigned_at, lead.first, lead.team_id),
+        )
+    return len(found)
+
+
+# --- Settings the heads edit -------------------------------------------------------------
+def save_rejection_reason(
+    *, actor: User, code: str, label: str, active: bool = True, position: int = 0
+) -> RejectionReason:
+    reason = RejectionReason.objects.filter(code=code).first() or RejectionReason(code=code)
+    require(actor, Action.CHANGE, reason)
+    from django.utils.text import slugify
+
+    slug = slugify(code)[:40]
+    if not slug:
+        raise _invalid("code", "Give the reason a short code (letters, digits, dashes).")
+    label = (label or "").strip()
+    if not label or len(label) > 120:
+        raise _invalid("label", "Give the reason a label of at most 120 characters.")
+    with transaction.atomic():
+        reason.code, reason.label, reason.active, reason.position = slug, label, active, position
+        reason.save()
+        record_event("rejection_reason.saved", subject=reason)
+    return reason

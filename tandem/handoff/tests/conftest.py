@@ -1,0 +1,57 @@
+"""The hand-off contract most tests start from: both heads agreed an SLA and scoring."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from tandem.handoff import services
+from tandem.handoff.models import ScoringModel, SlaPolicy
+
+TIERS = [
+    {"tier": "high", "min_score": 80, "accept_within_hours": 1, "follow_up_within_hours": 4},
+    {"tier": "medium", "min_score": 50, "accept_within_hours": 4, "follow_up_within_hours": 8},
+    {"tier": "low", "min_score": 0, "accept_within_hours": 8, "follow_up_within_hours": 16},
+]
+RULES = [
+    {
+        "kind": "fit",
+        "field": "job_title",
+        "operator": "contains",
+        "value": "director",
+        "points": 20,
+    },
+    {
+        "kind": "fit",
+        "field": "account.industry",
+        "operator": "equals",
+        "value": "Retail",
+        "points": 10,
+    },
+    {"kind": "engagement", "field": "form", "points": 30},
+    {"kind": "engagement", "field": "email_click", "points": 5},
+]
+
+
+def agree(
+    org: Any, *, threshold: int = 50, rules: list[dict[str, Any]] | None = None
+) -> ScoringModel:
+    """Marketing proposes, sales approves: the SLA and scoring model come into force."""
+    policy = services.propose_sla_policy(
+        actor=org.marketing_head, mqls_per_month=100, min_acceptance_rate=60, tiers=TIERS
+    )
+    services.approve(actor=org.sales_head, proposal=policy)
+    model = services.propose_scoring_model(
+        actor=org.marketing_head, threshold=threshold, half_life_days=30, rules=rules or RULES
+    )
+    services.approve(actor=org.sales_head, proposal=model)
+    model.refresh_from_db()
+    assert model.status == "active"
+    assert SlaPolicy.objects.in_force() == policy
+    return model
+
+
+@pytest.fixture
+def contract(org: Any) -> ScoringModel:
+    return agree(org)

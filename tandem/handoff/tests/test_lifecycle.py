@@ -1,0 +1,201 @@
+"""Routing, accept/reject, follow-up and the SLA clock."""
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from tandem.campaigns.models import Campaign, Touchpoint
+from tandem.core.errors import DomainError
+from tandem.crm.models import Account, Activity, Contact
+from tandem.handoff import services
+from tandem.handoff.models import Lead, LifecycleEvent, RoutingRule, SlaBreach, Stage
+from tandem.notifications.models import Notification
+from tandem.people.tests.factories import MembershipFactory, UserFactory
+
+
+def hot_lead(org, n=0, *, region="", campaign=None):
+    """A contact whose form fill takes it over the threshold, handed off now."""
+    account = Account.objects.create(name=f"Co {n}", region=region, industry="Retail")
+    contact = Contact.objects.create(
+        email=f"lead{n}@co.test",
+        first_name="Lee",
+        last_name=f"Lead {n}",
+        job_title="Director",
+        account=account,
+    )
+    Touchpoint.objects.create(
+        contact=contact,
+        campaign=campaign,
+        channel="search",
+        kind="form",
+        occurred_at=timezone.now(),
+        idempotency_key=f"hot-{n}",
+    )
+    assert services.lead_arrived([contact.pk]) == 1
+    return Lead.objects.select_related("contact").get(pk=contact.pk)
+
+
+def test_a_handed_off_lead_gets_a_tier_a_rep_due_times_and_a_notification(org, contract):
+    lead = hot_lead(org)
+    assert lead.stage == Stage.MQL and lead.score == 60 and lead.tier == "medium"
+    assert lead.rep == org.sales_rep and lead.team == org.sales  # the only member rep
+    assert lead.accept_due_at > lead.mql_at and lead.follow_up_due_at > lead.accept_due_at
+    assert lead.source == "search"
+    note = Notification.objects.get(recipient=org.sales_rep, kind="lead.assigned")
+    assert "Lee Lead 0" in note.text and note.url == f"/leads/{lead.pk}/"
+
+
+def test_round_robin_is_fair_and_respects_capacity_and_absence(org, contract):
+    second = UserFactory(full_name="Rae Rep", lead_capacity=2)
+    MembershipFactory(user=second, team=org.sales)
+    away = UserFactory(full_name="Al Away", away_until=timezone.localdate() + timedelta(days=3))
+    MembershipFactory(user=away, team=org.sales)
+    reps = [hot_lead(org, n).rep for n in range(6)]
+    assert away not in reps
+    assert reps[:4].count(second) == 2 and reps[:4].count(org.sales_rep) == 2  # turns alternate
+    assert reps[4:] == [org.sales_rep, org.sales_rep]  # Rae is at her limit of 2
+
+
+def test_routing_rules_send_a_territory_to_its_reps(org, contract):
+    north = UserFactory(full_name="Nora North")
+    MembershipFactory(user=north, team=org.sales)
+    rule = RoutingRule.objects.create(name="North", region="north", team=org.sales)
+    rule.reps.add(north)
+    assert hot_lead(org, 1, region="North").rep == north
+    assert hot_lead(org, 2, region="South").rep == org.sales_rep  # no rule: the whole team
+
+
+def test_with_no_rep_free_the_lead_waits_and_the_head_is_told(org, contract):
+    org.sales_rep.lead_capacity = 0
+    org.sales_rep.save()
+    lead = hot_lead(org)
+    assert lead.rep is None and lead.team == org.sales and lead.accept_due_at is not None
+    assert Notification.objects.filter(recipient=org.sales_head, kind="lead.unassigned").exists()
+    # Anyone in the team can take it by accepting.
+    colleague = UserFactory()
+    MembershipFactory(user=colleague, team=org.sales)
+    services.accept(actor=colleague, lead=lead)
+    lead.refresh_from_db()
+    assert (lead.stage, lead.rep) == (Stage.ACCEPTED, colleague)
+
+
+def test_accepting_twice_has_exactly_one_winner(org, contract):
+    lead = hot_lead(org)
+    stale = Lead.objects.get(pk=lead.pk)  # the head's copy, loaded at the same moment
+    services.accept(actor=org.sales_rep, lead=lead)
+    with pytest.raises(DomainError, match="already accepted or rejected") as caught:
+        services.accept(actor=org.sales_head, lead=stale)
+    assert caught.value.code == "conflict"
+    assert LifecycleEvent.objects.filter(lead=lead, to_stage=Stage.ACCEPTED).count() == 1
+    lead.refresh_from_db()
+    assert lead.accept_hours is not None
+
+
+@pytest.mark.parametrize("who", ["marketer", "front_liner", "outsider"])
+def test_only_the_rep_their_team_or_heads_work_a_lead(org, contract, who):
+    lead = hot_lead(org)
+    with pytest.raises(DomainError) as caught:
+        services.accept(actor=getattr(org, who), lead=lead)
+    assert caught.value.code == "forbidden"
+    other_rep = UserFactory()
+    MembershipFactory(user=other_rep, team=org.sales)
+    with pytest.raises(DomainError, match="Sam Rep's to work"):
+        services.reject(actor=other_rep, lead=lead, reason="no-budget", note="x")
+
+
+def test_rejecting_needs_a_reason_and_a_note_and_tells_marketing(org, contract):
+    campaign = Campaign.objects.create(
+        name="Spring webinar",
+        type="webinar",
+        channel="events",
+        owner=org.marketer,
+        starts_on=timezone.localdate(),
+        ends_on=timezone.localdate(),
+    )
+    lead = hot_lead(org, campaign=campaign)
+    with pytest.raises(DomainError) as caught:
+        services.reject(actor=org.sales_rep, lead=lead, reason="", note="why")
+    assert caught.value.field == "reason"
+    with pytest.raises(DomainError) as caught:
+        services.reject(actor=org.sales_rep, lead=lead, reason="no-budget", note="  ")
+    assert caught.value.field == "note"
+    assert Lead.objects.get(pk=lead.pk).stage == Stage.MQL  # nothing half-done
+
+    services.reject(actor=org.sales_rep, lead=lead, reason="no-budget", note="Student project")
+    lead.refresh_from_db()
+    assert lead.stage == Stage.RECYCLED and lead.rejection_reason.code == "no-budget"
+    event = lead.events.get(to_stage=Stage.RECYCLED)
+    assert (event.campaign, event.note, event.actor) == (campaign, "Student project", org.sales_rep)
+    told = Notification.objects.get(recipient=org.marketer, kind="lead.rejected")
+    assert "Spring webinar" in told.text and "No budget" in told.text
+
+
+def test_a_head_reassigns_only_within_the_team(org, contract):
+    lead = hot_lead(org)
+    with pytest.raises(DomainError) as caught:
+        services.reassign(actor=org.sales_head, lead=lead, rep=org.marketer)
+    assert caught.value.field == "rep"
+    with pytest.raises(DomainError) as caught:
+        services.reassign(actor=org.sales_rep, lead=lead, rep=org.sales_head)
+    assert caught.value.code == "forbidden"
+    other = UserFactory(full_name="Ola Other")
+    MembershipFactory(user=other, team=org.sales)
+    services.reassign(actor=org.sales_head, lead=lead, rep=other)
+    lead.refresh_from_db()
+    assert lead.rep == other
+    assert lead.events.filter(why__contains="Reassigned from Sam Rep to Ola Other").exists()
+
+
+def test_follow_up_stops_the_clock_and_lands_on_the_timeline(org, contract):
+    lead = hot_lead(org)
+    with pytest.raises(DomainError, match="Accept the lead"):
+        services.record_follow_up(actor=org.sales_rep, lead=lead, kind="call", subject="Hi")
+    services.accept(actor=org.sales_rep, lead=lead)
+    lead.refresh_from_db()
+    services.record_follow_up(actor=org.sales_rep, lead=lead, kind="call", subject="Intro call")
+    lead.refresh_from_db()
+    assert lead.followed_up_at is not None and lead.follow_up_hours is not None
+    assert Activity.objects.filter(contact=lead.contact, subject="Intro call").exists()
+
+
+def test_breaches_are_notified_once_to_the_rep_then_once_to_the_head(org, contract):
+    lead = hot_lead(org)  # medium tier: accept within 4 business hours
+    late = lead.accept_due_at + timedelta(minutes=1)
+    assert services.detect_breaches(late) == 1
+    assert services.detect_breaches(late) == 0  # a second run (or a restarted worker)
+    rep_alerts = Notification.objects.filter(recipient=org.sales_rep, kind="sla.breach")
+    assert rep_alerts.count() == 1
+    much_later = lead.accept_due_at + timedelta(days=7)  # another window has passed
+    assert services.detect_breaches(much_later) == 1
+    assert services.detect_breaches(much_later) == 0
+    assert Notification.objects.filter(recipient=org.sales_head, kind="sla.breach").count() == 1
+    assert SlaBreach.objects.filter(lead=lead).count() == 2
+
+
+def test_a_follow_up_logged_in_the_crm_counts(org, contract):
+    from tandem.crm.services import log_activity
+
+    lead = hot_lead(org)
+    services.accept(actor=org.sales_rep, lead=lead)
+    log_activity(actor=org.sales_rep, kind="email", subject="Sent pricing", contact=lead.contact)
+    lead.refresh_from_db()
+    assert services.detect_breaches(lead.follow_up_due_at + timedelta(minutes=5)) == 0
+    lead.refresh_from_db()
+    assert lead.followed_up_at is not None
+
+
+def test_stage_moves_follow_the_lifecycle(org, contract):
+    lead = hot_lead(org)
+    with pytest.raises(DomainError) as caught:
+        services.move_stage(actor=org.sales_rep, lead=lead, stage=Stage.CUSTOMER, why="won")
+    assert caught.value.field == "stage"
+    services.accept(actor=org.sales_rep, lead=lead)
+    lead.refresh_from_db()
+    services.move_stage(actor=org.sales_rep, lead=lead, stage=Stage.SQL, why="Opportunity opened")
+    assert Lead.objects.get(pk=lead.pk).stage == Stage.SQL
+    assert list(lead.events.order_by("at", "id").values_list("to_stage", flat=True)) == [
+        Stage.MQL,
+        Stage.ACCEPTED,
+        Stage.SQL,
+    ]

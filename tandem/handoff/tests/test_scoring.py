@@ -1,0 +1,139 @@
+"""Scores are fit + decayed engagement, computed by the database, explained per lead."""
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from tandem.campaigns.models import Touchpoint
+from tandem.crm.models import Account, Contact
+from tandem.handoff import services
+from tandem.handoff.models import Lead, Stage
+from tandem.handoff.scoring import explain, rule_of
+
+
+def touch(contact, kind, days_ago=0.0, key=None, **fields):
+    return Touchpoint.objects.create(
+        contact=contact,
+        channel="web",
+        kind=kind,
+        occurred_at=timezone.now() - timedelta(days=days_ago),
+        idempotency_key=key or f"{contact.pk}-{kind}-{days_ago}-{Touchpoint.objects.count()}",
+        **fields,
+    )
+
+
+@pytest.fixture
+def director(org):
+    account = Account.objects.create(name="Shopco", industry="retail", region="North")
+    return Contact.objects.create(
+        first_name="Dana",
+        last_name="Director",
+        email="dana@shopco.test",
+        job_title="Sales Director",
+        account=account,
+    )
+
+
+def test_fit_and_decayed_engagement_add_up_and_are_explained(org, contract, director):
+    touch(director, "form", days_ago=0)  # 30
+    touch(director, "form", days_ago=30)  # one half-life: 15
+    touch(director, "email_click", days_ago=60)  # two half-lives: 1.25
+    touch(director, "visit", days_ago=0)  # no rule for visits
+    services.lead_arrived([director.pk])
+    lead = Lead.objects.get(pk=director.pk)
+    # fit: director 20 + retail (case-insensitive) 10; engagement round(30 + 15 + 1.25)
+    assert (lead.fit_score, lead.engagement_score, lead.score) == (30, 46, 76)
+    rules = [rule_of(r) for r in contract.rules.all()]
+    reasons = explain(lead.pk, rules, 30.0, lead.scored_at)
+    labels = {r.label: r.points for r in reasons}
+    assert labels["Job title contains “director”"] == 20
+    assert labels["Industry is “Retail”"] == 10
+    assert labels["Form: 2 touches (+30 each, decaying)"] == pytest.approx(45.0, abs=0.05)
+    assert labels["E-mail click: 1 touch (+5 each, decaying)"] == pytest.approx(1.2, abs=0.06)
+    assert sum(r.points for r in reasons) == pytest.approx(lead.score, abs=0.5)
+
+
+def test_touches_after_the_scoring_moment_are_not_in_its_explanation(org, contract, director):
+    touch(director, "form")
+    services.lead_arrived([director.pk])
+    lead = Lead.objects.get(pk=director.pk)
+    touch(director, "form")  # arrives later
+    rules = [rule_of(r) for r in contract.rules.all()]
+    reasons = explain(lead.pk, rules, 30.0, lead.scored_at)
+    assert [r.count for r in reasons if r.count] == [1]
+
+
+def test_crossing_the_threshold_hands_the_lead_off_once(org, contract, director):
+    Contact.objects.filter(pk=director.pk).update(job_title="Intern")
+    touch(director, "email_click")
+    assert services.lead_arrived([director.pk]) == 0
+    lead = Lead.objects.get(pk=director.pk)
+    assert (lead.stage, lead.score) == (Stage.LEAD, 15)  # 10 fit + 5
+    touch(director, "form")
+    assert services.lead_arrived([director.pk]) == 0  # 45: just short
+    touch(director, "form")
+    assert services.lead_arrived([director.pk]) == 1
+    lead.refresh_from_db()
+    assert (lead.stage, lead.score) == (Stage.MQL, 75)
+    assert services.lead_arrived([director.pk]) == 0  # again: already handed off
+    assert lead.events.filter(to_stage=Stage.MQL).count() == 1
+
+
+def test_a_score_storm_is_one_score_and_one_hand_off(org, contract, director):
+    """10,000 touches for one contact inside a minute: the score is recomputed from the
+    data each time (never incremented), so it stays exact and the lead is handed off once."""
+    now = timezone.now()
+    Touchpoint.objects.bulk_create(
+        [
+            Touchpoint(
+                contact=director,
+                channel="email",
+                kind="email_click",
+                occurred_at=now - timedelta(seconds=i % 60),
+                idempotency_key=f"storm-{i}",
+            )
+            for i in range(10_000)
+        ],
+        batch_size=2000,
+    )
+    for _ in range(3):
+        services.lead_arrived([director.pk])
+    lead = Lead.objects.get(pk=director.pk)
+    assert lead.engagement_score == pytest.approx(50_000, rel=0.001)
+    assert lead.stage == Stage.MQL
+    assert lead.events.filter(to_stage=Stage.MQL).count() == 1
+
+
+def test_nothing_is_scored_without_an_agreed_model(org, director):
+    touch(director, "form")
+    assert services.lead_arrived([director.pk]) == 0
+    assert not Lead.objects.exists()
+
+
+def test_a_recycled_lead_comes_back_only_with_new_engagement(org, contract, director):
+    touch(director, "form", days_ago=1)
+    services.lead_arrived([director.pk])
+    lead = Lead.objects.get(pk=director.pk)
+    services.reject(actor=lead.rep, lead=lead, reason="too-early", note="Call in spring")
+    assert services.lead_arrived([director.pk]) == 0  # the old score alone does not return it
+    assert Lead.objects.get(pk=director.pk).stage == Stage.RECYCLED
+    touch(director, "form")
+    assert services.lead_arrived([director.pk]) == 1
+    assert Lead.objects.get(pk=director.pk).stage == Stage.MQL
+
+
+def test_rescoring_everyone_scores_contacts_without_leads_and_hands_off(org, contract):
+    people = Contact.objects.bulk_create(
+        [Contact(email=f"p{i}@x.test", job_title="Director" if i % 2 else "") for i in range(30)]
+    )
+    for person in people[:5]:
+        touch(person, "form")
+    rules = services.scoring_in_force()
+    handed = services.rescore_all(rules)
+    assert Lead.objects.count() == 30
+    # Directors with a form: 20 + 30 = 50 >= 50. Others stay leads.
+    directors_with_form = sum(1 for p in people[:5] if p.job_title)
+    assert handed == directors_with_form
+    assert Lead.objects.filter(stage=Stage.MQL).count() == directors_with_form
+    assert Lead.objects.filter(score=20).count() == 15 - directors_with_form

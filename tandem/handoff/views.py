@@ -1,0 +1,438 @@
+"""Pages of the hand-off: a rep's queue, a head's board, a lead with its score and clocks,
+the SLA report and the joint contract. Thin: parse, call a service, render."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db.models import Count
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from tandem.core.errors import DomainError
+from tandem.core.forms import form_error
+from tandem.core.pagination import paginate
+from tandem.core.permissions import Action, can, is_staff
+from tandem.handoff import reports, scoring, services
+from tandem.handoff.forms import (
+    FollowUpForm,
+    ReassignForm,
+    RejectForm,
+    RuleFormSet,
+    ScoringModelForm,
+    SlaPolicyForm,
+    StageForm,
+)
+from tandem.handoff.models import (
+    OPEN_STAGES,
+    JointProposal,
+    Lead,
+    RejectionReason,
+    ScoringModel,
+    SlaBreach,
+    SlaPolicy,
+    Stage,
+)
+from tandem.people.auth import signed_in
+from tandem.people.models import Membership
+
+BOARD_STAGES = (Stage.MQL, Stage.ACCEPTED, Stage.SQL, Stage.RECYCLED)
+
+
+def _staff(request: HttpRequest) -> None:
+    if not is_staff(request.user):
+        raise Http404
+
+
+def _lead(request: HttpRequest, pk: int) -> Lead:
+    _staff(request)
+    return get_object_or_404(
+        Lead.objects.visible_to(request.user).select_related(
+            "contact__account", "rep", "team", "source_campaign", "rejection_reason"
+        ),
+        pk=pk,
+    )
+
+
+def _headed_team_ids(user: Any) -> list[int]:
+    return [t for t, role in user.team_roles().items() if role == Membership.Role.HEAD]
+
+
+@login_required
+def queue(request: HttpRequest) -> HttpResponse:
+    """My leads: the rep's open leads, most urgent clock first, and any lead of the rep's
+    teams that no rep could take (first to accept gets it)."""
+    _staff(request)
+    mine = list(Lead.objects.queue_of(request.user)[:200])
+    waiting = list(
+        Lead.objects.filter(
+            stage=Stage.MQL, rep__isnull=True, team_id__in=list(signed_in(request).team_roles())
+        )
+        .select_related("contact__account")
+        .order_by("accept_due_at", "-score")[:50]
+    )
+    return render(
+        request,
+        "handoff/queue.html",
+        {
+            "leads": mine,
+            "waiting": waiting,
+            "now": timezone.now(),
+            "heads": bool(_headed_team_ids(request.user)),
+        },
+    )
+
+
+@login_required
+def board(request: HttpRequest) -> HttpResponse:
+    """The heads' view of the funnel: a column per stage with counts and the most urgent
+    leads, for the teams they head (everyone's when they head none)."""
+    _staff(request)
+    leads = Lead.objects.visible_to(request.user)
+    headed = _headed_team_ids(request.user)
+    if headed and request.GET.get("all") != "1":
+        leads = leads.filter(team_id__in=headed)
+    counts = dict(
+        leads.filter(stage__in=BOARD_STAGES)
+        .values("stage")
+        .annotate(n=Count("pk"))
+        .values_list("stage", "n")
+    )
+    columns = []
+    for stage in BOARD_STAGES:
+        top = (
+            leads.filter(stage=stage)
+            .select_related("contact", "rep", "rejection_reason")
+            .order_by("accept_due_at" if stage in OPEN_STAGES else "-stage_changed_at", "-score")[
+                :20
+            ]
+        )
+        columns.append(
+            {
+                "stage": stage,
+                "label": Stage(stage).label,
+                "count": counts.get(stage, 0),
+                "leads": top,
+            }
+        )
+    return render(
+        request,
+        "handoff/board.html",
+        {"columns": columns, "now": timezone.now(), "headed": headed},
+    )
+
+
+@login_required
+def lead(request: HttpRequest, pk: int) -> HttpResponse:
+    found = _lead(request, pk)
+    return _lead_page(request, found)
+
+
+def _lead_page(request: HttpRequest, found: Lead, status: int = 200, **forms: Any) -> HttpResponse:
+    model = found.scoring_model
+    reasons = []
+    if model is not None and found.scored_at is not None:
+        rules = [scoring.rule_of(r) for r in model.rules.all()]
+        reasons = scoring.explain(found.pk, rules, float(model.half_life_days), found.scored_at)
+    user = request.user
+    can_work = can(user, Action.WORK, found) and found.stage in OPEN_STAGES
+    context = {
+        "lead": found,
+        "contact": found.contact,
+        "reasons": reasons,
+        "events": found.events.select_related("actor", "reason", "rep")[:50],
+        "breaches": found.breaches.order_by("-due_at")[:20],
+        "now": timezone.now(),
+        "can_work": can_work,
+        "can_assign": can(user, Action.ASSIGN, found) and found.stage in OPEN_STAGES,
+        "reject_form": forms.get("reject_form") or RejectForm(),
+        "follow_up_form": forms.get("follow_up_form") or FollowUpForm(),
+        "reassign_form": forms.get("reassign_form") or ReassignForm(team_id=found.team_id),
+        "stage_form": forms.get("stage_form") or StageForm(),
+    }
+    return render(request, "handoff/lead.html", context, status=status)
+
+
+def _done(request: HttpRequest, found: Lead, message: str) -> HttpResponse:
+    messages.success(request, message)
+    return redirect("handoff:lead", pk=found.pk)
+
+
+@login_required
+@require_POST
+def accept(request: HttpRequest, pk: int) -> HttpResponse:
+    found = _lead(request, pk)
+    try:
+        services.accept(actor=signed_in(request), lead=found)
+    except DomainError as exc:
+        if exc.status == 403:
+            raise
+        messages.error(request, exc.message)
+        return redirect("handoff:lead", pk=found.pk)
+    return _done(request, found, "Accepted. The follow-up clock is running.")
+
+
+@login_required
+@require_POST
+def reject(request: HttpRequest, pk: int) -> HttpResponse:
+    found = _lead(request, pk)
+    form = RejectForm(request.POST)
+    if form.is_valid():
+        try:
+            services.reject(actor=signed_in(request), lead=found, **form.cleaned_data)
+        except DomainError as exc:
+            form_error(form, exc)
+        else:
+            return _done(request, found, "Rejected and sent back to nurture; marketing sees why.")
+    return _lead_page(request, found, 422, reject_form=form)
+
+
+@login_required
+@require_POST
+def follow_up(request: HttpRequest, pk: int) -> HttpResponse:
+    found = _lead(request, pk)
+    form = FollowUpForm(request.POST)
+    if form.is_valid():
+        try:
+            services.record_follow_up(actor=signed_in(request), lead=found, **form.cleaned_data)
+        except DomainError as exc:
+            form_error(form, exc)
+        else:
+            return _done(request, found, "Follow-up logged on the contact's timeline.")
+    return _lead_page(request, found, 422, follow_up_form=form)
+
+
+@login_required
+@require_POST
+def reassign(request: HttpRequest, pk: int) -> HttpResponse:
+    found = _lead(request, pk)
+    form = ReassignForm(request.POST, team_id=found.team_id)
+    if form.is_valid():
+        try:
+            services.reassign(actor=signed_in(request), lead=found, rep=form.cleaned_data["rep"])
+        except DomainError as exc:
+            form_error(form, exc)
+        else:
+            return _done(request, found, f"Reassigned to {form.cleaned_data['rep']}.")
+    return _lead_page(request, found, 422, reassign_form=form)
+
+
+@login_required
+@require_POST
+def move_stage(request: HttpRequest, pk: int) -> HttpResponse:
+    found = _lead(request, pk)
+    form = StageForm(request.POST)
+    if form.is_valid():
+        try:
+            services.move_stage(actor=signed_in(request), lead=found, **form.cleaned_data)
+        except DomainError as exc:
+            form_error(form, exc)
+        else:
+            return _done(request, found, f"Moved to {Stage(form.cleaned_data['stage']).label}.")
+    return _lead_page(request, found, 422, stage_form=form)
+
+
+# --- SLA report and the joint contract ----------------------------------------------------
+@login_required
+def sla_report(request: HttpRequest) -> HttpResponse:
+    _staff(request)
+    report = reports.sla_report(request.GET.get("month", ""))
+    _, start, end = reports.month_bounds(report.month.strftime("%Y-%m"))
+    breaches = SlaBreach.objects.filter(level="rep", due_at__gte=start, due_at__lt=end).count()
+    chart = {
+        "labels": ["MQLs delivered", "MQLs promised"],
+        "values": [report.mqls, report.policy.mqls_per_month if report.policy else 0],
+    }
+    return render(
+        request,
+        "handoff/sla_report.html",
+        {"report": report, "breaches": breaches, "chart": chart},
+    )
+
+
+def _proposals(model: type[JointProposal]) -> dict[str, Any]:
+    in_force = model.objects.in_force()
+    waiting = list(
+        model.objects.waiting().select_related(
+            "proposed_by", "marketing_approved_by", "sales_approved_by"
+        )[:10]
+    )
+    return {"in_force": in_force, "waiting": waiting}
+
+
+@login_required
+def contract(request: HttpRequest) -> HttpResponse:
+    """The joint contract: the SLA and the scoring model in force, and changes waiting
+    for the other head's approval."""
+    _staff(request)
+    sla = _proposals(SlaPolicy)
+    score = _proposals(ScoringModel)
+    for group in (sla, score):
+        for proposal in [group["in_force"], *group["waiting"]]:
+            if proposal is not None and isinstance(proposal, ScoringModel):
+                proposal.rule_list = list(proposal.rules.all())
+            if proposal is not None and isinstance(proposal, SlaPolicy):
+                proposal.tier_list = list(proposal.tiers.all())
+    return render(
+        request,
+        "handoff/contract.html",
+        {
+            "sla": sla,
+            "score": score,
+            "sides": services.head_sides(request.user),
+            "reasons": RejectionReason.objects.all(),
+        },
+    )
+
+
+@login_required
+@require_POST
+def decide(request: HttpRequest, kind: str, pk: int, decision: str) -> HttpResponse:
+    _staff(request)
+    model = {"sla": SlaPolicy, "scoring": ScoringModel}.get(kind)
+    if model is None or decision not in ("approve", "withdraw"):
+        raise Http404
+    proposal = get_object_or_404(model.objects.all(), pk=pk)
+    action = services.approve if decision == "approve" else services.withdraw
+    try:
+        result = action(actor=signed_in(request), proposal=proposal)
+    except DomainError as exc:
+        if exc.status == 403:
+            raise
+        messages.error(request, exc.message)
+    else:
+        if result.status == JointProposal.Status.ACTIVE:
+            messages.success(request, "Approved by both sides: the change is now in force.")
+        elif decision == "approve":
+            messages.success(request, "Approved. It takes effect when the other side approves.")
+        else:
+            messages.success(request, "Withdrawn.")
+    return redirect("handoff:contract")
+
+
+@login_required
+def propose_sla(request: HttpRequest) -> HttpResponse:
+    _staff(request)
+    current = SlaPolicy.objects.in_force()
+    initial: dict[str, Any] = {}
+    if current is not None:
+        initial = {
+            "mqls_per_month": current.mqls_per_month,
+            "min_acceptance_rate": current.min_acceptance_rate,
+        }
+        for t in current.tiers.all():
+            initial |= {
+                f"{t.tier}_min_score": t.min_score,
+                f"{t.tier}_accept": t.accept_within_hours,
+                f"{t.tier}_follow_up": t.follow_up_within_hours,
+            }
+    form = SlaPolicyForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.propose_sla_policy(
+                actor=signed_in(request),
+                mqls_per_month=data["mqls_per_month"],
+                min_acceptance_rate=data["min_acceptance_rate"],
+                tiers=form.tiers(),
+                note=data["note"],
+            )
+        except DomainError as exc:
+            _tier_error(form, exc)
+        else:
+            messages.success(request, "Proposed. It takes effect when the other side approves.")
+            return redirect("handoff:contract")
+    status = 422 if form.errors else 200
+    return render(
+        request, "handoff/propose.html", {"form": form, "title": "Propose an SLA"}, status=status
+    )
+
+
+def _tier_error(form: Any, exc: DomainError) -> None:
+    """``tiers[0].min_score`` -> the form's ``high_min_score`` field."""
+    field = exc.field or ""
+    if field.startswith("tiers[") and "]." in field:
+        index, name = field[6:].split("].", 1)
+        tier = ("high", "medium", "low")[int(index)] if index.isdigit() and int(index) < 3 else ""
+        short = {"accept_within_hours": "accept", "follow_up_within_hours": "follow_up"}
+        exc.field = f"{tier}_{short.get(name, name)}"
+    form_error(form, exc)
+
+
+@login_required
+def propose_scoring(request: HttpRequest) -> HttpResponse:
+    _staff(request)
+    current = ScoringModel.objects.in_force()
+    initial = (
+        {"threshold": current.threshold, "half_life_days": current.half_life_days}
+        if current
+        else {"threshold": 50, "half_life_days": 30}
+    )
+    rules_initial = (
+        list(current.rules.values("kind", "field", "operator", "value", "points"))
+        if current
+        else []
+    )
+    form = ScoringModelForm(request.POST or None, initial=initial)
+    rules = RuleFormSet(request.POST or None, initial=rules_initial, prefix="rules")
+    if request.method == "POST" and form.is_valid() and rules.is_valid():
+        given = [r for r in rules.cleaned_data if r and r.get("kind")]
+        try:
+            services.propose_scoring_model(
+                actor=signed_in(request),
+                threshold=form.cleaned_data["threshold"],
+                half_life_days=form.cleaned_data["half_life_days"],
+                rules=given,
+                note=form.cleaned_data["note"],
+            )
+        except DomainError as exc:
+            field = exc.field or ""
+            if field.startswith("rules[") and "]." in field:
+                index, name = field[6:].split("].", 1)
+                kept = [i for i, r in enumerate(rules.cleaned_data) if r and r.get("kind")]
+                target = rules.forms[kept[int(index)]] if index.isdigit() else None
+                if target is not None:
+                    exc.field = name
+                    form_error(target, exc)
+            else:
+                form_error(form, exc)
+        else:
+            messages.success(request, "Proposed. It takes effect when the other side approves.")
+            return redirect("handoff:contract")
+    status = 422 if (form.errors or any(f.errors for f in rules.forms)) else 200
+    return render(
+        request,
+        "handoff/propose_scoring.html",
+        {"form": form, "rules": rules, "title": "Propose scoring rules"},
+        status=status,
+    )
+
+
+@login_required
+def reasons(request: HttpRequest) -> HttpResponse:
+    """Rejection reasons: the heads add and retire them (a code in use is never deleted)."""
+    _staff(request)
+    if request.method == "POST":
+        try:
+            services.save_rejection_reason(
+                actor=signed_in(request),
+                code=request.POST.get("code", ""),
+                label=request.POST.get("label", ""),
+                active=request.POST.get("active") == "on",
+                position=int(request.POST.get("position", "0") or 0)
+                if (request.POST.get("position", "0") or "0").isdigit()
+                else 0,
+            )
+        except DomainError as exc:
+            if exc.status == 403:
+                raise
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, "Saved.")
+        return redirect("handoff:reasons")
+    page = paginate(request, RejectionReason.objects.all())
+    return render(request, "handoff/reasons.html", {"page": page})
