@@ -179,6 +179,7 @@ def _mount() -> None:
     from tandem.campaigns.api import router as campaigns_router
     from tandem.core.api import router as core_router
     from tandem.crm.api import router as crm_router
+    from tandem.handoff.api import router as handoff_router
     from tandem.notifications.api import router as notifications_router
     from tandem.people.api import router as people_router
 
@@ -187,6 +188,7 @@ def _mount() -> None:
     api.add_router("/", core_router)
     api.add_router("/", crm_router)
     api.add_router("/", campaigns_router)
+    api.add_router("/", handoff_router)
     api.add_router("/", tokens_router)
 
 

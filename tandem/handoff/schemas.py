@@ -1,0 +1,202 @@
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+from ninja import Field, Schema
+
+
+class LeadOut(Schema):
+    contact_id: int
+    stage: str
+    score: int
+    fit_score: int
+    engagement_score: int
+    scored_at: datetime | None
+    tier: str
+    source: str
+    source_campaign_id: int | None
+    team_id: int | None
+    rep_id: int | None
+    mql_at: datetime | None
+    assigned_at: datetime | None
+    accept_due_at: datetime | None
+    follow_up_due_at: datetime | None
+    accepted_at: datetime | None
+    followed_up_at: datetime | None
+    accept_hours: Decimal | None
+    follow_up_hours: Decimal | None
+    rejection_reason: str | None
+    rejection_note: str
+
+    @staticmethod
+    def resolve_rejection_reason(obj: Any) -> str | None:
+        if isinstance(obj, dict):  # already serialised (LeadDetailOut is built from it)
+            return obj.get("rejection_reason")
+        return obj.rejection_reason.code if obj.rejection_reason_id else None
+
+
+class ReasonOut(Schema):
+    label: str
+    points: float
+    count: int
+
+
+class EventOut(Schema):
+    id: int
+    from_stage: str
+    to_stage: str
+    actor_id: int | None
+    rep_id: int | None
+    why: str
+    reason: str | None
+    note: str
+
+    @staticmethod
+    def resolve_reason(obj: Any) -> str | None:
+        if isinstance(obj, dict):
+            return obj.get("reason")
+        return obj.reason.code if obj.reason_id else None
+
+    campaign_id: int | None
+    source: str
+    at: datetime
+
+
+class LeadDetailOut(LeadOut):
+    reasons: list[ReasonOut]
+    events: list[EventOut]
+
+
+class RejectIn(Schema):
+    reason: str = Field(..., max_length=40)
+    note: str = Field(..., max_length=2000)
+
+
+class FollowUpIn(Schema):
+    kind: str
+    subject: str = Field(..., max_length=200)
+    body: str = Field("", max_length=10000)
+
+
+class ReassignIn(Schema):
+    rep_id: int
+
+
+class StageIn(Schema):
+    stage: str
+    why: str = Field(..., max_length=300)
+
+
+class TierIn(Schema):
+    tier: str
+    min_score: int
+    accept_within_hours: Decimal
+    follow_up_within_hours: Decimal
+
+
+class SlaPolicyIn(Schema):
+    mqls_per_month: int
+    min_acceptance_rate: Decimal
+    tiers: list[TierIn] = Field(..., max_length=3)
+    note: str = Field("", max_length=500)
+
+
+class ProposalOut(Schema):
+    id: int
+    status: str
+    note: str
+    proposed_by_id: int | None
+    proposed_at: datetime
+    marketing_approved_by_id: int | None
+    marketing_approved_at: datetime | None
+    sales_approved_by_id: int | None
+    sales_approved_at: datetime | None
+    activated_at: datetime | None
+
+
+class TierOut(TierIn):
+    pass
+
+
+class SlaPolicyOut(ProposalOut):
+    mqls_per_month: int
+    min_acceptance_rate: Decimal
+    tiers: list[TierOut]
+
+    @staticmethod
+    def resolve_tiers(obj: Any) -> list[Any]:
+        return list(obj.tiers.all())
+
+
+class RuleIn(Schema):
+    kind: str
+    field: str = Field(..., max_length=40)
+    operator: str = Field("", max_length=10)
+    value: str = Field("", max_length=200)
+    points: int
+
+
+class RuleOut(RuleIn):
+    id: int
+
+
+class ScoringModelIn(Schema):
+    threshold: int
+    half_life_days: Decimal
+    rules: list[RuleIn] = Field(..., max_length=200)
+    note: str = Field("", max_length=500)
+
+
+class ScoringModelOut(ProposalOut):
+    threshold: int
+    half_life_days: Decimal
+    rules: list[RuleOut]
+
+    @staticmethod
+    def resolve_rules(obj: Any) -> list[Any]:
+        return list(obj.rules.all())
+
+
+class RejectionReasonIn(Schema):
+    code: str = Field(..., max_length=40)
+    label: str = Field(..., max_length=120)
+    active: bool = True
+    position: int = Field(0, ge=0, le=1000)
+
+
+class RejectionReasonOut(RejectionReasonIn):
+    id: int
+
+
+class RepRowOut(Schema):
+    rep_id: int | None = Field(None, alias="rep")
+    rep_name: str
+    tier: str
+    handed: int
+    accepted: int
+    rejected: int
+    accept_hours: float | None
+    follow_up_hours: float | None
+    accept_breaches: int
+    follow_up_breaches: int
+
+
+class RejectionRowOut(Schema):
+    campaign_id: int | None = None
+    campaign: str | None = None
+    source: str | None = None
+    reason: str
+    count: int
+
+
+class SlaReportOut(Schema):
+    month: str
+    mqls_delivered: int
+    mqls_promised: int | None
+    accepted: int
+    rejected: int
+    acceptance_rate: Decimal | None
+    min_acceptance_rate: Decimal | None
+    reps: list[RepRowOut]
+    rejections_by_campaign: list[RejectionRowOut]
+    rejections_by_source: list[RejectionRowOut]

@@ -1,0 +1,78 @@
+"""A lead arriving by web form or API is scored, routed and its rep told as it commits."""
+
+import requests
+from django.core.cache import cache
+from django.utils import timezone
+
+from tandem.campaigns.models import Campaign
+from tandem.handoff.models import Lead, Stage
+from tandem.handoff.tests.conftest import agree
+from tandem.notifications.models import Notification
+
+HOT = [
+    {"kind": "fit", "field": "email", "operator": "contains", "value": "@bigco.", "points": 30},
+    {"kind": "engagement", "field": "form", "points": 30},
+    {"kind": "engagement", "field": "email_click", "points": 10},
+]
+
+
+def campaign_of(org):
+    return Campaign.objects.create(
+        name="Pricing page",
+        type="content",
+        channel="web",
+        owner=org.marketer,
+        starts_on=timezone.localdate(),
+        ends_on=timezone.localdate(),
+    )
+
+
+def test_a_web_form_fill_reaches_the_reps_queue(live_server, live_org):
+    cache.clear()
+    agree(live_org, rules=HOT)
+    campaign = campaign_of(live_org)
+    url = f"{live_server.url}/f/{campaign.form_key}/"
+    posted = requests.post(url, data={"email": "cto@bigco.example", "first_name": "Cy"}, timeout=10)
+    assert posted.status_code == 200
+    lead = Lead.objects.get(contact__email="cto@bigco.example")
+    assert (lead.stage, lead.score, lead.rep) == (Stage.MQL, 60, live_org.sales_rep)
+    assert (lead.source, lead.source_campaign) == ("web", campaign)
+    assert (
+        Notification.objects.filter(recipient=live_org.sales_rep, kind="lead.assigned").count() == 1
+    )
+    small = requests.post(url, data={"email": "me@small.example"}, timeout=10)
+    assert small.status_code == 200
+    assert Lead.objects.get(contact__email="me@small.example").stage == Stage.LEAD  # 30 < 50
+
+
+def test_touches_through_the_api_hand_off_the_leads_that_qualify(api_for, live_org):
+    agree(live_org, rules=HOT)
+    api = api_for(live_org.marketer)
+    touches = [
+        {
+            "idempotency_key": f"c{n}",
+            "kind": "email_click",
+            "email": f"p{n}@bigco.example",
+            "occurred_at": timezone.now().isoformat(),
+        }
+        for n in range(3)
+    ] + [
+        {
+            "idempotency_key": f"f{n}",
+            "kind": "form",
+            "email": f"p{n}@bigco.example",
+            "occurred_at": timezone.now().isoformat(),
+        }
+        for n in range(2)
+    ]
+    answer = api.post("/touchpoints/bulk", json={"touchpoints": touches})
+    assert answer.status_code == 200, answer.text
+    stages = dict(Lead.objects.values_list("contact__email", "stage"))
+    assert stages == {
+        "p0@bigco.example": Stage.MQL,  # 30 fit + 30 form + 10 click
+        "p1@bigco.example": Stage.MQL,
+        "p2@bigco.example": Stage.LEAD,  # 30 + 10
+    }
+    # Resending the batch changes nothing: no second hand-off, no second notification.
+    api.post("/touchpoints/bulk", json={"touchpoints": touches})
+    assert Notification.objects.filter(kind="lead.assigned").count() == 2
