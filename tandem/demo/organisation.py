@@ -179,6 +179,7 @@ def seed(scale: str = "small") -> SeedReport:
             if team:
                 people.add_member(actor=None, team=teams[team], user=users[key], role=role)
         _conversation(users, teams)
+        _handoff_contract(users, teams)
         _customers(users)
         if SCALES[scale]:
             _bulk_people(SCALES[scale], password)
@@ -219,6 +220,97 @@ def _conversation(users: dict[str, User], teams: dict[str, Team]) -> None:
     for author, team, body in lines:
         with acting_as(users[author], Source.SYSTEM):
             post_comment(actor=users[author], record=teams[team], body=body)
+
+
+def _handoff_contract(users: dict[str, User], teams: dict[str, Team]) -> None:
+    """The SLA and scoring rules both heads agreed, the sales team's hours and holidays,
+    and a routing rule: Yorkshire leads go to Sam, the rest round the whole team."""
+    from tandem.handoff import services as handoff
+    from tandem.handoff.models import BusinessHours, Holiday, RoutingRule, add_default_reasons
+
+    marketing, sales = users["marketing head"], users["sales head"]
+    add_default_reasons()  # a flushed test database may have lost the migration's
+    with acting_as(marketing, Source.SYSTEM):
+        policy = handoff.propose_sla_policy(
+            actor=marketing,
+            mqls_per_month=120,
+            min_acceptance_rate="70",
+            tiers=[
+                {
+                    "tier": "high",
+                    "min_score": 80,
+                    "accept_within_hours": 1,
+                    "follow_up_within_hours": 4,
+                },
+                {
+                    "tier": "medium",
+                    "min_score": 60,
+                    "accept_within_hours": 4,
+                    "follow_up_within_hours": 8,
+                },
+                {
+                    "tier": "low",
+                    "min_score": 0,
+                    "accept_within_hours": 8,
+                    "follow_up_within_hours": 16,
+                },
+            ],
+            note="Same-day hand-over for webinar leads, as agreed in October.",
+        )
+        model = handoff.propose_scoring_model(
+            actor=marketing,
+            threshold=50,
+            half_life_days=30,
+            rules=[
+                {
+                    "kind": "fit",
+                    "field": "job_title",
+                    "operator": "contains",
+                    "value": "director",
+                    "points": 20,
+                },
+                {
+                    "kind": "fit",
+                    "field": "job_title",
+                    "operator": "contains",
+                    "value": "owner",
+                    "points": 15,
+                },
+                {
+                    "kind": "fit",
+                    "field": "job_title",
+                    "operator": "contains",
+                    "value": "manager",
+                    "points": 10,
+                },
+                {
+                    "kind": "fit",
+                    "field": "account.region",
+                    "operator": "equals",
+                    "value": "Yorkshire",
+                    "points": 5,
+                },
+                {"kind": "engagement", "field": "form", "points": 30},
+                {"kind": "engagement", "field": "event", "points": 25},
+                {"kind": "engagement", "field": "email_click", "points": 5},
+                {"kind": "engagement", "field": "ad_click", "points": 3},
+                {"kind": "engagement", "field": "visit", "points": 2},
+            ],
+            note="Directors and owners of Yorkshire SMEs who came to an event.",
+        )
+    with acting_as(sales, Source.SYSTEM):
+        handoff.approve(actor=sales, proposal=policy)
+        handoff.approve(actor=sales, proposal=model)
+    BusinessHours.objects.create(team=teams["Sales"], time_zone="Europe/London")
+    Holiday.objects.bulk_create(
+        [
+            Holiday(team=teams["Sales"], day=date(2026, 12, 25), name="Christmas Day"),
+            Holiday(team=teams["Sales"], day=date(2026, 12, 28), name="Boxing Day (substitute)"),
+            Holiday(team=teams["Sales"], day=date(2027, 1, 1), name="New Year's Day"),
+        ]
+    )
+    rule = RoutingRule.objects.create(name="Yorkshire", region="Yorkshire", team=teams["Sales"])
+    rule.reps.add(users["sales rep"], users["field rep"])
 
 
 def plan_regional_teams() -> list[tuple[str, str, str]]:
@@ -327,7 +419,9 @@ def _customers(users: dict[str, User]) -> None:
             description="LinkedIn promotion",
         )
     touches: list[dict[str, object]] = []
-    for company, domain, industry, segment, people_, (deal, amount) in CUSTOMERS:
+    for index, (company, domain, industry, segment, people_, (deal, amount)) in enumerate(
+        CUSTOMERS
+    ):
         with acting_as(rep, Source.SYSTEM):
             account = crm.create_account(
                 actor=rep,
@@ -377,8 +471,28 @@ def _customers(users: dict[str, User]) -> None:
                     "utm_campaign": "spring-heat-pumps",
                 }
             )
+        if index in (1, 2):  # asked for a quote on the web: these two are hot leads
+            touches.append(
+                {
+                    "idempotency_key": f"demo:{domain}:form",
+                    "kind": "form",
+                    "contact_id": contacts[0].pk,
+                    "campaign_id": webinar.pk,
+                    "occurred_at": (timezone.now() - timedelta(hours=3)).isoformat(),
+                    "utm_source": "linkedin",
+                    "utm_medium": "paid_social",
+                    "utm_campaign": "spring-heat-pumps",
+                }
+            )
     with acting_as(marketer, Source.SYSTEM):
         campaigns.ingest_touchpoints(actor=marketer, rows=touches)
+    # Score everyone now (the worker would, moments after the commit): the contacts who
+    # came to the webinar and are directors cross the threshold and reach a rep's queue.
+    from tandem.handoff import services as handoff
+
+    rules = handoff.scoring_in_force()
+    if rules is not None:
+        handoff.rescore_all(rules)
 
 
 def _bulk_people(per_team: int, password: str) -> None:

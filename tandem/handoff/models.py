@@ -17,7 +17,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 
-from tandem.campaigns.models import Campaign
+from tandem.campaigns.models import Campaign, Channel
 from tandem.core.audit import field_history
 from tandem.crm.models import Contact
 from tandem.handoff.querysets import LeadQuerySet, ProposalQuerySet
@@ -128,6 +128,10 @@ class Lead(models.Model):
         return (self.team_id,) if self.team_id else ()
 
     @property
+    def source_label(self) -> str:
+        return str(dict(Channel.choices).get(self.source, self.source))
+
+    @property
     def due_at(self) -> Any:
         """The clock that runs now: accept, then first follow-up."""
         if self.stage == Stage.MQL:
@@ -178,6 +182,26 @@ def contract_team_ids() -> tuple[int, ...]:
 
     functions = (Team.Function.MARKETING, Team.Function.SALES)
     return tuple(Team.objects.filter(function__in=functions).values_list("id", flat=True))
+
+
+# The reasons a new organisation starts with (a data migration adds them).
+DEFAULT_REJECTION_REASONS = [
+    ("not-a-fit", "Not a fit (size, sector or region)"),
+    ("no-budget", "No budget or no project"),
+    ("wrong-contact", "Wrong person or no authority"),
+    ("bad-data", "Bad or fake contact details"),
+    ("existing-customer", "Already a customer or in a deal"),
+    ("duplicate", "Duplicate of another lead"),
+    ("too-early", "Too early: not ready to talk"),
+    ("no-response", "No response after follow-up"),
+]
+
+
+def add_default_reasons(model: Any = None) -> None:
+    """Add the default reasons that are missing (the migration passes its own model)."""
+    model = model or RejectionReason
+    for position, (code, label) in enumerate(DEFAULT_REJECTION_REASONS):
+        model.objects.get_or_create(code=code, defaults={"label": label, "position": position})
 
 
 class RejectionReason(models.Model):

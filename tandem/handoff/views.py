@@ -78,12 +78,7 @@ def queue(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "handoff/queue.html",
-        {
-            "leads": mine,
-            "waiting": waiting,
-            "now": timezone.now(),
-            "heads": bool(_headed_team_ids(request.user)),
-        },
+        {"leads": mine, "waiting": waiting, "now": timezone.now()},
     )
 
 
