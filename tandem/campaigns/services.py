@@ -27,7 +27,7 @@ from tandem.core.services import record_event
 from tandem.crm.models import Contact
 from tandem.crm.normalise import is_email, normalise_email
 from tandem.crm.querysets import CONTACT_FILTERS
-from tandem.handoff.tasks import lead_arrived
+from tandem.handoff.services import note_arrivals
 from tandem.people.models import User
 
 MAX_BATCH = 1000
@@ -371,8 +371,7 @@ def ingest_touchpoints(*, actor: User, rows: list[dict[str, Any]]) -> IngestResu
         _stitch_visitors(clean, contacts)
         if result.created:
             record_event("touchpoints.ingested", data={"created": result.created})
-            touched = sorted({r[0] for r in records if r[0] is not None})
-            transaction.on_commit(lambda: lead_arrived(touched, source="api"))
+            note_arrivals(sorted({r[0] for r in records if r[0] is not None}), source="api")
     return result
 
 
@@ -487,6 +486,5 @@ def capture_form(*, form_key: str, data: dict[str, str], ip: str) -> FormSubmiss
             defaults={"status": CampaignMember.Status.RESPONDED},
         )
         record_event("form.submitted", subject=contact, data={"campaign_id": campaign.pk})
-        contact_id = contact.pk
-        transaction.on_commit(lambda: lead_arrived([contact_id], source="web form"))
+        note_arrivals([contact.pk], source="web form")
     return FormSubmission(contact=contact, touchpoint_created=touch_created)

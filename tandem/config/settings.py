@@ -164,14 +164,14 @@ else:
         "name": QUEUE_NAME,
         "filename": os.environ.get("TANDEM_QUEUE_FILE") or str(VAR_DIR / "queue.sqlite3"),
         "immediate": False,
-        # Poll at least four times a second when idle: a lead arriving by form or API is
+        # Poll ten times a second when idle: a lead arriving by form or API is
         # scored, routed and its rep told within a second (huey's default backs off to 10 s).
         "consumer": {
             "workers": 2,
             "worker_type": "thread",
             "initial_delay": 0.05,
             "backoff": 1.15,
-            "max_delay": 0.25,
+            "max_delay": 0.1,
         },
     }
 

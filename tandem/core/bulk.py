@@ -285,6 +285,36 @@ def write_history(
     )
 
 
+def update_rows(
+    model: type[models.Model],
+    columns: Sequence[str],
+    changes: Sequence[Row],
+    *,
+    fixed: dict[str, Any] | None = None,
+) -> int:
+    """Set ``columns`` per row, each row being ``(primary key, *values)``, and ``fixed``
+    columns to one value for all; no history (see ``update_with_history``). Django's
+    ``bulk_update`` builds a CASE per column and row, which costs more than the write."""
+    if not changes:
+        return 0
+    fixed = fixed or {}
+    pk = model._meta.pk.column
+    if connection.vendor == "postgresql":
+        _update_from_arrays(model, columns, changes, fixed)
+        return len(changes)
+    # SQLite runs in this process: a prepared UPDATE per row is cheap
+    names = [*columns, *fixed]
+    q = connection.ops.quote_name
+    assignments = ", ".join(f"{q(c)} = %s" for c in names)
+    params = _adapted(_converters(model, names), [(*row[1:], *fixed.values()) for row in changes])
+    with connection.cursor() as cursor:
+        cursor.executemany(
+            f"UPDATE {q(model._meta.db_table)} SET {assignments} WHERE {q(pk)} = %s",  # noqa: S608
+            [(*p, row[0]) for p, row in zip(params, changes, strict=True)],
+        )
+    return len(changes)
+
+
 def update_with_history(
     model: type[models.Model],
     columns: Sequence[str],
@@ -299,23 +329,10 @@ def update_with_history(
         return 0
     now = timezone.now()
     auto = [f.column for f in model._meta.concrete_fields if getattr(f, "auto_now", False)]
-    ids = [row[0] for row in changes]
     with transaction.atomic():
-        if connection.vendor == "postgresql":
-            _update_from_arrays(model, columns, changes, {c: now for c in auto})
-        else:  # SQLite runs in this process: a prepared UPDATE per row is cheap
-            names = [*columns, *auto]
-            table = connection.ops.quote_name(model._meta.db_table)
-            assignments = ", ".join(f"{connection.ops.quote_name(c)} = %s" for c in names)
-            params = _adapted(
-                _converters(model, names), [(*row[1:], *(now for _ in auto)) for row in changes]
-            )
-            with connection.cursor() as cursor:
-                cursor.executemany(
-                    f"UPDATE {table} SET {assignments} WHERE id = %s",  # noqa: S608
-                    [(*p, i) for p, i in zip(params, ids, strict=True)],
-                )
+        update_rows(model, columns, changes, fixed={c: now for c in auto})
         tracked = _history_columns(model)
+        ids = [row[0] for row in changes]
         current = list(model._base_manager.filter(pk__any_of=ids).values_list(*tracked))
         write_history(model, tracked, current, kind="~", actor=actor, source=source, when=now)
     return len(changes)
@@ -328,13 +345,14 @@ def _update_from_arrays(
     row, the columns bound as typed arrays (as in ``insert_new``)."""
     q = connection.ops.quote_name
     table = q(model._meta.db_table)
+    pk = q(model._meta.pk.column)
     assignments = ", ".join(
         [*(f"{q(c)} = v.{q(c)}" for c in columns), *(f"{q(c)} = %b" for c in fixed)]
     )
     _bound_execute(
         f"UPDATE {table} SET {assignments} "  # noqa: S608 - our own names
-        f"FROM unnest({_typed_arrays(model, ['id', *columns])}) "
-        f"AS v (id, {_quoted(columns)}) WHERE {table}.id = v.id",
+        f"FROM unnest({_typed_arrays(model, [model._meta.pk.column, *columns])}) "
+        f"AS v ({pk}, {_quoted(columns)}) WHERE {table}.{pk} = v.{pk}",
         [*fixed.values(), *(list(column) for column in zip(*changes, strict=True))],
     )
 

@@ -179,7 +179,7 @@ def seed(scale: str = "small") -> SeedReport:
             if team:
                 people.add_member(actor=None, team=teams[team], user=users[key], role=role)
         _conversation(users, teams)
-        _handoff_contract(users, teams)
+        agree_contract(users, teams)
         _customers(users)
         if SCALES[scale]:
             _bulk_people(SCALES[scale], password)
@@ -222,7 +222,7 @@ def _conversation(users: dict[str, User], teams: dict[str, Team]) -> None:
             post_comment(actor=users[author], record=teams[team], body=body)
 
 
-def _handoff_contract(users: dict[str, User], teams: dict[str, Team]) -> None:
+def agree_contract(users: dict[str, User], teams: dict[str, Team]) -> None:
     """The SLA and scoring rules both heads agreed, the sales team's hours and holidays,
     and a routing rule: Yorkshire leads go to Sam, the rest round the whole team."""
     from tandem.handoff import services as handoff

@@ -141,6 +141,21 @@ class Lead(models.Model):
         return None
 
 
+class Arrival(models.Model):
+    """A contact who just engaged (a form, a batch of touches), waiting to be scored.
+
+    Written in the same transaction as the touch, so no arrival is lost if the worker is
+    down; the worker takes every waiting arrival at once (``process_arrivals``), so a
+    stream of fifty forms a second is scored in a few batches, not fifty jobs."""
+
+    contact = models.ForeignKey(Contact, on_delete=models.CASCADE, related_name="+")
+    source = models.CharField(max_length=40, blank=True)
+    at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"{self.contact_id} at {self.at:%H:%M:%S}"
+
+
 class LifecycleEvent(models.Model):
     """Every change of stage, with who and why."""
 

@@ -11,17 +11,19 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Exists, F, IntegerField, OuterRef, Q, Subquery, Value
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 
 from tandem.campaigns.models import Touchpoint
-from tandem.core.bulk import insert_selected
+from tandem.core.bulk import insert_selected, update_rows
 from tandem.core.errors import DomainError, ErrorCode
 from tandem.core.jobs import Progress, register_job_kind
 from tandem.core.models import Job
@@ -33,6 +35,7 @@ from tandem.handoff.clock import Calendar, add_business_hours, business_hours_be
 from tandem.handoff.models import (
     NURTURE_STAGES,
     OPEN_STAGES,
+    Arrival,
     BusinessHours,
     Holiday,
     JointProposal,
@@ -360,6 +363,53 @@ def qualifying(leads: Any, rules: Scoring) -> Any:
     )
 
 
+WAKE_KEY = "handoff:arrivals-wake-up"
+
+
+def note_arrivals(contact_ids: list[int], *, source: str) -> None:
+    """Queue contacts to be scored: rows written with the caller's transaction, and the
+    worker woken once it commits."""
+    now = timezone.now()
+    Arrival.objects.bulk_create(
+        [Arrival(contact_id=c, source=source[:40], at=now) for c in contact_ids], batch_size=1000
+    )
+    transaction.on_commit(_wake_worker)
+
+
+def _wake_worker() -> None:
+    """Enqueue one wake-up unless one is already waiting: under fifty forms a second the
+    worker then runs a few batches, not fifty tasks. The flag is cleared by the worker
+    before it claims arrivals, and set here only after the arrivals committed, so every
+    arrival is either seen by a waiting run or wakes a new one. It expires, so a lost
+    wake-up costs seconds (and the minute's sweep catches anything else)."""
+    from tandem.handoff.tasks import process_arrivals
+
+    if cache.add(WAKE_KEY, 1, timeout=5):
+        process_arrivals()
+
+
+ARRIVAL_BATCH = 1000
+
+
+def process_arrivals() -> int:
+    """Score everyone waiting and hand off those who qualify, a batch per transaction;
+    returns how many were handed off. Two workers never take the same arrival (rows are
+    claimed under a lock), and a failed batch leaves its arrivals for the next run."""
+    cache.delete(WAKE_KEY)
+    handed = 0
+    while True:
+        with transaction.atomic():
+            waiting = Arrival.objects.order_by("id").select_for_update(skip_locked=True)
+            batch = list(waiting.values_list("id", "contact_id", "source")[:ARRIVAL_BATCH])
+            if not batch:
+                return handed
+            Arrival.objects.filter(pk__in=[row[0] for row in batch]).delete()
+            contacts = sorted({row[1] for row in batch})
+            handed += lead_arrived(contacts, source=batch[-1][2])
+        if len(batch) < ARRIVAL_BATCH:
+            return handed
+
+
 def lead_arrived(contact_ids: list[int], *, source: str = "") -> int:
     """Speed to lead: score these contacts now and hand off those that qualify.
     Returns how many were handed off. Safe to run twice (scores are recomputed, not
@@ -390,13 +440,23 @@ RESCORE_CHUNK = 50_000
 
 
 def rescore_all(rules: Scoring, progress: Progress | None = None) -> int:
+    """Score every contact, then hand off the leads that now qualify; returns how many."""
+    total = score_everyone(rules, progress)
+    handed = hand_off_qualifying(rules)
+    if progress:
+        progress(total, total, f"Scored everyone; {handed:,} leads handed to sales")
+    return handed
+
+
+def score_everyone(rules: Scoring, progress: Progress | None = None) -> int:
+    """Give every contact a lead row and its score, a chunk of ids per transaction (so
+    pages and hand-offs go on meanwhile). Returns the size of the id range covered."""
     now = timezone.now()
     bounds = Contact.objects.order_by("pk").values_list("pk", flat=True)
     first, last = bounds.first(), bounds.last()
     if first is None or last is None:
         return 0
     total = last - first + 1
-    done = 0
     for start in range(first, last + 1, RESCORE_CHUNK):
         end = start + RESCORE_CHUNK
         with transaction.atomic():
@@ -404,16 +464,18 @@ def rescore_all(rules: Scoring, progress: Progress | None = None) -> int:
                 Contact.objects.filter(pk__gte=start, pk__lt=end, erased_at__isnull=True), now
             )
             score_leads(Lead.objects.filter(pk__gte=start, pk__lt=end), rules, now)
-        done = min(end, last + 1) - first
         if progress:
-            progress(done, total, "Scoring leads")
+            progress(min(end, last + 1) - first, total, "Scoring leads")
+    return total
+
+
+def hand_off_qualifying(rules: Scoring, batch: int = 500) -> int:
     crossing = list(qualifying(Lead.objects.all(), rules).values_list("pk", flat=True))
     handed = 0
-    for index in range(0, len(crossing), 500):
+    for index in range(0, len(crossing), batch):
         with transaction.atomic():
-            handed += hand_off(crossing[index : index + 500], now=timezone.now(), source="rescore")
-    if progress:
-        progress(total, total, f"Scored everyone; {handed:,} leads handed to sales")
+            chunk = crossing[index : index + batch]
+            handed += hand_off(chunk, now=timezone.now(), source="rescore")
     return handed
 
 
@@ -451,19 +513,31 @@ def _latest_touch(field: str) -> Subquery:
     )
 
 
+# Written per lead by a hand-off (the rest of a hand-off is the same for every lead).
+HAND_OFF_COLUMNS = ["tier", "source", "team_id", "rep_id", "accept_due_at", "follow_up_due_at"]
+
+
 def hand_off(lead_ids: list[int], *, now: datetime, source: str = "") -> int:
     """Make these leads MQLs: the source (channel and campaign of the latest touch), a
-    priority tier, a rep, and SLA due times; then tell the rep. Leads no longer in a
-    nurture stage are skipped, so a hand-off never happens twice."""
-    moved = list(Lead.objects.filter(pk__in=lead_ids, stage__in=NURTURE_STAGES).select_for_update())
-    if not moved:
+    priority tier, a rep, and SLA due times; then tell each rep once. Leads no longer in
+    a nurture stage are skipped, so a hand-off never happens twice. The same few queries
+    serve one lead (speed to lead) or five hundred (after a rule change)."""
+    ids = list(
+        Lead.objects.filter(pk__in=lead_ids, stage__in=NURTURE_STAGES)
+        .select_for_update()
+        .values_list("pk", flat=True)
+    )
+    if not ids:
         return 0
-    ids = [lead.pk for lead in moved]
     Lead.objects.filter(pk__in=ids).update(
         source_campaign_id=_latest_touch("campaign_id"), source=_latest_touch("channel")
     )
     tiers = _policy_tiers()
-    for lead in Lead.objects.filter(pk__in=ids).select_related("contact__account"):
+    router = Router(now)
+    leads = list(Lead.objects.filter(pk__in=ids).select_related("contact__account"))
+    events = []
+    calendars: dict[int | None, Calendar] = {}
+    for lead in sorted(leads, key=lambda x: (-x.score, x.pk)):  # the best leads first
         previous = lead.stage
         tier = tier_for(lead.score, tiers)
         lead.stage, lead.stage_changed_at, lead.mql_at = Stage.MQL, now, now
@@ -471,138 +545,186 @@ def hand_off(lead_ids: list[int], *, now: datetime, source: str = "") -> int:
         lead.rejection_reason, lead.rejection_note = None, ""
         lead.accepted_at = lead.followed_up_at = None
         lead.accept_hours = lead.follow_up_hours = None
-        if not lead.source:
-            lead.source = source
-        _assign(lead, _choose_rep(lead, now), now, tier)
-        LifecycleEvent.objects.create(
-            lead=lead,
-            from_stage=previous,
-            to_stage=Stage.MQL,
-            why=f"Score {lead.score} reached the MQL threshold",
-            rep=lead.rep,
-            campaign_id=lead.source_campaign_id,
-            source=lead.source,
-            at=now,
+        lead.source = lead.source or source
+        lead.team_id, lead.rep = router.choose(lead)
+        lead.assigned_at = now
+        if lead.team_id not in calendars:
+            calendars[lead.team_id] = calendar_of(lead.team_id)
+        _start_clocks(lead, tier, now, calendars[lead.team_id])
+        events.append(
+            LifecycleEvent(
+                lead=lead,
+                from_stage=previous,
+                to_stage=Stage.MQL,
+                why=f"Score {lead.score} reached the MQL threshold",
+                rep=lead.rep,
+                campaign_id=lead.source_campaign_id,
+                source=lead.source,
+                at=now,
+            )
         )
-        _tell_assigned(lead)
+    update_rows(
+        Lead,
+        HAND_OFF_COLUMNS,
+        [(lead.pk, *(getattr(lead, c) for c in HAND_OFF_COLUMNS)) for lead in leads],
+        fixed={
+            "stage": Stage.MQL,
+            "stage_changed_at": now,
+            "mql_at": now,
+            "assigned_at": now,
+            "rejection_reason_id": None,
+            "rejection_note": "",
+            "accepted_at": None,
+            "followed_up_at": None,
+            "accept_hours": None,
+            "follow_up_hours": None,
+        },
+    )
+    LifecycleEvent.objects.bulk_create(events, batch_size=500)
+    _tell_assigned(leads)
     record_event("leads.handed_off", data={"count": len(ids)})
     return len(ids)
 
 
-def _assign(lead: Lead, choice: tuple[int | None, User | None], now: datetime, tier: Any) -> None:
-    """Give the lead to the team and rep chosen and start the SLA clocks (which run from
-    the hand-off even when no rep was free: sales' promise is the team's)."""
-    team_id, rep = choice
-    lead.team_id, lead.rep = team_id, rep
-    lead.assigned_at = now
-    if tier is not None:
-        calendar = calendar_of(team_id)
-        lead.accept_due_at = add_business_hours(now, tier.accept_within_hours, calendar)
-        lead.follow_up_due_at = add_business_hours(now, tier.follow_up_within_hours, calendar)
-    else:
+def _start_clocks(lead: Lead, tier: SlaTier | None, now: datetime, calendar: Calendar) -> None:
+    """The SLA clocks run from the hand-off, in the sales team's business hours, even when
+    no rep was free: sales' promise is the team's."""
+    if tier is None:
         lead.accept_due_at = lead.follow_up_due_at = None
-    lead.save()
+        return
+    lead.accept_due_at = add_business_hours(now, tier.accept_within_hours, calendar)
+    lead.follow_up_due_at = add_business_hours(now, tier.follow_up_within_hours, calendar)
 
 
-def _tell_assigned(lead: Lead) -> None:
-    name = lead.contact.full_name or lead.contact.email or f"Contact {lead.pk}"
-    if lead.rep_id:
-        due = f", accept by {lead.accept_due_at:%a %d %b %H:%M} UTC" if lead.accept_due_at else ""
-        notify(
-            recipients=[lead.rep],
-            kind="lead.assigned",
-            text=f"New lead for you: {name} (score {lead.score}){due}",
-            url=lead_url(lead),
+def _lead_name(lead: Lead) -> str:
+    return lead.contact.full_name or lead.contact.email or f"Contact {lead.pk}"
+
+
+def _tell_assigned(leads: list[Lead]) -> None:
+    """One notification per rep (a summary when a batch gave them several), and one to
+    the heads for leads no rep was free to take."""
+    by_rep: dict[int, list[Lead]] = {}
+    waiting: dict[int | None, list[Lead]] = {}
+    for lead in leads:
+        if lead.rep_id:
+            by_rep.setdefault(lead.rep_id, []).append(lead)
+        else:
+            waiting.setdefault(lead.team_id, []).append(lead)
+    for rep_leads in by_rep.values():
+        first = rep_leads[0]
+        if len(rep_leads) == 1:
+            due = (
+                f", accept by {first.accept_due_at:%a %d %b %H:%M} UTC"
+                if first.accept_due_at
+                else ""
+            )
+            text = f"New lead for you: {_lead_name(first)} (score {first.score}){due}"
+            url = lead_url(first)
+        else:
+            text = f"{len(rep_leads)} new leads for you, led by {_lead_name(first)}"
+            url = reverse("handoff:queue")
+        notify(recipients=[first.rep], kind="lead.assigned", text=text, url=url)
+    for team_id, team_leads in waiting.items():
+        first = team_leads[0]
+        text = (
+            f"No rep is free for {_lead_name(first)} (score {first.score}); assign it by hand."
+            if len(team_leads) == 1
+            else f"No rep is free for {len(team_leads)} new leads; assign them by hand."
         )
-    else:
         notify(
-            recipients=_heads_of(lead.team_id),
+            recipients=_heads_of(team_id),
             kind="lead.unassigned",
-            text=f"No rep is free for {name} (score {lead.score}); assign it by hand.",
-            url=lead_url(lead),
+            text=text,
+            url=lead_url(first) if len(team_leads) == 1 else reverse("handoff:board"),
         )
 
 
 def _heads_of(team_id: int | None) -> list[User]:
+    heads = User.objects.active().filter(memberships__role=Membership.Role.HEAD)
     if team_id is None:
-        team_ids = Team.objects.filter(function=Team.Function.SALES).values("id")
-        return list(
-            User.objects.active()
-            .filter(memberships__team__in=team_ids, memberships__role="head")
-            .distinct()
+        return list(heads.filter(memberships__team__function=Team.Function.SALES).distinct())
+    return list(heads.filter(memberships__team_id=team_id))
+
+
+class Router:
+    """Chooses the team and rep of each new MQL. The first active routing rule matching
+    the account's region and segment names the team and (optionally) the reps; with no
+    rule matching, the first sales team's members. Among those, the reps who are in and
+    below their open-lead limit, the one whose last lead is oldest (a fair round-robin);
+    a tie is broken at random. Loads and turns are kept in memory across a batch, and the
+    sales teams are locked, so simultaneous hand-offs take turns rather than collide."""
+
+    def __init__(self, now: datetime) -> None:
+        self.now = now
+        self.rules = list(
+            RoutingRule.objects.filter(active=True).prefetch_related("reps").order_by("position")
         )
-    return list(
-        User.objects.active().filter(memberships__team_id=team_id, memberships__role="head")
-    )
+        # Serialise routing (PostgreSQL; SQLite's IMMEDIATE transactions already do).
+        sales = Team.objects.select_for_update().filter(function=Team.Function.SALES)
+        self.fallback_team = sales.order_by("id").values_list("id", flat=True).first()
+        self.pools: dict[tuple[int, tuple[int, ...]], list[Any]] = {}
+        self.turns = 0
 
+    def _rule_for(self, lead: Lead) -> RoutingRule | None:
+        account = lead.contact.account
+        region = (account.region if account else "").strip().lower()
+        segment = (account.segment if account else "").strip().lower()
+        for rule in self.rules:
+            if rule.region and rule.region.strip().lower() != region:
+                continue
+            if rule.segment and rule.segment.strip().lower() != segment:
+                continue
+            return rule
+        return None
 
-def _rule_for(lead: Lead) -> RoutingRule | None:
-    account = lead.contact.account
-    region = (account.region if account else "").strip().lower()
-    segment = (account.segment if account else "").strip().lower()
-    for rule in RoutingRule.objects.filter(active=True).order_by("position", "id"):
-        if rule.region and rule.region.strip().lower() != region:
-            continue
-        if rule.segment and rule.segment.strip().lower() != segment:
-            continue
-        return rule
-    return None
+    def _pool(self, team_id: int, named: tuple[int, ...]) -> list[Any]:
+        """The reps who may get leads (with their open load and last lead), loaded once."""
+        key = (team_id, named)
+        if key not in self.pools:
+            candidates = User.objects.active().filter(memberships__team_id=team_id)
+            if named:
+                candidates = candidates.filter(pk__in=named)
+            else:
+                candidates = candidates.filter(memberships__role=Membership.Role.MEMBER)
+            today = timezone.localdate(self.now)
+            open_load = (
+                Lead.objects.filter(rep=OuterRef("pk"), stage__in=OPEN_STAGES)
+                .order_by()
+                .values("rep")
+                .annotate(n=Count("pk"))
+                .values("n")
+            )
+            last_lead = (
+                Lead.objects.filter(rep=OuterRef("pk"), assigned_at__isnull=False)
+                .order_by("-assigned_at")
+                .values("assigned_at")[:1]
+            )
+            self.pools[key] = list(
+                candidates.filter(Q(away_until__isnull=True) | Q(away_until__lt=today))
+                .annotate(
+                    load=Coalesce(Subquery(open_load, output_field=IntegerField()), 0),
+                    last_lead=Subquery(last_lead),
+                )
+                .distinct()
+            )
+        return self.pools[key]
 
-
-def _choose_rep(lead: Lead, now: datetime) -> tuple[int | None, User | None]:
-    """(team, rep) for a new MQL: the first routing rule that matches the account's
-    region and segment (or the first sales team when none does), then among its reps
-    who are in and below their open-lead limit, the one whose last lead is oldest;
-    a tie is broken at random."""
-    rule = _rule_for(lead)
-    team_id: int | None
-    if rule is not None:
-        team_id = rule.team_id
-        # Routing within one rule is serialised, so two simultaneous MQLs take turns.
-        RoutingRule.objects.select_for_update().filter(pk=rule.pk).first()
-        named = list(rule.reps.values_list("id", flat=True))
-    else:
-        team_id = (
-            Team.objects.filter(function=Team.Function.SALES)
-            .order_by("id")
-            .values_list("id", flat=True)
-            .first()
-        )
-        named = []
+    def choose(self, lead: Lead) -> tuple[int | None, User | None]:
+        rule = self._rule_for(lead)
+        team_id = rule.team_id if rule else self.fallback_team
         if team_id is None:
             return None, None
-    candidates = User.objects.active().filter(memberships__team_id=team_id)
-    if named:
-        candidates = candidates.filter(pk__in=named)
-    else:
-        candidates = candidates.filter(memberships__role=Membership.Role.MEMBER)
-    today = timezone.localdate(now)
-    open_load = (
-        Lead.objects.filter(rep=OuterRef("pk"), stage__in=OPEN_STAGES)
-        .order_by()
-        .values("rep")
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
-    last_lead = (
-        Lead.objects.filter(rep=OuterRef("pk"), assigned_at__isnull=False)
-        .order_by("-assigned_at")
-        .values("assigned_at")[:1]
-    )
-    free = [
-        user
-        for user in candidates.filter(Q(away_until__isnull=True) | Q(away_until__lt=today))
-        .annotate(
-            load=Subquery(open_load, output_field=IntegerField()), last_lead=Subquery(last_lead)
-        )
-        .distinct()
-        if (user.load or 0) < user.lead_capacity
-    ]
-    if not free:
-        return team_id, None
-    oldest = min(free, key=lambda u: (u.last_lead is not None, u.last_lead or now))
-    ties = [u for u in free if u.last_lead == oldest.last_lead]
-    return team_id, random.choice(ties)  # noqa: S311 - fairness, not security
+        named = tuple(sorted(r.pk for r in rule.reps.all())) if rule else ()
+        free = [u for u in self._pool(team_id, named) if u.load < u.lead_capacity]
+        if not free:
+            return team_id, None
+        turn = min((u.last_lead is not None, u.last_lead or self.now) for u in free)
+        ties = [u for u in free if (u.last_lead is not None, u.last_lead or self.now) == turn]
+        rep = random.choice(ties)  # noqa: S311 - fairness, not security
+        rep.load += 1
+        self.turns += 1  # to the back of the queue, behind those given a lead earlier
+        rep.last_lead = self.now + timedelta(microseconds=self.turns)
+        return team_id, rep
 
 
 def reassign(*, actor: User, lead: Lead, rep: User) -> Lead:
@@ -630,7 +752,7 @@ def reassign(*, actor: User, lead: Lead, rep: User) -> Lead:
             at=timezone.now(),
         )
         record_event("lead.reassigned", subject=lead.contact, data={"rep": rep.pk})
-        _tell_assigned(lead)
+        _tell_assigned([lead])
     return lead
 
 

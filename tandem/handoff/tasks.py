@@ -8,10 +8,16 @@ from huey.contrib.djhuey import db_periodic_task, db_task
 from tandem.handoff import services
 
 
-@db_task(name="handoff.lead_arrived")
-def lead_arrived(contact_ids: list[int], source: str = "") -> int:
-    """Speed to lead: enqueued when touches or a form arrive; scores, routes, notifies."""
-    return services.lead_arrived(contact_ids, source=source)
+@db_task(name="handoff.process_arrivals")
+def process_arrivals() -> int:
+    """Speed to lead: woken when touches or a form arrive; scores, routes, notifies."""
+    return services.process_arrivals()
+
+
+@db_periodic_task(crontab(minute="*"), name="handoff.sweep_arrivals")
+def sweep_arrivals() -> int:
+    """A safety net: arrivals whose wake-up was lost (a worker down) are taken here."""
+    return services.process_arrivals()
 
 
 @db_periodic_task(crontab(minute="*"), name="handoff.detect_breaches")

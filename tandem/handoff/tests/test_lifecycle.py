@@ -199,3 +199,36 @@ def test_stage_moves_follow_the_lifecycle(org, contract):
         Stage.ACCEPTED,
         Stage.SQL,
     ]
+
+
+def test_a_batch_hand_off_takes_the_same_few_queries_for_any_number_of_leads(
+    org, contract, django_assert_max_num_queries
+):
+    """After a rule change hundreds of leads may qualify at once: routing keeps loads in
+    memory, leads and events are written in bulk, and each rep is told once."""
+    second = UserFactory(full_name="Rae Rep")
+    MembershipFactory(user=second, team=org.sales)
+    people = Contact.objects.bulk_create(
+        [Contact(email=f"b{i}@co.test", job_title="Director") for i in range(40)]
+    )
+    Touchpoint.objects.bulk_create(
+        [
+            Touchpoint(
+                contact=p,
+                channel="web",
+                kind="form",
+                occurred_at=timezone.now(),
+                idempotency_key=f"batch-{p.pk}",
+            )
+            for p in people
+        ]
+    )
+    now = timezone.now()
+    services.ensure_leads(Contact.objects.all(), now)
+    services.score_leads(Lead.objects.all(), services.scoring_in_force(), now)
+    with django_assert_max_num_queries(30):
+        assert services.hand_off([p.pk for p in people], now=now) == 40
+    reps = list(Lead.objects.values_list("rep__full_name", flat=True))
+    assert sorted(set(reps)) == ["Rae Rep", "Sam Rep"] and reps.count("Rae Rep") == 20
+    assert Notification.objects.filter(kind="lead.assigned").count() == 2
+    assert LifecycleEvent.objects.filter(to_stage=Stage.MQL).count() == 40

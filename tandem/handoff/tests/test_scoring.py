@@ -137,3 +137,15 @@ def test_rescoring_everyone_scores_contacts_without_leads_and_hands_off(org, con
     assert handed == directors_with_form
     assert Lead.objects.filter(stage=Stage.MQL).count() == directors_with_form
     assert Lead.objects.filter(score=20).count() == 15 - directors_with_form
+
+
+def test_arrivals_wait_for_the_worker_and_are_taken_once(org, contract, director):
+    from tandem.handoff.models import Arrival
+
+    touch(director, "form")
+    services.note_arrivals([director.pk, director.pk], source="api")  # no worker ran yet
+    assert Arrival.objects.count() == 2 and not Lead.objects.exists()
+    assert services.process_arrivals() == 1  # the sweep (or a woken worker) takes both
+    assert not Arrival.objects.exists()
+    assert services.process_arrivals() == 0
+    assert Lead.objects.get(pk=director.pk).stage == Stage.MQL

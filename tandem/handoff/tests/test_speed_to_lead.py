@@ -73,6 +73,8 @@ def test_touches_through_the_api_hand_off_the_leads_that_qualify(api_for, live_o
         "p1@bigco.example": Stage.MQL,
         "p2@bigco.example": Stage.LEAD,  # 30 + 10
     }
-    # Resending the batch changes nothing: no second hand-off, no second notification.
+    # One batch, one rep: one notification for both. Resending the batch changes nothing.
+    told = Notification.objects.get(kind="lead.assigned", recipient=live_org.sales_rep)
+    assert told.text.startswith("2 new leads for you") and told.url == "/leads/"
     api.post("/touchpoints/bulk", json={"touchpoints": touches})
-    assert Notification.objects.filter(kind="lead.assigned").count() == 2
+    assert Notification.objects.filter(kind="lead.assigned").count() == 1
