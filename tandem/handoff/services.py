@@ -663,6 +663,7 @@ class Router:
         sales = Team.objects.select_for_update().filter(function=Team.Function.SALES)
         self.fallback_team = sales.order_by("id").values_list("id", flat=True).first()
         self.pools: dict[tuple[int, tuple[int, ...]], list[Any]] = {}
+        self.people: dict[int, Any] = {}
         self.turns = 0
 
     def _rule_for(self, lead: Lead) -> RoutingRule | None:
@@ -699,7 +700,7 @@ class Router:
                 .order_by("-assigned_at")
                 .values("assigned_at")[:1]
             )
-            self.pools[key] = list(
+            found = (
                 candidates.filter(Q(away_until__isnull=True) | Q(away_until__lt=today))
                 .annotate(
                     load=Coalesce(Subquery(open_load, output_field=IntegerField()), 0),
@@ -707,6 +708,8 @@ class Router:
                 )
                 .distinct()
             )
+            # A rep in two pools (a rule's and the team's) is one object, one load.
+            self.pools[key] = [self.people.setdefault(user.pk, user) for user in found]
         return self.pools[key]
 
     def choose(self, lead: Lead) -> tuple[int | None, User | None]:

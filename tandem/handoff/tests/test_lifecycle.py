@@ -232,3 +232,28 @@ def test_a_batch_hand_off_takes_the_same_few_queries_for_any_number_of_leads(
     assert sorted(set(reps)) == ["Rae Rep", "Sam Rep"] and reps.count("Rae Rep") == 20
     assert Notification.objects.filter(kind="lead.assigned").count() == 2
     assert LifecycleEvent.objects.filter(to_stage=Stage.MQL).count() == 40
+
+
+def test_a_rep_in_a_rule_and_in_the_team_is_not_given_twice_their_limit(org, contract):
+    """Sam is named by the North rule and is in the Sales team every other lead falls to:
+    one batch of leads from both must still stop at his limit."""
+    org.sales_rep.lead_capacity = 3
+    org.sales_rep.save()
+    rule = RoutingRule.objects.create(name="North", region="North", team=org.sales)
+    rule.reps.add(org.sales_rep)
+    people = []
+    for n in range(8):
+        account = Account.objects.create(name=f"Co {n}", region="North" if n % 2 else "South")
+        people.append(
+            Contact.objects.create(email=f"r{n}@co.test", job_title="Director", account=account)
+        )
+        Touchpoint.objects.create(
+            contact=people[-1],
+            channel="web",
+            kind="form",
+            occurred_at=timezone.now(),
+            idempotency_key=f"r-{n}",
+        )
+    services.lead_arrived([p.pk for p in people])
+    assert Lead.objects.filter(rep=org.sales_rep).count() == 3
+    assert Lead.objects.filter(rep__isnull=True, stage=Stage.MQL).count() == 5
