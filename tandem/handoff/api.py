@@ -15,23 +15,35 @@ from tandem.api.pagination import CursorPagination
 from tandem.core.errors import DomainError, ErrorCode
 from tandem.core.permissions import is_staff
 from tandem.handoff import reports, scoring, services
+from tandem.handoff.clock import Calendar
 from tandem.handoff.models import (
+    BusinessHours,
+    Holiday,
     JointProposal,
     Lead,
     RejectionReason,
+    RoutingRule,
     ScoringModel,
     SlaPolicy,
     Stage,
 )
 from tandem.handoff.schemas import (
+    BusinessHoursIn,
+    BusinessHoursOut,
+    CapacityIn,
+    CapacityOut,
     EventOut,
     FollowUpIn,
+    HolidayIn,
+    HolidayOut,
     LeadDetailOut,
     LeadOut,
     ReassignIn,
     RejectIn,
     RejectionReasonIn,
     RejectionReasonOut,
+    RoutingRuleIn,
+    RoutingRuleOut,
     ScoringModelIn,
     ScoringModelOut,
     SlaPolicyIn,
@@ -40,7 +52,7 @@ from tandem.handoff.schemas import (
     StageIn,
 )
 from tandem.people.auth import signed_in
-from tandem.people.models import User
+from tandem.people.models import Team, User
 
 router = Router(tags=["hand-off, SLA and scoring"])
 
@@ -223,3 +235,98 @@ def sla_report(request: HttpRequest, month: str = "") -> dict[str, Any]:
         "rejections_by_campaign": report.by_campaign,
         "rejections_by_source": report.by_source,
     }
+
+
+# --- Routing, capacity, business hours -----------------------------------------------------
+@router.get("/routing-rules", response=list[RoutingRuleOut])
+def list_rules(request: HttpRequest) -> Any:
+    _staff(request)
+    return list(RoutingRule.objects.prefetch_related("reps")[:500])
+
+
+def _rule_args(request: HttpRequest, payload: RoutingRuleIn) -> dict[str, Any]:
+    team = Team.objects.visible_to(request.user).filter(pk=payload.team_id).first()
+    if team is None:
+        raise DomainError(ErrorCode.INVALID, f"No team {payload.team_id}.", field="team_id")
+    reps = list(User.objects.visible_to(request.user).filter(pk__in=payload.rep_ids))
+    missing = set(payload.rep_ids) - {r.pk for r in reps}
+    if missing:
+        raise DomainError(ErrorCode.INVALID, f"No user {min(missing)}.", field="rep_ids")
+    data = payload.dict(exclude={"team_id", "rep_ids"})
+    return {**data, "team": team, "reps": reps}
+
+
+@router.post("/routing-rules", response={201: RoutingRuleOut}, summary="Add a routing rule")
+def add_rule(request: HttpRequest, payload: RoutingRuleIn) -> Status[RoutingRule]:
+    _staff(request)
+    args = _rule_args(request, payload)
+    return Status(201, services.save_routing_rule(actor=signed_in(request), **args))
+
+
+@router.put("/routing-rules/{rule_id}", response=RoutingRuleOut, summary="Change a rule")
+def change_rule(request: HttpRequest, rule_id: int, payload: RoutingRuleIn) -> RoutingRule:
+    _staff(request)
+    rule = get_object_or_404(RoutingRule.objects.all(), pk=rule_id)
+    args = _rule_args(request, payload)
+    return services.save_routing_rule(actor=signed_in(request), rule=rule, **args)
+
+
+@router.put(
+    "/users/{user_id}/capacity",
+    response=CapacityOut,
+    summary="A rep's open-lead limit (their head) and absence (they or their head)",
+)
+def set_capacity(request: HttpRequest, user_id: int, payload: CapacityIn) -> User:
+    _staff(request)
+    rep = get_object_or_404(User.objects.visible_to(request.user), pk=user_id)
+    away: Any = None if payload.clear_away else payload.away_until or "keep"
+    return services.set_capacity(
+        actor=signed_in(request), rep=rep, lead_capacity=payload.lead_capacity, away_until=away
+    )
+
+
+def _team(request: HttpRequest, team_id: int) -> Team:
+    _staff(request)
+    found: Team = get_object_or_404(Team.objects.visible_to(request.user), pk=team_id)
+    return found
+
+
+@router.get("/teams/{team_id}/business-hours", response=BusinessHoursOut)
+def get_hours(request: HttpRequest, team_id: int) -> Any:
+    team = _team(request, team_id)
+    hours = BusinessHours.objects.filter(team=team).first()
+    if hours is None:  # the default calendar
+        default = Calendar()
+        return {
+            "team_id": team.pk,
+            "time_zone": default.time_zone,
+            "opens_at": default.opens_at,
+            "closes_at": default.closes_at,
+            "weekdays": "".join(str(d) for d in sorted(default.weekdays)),
+        }
+    return hours
+
+
+@router.put("/teams/{team_id}/business-hours", response=BusinessHoursOut)
+def put_hours(request: HttpRequest, team_id: int, payload: BusinessHoursIn) -> BusinessHours:
+    team = _team(request, team_id)
+    return services.set_business_hours(actor=signed_in(request), team=team, **payload.dict())
+
+
+@router.get("/teams/{team_id}/holidays", response=list[HolidayOut])
+def list_holidays(request: HttpRequest, team_id: int) -> Any:
+    return list(Holiday.objects.filter(team=_team(request, team_id))[:1000])
+
+
+@router.post("/teams/{team_id}/holidays", response={201: HolidayOut})
+def add_holiday(request: HttpRequest, team_id: int, payload: HolidayIn) -> Status[Holiday]:
+    team = _team(request, team_id)
+    return Status(201, services.add_holiday(actor=signed_in(request), team=team, **payload.dict()))
+
+
+@router.delete("/teams/{team_id}/holidays/{holiday_id}", response={204: None})
+def remove_holiday(request: HttpRequest, team_id: int, holiday_id: int) -> Status[None]:
+    team = _team(request, team_id)
+    holiday = get_object_or_404(Holiday.objects.filter(team=team), pk=holiday_id)
+    services.remove_holiday(actor=signed_in(request), holiday=holiday)
+    return Status(204, None)

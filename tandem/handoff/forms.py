@@ -5,7 +5,7 @@ from django import forms
 from tandem.crm.models import Activity
 from tandem.handoff.models import RejectionReason, ScoringRule, Stage, Tier
 from tandem.handoff.scoring import FIT_FIELDS
-from tandem.people.models import User
+from tandem.people.models import Team, User, time_zone_choices
 
 
 class RejectForm(forms.Form):
@@ -113,3 +113,56 @@ class RuleForm(forms.Form):
 
 
 RuleFormSet = forms.formset_factory(RuleForm, extra=3, max_num=200, validate_max=True)
+
+
+WEEKDAYS = [
+    ("1", "Mon"),
+    ("2", "Tue"),
+    ("3", "Wed"),
+    ("4", "Thu"),
+    ("5", "Fri"),
+    ("6", "Sat"),
+    ("7", "Sun"),
+]
+
+
+class RoutingRuleForm(forms.Form):
+    name = forms.CharField(max_length=120)
+    position = forms.IntegerField(
+        min_value=0,
+        max_value=1000,
+        initial=0,
+        help_text="Rules are tried from the lowest position up.",
+    )
+    region = forms.CharField(max_length=100, required=False, help_text="Blank: any region.")
+    segment = forms.CharField(max_length=100, required=False, help_text="Blank: any segment.")
+    team = forms.ModelChoiceField(queryset=Team.objects.filter(function=Team.Function.SALES))
+    reps = forms.ModelMultipleChoiceField(
+        queryset=User.objects.active().filter(memberships__team__function="sales").distinct(),
+        required=False,
+        help_text="None chosen: every member of the team, in turn.",
+    )
+    active = forms.BooleanField(required=False, initial=True)
+
+
+class CapacityForm(forms.Form):
+    lead_capacity = forms.IntegerField(label="Open-lead limit", min_value=0, max_value=10_000)
+    away_until = forms.DateField(
+        label="Out of office until",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+
+
+class BusinessHoursForm(forms.Form):
+    time_zone = forms.ChoiceField(choices=time_zone_choices)
+    opens_at = forms.TimeField(widget=forms.TimeInput(attrs={"type": "time"}))
+    closes_at = forms.TimeField(widget=forms.TimeInput(attrs={"type": "time"}))
+    weekdays = forms.MultipleChoiceField(
+        choices=WEEKDAYS, widget=forms.CheckboxSelectMultiple, label="Working days"
+    )
+
+
+class HolidayForm(forms.Form):
+    day = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
+    name = forms.CharField(max_length=120)

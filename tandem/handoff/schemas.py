@@ -1,4 +1,4 @@
-from datetime import datetime
+from datetime import date, datetime, time
 from decimal import Decimal
 from typing import Any
 
@@ -200,3 +200,61 @@ class SlaReportOut(Schema):
     reps: list[RepRowOut]
     rejections_by_campaign: list[RejectionRowOut]
     rejections_by_source: list[RejectionRowOut]
+
+
+class RoutingRuleIn(Schema):
+    name: str = Field(..., max_length=120)
+    team_id: int
+    region: str = Field("", max_length=100)
+    segment: str = Field("", max_length=100)
+    rep_ids: list[int] = Field(default_factory=list, max_length=500)
+    position: int = Field(0, ge=0, le=1000)
+    active: bool = True
+
+
+class RoutingRuleOut(Schema):
+    id: int
+    name: str
+    team_id: int
+    region: str
+    segment: str
+    rep_ids: list[int]
+    position: int
+    active: bool
+
+    @staticmethod
+    def resolve_rep_ids(obj: Any) -> list[int]:
+        return [r.pk for r in obj.reps.all()]
+
+
+class CapacityIn(Schema):
+    lead_capacity: int | None = None
+    away_until: date | None = None
+    clear_away: bool = False
+
+
+class CapacityOut(Schema):
+    id: int
+    lead_capacity: int
+    away_until: date | None
+
+
+class BusinessHoursIn(Schema):
+    time_zone: str = Field(..., max_length=64)
+    opens_at: time
+    closes_at: time
+    weekdays: str = Field(..., max_length=7, description="ISO weekdays, Monday = 1: 12345")
+
+
+class BusinessHoursOut(BusinessHoursIn):
+    team_id: int
+
+
+class HolidayIn(Schema):
+    day: date
+    name: str = Field(..., max_length=120)
+
+
+class HolidayOut(HolidayIn):
+    id: int
+    team_id: int

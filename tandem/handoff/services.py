@@ -1033,3 +1033,122 @@ def save_rejection_reason(
         reason.save()
         record_event("rejection_reason.saved", subject=reason)
     return reason
+
+
+# --- Routing rules, capacity, business hours ---------------------------------------------
+def save_routing_rule(
+    *,
+    actor: User,
+    team: Team,
+    name: str,
+    region: str = "",
+    segment: str = "",
+    reps: list[User] | None = None,
+    position: int = 0,
+    active: bool = True,
+    rule: RoutingRule | None = None,
+) -> RoutingRule:
+    """Add or change a rule: the heads of the team it routes to (or an administrator).
+    Every rep it names must be in that team."""
+    rule = rule or RoutingRule()
+    if rule.pk:
+        require(actor, Action.CHANGE, rule)  # the team it routed to so far
+    if team.function != Team.Function.SALES:
+        raise _invalid("team", f"{team} is not a sales team.")
+    rule.team = team
+    require(actor, Action.CHANGE, rule)
+    name = (name or "").strip()
+    if not name or len(name) > 120:
+        raise _invalid("name", "Give the rule a name of at most 120 characters.")
+    reps = reps or []
+    members = set(Membership.objects.filter(team=team).values_list("user_id", flat=True))
+    outside = [r for r in reps if r.pk not in members or not r.is_active]
+    if outside:
+        raise _invalid("reps", f"{outside[0]} is not in {team}.")
+    if not 0 <= position <= 1000:
+        raise _invalid("position", "Use a position from 0 to 1000.")
+    with transaction.atomic():
+        rule.name, rule.position, rule.active = name, position, active
+        rule.region, rule.segment = (region or "").strip()[:100], (segment or "").strip()[:100]
+        rule.save()
+        rule.reps.set(reps)
+        record_event("routing_rule.saved", subject=rule)
+    return rule
+
+
+def set_capacity(
+    *, actor: User, rep: User, lead_capacity: int | None = None, away_until: Any = "keep"
+) -> User:
+    """A head of one of the rep's teams (or an administrator) sets how many open leads
+    the rep can take; the rep, or such a head, sets when they are away."""
+    headed = {t for t, role in actor.team_roles().items() if role == Membership.Role.HEAD}
+    rep_teams = set(rep.team_roles())
+    may_manage = actor.is_admin or bool(headed & rep_teams)
+    if lead_capacity is not None and not may_manage:
+        raise DomainError(ErrorCode.FORBIDDEN, "Only a head of the rep's team sets capacity.")
+    if away_until != "keep" and not (may_manage or actor.pk == rep.pk):
+        raise DomainError(ErrorCode.FORBIDDEN, "Only the rep or their head sets absence.")
+    fields = []
+    if lead_capacity is not None:
+        if not 0 <= lead_capacity <= 10_000:
+            raise _invalid("lead_capacity", "Use a number from 0 to 10,000.")
+        rep.lead_capacity = lead_capacity
+        fields.append("lead_capacity")
+    if away_until != "keep":
+        rep.away_until = away_until
+        fields.append("away_until")
+    if fields:
+        with transaction.atomic():
+            rep.save(update_fields=fields)
+            record_event("user.capacity_changed", subject=rep, data={"fields": fields})
+    return rep
+
+
+def set_business_hours(
+    *, actor: User, team: Team, time_zone: str, opens_at: Any, closes_at: Any, weekdays: str
+) -> BusinessHours:
+    """When the team's SLA clocks run (its heads or an administrator)."""
+    import zoneinfo
+
+    require(actor, Action.CHANGE, team)
+    if time_zone not in zoneinfo.available_timezones():
+        raise _invalid("time_zone", "Choose a time zone from the list.")
+    if opens_at is None or closes_at is None or closes_at <= opens_at:
+        raise _invalid("closes_at", "The day must close after it opens.")
+    days = "".join(sorted({d for d in str(weekdays) if d in "1234567"}))
+    if not days:
+        raise _invalid("weekdays", "Choose at least one working day.")
+    with transaction.atomic():
+        hours, _ = BusinessHours.objects.update_or_create(
+            team=team,
+            defaults={
+                "time_zone": time_zone,
+                "opens_at": opens_at,
+                "closes_at": closes_at,
+                "weekdays": days,
+            },
+        )
+        record_event("business_hours.saved", subject=team)
+    return hours
+
+
+def add_holiday(*, actor: User, team: Team, day: Any, name: str) -> Holiday:
+    require(actor, Action.CHANGE, team)
+    name = (name or "").strip()
+    if not name or len(name) > 120:
+        raise _invalid("name", "Name the holiday (at most 120 characters).")
+    if day is None:
+        raise _invalid("day", "Give the date.")
+    if Holiday.objects.filter(team=team, day=day).exists():
+        raise DomainError(ErrorCode.CONFLICT, f"{day} is already a holiday.", field="day")
+    with transaction.atomic():
+        holiday = Holiday.objects.create(team=team, day=day, name=name)
+        record_event("holiday.added", subject=team, data={"day": str(day)})
+    return holiday
+
+
+def remove_holiday(*, actor: User, holiday: Holiday) -> None:
+    require(actor, Action.CHANGE, holiday.team)
+    with transaction.atomic():
+        holiday.delete()
+        record_event("holiday.removed", subject=holiday.team, data={"day": str(holiday.day)})

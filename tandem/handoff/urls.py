@@ -18,4 +18,7 @@ urlpatterns = [
     path("sla/contract/sla/new/", views.propose_sla, name="propose_sla"),
     path("sla/contract/scoring/new/", views.propose_scoring, name="propose_scoring"),
     path("sla/reasons/", views.reasons, name="reasons"),
+    path("sla/routing/", views.routing, name="routing"),
+    path("sla/routing/capacity/<int:user_id>/", views.capacity, name="capacity"),
+    path("sla/routing/teams/<int:team_id>/", views.team_hours, name="team_hours"),
 ]

@@ -152,3 +152,70 @@ def test_the_openapi_document_lists_the_hand_off(api_for, live_org):
         and Touchpoint.objects.count() == 0
     )
     assert Stage.MQL == "mql"
+
+
+def test_routing_capacity_and_hours_through_the_api(api_for, live_org):
+    head, rep = api_for(live_org.sales_head), api_for(live_org.sales_rep)
+    bad = head.post(
+        "/routing-rules",
+        json={"name": "North", "team_id": live_org.sales.pk, "rep_ids": [live_org.marketer.pk]},
+    )
+    assert bad.status_code == 422 and bad.json()["details"]["field"] == "reps"
+    made = head.post(
+        "/routing-rules",
+        json={
+            "name": "North",
+            "team_id": live_org.sales.pk,
+            "region": "North",
+            "rep_ids": [live_org.sales_rep.pk],
+        },
+    )
+    assert made.status_code == 201 and made.json()["rep_ids"] == [live_org.sales_rep.pk]
+    assert (
+        rep.put(
+            f"/routing-rules/{made.json()['id']}",
+            json={"name": "Mine", "team_id": live_org.sales.pk},
+        ).status_code
+        == 403
+    )
+
+    assert (
+        rep.put(f"/users/{live_org.sales_rep.pk}/capacity", json={"lead_capacity": 999}).status_code
+        == 403
+    )
+    away = rep.put(f"/users/{live_org.sales_rep.pk}/capacity", json={"away_until": "2026-12-31"})
+    assert away.status_code == 200 and away.json()["away_until"] == "2026-12-31"
+    limit = head.put(
+        f"/users/{live_org.sales_rep.pk}/capacity", json={"lead_capacity": 25, "clear_away": True}
+    )
+    assert limit.json() == {"id": live_org.sales_rep.pk, "lead_capacity": 25, "away_until": None}
+
+    team = live_org.sales.pk
+    assert head.get(f"/teams/{team}/business-hours").json()["weekdays"] == "12345"
+    wrong = head.put(
+        f"/teams/{team}/business-hours",
+        json={"time_zone": "UTC", "opens_at": "18:00", "closes_at": "09:00", "weekdays": "12345"},
+    )
+    assert wrong.status_code == 422 and wrong.json()["details"]["field"] == "closes_at"
+    hours = head.put(
+        f"/teams/{team}/business-hours",
+        json={
+            "time_zone": "Europe/Dublin",
+            "opens_at": "08:30",
+            "closes_at": "17:00",
+            "weekdays": "51234",
+        },
+    )
+    assert hours.status_code == 200 and hours.json()["weekdays"] == "12345"
+    added = head.post(f"/teams/{team}/holidays", json={"day": "2026-12-25", "name": "Christmas"})
+    assert added.status_code == 201
+    assert (
+        head.post(
+            f"/teams/{team}/holidays", json={"day": "2026-12-25", "name": "Again"}
+        ).status_code
+        == 409
+    )
+    assert rep.delete(f"/teams/{team}/holidays/{added.json()['id']}").status_code == 403
+    assert head.delete(f"/teams/{team}/holidays/{added.json()['id']}").status_code == 204
+    assert head.get(f"/teams/{team}/holidays").json() == []
+    assert api_for(live_org.outsider).get(f"/teams/{team}/holidays").status_code == 404
