@@ -1,0 +1,47 @@
+"""Two reps accept the same lead at the same moment, on two connections: one wins."""
+
+import threading
+
+from django.db import connection
+
+from tandem.core.errors import DomainError
+from tandem.handoff import services
+from tandem.handoff.models import Lead, LifecycleEvent, Stage
+from tandem.handoff.tests.conftest import agree
+from tandem.handoff.tests.test_lifecycle import hot_lead
+from tandem.people.tests.factories import MembershipFactory, UserFactory
+
+
+def test_two_reps_accepting_at_once_exactly_one_wins(live_org):
+    agree(live_org)
+    live_org.sales_rep.lead_capacity = 0  # nobody free: the lead waits for the team
+    live_org.sales_rep.save()
+    lead = hot_lead(live_org)
+    assert lead.rep_id is None
+    reps = [UserFactory(full_name=f"Rep {n}") for n in range(2)]
+    for rep in reps:
+        MembershipFactory(user=rep, team=live_org.sales)
+    start = threading.Barrier(2)
+    outcomes: dict[str, str] = {}
+
+    def accept(rep):
+        try:
+            mine = Lead.objects.get(pk=lead.pk)  # each loads it before either accepts
+            start.wait(timeout=10)
+            services.accept(actor=rep, lead=mine)
+            outcomes[rep.full_name] = "won"
+        except DomainError as exc:
+            outcomes[rep.full_name] = exc.code
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=accept, args=(rep,)) for rep in reps]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert sorted(outcomes.values()) == ["conflict", "won"]
+    winner = next(name for name, result in outcomes.items() if result == "won")
+    lead.refresh_from_db()
+    assert (lead.stage, lead.rep.full_name) == (Stage.ACCEPTED, winner)
+    assert LifecycleEvent.objects.filter(lead=lead, to_stage=Stage.ACCEPTED).count() == 1
