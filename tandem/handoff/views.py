@@ -3,6 +3,7 @@ the SLA report and the joint contract. Thin: parse, call a service, render."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -177,64 +178,79 @@ def accept(request: HttpRequest, pk: int) -> HttpResponse:
     return _done(request, found, "Accepted. The follow-up clock is running.")
 
 
-@login_required
-@require_POST
-def reject(request: HttpRequest, pk: int) -> HttpResponse:
-    found = _lead(request, pk)
-    form = RejectForm(request.POST)
+def _submit(
+    request: HttpRequest,
+    found: Lead,
+    key: str,
+    form: Any,
+    action: Callable[[dict[str, Any]], Any],
+    message: Callable[[dict[str, Any]], str],
+) -> HttpResponse:
+    """A lead page form: run the service, or show the page again with the errors."""
     if form.is_valid():
         try:
-            services.reject(actor=signed_in(request), lead=found, **form.cleaned_data)
+            action(form.cleaned_data)
         except DomainError as exc:
             form_error(form, exc)
         else:
-            return _done(request, found, "Rejected and sent back to nurture; marketing sees why.")
-    return _lead_page(request, found, 422, reject_form=form)
+            return _done(request, found, message(form.cleaned_data))
+    return _lead_page(request, found, 422, **{key: form})
+
+
+@login_required
+@require_POST
+def reject(request: HttpRequest, pk: int) -> HttpResponse:
+    found, actor = _lead(request, pk), signed_in(request)
+    return _submit(
+        request,
+        found,
+        "reject_form",
+        RejectForm(request.POST),
+        lambda data: services.reject(actor=actor, lead=found, **data),
+        lambda data: "Rejected and sent back to nurture; marketing sees why.",
+    )
 
 
 @login_required
 @require_POST
 def follow_up(request: HttpRequest, pk: int) -> HttpResponse:
-    found = _lead(request, pk)
-    form = FollowUpForm(request.POST)
-    if form.is_valid():
-        try:
-            services.record_follow_up(actor=signed_in(request), lead=found, **form.cleaned_data)
-        except DomainError as exc:
-            form_error(form, exc)
-        else:
-            return _done(request, found, "Follow-up logged on the contact's timeline.")
-    return _lead_page(request, found, 422, follow_up_form=form)
+    found, actor = _lead(request, pk), signed_in(request)
+    return _submit(
+        request,
+        found,
+        "follow_up_form",
+        FollowUpForm(request.POST),
+        lambda data: services.record_follow_up(actor=actor, lead=found, **data),
+        lambda data: "Follow-up logged on the contact's timeline.",
+    )
 
 
 @login_required
 @require_POST
 def reassign(request: HttpRequest, pk: int) -> HttpResponse:
-    found = _lead(request, pk)
-    form = ReassignForm(request.POST, team_id=found.team_id)
-    if form.is_valid():
-        try:
-            services.reassign(actor=signed_in(request), lead=found, rep=form.cleaned_data["rep"])
-        except DomainError as exc:
-            form_error(form, exc)
-        else:
-            return _done(request, found, f"Reassigned to {form.cleaned_data['rep']}.")
-    return _lead_page(request, found, 422, reassign_form=form)
+    found, actor = _lead(request, pk), signed_in(request)
+    return _submit(
+        request,
+        found,
+        "reassign_form",
+        ReassignForm(request.POST, team_id=found.team_id),
+        lambda data: services.reassign(actor=actor, lead=found, rep=data["rep"]),
+        lambda data: f"Reassigned to {data['rep']}.",
+    )
 
 
 @login_required
 @require_POST
 def move_stage(request: HttpRequest, pk: int) -> HttpResponse:
-    found = _lead(request, pk)
-    form = StageForm(request.POST)
-    if form.is_valid():
-        try:
-            services.move_stage(actor=signed_in(request), lead=found, **form.cleaned_data)
-        except DomainError as exc:
-            form_error(form, exc)
-        else:
-            return _done(request, found, f"Moved to {Stage(form.cleaned_data['stage']).label}.")
-    return _lead_page(request, found, 422, stage_form=form)
+    found, actor = _lead(request, pk), signed_in(request)
+    return _submit(
+        request,
+        found,
+        "stage_form",
+        StageForm(request.POST),
+        lambda data: services.move_stage(actor=actor, lead=found, **data),
+        lambda data: f"Moved to {Stage(data['stage']).label}.",
+    )
 
 
 # --- SLA report and the joint contract ----------------------------------------------------
