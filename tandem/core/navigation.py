@@ -18,6 +18,7 @@ class NavEntry:
     order: int
     visible: Callable[[Any], bool]
     badge: Callable[[Any], int] | None = None
+    badge_says: str = "unread"  # read out after the number: "3 unread"
     section: str = "main"  # "main" or "user"
 
 
@@ -43,6 +44,7 @@ def nav_for(user: Any, current_path: str) -> list[dict[str, Any]]:
                 "url": url,
                 "active": active,
                 "badge": entry.badge(user) if entry.badge else 0,
+                "badge_says": entry.badge_says,
                 "section": entry.section,
             }
         )

@@ -1,4 +1,13 @@
+from typing import Any
+
 from django.apps import AppConfig
+
+
+def leads_to_accept(user: Any) -> int:
+    """The badge on "Leads": handed to this person and waiting for accept or reject."""
+    from tandem.handoff.models import Lead, Stage
+
+    return Lead.objects.filter(rep=user, stage=Stage.MQL).count() if user.pk else 0
 
 
 class HandoffConfig(AppConfig):
@@ -11,5 +20,14 @@ class HandoffConfig(AppConfig):
         from tandem.core.permissions import is_staff
         from tandem.handoff import services  # noqa: F401  (registers the rescore job kind)
 
-        register_nav(NavEntry("Leads", "handoff:queue", 7, is_staff))
+        register_nav(
+            NavEntry(
+                "Leads",
+                "handoff:queue",
+                7,
+                is_staff,
+                badge=leads_to_accept,
+                badge_says="waiting for you",
+            )
+        )
         register_nav(NavEntry("SLA", "handoff:sla_report", 8, is_staff))

@@ -12,6 +12,7 @@ def test_the_rep_sees_the_lead_in_the_queue_with_a_countdown(client, org, contra
     client.force_login(org.sales_rep)
     page = client.get(reverse("handoff:queue")).content.decode()
     assert "Lee Lead 0" in page and "data-countdown" in page and "due in" in page
+    assert 'aria-label="1 waiting for you"' in page  # the badge on "Leads"
 
 
 def test_the_queue_is_a_fixed_number_of_queries(
