@@ -49,6 +49,22 @@ def skip_background_rescore() -> None:
     )
 
 
+def forget_leads() -> None:
+    """Start from contacts without lead rows, as right after the seed."""
+    from django.db import connection, transaction
+
+    with transaction.atomic(), connection.cursor() as cursor:
+        for table in (
+            "handoff_slabreach",
+            "handoff_lifecycleevent",
+            "handoff_arrival",
+            "handoff_lead",
+        ):
+            cursor.execute(f"DELETE FROM {table}")  # noqa: S608 - fixed names
+        if connection.vendor == "postgresql":
+            cursor.execute("ANALYZE handoff_lead")
+
+
 def rescore(label: str) -> None:
     from tandem.handoff import services
 
@@ -91,9 +107,11 @@ def change_rules() -> None:
 
 
 def pages(n: int) -> None:
+    from django.core.management import call_command
     from django.db.models import Count
     from django.test import Client
 
+    call_command("collectstatic", interactive=False, verbosity=0)  # pages render {% static %}
     from tandem.handoff.models import OPEN_STAGES, Lead
     from tandem.people.models import User
 
@@ -233,14 +251,19 @@ def main() -> None:
     parser.add_argument("--seconds", type=int, default=20)
     parser.add_argument("--rate", type=int, default=50)
     parser.add_argument("--skip-rescore", action="store_true")
+    parser.add_argument(
+        "--fresh", action="store_true", help="delete every lead row first (a first scoring)"
+    )
     args = parser.parse_args()
     setup()
     from tandem.crm.models import Contact
 
     print(f"database={database()} contacts={Contact.objects.count():,}")
     agree_if_needed()
+    if args.fresh:
+        forget_leads()
     if not args.skip_rescore:
-        rescore("first scoring (creates the lead rows)")
+        rescore("scoring everyone" + (" (creates the lead rows)" if args.fresh else ""))
         change_rules()
         rescore("rescoring after a rule change")
     pages(args.requests)

@@ -28,7 +28,9 @@ class LeadQuerySet(models.QuerySet[Any]):
             self.filter(rep=rep)
             .open()
             .exclude(stage=Stage.ACCEPTED, followed_up_at__isnull=False)
-            .select_related("contact", "contact__account", "source_campaign")
+            # Prefetched, not joined: joined, PostgreSQL merge-joined along the whole
+            # contact index (200 ms at 1M contacts) to find a rep's forty leads.
+            .prefetch_related("contact__account", "source_campaign")
             .annotate(
                 clock_due=models.Case(
                     models.When(stage=Stage.MQL, then="accept_due_at"),

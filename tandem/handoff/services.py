@@ -16,7 +16,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.core.cache import cache
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Count, Exists, F, IntegerField, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.urls import reverse
@@ -352,6 +352,43 @@ def score_leads(leads: Any, rules: Scoring, now: datetime) -> int:
     return int(updated)
 
 
+def score_range(rules: Scoring, now: datetime, start: int, end: int) -> int:
+    """Score the leads of contacts ``start <= id < end`` with the same expressions as
+    ``score_leads``, in one ``UPDATE ... FROM`` (fit joined to the engagement aggregate
+    over the range) rather than correlated subqueries, which PostgreSQL runs per row.
+    Leads whose score is unchanged are not rewritten: their ``scored_at`` and model
+    still explain the score they have. Returns how many leads changed."""
+    table = connection.ops.quote_name(Lead._meta.db_table)
+    fit_sql, fit_params = (
+        Contact.objects.filter(pk__gte=start, pk__lt=end)
+        .order_by()
+        .annotate(fit=scoring.fit_points(rules.rules))
+        .values_list("id", "fit")
+        .query.sql_with_params()
+    )
+    totals = scoring.engagement_totals(rules.rules, rules.half_life, now, {"gte": start, "lt": end})
+    if totals is None:
+        scores = f"SELECT f.id AS id, f.fit AS fit, 0 AS eng FROM ({fit_sql}) AS f"  # noqa: S608
+        params = list(fit_params)
+    else:
+        eng_sql, eng_params = totals.query.sql_with_params()
+        scores = (
+            "SELECT f.id AS id, f.fit AS fit, COALESCE(ROUND(e.total), 0) AS eng "  # noqa: S608
+            f"FROM ({fit_sql}) AS f LEFT JOIN ({eng_sql}) AS e ON e.contact_id = f.id"
+        )
+        params = [*fit_params, *eng_params]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} SET fit_score = s.fit, engagement_score = s.eng, "  # noqa: S608
+            f"score = s.fit + s.eng, scored_at = %s, scoring_model_id = %s "
+            f"FROM ({scores}) AS s WHERE {table}.contact_id = s.id AND ("
+            f"{table}.scored_at IS NULL OR {table}.fit_score <> s.fit "
+            f"OR {table}.engagement_score <> s.eng)",
+            [connection.ops.adapt_datetimefield_value(now), rules.model.pk, *params],
+        )
+        return int(cursor.rowcount)
+
+
 def qualifying(leads: Any, rules: Scoring) -> Any:
     """Leads of the queryset that cross the MQL threshold now. A recycled lead comes back
     only with engagement after it was sent back, not on its old score."""
@@ -463,7 +500,7 @@ def score_everyone(rules: Scoring, progress: Progress | None = None) -> int:
             ensure_leads(
                 Contact.objects.filter(pk__gte=start, pk__lt=end, erased_at__isnull=True), now
             )
-            score_leads(Lead.objects.filter(pk__gte=start, pk__lt=end), rules, now)
+            score_range(rules, now, start, end)
         if progress:
             progress(min(end, last + 1) - first, total, "Scoring leads")
     return total
@@ -534,7 +571,9 @@ def hand_off(lead_ids: list[int], *, now: datetime, source: str = "") -> int:
     )
     tiers = _policy_tiers()
     router = Router(now)
-    leads = list(Lead.objects.filter(pk__in=ids).select_related("contact__account"))
+    # Prefetched, not joined: for "id IN (...)" PostgreSQL does not carry the list over
+    # to the contacts, and walked the whole contact index to merge-join (1 s at 1M).
+    leads = list(Lead.objects.filter(pk__in=ids).prefetch_related("contact__account"))
     events = []
     calendars: dict[int | None, Calendar] = {}
     for lead in sorted(leads, key=lambda x: (-x.score, x.pk)):  # the best leads first

@@ -79,7 +79,7 @@ def queue(request: HttpRequest) -> HttpResponse:
         Lead.objects.filter(
             stage=Stage.MQL, rep__isnull=True, team_id__in=list(signed_in(request).team_roles())
         )
-        .select_related("contact__account")
+        .prefetch_related("contact__account")  # see LeadQuerySet.queue_of
         .order_by("accept_due_at", "-score")[:50]
     )
     return render(

@@ -149,3 +149,38 @@ def test_arrivals_wait_for_the_worker_and_are_taken_once(org, contract, director
     assert not Arrival.objects.exists()
     assert services.process_arrivals() == 0
     assert Lead.objects.get(pk=director.pk).stage == Stage.MQL
+
+
+def test_scoring_a_range_agrees_with_scoring_lead_by_lead(org, contract):
+    """Rescoring everyone joins an aggregate over a range of contacts; speed to lead
+    scores a few leads with correlated subqueries. Both must give the same numbers."""
+    import random
+
+    rng = random.Random(7)
+    titles = ["Director", "Owner", "Intern", "", "Sales Manager"]
+    people = Contact.objects.bulk_create(
+        [Contact(email=f"s{i}@x.test", job_title=rng.choice(titles)) for i in range(60)]
+    )
+    kinds = ["form", "email_click", "visit", "event", "ad_click"]
+    Touchpoint.objects.bulk_create(
+        [
+            Touchpoint(
+                contact=rng.choice(people),
+                channel="web",
+                kind=rng.choice(kinds),
+                occurred_at=timezone.now() - timedelta(days=rng.uniform(0, 400)),
+                idempotency_key=f"agree-{n}",
+            )
+            for n in range(400)
+        ]
+    )
+    now = timezone.now()
+    rules = services.scoring_in_force()
+    services.ensure_leads(Contact.objects.all(), now)
+    services.score_leads(Lead.objects.all(), rules, now)
+    columns = ("pk", "fit_score", "engagement_score", "score", "scored_at", "scoring_model")
+    one_by_one = sorted(Lead.objects.values_list(*columns))
+    assert any(row[2] > 0 for row in one_by_one) and any(row[1] > 0 for row in one_by_one)
+    Lead.objects.update(fit_score=-1, engagement_score=-1, score=-1, scored_at=None)
+    services.score_range(rules, now, people[0].pk, people[-1].pk + 1)
+    assert sorted(Lead.objects.values_list(*columns)) == one_by_one
