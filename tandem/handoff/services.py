@@ -503,6 +503,11 @@ def score_everyone(rules: Scoring, progress: Progress | None = None) -> int:
             score_range(rules, now, start, end)
         if progress:
             progress(min(end, last + 1) - first, total, "Scoring leads")
+    if connection.vendor == "postgresql":
+        # Scores and lead rows changed wholesale: refresh the planner's statistics now
+        # rather than when autovacuum gets round to it (plans went from 30 ms to 1 s).
+        with connection.cursor() as cursor:
+            cursor.execute(f"ANALYZE {connection.ops.quote_name(Lead._meta.db_table)}")
     return total
 
 
