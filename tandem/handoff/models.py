@@ -113,6 +113,15 @@ class Lead(models.Model):
             models.Index(fields=["rep", "assigned_at"]),  # round-robin: whose turn
             models.Index(fields=["team", "stage", "accept_due_at"]),  # a head's board
             models.Index(fields=["mql_at"]),  # the SLA report (per rep and tier)
+            # The running clocks, for the minute's breach check (open leads only).
+            models.Index(
+                fields=["accept_due_at"], condition=Q(stage="mql"), name="lead_accept_clock"
+            ),
+            models.Index(
+                fields=["follow_up_due_at"],
+                condition=Q(stage="accepted", followed_up_at__isnull=True),
+                name="lead_follow_up_clock",
+            ),
         ]
 
     def __str__(self) -> str:

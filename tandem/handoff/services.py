@@ -980,29 +980,47 @@ def move_stage(*, actor: User, lead: Lead, stage: str, why: str) -> Lead:
 def detect_breaches(now: datetime | None = None) -> int:
     """Notify each missed SLA clock once: the rep when it is missed, the head when it is
     still not done one more SLA window later. A breach is a row with a unique key, so a
-    second run, a concurrent run or a run after a worker restart notifies nobody twice."""
+    second run, a concurrent run or a run after a worker restart notifies nobody twice;
+    and leads already told about are left out by the query, so a backlog of overdue
+    leads costs nothing minute after minute."""
     now = now or timezone.now()
     _pick_up_follow_ups()
-    created = 0
     tiers = {t.tier: t for t in _policy_tiers()}
-    late = Lead.objects.select_related("contact", "rep").filter(
-        Q(stage=Stage.MQL, accept_due_at__lt=now)
-        | Q(stage=Stage.ACCEPTED, followed_up_at__isnull=True, follow_up_due_at__lt=now)
+    calendars: dict[int | None, Calendar] = {}
+    created = 0
+    clocks = (
+        (SlaBreach.Clock.ACCEPT, Q(stage=Stage.MQL), "accept_due_at"),
+        (
+            SlaBreach.Clock.FOLLOW_UP,
+            Q(stage=Stage.ACCEPTED, followed_up_at__isnull=True),
+            "follow_up_due_at",
+        ),
     )
-    for lead in late.iterator(chunk_size=500):
-        clock = SlaBreach.Clock.ACCEPT if lead.stage == Stage.MQL else SlaBreach.Clock.FOLLOW_UP
-        due = lead.accept_due_at if clock == SlaBreach.Clock.ACCEPT else lead.follow_up_due_at
-        assert due is not None
-        created += _breach(lead, clock, SlaBreach.Level.REP, due, now)
-        tier = tiers.get(lead.tier)
-        if tier is not None:
-            window = (
-                tier.accept_within_hours
-                if clock == SlaBreach.Clock.ACCEPT
-                else tier.follow_up_within_hours
+    for clock, open_clock, due_field in clocks:
+        late = Lead.objects.filter(open_clock, **{f"{due_field}__lt": now})
+        for level in (SlaBreach.Level.REP, SlaBreach.Level.HEAD):
+            told = SlaBreach.objects.filter(
+                lead=OuterRef("pk"), clock=clock, due_at=OuterRef(due_field)
             )
-            if now >= add_business_hours(due, window, calendar_of(lead.team_id)):
-                created += _breach(lead, clock, SlaBreach.Level.HEAD, due, now)
+            pending = late.filter(~Exists(told.filter(level=level)))
+            if level == SlaBreach.Level.HEAD:  # the rep is told first
+                pending = pending.filter(Exists(told.filter(level=SlaBreach.Level.REP)))
+            for lead in pending.prefetch_related("contact", "rep").iterator(chunk_size=500):
+                due = getattr(lead, due_field)
+                if level == SlaBreach.Level.HEAD:
+                    tier = tiers.get(lead.tier)
+                    if tier is None:
+                        continue
+                    window = (
+                        tier.accept_within_hours
+                        if clock == SlaBreach.Clock.ACCEPT
+                        else tier.follow_up_within_hours
+                    )
+                    if lead.team_id not in calendars:
+                        calendars[lead.team_id] = calendar_of(lead.team_id)
+                    if now < add_business_hours(due, window, calendars[lead.team_id]):
+                        continue
+                created += _breach(lead, clock, level, due, now)
     return created
 
 

@@ -257,3 +257,13 @@ def test_a_rep_in_a_rule_and_in_the_team_is_not_given_twice_their_limit(org, con
     services.lead_arrived([p.pk for p in people])
     assert Lead.objects.filter(rep=org.sales_rep).count() == 3
     assert Lead.objects.filter(rep__isnull=True, stage=Stage.MQL).count() == 5
+
+
+def test_an_overdue_backlog_costs_a_few_queries_once_everyone_is_told(
+    org, contract, django_assert_max_num_queries
+):
+    leads = [hot_lead(org, n) for n in range(15)]
+    late = max(lead.accept_due_at for lead in leads) + timedelta(minutes=1)
+    assert services.detect_breaches(late) == 15
+    with django_assert_max_num_queries(12):
+        assert services.detect_breaches(late) == 0
