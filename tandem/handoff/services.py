@@ -497,18 +497,26 @@ def score_everyone(rules: Scoring, progress: Progress | None = None) -> int:
     for start in range(first, last + 1, RESCORE_CHUNK):
         end = start + RESCORE_CHUNK
         with transaction.atomic():
-            ensure_leads(
+            added = ensure_leads(
                 Contact.objects.filter(pk__gte=start, pk__lt=end, erased_at__isnull=True), now
             )
+            if added:
+                _refresh_statistics()  # or PostgreSQL plans the join for an empty table
             score_range(rules, now, start, end)
         if progress:
             progress(min(end, last + 1) - first, total, "Scoring leads")
+    _refresh_statistics()
+    return total
+
+
+def _refresh_statistics() -> None:
+    """PostgreSQL: after lead rows or scores changed wholesale, refresh the planner's
+    statistics now rather than when autovacuum gets round to it. Measured at 1M: with
+    stale statistics My leads took 1 s instead of 40 ms, and the first scoring's join,
+    planned for an empty table, ran for minutes per chunk."""
     if connection.vendor == "postgresql":
-        # Scores and lead rows changed wholesale: refresh the planner's statistics now
-        # rather than when autovacuum gets round to it (plans went from 30 ms to 1 s).
         with connection.cursor() as cursor:
             cursor.execute(f"ANALYZE {connection.ops.quote_name(Lead._meta.db_table)}")
-    return total
 
 
 def hand_off_qualifying(rules: Scoring, batch: int = 500) -> int:
