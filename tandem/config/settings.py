@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "tandem.crm",
     "tandem.campaigns",
     "tandem.handoff",
+    "tandem.attribution",
     "tandem.api",
     "tandem.demo",
 ]

@@ -1,0 +1,62 @@
+"""tandem attribution --paths FILE.csv | --touchpoints FILE.csv [--model NAME ...]
+[--order N] [--output FILE.csv]: one row per model and channel (model,channel,
+conversions,value)."""
+
+import csv
+from argparse import ArgumentParser
+from pathlib import Path
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError
+
+from tandem.attribution.engine import MODELS, AttributionError, attribute
+from tandem.attribution.engine.files import read_paths, read_touchpoints
+from tandem.core.spreadsheets import safe_cell
+
+
+class Command(BaseCommand):
+    help = "Attribute conversions to channels with every model, from a file."
+
+    def add_arguments(self, parser: ArgumentParser) -> None:
+        source = parser.add_mutually_exclusive_group(required=True)
+        source.add_argument(
+            "--paths", type=Path, help="aggregated paths: path,total_conversions,..."
+        )
+        source.add_argument(
+            "--touchpoints", type=Path, help="journey_id,ts,channel,converted,value"
+        )
+        parser.add_argument(
+            "--model", action="append", default=[], help=f"repeatable, or all: {', '.join(MODELS)}"
+        )
+        parser.add_argument("--order", type=int, default=1, help="Markov order (1-3)")
+        parser.add_argument("--half-life", type=float, default=1.0, help="time decay, in steps")
+        parser.add_argument("--output", type=Path, help="CSV to write (default: standard output)")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        chosen = options["model"] or ["all"]
+        models = list(MODELS) if "all" in chosen else chosen
+        unknown = [m for m in models if m not in MODELS]
+        if unknown:
+            raise CommandError(f"No model {unknown[0]!r}; choose from {', '.join(MODELS)} or all.")
+        try:
+            paths = (
+                read_paths(options["paths"])
+                if options["paths"]
+                else read_touchpoints(options["touchpoints"])
+            )
+            rows = attribute(paths, models, order=options["order"], half_life=options["half_life"])
+        except AttributionError as exc:
+            raise CommandError(str(exc)) from None
+        target = options["output"]
+        stream: Any = target.open("w", newline="", encoding="utf-8") if target else self.stdout
+        try:
+            writer = csv.writer(stream, lineterminator="\n")
+            writer.writerow(["model", "channel", "conversions", "value"])
+            for model, channel, conversions, value in rows:
+                # A channel named "=HYPERLINK(...)" must not become a formula in Excel.
+                writer.writerow([model, safe_cell(channel), f"{conversions:.10g}", f"{value:.10g}"])
+        finally:
+            if target:
+                stream.close()
+        if target:
+            self.stderr.write(f"Wrote {len(rows)} rows to {target}.")

@@ -1,0 +1,101 @@
+"""`tandem attribution` on files, as an analyst runs it."""
+
+import csv
+import io
+
+import pytest
+from django.core.management import CommandError, call_command
+
+
+def run(*args):
+    out = io.StringIO()
+    call_command("attribution", *args, stdout=out, stderr=io.StringIO())
+    return list(csv.DictReader(io.StringIO(out.getvalue())))
+
+
+def write(tmp_path, name, text):
+    file = tmp_path / name
+    file.write_text(text, encoding="utf-8")
+    return str(file)
+
+
+def test_a_paths_file_with_every_model(tmp_path):
+    paths = write(
+        tmp_path,
+        "paths.csv",
+        "path,total_conversions,total_conversion_value,total_null\n"
+        " email >search > event ,3,300,10\nsearch,5,250,40\n\nsocial > search,2,90,15\n",
+    )
+    rows = run("--paths", paths, "--model", "all", "--order", "2")
+    models = {r["model"] for r in rows}
+    assert {"linear", "markov_2", "shapley", "w_shaped"} <= models
+    for model in models:
+        assert sum(float(r["conversions"]) for r in rows if r["model"] == model) == pytest.approx(
+            10
+        )
+    linear = {r["channel"]: float(r["value"]) for r in rows if r["model"] == "linear"}
+    assert linear["event"] == pytest.approx(100)  # a third of 300; spaces ignored
+
+
+def test_a_touchpoints_file_and_an_output_file(tmp_path):
+    touches = write(
+        tmp_path,
+        "touches.csv",
+        "journey_id,ts,channel,converted,value\n"
+        "j1,2026-11-02T10:00:00Z,search,false,0\nj1,2026-11-01T09:00:00Z,email,false,0\n"
+        'j1,2026-11-03T09:00:00Z,=HYPERLINK("x"),true,120\nj2,5,email,no,0\n',
+    )
+    target = tmp_path / "out.csv"
+    call_command(
+        "attribution",
+        "--touchpoints",
+        touches,
+        "--model",
+        "first_touch",
+        "--model",
+        "last_touch",
+        "--output",
+        str(target),
+        stderr=io.StringIO(),
+    )
+    rows = list(csv.DictReader(target.open(encoding="utf-8")))
+    first = {r["channel"]: float(r["value"]) for r in rows if r["model"] == "first_touch"}
+    last = {r["channel"]: float(r["value"]) for r in rows if r["model"] == "last_touch"}
+    assert first["email"] == 120 and last['\'=HYPERLINK("x")'] == 120  # defused formula
+
+
+@pytest.mark.parametrize(
+    ("name", "text", "message"),
+    [
+        ("p.csv", "route,total_conversions\na,1\n", "missing column"),
+        ("p.csv", "path,total_conversions\na,1\nb,lots\n", "row 3, total_conversions"),
+        ("p.csv", "path,total_conversions\na > > b,1\n", "row 2: the path"),
+        ("p.csv", "path,total_conversions\na,-1\n", "row 2: total_conversions is negative"),
+        ("p.csv", "path,total_conversions\n", "no paths"),
+        ("p.xlsx", "whatever", "give a CSV file"),
+    ],
+)
+def test_bad_path_files_are_refused_with_the_row(tmp_path, name, text, message):
+    with pytest.raises(CommandError, match=message):
+        run("--paths", write(tmp_path, name, text))
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("journey_id,ts,channel,converted\n", "missing column"),
+        ("journey_id,ts,channel,converted,value\nj,yesterday,a,true,1\n", "row 2, ts"),
+        ("journey_id,ts,channel,converted,value\nj,1,a,maybe,1\n", "row 2, converted"),
+        ("journey_id,ts,channel,converted,value\nj,1,a,true,NaN\n", "row 2, value"),
+        ("journey_id,ts,channel,converted,value\nj,1,,true,1\n", "row 2, channel"),
+    ],
+)
+def test_bad_touchpoint_files_are_refused_with_the_row(tmp_path, text, message):
+    with pytest.raises(CommandError, match=message):
+        run("--touchpoints", write(tmp_path, "t.csv", text))
+
+
+def test_an_unknown_model_is_named(tmp_path):
+    paths = write(tmp_path, "p.csv", "path,total_conversions\na,1\n")
+    with pytest.raises(CommandError, match="No model 'magic'"):
+        run("--paths", paths, "--model", "magic")
