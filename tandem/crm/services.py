@@ -352,11 +352,13 @@ def erase_contact(*, actor: User, contact: Contact) -> Contact:
     Kept, so aggregates still add up: the contact row (anonymous), its activities'
     kinds and times, its touchpoints' campaigns, channels and times, campaign
     memberships. Removed: names, e-mail, phone, job, consent details, activity notes,
-    visitor ids, comments on the contact, notification texts about it, and every
-    field-history row that held the old values. The erasure itself is an audit event.
+    visitor ids, comments on the contact, notification texts about it, what sales wrote
+    about them in the hand-off, and every field-history row that held the old values.
+    The erasure itself is an audit event.
     """
     from tandem.campaigns.models import Touchpoint
     from tandem.core.records import record_url
+    from tandem.handoff.services import erase_lead
     from tandem.notifications.models import Comment, Notification
 
     require(actor, Action.ERASE, contact)
@@ -381,6 +383,7 @@ def erase_contact(*, actor: User, contact: Contact) -> Contact:
         comments.update(body=ERASED)
         if url:
             Notification.objects.filter(url=url).update(text=f"{ERASED} (a contact was erased)")
+        erase_lead(contact.pk, f"{ERASED} (a contact was erased)")
         contact.history.all().delete()  # including the row the save above just wrote
         record_event("contact.erased", subject=contact)
     return contact

@@ -25,14 +25,15 @@ from tandem.people.models import User
 
 def month_bounds(month: str, zone: Any = None) -> tuple[date, datetime, datetime]:
     """("2026-11") -> (first day, start, end) in the current time zone; this month when
-    the text is not a month."""
+    the text is not a month of this millennium."""
     zone = zone or timezone.get_current_timezone()
     try:
-        year, number = (int(part) for part in month.split("-", 1))
+        year, number = (int(part) for part in month[:7].split("-", 1))
         first = date(year, number, 1)
     except (ValueError, TypeError):
-        today = timezone.localdate()
-        first = today.replace(day=1)
+        first = timezone.localdate().replace(day=1)
+    if not 2000 <= first.year <= 2999:  # and the report links a month either side
+        first = timezone.localdate().replace(day=1)
     days = calendar.monthrange(first.year, first.month)[1]
     start = datetime.combine(first, time(), tzinfo=zone)
     end = datetime.combine(first + timedelta(days=days), time(), tzinfo=zone)

@@ -21,13 +21,14 @@ from django.db.models import Count, Exists, F, IntegerField, OuterRef, Q, Subque
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import slugify
 
 from tandem.campaigns.models import Touchpoint
 from tandem.core.bulk import insert_selected, update_rows
 from tandem.core.errors import DomainError, ErrorCode
 from tandem.core.jobs import Progress, register_job_kind
 from tandem.core.models import Job
-from tandem.core.permissions import Action, require
+from tandem.core.permissions import Action, can, require
 from tandem.core.services import record_event, start_job
 from tandem.crm.models import Activity, Contact
 from tandem.handoff import scoring
@@ -51,6 +52,7 @@ from tandem.handoff.models import (
     Stage,
     Tier,
 )
+from tandem.notifications.models import Notification
 from tandem.notifications.services import notify
 from tandem.people.models import Membership, Team, User
 
@@ -301,12 +303,8 @@ class Scoring:
         return float(self.model.half_life_days)
 
 
-def scoring_in_force(model_id: int | None = None) -> Scoring | None:
-    model = (
-        ScoringModel.objects.filter(pk=model_id).first()
-        if model_id
-        else ScoringModel.objects.in_force()
-    )
+def scoring_in_force() -> Scoring | None:
+    model = ScoringModel.objects.in_force()
     if model is None:
         return None
     return Scoring(model, [scoring.rule_of(r) for r in model.rules.all()])
@@ -467,9 +465,11 @@ def lead_arrived(contact_ids: list[int], *, source: str = "") -> int:
 def rescore_job(job: Job, progress: Progress) -> None:
     """Rescore every contact under a scoring model, a chunk of ids at a time, then hand
     off the leads that now qualify."""
-    rules = scoring_in_force(job.params.get("model_id"))
-    if rules is None:
-        raise DomainError(ErrorCode.NOT_FOUND, "That scoring model is no longer there.")
+    rules = scoring_in_force()
+    if rules is None or rules.model.pk != job.params.get("model_id"):
+        # Newer rules came into force meanwhile; their own job rescores everyone.
+        progress(0, 0, "Not needed: these rules have been replaced by newer ones.")
+        return
     rescore_all(rules, progress)
 
 
@@ -673,7 +673,7 @@ def _tell_assigned(leads: list[Lead]) -> None:
             text = f"New lead for you: {_lead_name(first)} (score {first.score}){due}"
             url = lead_url(first)
         else:
-            text = f"{len(rep_leads)} new leads for you, led by {_lead_name(first)}"
+            text = f"{len(rep_leads)} new leads for you"  # no names: erasure finds it by URL
             url = reverse("handoff:queue")
         notify(recipients=[first.rep], kind="lead.assigned", text=text, url=url)
     for team_id, team_leads in waiting.items():
@@ -812,14 +812,17 @@ def reassign(*, actor: User, lead: Lead, rep: User) -> Lead:
 
 
 # --- Accept, reject, follow up -----------------------------------------------------------
+def may_work(actor: Any, lead: Lead) -> bool:
+    """Whether ``actor`` may accept, reject or follow up ``lead``: its rep, a head of its
+    team, or (while nobody has it) any member of its team."""
+    if not can(actor, Action.WORK, lead):
+        return False
+    return not lead.rep_id or lead.rep_id == actor.pk or lead.team_id in actor.headed_team_ids()
+
+
 def _check_worker(actor: User, lead: Lead) -> None:
     require(actor, Action.WORK, lead)
-    if (
-        lead.rep_id
-        and lead.rep_id != actor.pk
-        and lead.team_id
-        not in {t for t, role in actor.team_roles().items() if role == Membership.Role.HEAD}
-    ):
+    if not may_work(actor, lead):
         raise DomainError(ErrorCode.FORBIDDEN, f"This lead is {lead.rep}'s to work.")
 
 
@@ -1084,22 +1087,34 @@ def _pick_up_follow_ups() -> int:
     return len(found)
 
 
+# --- Erasure -----------------------------------------------------------------------------
+def erase_lead(contact_id: int, text: str) -> None:
+    """Part of erasing a contact (``crm.services.erase_contact``): the notes sales wrote
+    about the person and the notifications that named them. Stages, scores and reasons
+    stay, so the funnel's numbers still add up."""
+    Lead.objects.filter(pk=contact_id).update(rejection_note="")
+    LifecycleEvent.objects.filter(lead_id=contact_id).update(note="")
+    url = reverse("handoff:lead", args=[contact_id])
+    Notification.objects.filter(url=url).update(text=text)
+
+
 # --- Settings the heads edit -------------------------------------------------------------
 def save_rejection_reason(
-    *, actor: User, code: str, label: str, active: bool = True, position: int = 0
+    *, actor: User, code: str, label: str, active: bool = True, position: Any = 0
 ) -> RejectionReason:
-    reason = RejectionReason.objects.filter(code=code).first() or RejectionReason(code=code)
-    require(actor, Action.CHANGE, reason)
-    from django.utils.text import slugify
-
-    slug = slugify(code)[:40]
+    """Add a reason, or change the one with this code (given as typed: "No Budget" is
+    the code no-budget). Reasons are retired, never deleted: past rejections keep them."""
+    slug = slugify(code or "")[:40]
     if not slug:
         raise _invalid("code", "Give the reason a short code (letters, digits, dashes).")
+    reason = RejectionReason.objects.filter(code=slug).first() or RejectionReason(code=slug)
+    require(actor, Action.CHANGE, reason)
     label = (label or "").strip()
     if not label or len(label) > 120:
         raise _invalid("label", "Give the reason a label of at most 120 characters.")
+    position = _whole(position, "position", low=0, high=1000)
     with transaction.atomic():
-        reason.code, reason.label, reason.active, reason.position = slug, label, active, position
+        reason.label, reason.active, reason.position = label, active, position
         reason.save()
         record_event("rejection_reason.saved", subject=reason)
     return reason
@@ -1151,9 +1166,7 @@ def set_capacity(
 ) -> User:
     """A head of one of the rep's teams (or an administrator) sets how many open leads
     the rep can take; the rep, or such a head, sets when they are away."""
-    headed = {t for t, role in actor.team_roles().items() if role == Membership.Role.HEAD}
-    rep_teams = set(rep.team_roles())
-    may_manage = actor.is_admin or bool(headed & rep_teams)
+    may_manage = actor.is_admin or bool(actor.headed_team_ids() & set(rep.team_roles()))
     if lead_capacity is not None and not may_manage:
         raise DomainError(ErrorCode.FORBIDDEN, "Only a head of the rep's team sets capacity.")
     if away_until != "keep" and not (may_manage or actor.pk == rep.pk):

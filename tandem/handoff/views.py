@@ -45,7 +45,6 @@ from tandem.handoff.models import (
     Stage,
 )
 from tandem.people.auth import signed_in
-from tandem.people.models import Membership
 
 BOARD_STAGES = (Stage.MQL, Stage.ACCEPTED, Stage.SQL, Stage.RECYCLED)
 
@@ -63,10 +62,6 @@ def _lead(request: HttpRequest, pk: int) -> Lead:
         ),
         pk=pk,
     )
-
-
-def _headed_team_ids(user: Any) -> list[int]:
-    return [t for t, role in user.team_roles().items() if role == Membership.Role.HEAD]
 
 
 @login_required
@@ -95,7 +90,7 @@ def board(request: HttpRequest) -> HttpResponse:
     leads, for the teams they head (everyone's when they head none)."""
     _staff(request)
     leads = Lead.objects.visible_to(request.user)
-    headed = _headed_team_ids(request.user)
+    headed = signed_in(request).headed_team_ids()
     if headed and request.GET.get("all") != "1":
         leads = leads.filter(team_id__in=headed)
     counts = dict(
@@ -141,7 +136,7 @@ def _lead_page(request: HttpRequest, found: Lead, status: int = 200, **forms: An
         rules = [scoring.rule_of(r) for r in model.rules.all()]
         reasons = scoring.explain(found.pk, rules, float(model.half_life_days), found.scored_at)
     user = request.user
-    can_work = can(user, Action.WORK, found) and found.stage in OPEN_STAGES
+    can_work = services.may_work(user, found) and found.stage in OPEN_STAGES
     context = {
         "lead": found,
         "contact": found.contact,

@@ -84,6 +84,10 @@ class User(AbstractBaseUser):
             self._team_roles = cached
         return cached
 
+    def headed_team_ids(self) -> set[int]:
+        """The teams this person heads."""
+        return {team for team, role in self.team_roles().items() if role == "head"}
+
     def home_team_id(self) -> int | None:
         """The team records this person creates belong to: their first team."""
         return min(self.team_roles(), default=None)
