@@ -95,21 +95,10 @@ def my_queue(request: HttpRequest) -> Any:
 @router.get("/leads/{lead_id}", response=LeadDetailOut, summary="A lead, why its score, its stages")
 def get_lead(request: HttpRequest, lead_id: int) -> dict[str, Any]:
     found = _lead(request, lead_id)
-    model = found.scoring_model
-    reasons = (
-        scoring.explain(
-            found.pk,
-            [scoring.rule_of(r) for r in model.rules.all()],
-            float(model.half_life_days),
-            found.scored_at,
-        )
-        if model is not None and found.scored_at is not None
-        else []
-    )
     events = found.events.select_related("reason")[:100]
     return {
         **LeadOut.from_orm(found).dict(),
-        "reasons": [vars(r) for r in reasons],
+        "reasons": [vars(r) for r in scoring.reasons_for(found)],
         "events": [EventOut.from_orm(e).dict() for e in events],
     }
 
@@ -176,34 +165,32 @@ def propose_model(request: HttpRequest, payload: ScoringModelIn) -> Status[Scori
     return Status(201, services.propose_scoring_model(actor=signed_in(request), **data))
 
 
-def _proposal(request: HttpRequest, kind: str, proposal_id: int) -> JointProposal:
+def _proposal(request: HttpRequest, model: type[JointProposal], proposal_id: int) -> Any:
     _staff(request)
-    model = SlaPolicy if kind == "sla" else ScoringModel
-    found: JointProposal = get_object_or_404(model.objects.all(), pk=proposal_id)
-    return found
+    return get_object_or_404(model.objects.all(), pk=proposal_id)
 
 
 @router.post("/sla/policies/{policy_id}/approve", response=SlaPolicyOut)
 def approve_policy(request: HttpRequest, policy_id: int) -> Any:
-    found = _proposal(request, "sla", policy_id)
+    found = _proposal(request, SlaPolicy, policy_id)
     return services.approve(actor=signed_in(request), proposal=found)
 
 
 @router.post("/sla/policies/{policy_id}/withdraw", response=SlaPolicyOut)
 def withdraw_policy(request: HttpRequest, policy_id: int) -> Any:
-    found = _proposal(request, "sla", policy_id)
+    found = _proposal(request, SlaPolicy, policy_id)
     return services.withdraw(actor=signed_in(request), proposal=found)
 
 
 @router.post("/scoring/models/{model_id}/approve", response=ScoringModelOut)
 def approve_model(request: HttpRequest, model_id: int) -> Any:
-    found = _proposal(request, "scoring", model_id)
+    found = _proposal(request, ScoringModel, model_id)
     return services.approve(actor=signed_in(request), proposal=found)
 
 
 @router.post("/scoring/models/{model_id}/withdraw", response=ScoringModelOut)
 def withdraw_model(request: HttpRequest, model_id: int) -> Any:
-    found = _proposal(request, "scoring", model_id)
+    found = _proposal(request, ScoringModel, model_id)
     return services.withdraw(actor=signed_in(request), proposal=found)
 
 
@@ -231,6 +218,7 @@ def sla_report(request: HttpRequest, month: str = "") -> dict[str, Any]:
         "rejected": report.rejected,
         "acceptance_rate": report.acceptance_rate,
         "min_acceptance_rate": report.policy.min_acceptance_rate if report.policy else None,
+        "breaches": report.breaches,
         "reps": report.reps,
         "rejections_by_campaign": report.by_campaign,
         "rejections_by_source": report.by_source,

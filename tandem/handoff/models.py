@@ -21,6 +21,8 @@ from tandem.campaigns.models import Campaign, Channel
 from tandem.core.audit import field_history
 from tandem.crm.models import Contact
 from tandem.handoff.querysets import LeadQuerySet, ProposalQuerySet
+from tandem.handoff.scoring import describe_rule
+from tandem.people.models import Team
 
 
 class Stage(models.TextChoices):
@@ -203,8 +205,6 @@ class LifecycleEvent(models.Model):
 def contract_team_ids() -> tuple[int, ...]:
     """The teams party to the joint contracts (SLA, scoring, rejection reasons): every
     marketing and sales team, so their heads are the ones who may change them."""
-    from tandem.people.models import Team
-
     functions = (Team.Function.MARKETING, Team.Function.SALES)
     return tuple(Team.objects.filter(function__in=functions).values_list("id", flat=True))
 
@@ -377,8 +377,6 @@ class ScoringRule(models.Model):
         ordering = ["kind", "id"]
 
     def __str__(self) -> str:
-        from tandem.handoff.scoring import describe_rule
-
         return describe_rule(self)
 
 

@@ -19,7 +19,15 @@ from django.db.models import Avg, Count, Q
 from django.utils import timezone
 
 from tandem.campaigns.models import Campaign, Channel
-from tandem.handoff.models import Lead, LifecycleEvent, RejectionReason, SlaBreach, SlaPolicy, Stage
+from tandem.handoff.models import (
+    NURTURE_STAGES,
+    Lead,
+    LifecycleEvent,
+    RejectionReason,
+    SlaBreach,
+    SlaPolicy,
+    Stage,
+)
 from tandem.people.models import User
 
 
@@ -86,7 +94,7 @@ def sla_report(month: str = "") -> SlaReport:
     report = SlaReport(month=first, policy=SlaPolicy.objects.in_force())
     events = LifecycleEvent.objects.filter(at__gte=start, at__lt=end)
     counts = events.aggregate(
-        mqls=Count("id", filter=Q(to_stage=Stage.MQL, from_stage__in=_nurture())),
+        mqls=Count("id", filter=Q(to_stage=Stage.MQL, from_stage__in=NURTURE_STAGES)),
         accepted=Count("id", filter=Q(to_stage=Stage.ACCEPTED, from_stage=Stage.MQL)),
         rejected=Count("id", filter=Q(to_stage=Stage.RECYCLED, reason__isnull=False)),
     )
@@ -96,6 +104,9 @@ def sla_report(month: str = "") -> SlaReport:
         counts["rejected"],
     )
     report.reps = _per_rep(start, end)
+    report.breaches = SlaBreach.objects.filter(
+        level=SlaBreach.Level.REP, due_at__gte=start, due_at__lt=end
+    ).count()
     rejections = events.filter(to_stage=Stage.RECYCLED, reason__isnull=False)
     reasons = dict(RejectionReason.objects.values_list("id", "label"))
     campaign_rows = list(
@@ -125,12 +136,6 @@ def sla_report(month: str = "") -> SlaReport:
         for r in rejections.values("source", "reason").annotate(n=Count("id")).order_by("-n")[:50]
     ]
     return report
-
-
-def _nurture() -> tuple[str, ...]:
-    from tandem.handoff.models import NURTURE_STAGES
-
-    return tuple(NURTURE_STAGES)
 
 
 def _per_rep(start: datetime, end: datetime) -> list[dict[str, Any]]:

@@ -197,6 +197,7 @@ class SlaReportOut(Schema):
     rejected: int
     acceptance_rate: Decimal | None
     min_acceptance_rate: Decimal | None
+    breaches: int
     reps: list[RepRowOut]
     rejections_by_campaign: list[RejectionRowOut]
     rejections_by_source: list[RejectionRowOut]

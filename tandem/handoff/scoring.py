@@ -2,10 +2,11 @@
 
 Score = fit points + engagement points, where each touch of a kind with a rule is worth
 that rule's points halved every ``half_life_days`` since it happened. Everything is
-computed by the database as expressions (``Case``/``When`` for fit, a correlated
-aggregate over touches for engagement), so rescoring a million leads is a few UPDATE
-statements rather than a loop per contact, and ``explain`` answers "why this score?"
-with the same expressions for one lead at the moment it was scored.
+computed by the database as expressions (``Case``/``When`` for fit, an aggregate over
+touches for engagement; ``services.score_contacts`` joins the two in one UPDATE), so
+rescoring a million leads is a statement per range of contacts rather than a loop per
+contact, and ``explain`` answers "why this score?" with the same expressions for one
+lead at the moment it was scored.
 """
 
 from __future__ import annotations
@@ -20,14 +21,12 @@ from django.db.models import (
     FloatField,
     Func,
     IntegerField,
-    OuterRef,
     Q,
-    Subquery,
     Sum,
     Value,
     When,
 )
-from django.db.models.functions import Cast, Coalesce, Power, Round
+from django.db.models.functions import Cast, Power
 
 from tandem.campaigns.models import Touchpoint
 from tandem.core.errors import DomainError, ErrorCode
@@ -179,15 +178,13 @@ def _float(number: float) -> Cast:
     return Cast(Value(float(number)), FloatField())
 
 
-def engagement_touches(contact: Any, as_of: datetime, half_life_days: float) -> Any:
+def engagement_touches(as_of: datetime, half_life_days: float) -> Any:
     """The touches that count toward a score at ``as_of``: known by then, happened by
-    then, and within the decay horizon; of one contact, or of any when ``contact`` is
-    None (the caller narrows them)."""
+    then, and within the decay horizon (the caller narrows them to its contacts)."""
     horizon = as_of - timedelta(days=half_life_days * HORIZON_HALF_LIVES)
-    touches = Touchpoint.objects.filter(
+    return Touchpoint.objects.filter(
         occurred_at__lte=as_of, occurred_at__gt=horizon, recorded_at__lte=as_of
     )
-    return touches if contact is None else touches.filter(contact_id=contact)
 
 
 def _weight(points: dict[str, int], half_life_days: float, as_of: datetime) -> Case:
@@ -200,51 +197,21 @@ def _weight(points: dict[str, int], half_life_days: float, as_of: datetime) -> C
 
 
 def engagement_totals(
-    rules: list[Rule], half_life_days: float, as_of: datetime, contact: Any
+    rules: list[Rule], half_life_days: float, as_of: datetime, contacts: dict[str, Any]
 ) -> Any:
-    """(contact_id, total) per contact with engagement, or None when no rule is about
-    engagement. ``contact`` is an OuterRef (one contact) or a dict of lookups on the
-    touches' ``contact_id`` (a range of contacts)."""
+    """(contact_id, total) for each of ``contacts`` (lookups on the contact id, such as
+    ``{"in": ids}`` or ``{"gte": a, "lt": b}``) with engagement; None when no rule is
+    about engagement."""
     points = {r.field: r.points for r in rules if r.kind == "engagement"}
     if not points:
         return None
-    touches = engagement_touches(
-        contact if not isinstance(contact, dict) else None, as_of, half_life_days
-    )
-    if isinstance(contact, dict):
-        touches = touches.filter(**{f"contact_id__{k}": v for k, v in contact.items()})
     return (
-        touches.filter(kind__in=list(points))
+        engagement_touches(as_of, half_life_days)
+        .filter(kind__in=list(points), **{f"contact_id__{k}": v for k, v in contacts.items()})
         .order_by()
         .values("contact_id")
         .annotate(total=Sum(_weight(points, half_life_days, as_of)))
     )
-
-
-def engagement_points(
-    rules: list[Rule], half_life_days: float, as_of: datetime, contact_ref: str
-) -> Any:
-    """Correlated subquery: the decayed points of the contact's touches (0 when none)."""
-    totals = engagement_totals(rules, half_life_days, as_of, OuterRef(contact_ref))
-    if totals is None:
-        return Value(0, output_field=IntegerField())
-    per_contact = totals.values("total")
-    return Round(Coalesce(Subquery(per_contact, output_field=FloatField()), Value(0.0)))
-
-
-def score_updates(rules: list[Rule], half_life_days: float, as_of: datetime) -> dict[str, Any]:
-    """``Lead.objects.filter(...).update(**score_updates(...))`` scores those leads."""
-    fit = Subquery(
-        Contact.objects.filter(pk=OuterRef("contact_id"))
-        .annotate(fit=fit_points(rules))
-        .values("fit"),
-        output_field=IntegerField(),
-    )
-    return {
-        "fit_score": Coalesce(fit, Value(0)),
-        "engagement_score": engagement_points(rules, half_life_days, as_of, "contact_id"),
-        "scored_at": Value(as_of),
-    }
 
 
 # --- Why this score ----------------------------------------------------------------------
@@ -279,8 +246,8 @@ def explain(
     points = {r.field: r for r in rules if r.kind == "engagement"}
     if points:
         rows = (
-            engagement_touches(contact_id, as_of, half_life_days)
-            .filter(kind__in=list(points))
+            engagement_touches(as_of, half_life_days)
+            .filter(contact_id=contact_id, kind__in=list(points))
             .order_by()
             .values("kind")
             .annotate(
@@ -299,3 +266,13 @@ def explain(
                 )
             )
     return sorted(reasons, key=lambda r: -abs(r.points))
+
+
+def reasons_for(lead: Any) -> list[Reason]:
+    """Why ``lead`` (a handoff Lead) has its score: its scoring model's rules that fired,
+    recomputed at the moment it was scored."""
+    model = lead.scoring_model
+    if model is None or lead.scored_at is None:
+        return []
+    rules = [rule_of(r) for r in model.rules.all()]
+    return explain(lead.pk, rules, float(model.half_life_days), lead.scored_at)

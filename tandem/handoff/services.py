@@ -17,7 +17,7 @@ from typing import Any
 
 from django.core.cache import cache
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Count, Exists, F, IntegerField, OuterRef, Q, Subquery, Value
+from django.db.models import Count, Exists, IntegerField, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
@@ -55,6 +55,7 @@ from tandem.handoff.models import (
 from tandem.notifications.models import Notification
 from tandem.notifications.services import notify
 from tandem.people.models import Membership, Team, User
+from tandem.people.services import clean_time_zone
 
 MAX_NOTE = 2000
 
@@ -101,12 +102,7 @@ def head_sides(user: Any) -> set[str]:
 
 
 def _propose(actor: User, proposal: JointProposal, note: str) -> None:
-    require(actor, Action.APPROVE, proposal)
-    sides = head_sides(actor)
-    if not sides:
-        raise DomainError(
-            ErrorCode.FORBIDDEN, "Only the heads of marketing and sales propose changes."
-        )
+    require(actor, Action.APPROVE, proposal)  # heads of marketing and sales teams only
     proposal.note = (note or "").strip()[:500]
     proposal.proposed_by = actor
     proposal.proposed_at = timezone.now()
@@ -341,30 +337,23 @@ def ensure_leads(contacts: Any, now: datetime) -> int:
     )
 
 
-def score_leads(leads: Any, rules: Scoring, now: datetime) -> int:
-    """Score the leads of a queryset under ``rules`` as of ``now`` (two UPDATEs)."""
-    updated = leads.update(
-        **scoring.score_updates(rules.rules, rules.half_life, now), scoring_model=rules.model
-    )
-    leads.update(score=F("fit_score") + F("engagement_score"))
-    return int(updated)
-
-
-def score_range(rules: Scoring, now: datetime, start: int, end: int) -> int:
-    """Score the leads of contacts ``start <= id < end`` with the same expressions as
-    ``score_leads``, in one ``UPDATE ... FROM`` (fit joined to the engagement aggregate
-    over the range) rather than correlated subqueries, which PostgreSQL runs per row.
-    Leads whose score is unchanged are not rewritten: their ``scored_at`` and model
-    still explain the score they have. Returns how many leads changed."""
+def score_contacts(rules: Scoring, now: datetime, contacts: dict[str, Any]) -> int:
+    """Score the leads of ``contacts`` (lookups on the contact id: ``{"in": ids}`` for
+    speed to lead, ``{"gte": a, "lt": b}`` for a range of a full rescore) in one
+    ``UPDATE ... FROM``: fit joined to the engagement aggregate. Correlated subqueries
+    per lead, which PostgreSQL runs as a sub-plan per row, took 128 s for a million
+    leads; this takes 53 s. Both databases support ``UPDATE ... FROM``. Leads whose score
+    is unchanged are not rewritten: their ``scored_at`` and model still explain the
+    score they have. Returns how many leads changed."""
     table = connection.ops.quote_name(Lead._meta.db_table)
     fit_sql, fit_params = (
-        Contact.objects.filter(pk__gte=start, pk__lt=end)
+        Contact.objects.filter(**{f"pk__{k}": v for k, v in contacts.items()})
         .order_by()
         .annotate(fit=scoring.fit_points(rules.rules))
         .values_list("id", "fit")
         .query.sql_with_params()
     )
-    totals = scoring.engagement_totals(rules.rules, rules.half_life, now, {"gte": start, "lt": end})
+    totals = scoring.engagement_totals(rules.rules, rules.half_life, now, contacts)
     if totals is None:
         scores = f"SELECT f.id AS id, f.fit AS fit, 0 AS eng FROM ({fit_sql}) AS f"  # noqa: S608
         params = list(fit_params)
@@ -455,8 +444,8 @@ def lead_arrived(contact_ids: list[int], *, source: str = "") -> int:
     now = timezone.now()
     with transaction.atomic():
         ensure_leads(Contact.objects.filter(pk__any_of=contact_ids, erased_at__isnull=True), now)
+        score_contacts(rules, now, {"in": contact_ids})
         leads = Lead.objects.filter(pk__in=contact_ids)
-        score_leads(leads, rules, now)
         crossing = list(qualifying(leads, rules).values_list("pk", flat=True))
         return hand_off(crossing, now=now, source=source)
 
@@ -502,7 +491,7 @@ def score_everyone(rules: Scoring, progress: Progress | None = None) -> int:
             )
             if added:
                 _refresh_statistics()  # or PostgreSQL plans the join for an empty table
-            score_range(rules, now, start, end)
+            score_contacts(rules, now, {"gte": start, "lt": end})
         if progress:
             progress(min(end, last + 1) - first, total, "Scoring leads")
     _refresh_statistics()
@@ -589,17 +578,27 @@ def hand_off(lead_ids: list[int], *, now: datetime, source: str = "") -> int:
     leads = list(Lead.objects.filter(pk__in=ids).prefetch_related("contact__account"))
     events = []
     calendars: dict[int | None, Calendar] = {}
+    # What a hand-off sets on every lead (a recycled lead starts again from scratch).
+    fresh: dict[str, Any] = {
+        "stage": Stage.MQL,
+        "stage_changed_at": now,
+        "mql_at": now,
+        "assigned_at": now,
+        "rejection_reason_id": None,
+        "rejection_note": "",
+        "accepted_at": None,
+        "followed_up_at": None,
+        "accept_hours": None,
+        "follow_up_hours": None,
+    }
     for lead in sorted(leads, key=lambda x: (-x.score, x.pk)):  # the best leads first
         previous = lead.stage
+        for name, value in fresh.items():
+            setattr(lead, name, value)
         tier = tier_for(lead.score, tiers)
-        lead.stage, lead.stage_changed_at, lead.mql_at = Stage.MQL, now, now
         lead.tier = tier.tier if tier else ""
-        lead.rejection_reason, lead.rejection_note = None, ""
-        lead.accepted_at = lead.followed_up_at = None
-        lead.accept_hours = lead.follow_up_hours = None
         lead.source = lead.source or source
         lead.team_id, lead.rep = router.choose(lead)
-        lead.assigned_at = now
         if lead.team_id not in calendars:
             calendars[lead.team_id] = calendar_of(lead.team_id)
         _start_clocks(lead, tier, now, calendars[lead.team_id])
@@ -619,18 +618,7 @@ def hand_off(lead_ids: list[int], *, now: datetime, source: str = "") -> int:
         Lead,
         HAND_OFF_COLUMNS,
         [(lead.pk, *(getattr(lead, c) for c in HAND_OFF_COLUMNS)) for lead in leads],
-        fixed={
-            "stage": Stage.MQL,
-            "stage_changed_at": now,
-            "mql_at": now,
-            "assigned_at": now,
-            "rejection_reason_id": None,
-            "rejection_note": "",
-            "accepted_at": None,
-            "followed_up_at": None,
-            "accept_hours": None,
-            "follow_up_hours": None,
-        },
+        fixed=fresh,
     )
     LifecycleEvent.objects.bulk_create(events, batch_size=500)
     _tell_assigned(leads)
@@ -1048,7 +1036,7 @@ def _breach(lead: Lead, clock: str, level: str, due: datetime, now: datetime) ->
                 notified_at=now,
             )
             what = "accept or reject" if clock == SlaBreach.Clock.ACCEPT else "follow up"
-            name = lead.contact.full_name or lead.contact.email or f"Contact {lead.pk}"
+            name = _lead_name(lead)
             if level == SlaBreach.Level.REP and lead.rep_id:
                 recipients: list[Any] = [lead.rep]
                 text = f"SLA missed: {what} {name} was due {due:%a %d %b %H:%M} UTC"
@@ -1191,11 +1179,8 @@ def set_business_hours(
     *, actor: User, team: Team, time_zone: str, opens_at: Any, closes_at: Any, weekdays: str
 ) -> BusinessHours:
     """When the team's SLA clocks run (its heads or an administrator)."""
-    import zoneinfo
-
     require(actor, Action.CHANGE, team)
-    if time_zone not in zoneinfo.available_timezones():
-        raise _invalid("time_zone", "Choose a time zone from the list.")
+    time_zone = clean_time_zone(time_zone)
     if opens_at is None or closes_at is None or closes_at <= opens_at:
         raise _invalid("closes_at", "The day must close after it opens.")
     days = "".join(sorted({d for d in str(weekdays) if d in "1234567"}))
@@ -1222,11 +1207,12 @@ def add_holiday(*, actor: User, team: Team, day: Any, name: str) -> Holiday:
         raise _invalid("name", "Name the holiday (at most 120 characters).")
     if day is None:
         raise _invalid("day", "Give the date.")
-    if Holiday.objects.filter(team=team, day=day).exists():
-        raise DomainError(ErrorCode.CONFLICT, f"{day} is already a holiday.", field="day")
-    with transaction.atomic():
-        holiday = Holiday.objects.create(team=team, day=day, name=name)
-        record_event("holiday.added", subject=team, data={"day": str(day)})
+    try:
+        with transaction.atomic():
+            holiday = Holiday.objects.create(team=team, day=day, name=name)
+            record_event("holiday.added", subject=team, data={"day": str(day)})
+    except IntegrityError:  # the unique (team, day) constraint, also under a race
+        raise DomainError(ErrorCode.CONFLICT, f"{day} is already a holiday.", field="day") from None
     return holiday
 
 

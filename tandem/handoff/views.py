@@ -36,15 +36,18 @@ from tandem.handoff.forms import (
 )
 from tandem.handoff.models import (
     OPEN_STAGES,
+    BusinessHours,
+    Holiday,
     JointProposal,
     Lead,
     RejectionReason,
+    RoutingRule,
     ScoringModel,
-    SlaBreach,
     SlaPolicy,
     Stage,
 )
 from tandem.people.auth import signed_in
+from tandem.people.models import Team, User
 
 BOARD_STAGES = (Stage.MQL, Stage.ACCEPTED, Stage.SQL, Stage.RECYCLED)
 
@@ -130,17 +133,12 @@ def lead(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _lead_page(request: HttpRequest, found: Lead, status: int = 200, **forms: Any) -> HttpResponse:
-    model = found.scoring_model
-    reasons = []
-    if model is not None and found.scored_at is not None:
-        rules = [scoring.rule_of(r) for r in model.rules.all()]
-        reasons = scoring.explain(found.pk, rules, float(model.half_life_days), found.scored_at)
     user = request.user
     can_work = services.may_work(user, found) and found.stage in OPEN_STAGES
     context = {
         "lead": found,
         "contact": found.contact,
-        "reasons": reasons,
+        "reasons": scoring.reasons_for(found),
         "events": found.events.select_related("actor", "reason", "rep")[:50],
         "breaches": found.breaches.order_by("-due_at")[:20],
         "now": timezone.now(),
@@ -253,8 +251,6 @@ def move_stage(request: HttpRequest, pk: int) -> HttpResponse:
 def sla_report(request: HttpRequest) -> HttpResponse:
     _staff(request)
     report = reports.sla_report(request.GET.get("month", ""))
-    _, start, end = reports.month_bounds(report.month.strftime("%Y-%m"))
-    breaches = SlaBreach.objects.filter(level="rep", due_at__gte=start, due_at__lt=end).count()
     chart = {
         "labels": ["MQLs delivered", "MQLs promised"],
         "values": [report.mqls, report.policy.mqls_per_month if report.policy else 0],
@@ -262,18 +258,15 @@ def sla_report(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "handoff/sla_report.html",
-        {"report": report, "breaches": breaches, "chart": chart},
+        {"report": report, "chart": chart},
     )
 
 
-def _proposals(model: type[JointProposal]) -> dict[str, Any]:
-    in_force = model.objects.in_force()
-    waiting = list(
-        model.objects.waiting().select_related(
-            "proposed_by", "marketing_approved_by", "sales_approved_by"
-        )[:10]
+def _proposals(proposals: Any) -> dict[str, Any]:
+    waiting = proposals.waiting().select_related(
+        "proposed_by", "marketing_approved_by", "sales_approved_by"
     )
-    return {"in_force": in_force, "waiting": waiting}
+    return {"in_force": proposals.in_force(), "waiting": list(waiting[:10])}
 
 
 @login_required
@@ -281,20 +274,12 @@ def contract(request: HttpRequest) -> HttpResponse:
     """The joint contract: the SLA and the scoring model in force, and changes waiting
     for the other head's approval."""
     _staff(request)
-    sla = _proposals(SlaPolicy)
-    score = _proposals(ScoringModel)
-    for group in (sla, score):
-        for proposal in [group["in_force"], *group["waiting"]]:
-            if proposal is not None and isinstance(proposal, ScoringModel):
-                proposal.rule_list = list(proposal.rules.all())
-            if proposal is not None and isinstance(proposal, SlaPolicy):
-                proposal.tier_list = list(proposal.tiers.all())
     return render(
         request,
         "handoff/contract.html",
         {
-            "sla": sla,
-            "score": score,
+            "sla": _proposals(SlaPolicy.objects.prefetch_related("tiers")),
+            "score": _proposals(ScoringModel.objects.prefetch_related("rules")),
             "sides": services.head_sides(request.user),
             "reasons": RejectionReason.objects.all(),
         },
@@ -462,8 +447,6 @@ def _errors(form: Any) -> str:
 
 def _sales_teams(request: HttpRequest) -> list[dict[str, Any]]:
     """Each sales team with its members' load and capacity, hours and holidays."""
-    from tandem.handoff.models import BusinessHours, Holiday
-    from tandem.people.models import Team, User
 
     teams = list(Team.objects.filter(function=Team.Function.SALES).order_by("name")[:50])
     ids = [t.pk for t in teams]
@@ -517,7 +500,6 @@ def _sales_teams(request: HttpRequest) -> list[dict[str, Any]]:
 def routing(request: HttpRequest) -> HttpResponse:
     """Routing rules, each rep's capacity, and each sales team's hours and holidays."""
     _staff(request)
-    from tandem.handoff.models import RoutingRule
 
     editing = None
     rule_id = parse_id(request.GET.get("rule", "") or request.POST.get("rule", ""))
@@ -558,7 +540,6 @@ def routing(request: HttpRequest) -> HttpResponse:
 @require_POST
 def capacity(request: HttpRequest, user_id: int) -> HttpResponse:
     _staff(request)
-    from tandem.people.models import User
 
     rep = get_object_or_404(User.objects.visible_to(request.user), pk=user_id)
     form = CapacityForm(request.POST)
@@ -580,8 +561,6 @@ def capacity(request: HttpRequest, user_id: int) -> HttpResponse:
 @require_POST
 def team_hours(request: HttpRequest, team_id: int) -> HttpResponse:
     _staff(request)
-    from tandem.handoff.models import Holiday
-    from tandem.people.models import Team
 
     team = get_object_or_404(Team.objects.visible_to(request.user), pk=team_id)
     what = request.POST.get("what", "")

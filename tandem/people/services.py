@@ -46,7 +46,7 @@ def _clean_email(email: str) -> str:
     return email
 
 
-def _clean_time_zone(time_zone: str) -> str:
+def clean_time_zone(time_zone: str) -> str:
     try:
         zoneinfo.ZoneInfo(time_zone)
     except (zoneinfo.ZoneInfoNotFoundError, ValueError):
@@ -83,7 +83,7 @@ def create_user(
                 email,
                 password,
                 full_name=full_name[:150],
-                time_zone=_clean_time_zone(time_zone),
+                time_zone=clean_time_zone(time_zone),
                 job_title=job_title.strip()[:120],
                 is_admin=is_admin,
             )
@@ -118,7 +118,7 @@ def update_profile(
     if not full_name:
         raise DomainError(ErrorCode.INVALID, "Enter your name.", field="full_name")
     user.full_name = full_name[:150]
-    user.time_zone = _clean_time_zone(time_zone)
+    user.time_zone = clean_time_zone(time_zone)
     user.job_title = job_title.strip()[:120]
     user.email_notifications = email_notifications
     with transaction.atomic():

@@ -111,6 +111,7 @@ def test_a_rep_works_the_queue_through_the_api(api_for, live_org):
     report = api.get("/sla/report").json()
     assert (report["mqls_delivered"], report["accepted"], report["rejected"]) == (2, 1, 1)
     assert report["acceptance_rate"] == "50.0" and report["mqls_promised"] == 90
+    assert report["breaches"] == 0
     assert report["rejections_by_source"] == [
         {
             "campaign_id": None,

@@ -225,7 +225,7 @@ def test_a_batch_hand_off_takes_the_same_few_queries_for_any_number_of_leads(
     )
     now = timezone.now()
     services.ensure_leads(Contact.objects.all(), now)
-    services.score_leads(Lead.objects.all(), services.scoring_in_force(), now)
+    services.score_contacts(services.scoring_in_force(), now, {"in": [p.pk for p in people]})
     with django_assert_max_num_queries(30):
         assert services.hand_off([p.pk for p in people], now=now) == 40
     reps = list(Lead.objects.values_list("rep__full_name", flat=True))

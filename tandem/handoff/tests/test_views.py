@@ -1,5 +1,8 @@
 """The hand-off pages: queue, board, lead, report and contract, with their permissions."""
 
+import zoneinfo
+from datetime import timedelta
+
 import pytest
 from django.urls import reverse
 
@@ -80,10 +83,16 @@ def test_the_sla_report_shows_both_sides_and_rejections_by_campaign(client, org,
     from tandem.handoff import services
 
     lead = hot_lead(org)
+    late = hot_lead(org, 1)
+    services.detect_breaches(late.accept_due_at + timedelta(minutes=1))
     services.reject(actor=org.sales_rep, lead=lead, reason="bad-data", note="Fake number")
     client.force_login(org.marketer)
     page = client.get(reverse("handoff:sla_report")).content.decode()
-    assert "MQLs delivered: <strong>1</strong> of 100 promised" in page
+    assert "MQLs delivered: <strong>2</strong> of 100 promised" in page
+    # Breaches count in the month they fell due (the next one, late on a month's last day).
+    due = late.accept_due_at.astimezone(zoneinfo.ZoneInfo(org.marketer.time_zone))
+    month = client.get(reverse("handoff:sla_report"), {"month": f"{due:%Y-%m}"}).content.decode()
+    assert "SLA breaches this month: <strong>2</strong>" in month
     assert "0.0 %" in page and "Bad or fake contact details" in page and "Search" in page
     assert client.get(reverse("handoff:sla_report") + "?month=garbage").status_code == 200
 
