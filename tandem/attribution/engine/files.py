@@ -52,10 +52,11 @@ def read_paths(file: Path, separator: str = ">") -> Paths:
     def cell(row: list[str], column: str) -> str:
         return row[at[column]] if column in at and at[column] < len(row) else ""
 
-    parsed = []
+    parsed, numbers = [], []
     for number, row in enumerate(rows, start=2):
         if not any(c.strip() for c in row):
             continue
+        numbers.append(number)
         parsed.append(
             (
                 cell(row, "path"),
@@ -64,18 +65,7 @@ def read_paths(file: Path, separator: str = ">") -> Paths:
                 _number(cell(row, "total_null"), "total_null", number),
             )
         )
-    try:
-        return from_paths(parsed, separator=separator)
-    except AttributionError as exc:  # "row 1" of the parsed rows is the file's row 2
-        raise AttributionError(_shift_row(str(exc))) from None
-
-
-def _shift_row(message: str) -> str:
-    if message.startswith("row "):
-        number, rest = message[4:].split(":", 1)
-        if number.isdigit():
-            return f"row {int(number) + 1}:{rest}"
-    return message
+    return from_paths(parsed, separator=separator, row_numbers=numbers)
 
 
 def _time(text: str, row: int) -> float:

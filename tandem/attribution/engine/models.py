@@ -220,22 +220,21 @@ def shapley(paths: Paths) -> tuple[np.ndarray, np.ndarray]:
             f"({n} given); group channels first."
         )
     masks = np.array([sum(1 << c for c in set(p)) for p in paths.paths], dtype=np.int64)
+    every = np.arange(1 << n)
+    sizes = np.array([bin(m).count("1") for m in range(1 << n)])
+    coefficient = np.array(
+        [math.factorial(s) * math.factorial(n - s - 1) / math.factorial(n) for s in range(n)]
+    )
     results = []
     for amounts in (paths.conversions, paths.value):
         v = np.bincount(masks, weights=amounts, minlength=1 << n).astype(np.float64)
         for c in range(n):  # zeta transform: v(S) = sum of exact-set worths of subsets
-            bit = 1 << c
-            with_c = np.flatnonzero(np.arange(1 << n) & bit)
-            v[with_c] += v[with_c ^ bit]
-        sizes = np.array([bin(m).count("1") for m in range(1 << n)])
-        coefficient = np.array(
-            [math.factorial(s) * math.factorial(n - s - 1) / math.factorial(n) for s in range(n)]
-        )
+            with_c = np.flatnonzero(every & (1 << c))
+            v[with_c] += v[with_c ^ (1 << c)]
         phi = np.zeros(n)
         for c in range(n):
-            bit = 1 << c
-            without = np.flatnonzero((np.arange(1 << n) & bit) == 0)
-            phi[c] = float(np.sum(coefficient[sizes[without]] * (v[without | bit] - v[without])))
+            without = np.flatnonzero((every & (1 << c)) == 0)
+            phi[c] = float(np.sum(coefficient[sizes[without]] * (v[without | 1 << c] - v[without])))
         results.append(phi)
     return results[0], results[1]
 

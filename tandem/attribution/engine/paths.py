@@ -9,6 +9,7 @@ columns (one row per touch). No Django: this package runs anywhere numpy does.
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -49,12 +50,16 @@ def from_paths(
     rows: Iterable[tuple[str, float, float, float]],
     *,
     separator: str = ">",
+    row_numbers: Iterable[int] | None = None,
 ) -> Paths:
     """Rows of (path, conversions, value, nulls); ``path`` like ``"email > search"``,
-    spaces around channel names ignored. Identical paths are added together."""
+    spaces around channel names ignored. Identical paths are added together. Errors
+    name the row: its position from 1, or its number in ``row_numbers`` (a file's)."""
     index: dict[str, int] = {}
     totals: dict[tuple[int, ...], list[float]] = {}
-    for number, (path, conversions, value, nulls) in enumerate(rows, start=1):
+    numbers = row_numbers if row_numbers is not None else itertools.count(1)
+    numbered = zip(numbers, rows, strict=False)  # count() never ends
+    for number, (path, conversions, value, nulls) in numbered:
         where = f"row {number}"
         names = [part.strip() for part in str(path).split(separator)]
         if not names or any(not name for name in names):

@@ -70,6 +70,7 @@ def test_a_touchpoints_file_and_an_output_file(tmp_path):
         ("p.csv", "route,total_conversions\na,1\n", "missing column"),
         ("p.csv", "path,total_conversions\na,1\nb,lots\n", "row 3, total_conversions"),
         ("p.csv", "path,total_conversions\na > > b,1\n", "row 2: the path"),
+        ("p.csv", "path,total_conversions\n\n,\na > > b,1\n", "row 4: the path"),
         ("p.csv", "path,total_conversions\na,-1\n", "row 2: total_conversions is negative"),
         ("p.csv", "path,total_conversions\n", "no paths"),
         ("p.xlsx", "whatever", "give a CSV file"),
