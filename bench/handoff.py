@@ -181,6 +181,11 @@ def speed_to_lead(seconds: int, rate: int) -> None:
     cache.clear()
     last_note = Notification.objects.aggregate(m=Max("id"))["m"] or 0
     settings_env = {"TANDEM_FORM_RATE_LIMIT": "1000000"}
+    # Start from an empty queue: tasks left by earlier runs (e-mails, wake-ups queued
+    # while no worker ran) would be worked through first and delay every form.
+    from huey.contrib.djhuey import HUEY
+
+    HUEY.flush()
     worker = subprocess.Popen(
         [sys.executable, "-m", "tandem", "run_huey"],
         cwd=REPO,

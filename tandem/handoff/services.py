@@ -17,7 +17,7 @@ from typing import Any
 
 from django.core.cache import cache
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Count, Exists, IntegerField, OuterRef, Q, Subquery, Value
+from django.db.models import Count, Exists, F, IntegerField, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
@@ -344,7 +344,14 @@ def score_contacts(rules: Scoring, now: datetime, contacts: dict[str, Any]) -> i
     per lead, which PostgreSQL runs as a sub-plan per row, took 128 s for a million
     leads; this takes 53 s. Both databases support ``UPDATE ... FROM``. Leads whose score
     is unchanged are not rewritten: their ``scored_at`` and model still explain the
-    score they have. Returns how many leads changed."""
+    score they have. A list of ids (a few leads) is scored lead by lead instead, from
+    the same expressions (``scoring.per_lead_updates``). Returns how many changed."""
+    if set(contacts) == {"in"}:
+        leads = Lead.objects.filter(pk__in=contacts["in"])
+        updates = scoring.per_lead_updates(rules.rules, rules.half_life, now)
+        changed = leads.update(**updates, scoring_model=rules.model)
+        leads.update(score=F("fit_score") + F("engagement_score"))
+        return int(changed)
     table = connection.ops.quote_name(Lead._meta.db_table)
     fit_sql, fit_params = (
         Contact.objects.filter(**{f"pk__{k}": v for k, v in contacts.items()})
