@@ -1,6 +1,8 @@
-"""Reading the analyst's files: the aggregated path form and touchpoint columns (CSV).
+"""Reading the analyst's files: the aggregated path form (CSV) and touchpoint columns
+(CSV or Parquet).
 
-Errors name the row (as a spreadsheet numbers it: the header is row 1) and the column.
+Errors in a CSV file name the row as a spreadsheet numbers it (the header is row 1);
+in a Parquet file, the row counted from 1.
 """
 
 from __future__ import annotations
@@ -8,8 +10,17 @@ from __future__ import annotations
 import csv
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
-from tandem.attribution.engine.paths import AttributionError, Paths, from_paths, from_touchpoints
+import polars as pl
+
+from tandem.attribution.engine.paths import (
+    AttributionError,
+    Paths,
+    from_frame,
+    from_paths,
+    from_touchpoints,
+)
 
 PATH_COLUMNS = ("path", "total_conversions", "total_conversion_value", "total_null")
 TOUCH_COLUMNS = ("journey_id", "ts", "channel", "converted", "value")
@@ -19,7 +30,7 @@ FALSE = {"0", "false", "no", "n", "f", ""}
 
 def _rows(file: Path, required: tuple[str, ...]) -> tuple[list[str], list[list[str]]]:
     if file.suffix.lower() not in (".csv", ".txt"):
-        raise AttributionError(f"{file.name}: give a CSV file (Parquet is not read yet).")
+        raise AttributionError(f"{file.name}: give a CSV file.")
     try:
         with file.open(newline="", encoding="utf-8-sig") as stream:
             reader = csv.reader(stream)
@@ -80,8 +91,15 @@ def _time(text: str, row: int) -> float:
         raise AttributionError(f"row {row}, ts: {text[:30]!r} is not a time.") from None
 
 
-def read_touchpoints(file: Path) -> Paths:
-    """``journey_id,ts,channel,converted,value`` (rows in any order)."""
+def read_touchpoints(file: Path, **options: Any) -> Paths:
+    """``journey_id,ts,channel,converted,value`` (rows in any order), from CSV or
+    Parquet; ``options`` as for ``paths.from_frame``."""
+    if file.suffix.lower() == ".parquet":
+        try:
+            frame = pl.read_parquet(file)
+        except (OSError, pl.exceptions.PolarsError) as exc:
+            raise AttributionError(f"{file.name}: not a readable Parquet file ({exc}).") from None
+        return from_frame(frame, **options)
     header, rows = _rows(file, TOUCH_COLUMNS)
     at = [header.index(c) for c in TOUCH_COLUMNS]
     journeys, times, channels, converted, values = [], [], [], [], []
@@ -105,4 +123,4 @@ def read_touchpoints(file: Path) -> Paths:
         channels.append(channel.strip())
         converted.append(flag.strip().lower() in TRUE)
         values.append(amount)
-    return from_touchpoints(journeys, times, channels, converted, values)
+    return from_touchpoints(journeys, times, channels, converted, values, **options)

@@ -30,81 +30,57 @@ import scipy.sparse.linalg as sparse_linalg
 
 from tandem.attribution.engine.paths import AttributionError, Paths
 
-Weights = Callable[[int], np.ndarray]  # path length -> weight per position
 
-
-def _by_position(
-    paths: Paths, weights: Callable[[tuple[int, ...]], np.ndarray]
-) -> tuple[np.ndarray, np.ndarray]:
+def _credit(paths: Paths, weights: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Per channel: the sum over touches of weight times its path's conversions (value)."""
     n = len(paths.channels)
-    conversions, value = np.zeros(n), np.zeros(n)
-    for path, conv, worth in zip(paths.paths, paths.conversions, paths.value, strict=True):
-        if conv == 0 and worth == 0:
-            continue
-        w = weights(path)
-        at = np.asarray(path, dtype=np.intp)  # a tuple would index dimensions
-        np.add.at(conversions, at, w * conv)
-        np.add.at(value, at, w * worth)
+    conversions = np.bincount(
+        paths.codes, weights=weights * paths.conversions[paths.path_of], minlength=n
+    )
+    value = np.bincount(paths.codes, weights=weights * paths.value[paths.path_of], minlength=n)
     return conversions, value
 
 
-def _one_hot(length: int, at: int) -> np.ndarray:
-    w = np.zeros(length)
-    w[at] = 1.0
-    return w
+def _length(paths: Paths) -> np.ndarray:
+    """Per touch: the length of its path."""
+    return paths.lengths[paths.path_of]
 
 
 def first_touch(paths: Paths) -> tuple[np.ndarray, np.ndarray]:
-    return _by_position(paths, lambda p: _one_hot(len(p), 0))
+    return _credit(paths, (paths.positions == 0).astype(np.float64))
 
 
 def last_touch(paths: Paths) -> tuple[np.ndarray, np.ndarray]:
-    return _by_position(paths, lambda p: _one_hot(len(p), len(p) - 1))
+    return _credit(paths, (paths.positions == _length(paths) - 1).astype(np.float64))
 
 
 def last_non_direct(paths: Paths, direct: str = "direct") -> tuple[np.ndarray, np.ndarray]:
     """The last touch that is not ``direct`` (or the last touch, when all are)."""
     code = paths.channels.index(direct) if direct in paths.channels else -1
-
-    def weights(p: tuple[int, ...]) -> np.ndarray:
-        for at in range(len(p) - 1, -1, -1):
-            if p[at] != code:
-                return _one_hot(len(p), at)
-        return _one_hot(len(p), len(p) - 1)
-
-    return _by_position(paths, weights)
+    candidates = np.where(paths.codes != code, paths.positions, -1)
+    best = np.maximum.reduceat(candidates, paths.starts[:-1])
+    best = np.where(best < 0, paths.lengths - 1, best)
+    return _credit(paths, (paths.positions == best[paths.path_of]).astype(np.float64))
 
 
 def linear(paths: Paths) -> tuple[np.ndarray, np.ndarray]:
-    return _by_position(paths, lambda p: np.full(len(p), 1.0 / len(p)))
+    return _credit(paths, 1.0 / _length(paths))
 
 
 def time_decay(paths: Paths, half_life: float = 1.0) -> tuple[np.ndarray, np.ndarray]:
-    """Each touch weighs 0.5 ** (steps before the last touch / half_life)."""
-    if not half_life > 0:
-        raise AttributionError("The half-life must be more than zero.")
-
-    def weights(p: tuple[int, ...]) -> np.ndarray:
-        w = 0.5 ** (np.arange(len(p) - 1, -1, -1) / half_life)
-        return w / w.sum()
-
-    return _by_position(paths, weights)
-
-
-def _milestones(length: int, shares: tuple[float, ...], rest: float) -> np.ndarray:
-    """Weights with ``shares`` on evenly spread milestone positions (first and last
-    included) and ``rest`` shared by the other touches; short paths share equally
-    among milestones, renormalised."""
-    k = len(shares)
-    if length <= k:
-        if length == 1:
-            return np.ones(1)
-        picked = np.array(shares[:1] + shares[k - length + 1 :]) if length < k else np.array(shares)
-        return picked / picked.sum()
-    at = np.round(np.linspace(0, length - 1, k)).astype(int)
-    w = np.full(length, rest / (length - k))
-    w[at] = shares
-    return w
+    """Each touch weighs 0.5 ** (age / half_life): its age in days before the journey
+    ended when touch times are known, else in steps before the path's last touch."""
+    if not (half_life > 0 and math.isfinite(half_life)):
+        raise AttributionError("The half-life must be a number more than zero.")
+    if paths.ages is not None:
+        age = paths.ages
+    else:
+        age = (_length(paths) - 1 - paths.positions).astype(np.float64)
+    # Measured from each path's youngest touch, so the largest weight is 1 and a long
+    # path never underflows to all zeros; normalising removes the shift.
+    youngest = np.minimum.reduceat(age, paths.starts[:-1])
+    w = 0.5 ** ((age - youngest[paths.path_of]) / half_life)
+    return _credit(paths, w / np.bincount(paths.path_of, weights=w)[paths.path_of])
 
 
 def position_based(
@@ -112,68 +88,72 @@ def position_based(
 ) -> tuple[np.ndarray, np.ndarray]:
     """U-shaped: ``first`` to the first touch, ``last`` to the last, the rest shared by
     the touches between; a two-touch path splits in proportion first : last."""
-    if first < 0 or last < 0 or first + last > 1:
+    if not (first >= 0 and last >= 0 and first + last <= 1):
         raise AttributionError("First and last shares must be at least 0 and add up to at most 1.")
+    length, at = _length(paths), paths.positions
+    ends = first + last
+    two = (np.array([first, last]) / ends) if ends else np.full(2, 0.5)
+    middle = (1 - ends) / np.maximum(length - 2, 1)
+    w = np.where(at == 0, first, np.where(at == length - 1, last, middle))
+    w = np.where(length == 2, two[np.minimum(at, 1)], w)
+    return _credit(paths, np.where(length == 1, 1.0, w))
 
-    def weights(p: tuple[int, ...]) -> np.ndarray:
-        if len(p) == 1:
-            return np.ones(1)
-        if len(p) == 2:
-            total = first + last
-            return np.array([first, last]) / total if total else np.full(2, 0.5)
-        w = np.full(len(p), (1 - first - last) / (len(p) - 2))
-        w[0], w[-1] = first, last
-        return w
 
-    return _by_position(paths, weights)
+def _milestones(paths: Paths, count: int, rest: float) -> np.ndarray:
+    """``1 - rest`` shared by ``count`` milestone touches evenly spread (first and last
+    included: position round(j (length - 1) / (count - 1)), half to even) and ``rest``
+    by the others; a path of ``count`` touches or fewer shares equally."""
+    length, at = _length(paths), paths.positions
+    milestone = np.zeros(len(at), dtype=bool)
+    for j in range(count):
+        milestone |= np.round(j * (length - 1) / (count - 1)) == at
+    w = np.where(milestone, (1 - rest) / count, rest / np.maximum(length - count, 1))
+    return np.where(length <= count, 1.0 / length, w)
 
 
 def w_shaped(paths: Paths) -> tuple[np.ndarray, np.ndarray]:
     """30 % each to the first, middle and last touch, 10 % shared by the others."""
-    return _by_position(paths, lambda p: _milestones(len(p), (0.3, 0.3, 0.3), 0.1))
+    return _credit(paths, _milestones(paths, 3, 0.1))
 
 
 def full_path(paths: Paths) -> tuple[np.ndarray, np.ndarray]:
     """Z-shaped: 22.5 % each to four milestones (first, a third in, two thirds in, last),
     10 % shared by the others."""
-    return _by_position(paths, lambda p: _milestones(len(p), (0.225,) * 4, 0.1))
+    return _credit(paths, _milestones(paths, 4, 0.1))
 
 
 # --- Markov ------------------------------------------------------------------------------
 START, CONVERSION, NULL = 0, 1, 2
 
 
-def _chain(paths: Paths, order: int) -> tuple[list[tuple[int, ...]], sparse.csr_matrix]:
-    """States (k-grams, index 3 on) and the row-normalised transition matrix."""
+def _chain(paths: Paths, order: int) -> tuple[np.ndarray, sparse.csr_matrix, int]:
+    """The states (each the last ``order`` channels, shorter at a path's start, as one
+    integer: channel + 1 per place in base ``n + 1``, 0 where the path had not begun),
+    and the row-normalised transition matrix over START, CONVERSION, NULL and the
+    states (index 3 on). Transitions are counted for every touch at once."""
     if order not in (1, 2, 3):
         raise AttributionError("The Markov order must be 1, 2 or 3.")
-    index: dict[tuple[int, ...], int] = {}
-    rows: list[int] = []
-    cols: list[int] = []
-    counts: list[float] = []
-    for path, conv, nulls in zip(paths.paths, paths.conversions, paths.nulls, strict=True):
-        weight = conv + nulls
-        if weight == 0:
-            continue
-        previous = START
-        for at in range(len(path)):
-            state = path[max(0, at - order + 1) : at + 1]
-            code = index.setdefault(state, len(index) + 3)
-            rows.append(previous)
-            cols.append(code)
-            counts.append(weight)
-            previous = code
-        for target, amount in ((CONVERSION, conv), (NULL, nulls)):
-            if amount:
-                rows.append(previous)
-                cols.append(target)
-                counts.append(amount)
-    size = len(index) + 3
-    matrix = sparse.csr_matrix((counts, (rows, cols)), shape=(size, size))
+    base = len(paths.channels) + 1
+    at = paths.positions
+    key = paths.codes + 1
+    for back in range(1, order):
+        earlier = np.where(at >= back, np.roll(paths.codes, back) + 1, 0)
+        key = key + earlier * base**back
+    states, state_of = np.unique(key, return_inverse=True)
+    state_of = state_of.ravel() + 3
+    weight = (paths.conversions + paths.nulls)[paths.path_of]
+    previous = np.where(at == 0, START, np.roll(state_of, 1))
+    last = paths.starts[1:] - 1
+    rows = np.concatenate([previous, state_of[last], state_of[last]])
+    cols = np.concatenate([state_of, np.full(len(last), CONVERSION), np.full(len(last), NULL)])
+    counts = np.concatenate([weight, paths.conversions, paths.nulls])
+    size = len(states) + 3
+    pair, where = np.unique(rows * size + cols, return_inverse=True)
+    summed = np.bincount(where.ravel(), weights=counts)
+    matrix = sparse.csr_matrix((summed, (pair // size, pair % size)), shape=(size, size))
     totals = np.asarray(matrix.sum(axis=1)).ravel()
     totals[totals == 0] = 1
-    matrix = sparse.diags(1 / totals) @ matrix
-    return list(index), matrix.tocsr()
+    return states, (sparse.diags(1 / totals) @ matrix).tocsr(), base
 
 
 def conversion_probability(matrix: sparse.csr_matrix, keep: np.ndarray) -> float:
@@ -189,19 +169,20 @@ def conversion_probability(matrix: sparse.csr_matrix, keep: np.ndarray) -> float
 
 
 def markov(paths: Paths, order: int = 1) -> tuple[np.ndarray, np.ndarray]:
-    states, matrix = _chain(paths, order)
+    states, matrix, base = _chain(paths, order)
     n = len(paths.channels)
     keep_all = np.ones(len(states) + 3, dtype=bool)
-    base = conversion_probability(matrix, keep_all)
+    base_probability = conversion_probability(matrix, keep_all)
     effects = np.zeros(n)
-    if base > 0:
-        members = [np.zeros(len(states) + 3, dtype=bool) for _ in range(n)]
-        for at, state in enumerate(states):
-            for c in set(state):
-                members[c][at + 3] = True
+    if base_probability > 0:
+        # The channels in each state, one digit per place of its key (digit 0: none).
+        digits = [(states // base**place) % base - 1 for place in range(order)]
         for c in range(n):
-            if members[c].any():
-                effects[c] = max(0.0, 1 - conversion_probability(matrix, ~members[c]) / base)
+            member = np.zeros(len(states) + 3, dtype=bool)
+            member[3:] = np.logical_or.reduce([d == c for d in digits])
+            if member.any():
+                removed = conversion_probability(matrix, ~member)
+                effects[c] = max(0.0, 1 - removed / base_probability)
     if effects.sum() == 0:
         return np.zeros(n), np.zeros(n)
     share = effects / effects.sum()
@@ -219,7 +200,7 @@ def shapley(paths: Paths) -> tuple[np.ndarray, np.ndarray]:
             f"Exact Shapley values are computed for up to {MAX_SHAPLEY_CHANNELS} channels "
             f"({n} given); group channels first."
         )
-    masks = np.array([sum(1 << c for c in set(p)) for p in paths.paths], dtype=np.int64)
+    masks = np.bitwise_or.reduceat(np.left_shift(1, paths.codes), paths.starts[:-1])
     every = np.arange(1 << n)
     sizes = np.array([bin(m).count("1") for m in range(1 << n)])
     coefficient = np.array(

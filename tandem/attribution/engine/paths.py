@@ -1,33 +1,47 @@
-"""Journeys in the aggregated path form every model reads.
+"""Journeys in the one form every model reads.
 
-A ``Paths`` holds each distinct path once, as a tuple of channel indices, with how many
-journeys took it and converted (``conversions``), what they were worth (``value``) and
-how many did not convert (``nulls``). Both input forms end here: the aggregated form
-other attribution tools use (``email > search > event`` with totals) and touchpoint
-columns (one row per touch). No Django: this package runs anywhere numpy does.
+A ``Paths`` holds its paths end to end, as arrays: ``codes`` is the channel index of
+every touch, path after path in time order, and path ``i`` is
+``codes[starts[i]:starts[i + 1]]``. Per path it holds how many journeys took it and
+converted (``conversions``), what they were worth (``value``) and how many did not
+convert (``nulls``). A path may appear more than once (a journey each, say); every
+model is a weighted sum over paths, so that gives the same credits as merging them.
+
+Both input forms end here: the aggregated form other attribution tools use
+(``email > search > event`` with totals), and touchpoint columns (one row per touch),
+which are sorted, grouped and filtered as whole columns (polars and numpy), never a
+Python loop per journey. No Django: this package runs anywhere numpy does.
 """
 
 from __future__ import annotations
 
 import itertools
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import cached_property
+from typing import Any
 
 import numpy as np
+import polars as pl
+
+SECONDS_PER_DAY = 86_400.0
+TOUCH_COLUMNS = ("journey_id", "ts", "channel", "converted", "value")
 
 
 class AttributionError(ValueError):
     """Input the engine cannot attribute, with a message naming what is wrong."""
 
 
-@dataclass
+@dataclass(eq=False)
 class Paths:
     channels: list[str]
-    paths: list[tuple[int, ...]]
-    conversions: np.ndarray
+    codes: np.ndarray  # channel index per touch, paths end to end
+    starts: np.ndarray  # path i is codes[starts[i]:starts[i + 1]]
+    conversions: np.ndarray  # per path
     value: np.ndarray
     nulls: np.ndarray
+    ages: np.ndarray | None = None  # per touch: days before its journey ended, when known
 
     @property
     def total_conversions(self) -> float:
@@ -36,6 +50,25 @@ class Paths:
     @property
     def total_value(self) -> float:
         return float(self.value.sum())
+
+    @cached_property
+    def lengths(self) -> np.ndarray:
+        return np.diff(self.starts)
+
+    @cached_property
+    def path_of(self) -> np.ndarray:
+        """Per touch: the index of its path."""
+        return np.repeat(np.arange(len(self.lengths)), self.lengths)
+
+    @cached_property
+    def positions(self) -> np.ndarray:
+        """Per touch: its position in its path, from 0."""
+        return np.arange(len(self.codes)) - self.starts[self.path_of]
+
+    @property
+    def paths(self) -> list[tuple[int, ...]]:
+        """Each path as a tuple of channel indices (for examples and tests: slow)."""
+        return [tuple(int(c) for c in self.codes[a:b]) for a, b in itertools.pairwise(self.starts)]
 
 
 def _check_number(number: float, what: str, where: str) -> float:
@@ -53,89 +86,188 @@ def from_paths(
     row_numbers: Iterable[int] | None = None,
 ) -> Paths:
     """Rows of (path, conversions, value, nulls); ``path`` like ``"email > search"``,
-    spaces around channel names ignored. Identical paths are added together. Errors
-    name the row: its position from 1, or its number in ``row_numbers`` (a file's)."""
+    spaces around channel names ignored. Errors name the row: its position from 1, or
+    its number in ``row_numbers`` (a file's)."""
     index: dict[str, int] = {}
-    totals: dict[tuple[int, ...], list[float]] = {}
+    codes: list[int] = []
+    lengths: list[int] = []
+    totals: list[tuple[float, float, float]] = []
     numbers = row_numbers if row_numbers is not None else itertools.count(1)
     numbered = zip(numbers, rows, strict=False)  # count() never ends
     for number, (path, conversions, value, nulls) in numbered:
         where = f"row {number}"
         names = [part.strip() for part in str(path).split(separator)]
-        if not names or any(not name for name in names):
+        if any(not name for name in names):
             raise AttributionError(f"{where}: the path {str(path)[:80]!r} has an empty step.")
-        key = tuple(index.setdefault(name, len(index)) for name in names)
-        entry = totals.setdefault(key, [0.0, 0.0, 0.0])
-        entry[0] += _check_number(float(conversions), "total_conversions", where)
-        entry[1] += _check_number(float(value), "total_conversion_value", where)
-        entry[2] += _check_number(float(nulls), "total_null", where)
-    if not totals:
+        codes.extend(index.setdefault(name, len(index)) for name in names)
+        lengths.append(len(names))
+        totals.append(
+            (
+                _check_number(float(conversions), "total_conversions", where),
+                _check_number(float(value), "total_conversion_value", where),
+                _check_number(float(nulls), "total_null", where),
+            )
+        )
+    if not lengths:
         raise AttributionError("There are no paths to attribute.")
-    keys = list(totals)
-    numbers = np.array([totals[k] for k in keys], dtype=np.float64)
+    per_path = np.array(totals, dtype=np.float64)
     return Paths(
         channels=list(index),
-        paths=keys,
-        conversions=numbers[:, 0],
-        value=numbers[:, 1],
-        nulls=numbers[:, 2],
+        codes=np.array(codes, dtype=np.intp),
+        starts=np.r_[0, np.cumsum(lengths)].astype(np.intp),
+        conversions=per_path[:, 0],
+        value=per_path[:, 1],
+        nulls=per_path[:, 2],
     )
 
 
 def from_touchpoints(
-    journey: Sequence[object],
+    journey: Sequence[object] | np.ndarray,
     ts: Sequence[float] | np.ndarray,
-    channel: Sequence[str],
+    channel: Sequence[str] | np.ndarray,
     converted: Sequence[bool] | np.ndarray,
     value: Sequence[float] | np.ndarray,
+    **options: Any,
 ) -> Paths:
-    """Columns of touches (any order). A journey converts when any of its rows says so;
-    its value is the sum of its rows' values; its path is its channels in time order
-    (ties kept in input order)."""
+    """Columns of touches, in any order; see ``from_frame`` for the options."""
     n = len(journey)
     if not (len(ts) == len(channel) == len(converted) == len(value) == n):
         raise AttributionError(
             "The columns journey_id, ts, channel, converted and value differ in length."
         )
-    if n == 0:
+    frame = pl.DataFrame(
+        {
+            "journey_id": pl.Series(journey, strict=False),
+            "ts": pl.Series(np.asarray(ts, dtype=np.float64)),
+            "channel": pl.Series(channel, dtype=pl.String, strict=False),
+            "converted": pl.Series(np.asarray(converted, dtype=bool)),
+            "value": pl.Series(np.asarray(value, dtype=np.float64)),
+        }
+    )
+    return from_frame(frame, **options)
+
+
+def _first_row(mask: pl.Series) -> int:
+    return int(mask.arg_true()[0]) + 1
+
+
+def _columns(frame: pl.DataFrame) -> pl.DataFrame:
+    """The five columns in the types the engine needs, or an error naming the first
+    bad row (counted from 1) and column. Other columns are ignored."""
+    missing = [c for c in TOUCH_COLUMNS if c not in frame.columns]
+    if missing:
+        raise AttributionError(f"Missing column(s): {', '.join(missing)}.")
+    frame = frame.select(TOUCH_COLUMNS)
+    if frame.height == 0:
         raise AttributionError("There are no touches to attribute.")
-    times = np.asarray(ts, dtype=np.float64)
-    values = np.asarray(value, dtype=np.float64)
-    if not np.isfinite(times).all():
-        raise AttributionError(f"row {int(np.argmin(np.isfinite(times))) + 1}: ts is not a time.")
-    bad = ~np.isfinite(values) | (values < 0)
+    for column in ("journey_id", "ts", "channel"):
+        if frame[column].null_count():
+            raise AttributionError(f"row {_first_row(frame[column].is_null())}, {column}: empty.")
+    ts = frame["ts"]
+    if ts.dtype == pl.Date:
+        ts = ts.cast(pl.Datetime("us"))
+    if isinstance(ts.dtype, pl.Datetime):
+        ts = ts.dt.epoch("us").cast(pl.Float64) / 1e6
+    elif ts.dtype.is_numeric():
+        ts = ts.cast(pl.Float64)
+    else:
+        parsed = ts.cast(pl.String).str.to_datetime(time_zone="UTC", strict=False)
+        if parsed.null_count():
+            raise AttributionError(f"row {_first_row(parsed.is_null())}, ts: not a time.")
+        ts = parsed.dt.epoch("us").cast(pl.Float64) / 1e6
+    if not ts.is_finite().all():
+        raise AttributionError(f"row {_first_row(~ts.is_finite())}, ts: not a time.")
+    value = frame["value"].fill_null(0)
+    if not value.dtype.is_numeric():
+        raise AttributionError("The value column must hold numbers.")
+    value = value.cast(pl.Float64)
+    bad = ~value.is_finite() | (value < 0)
     if bad.any():
-        row = int(np.argmax(bad)) + 1
-        raise AttributionError(f"row {row}: value must be a number of zero or more.")
-    journeys, journey_codes = np.unique(
-        np.asarray(journey, dtype=object).astype(str), return_inverse=True
+        raise AttributionError(f"row {_first_row(bad)}, value: must be a number of zero or more.")
+    converted = frame["converted"].fill_null(False)
+    if converted.dtype == pl.String:
+        words = converted.str.strip_chars().str.to_lowercase()
+        known = words.is_in(["1", "true", "yes", "y", "t", "0", "false", "no", "n", "f", ""])
+        if not known.all():
+            raise AttributionError(f"row {_first_row(~known)}, converted: not true or false.")
+        converted = words.is_in(["1", "true", "yes", "y", "t"])
+    elif converted.dtype != pl.Boolean:
+        if not converted.dtype.is_numeric():
+            raise AttributionError("The converted column must hold true or false.")
+        converted = converted != 0
+    channel = frame["channel"].cast(pl.String).str.strip_chars()
+    if (channel == "").any():
+        raise AttributionError(f"row {_first_row(channel == '')}, channel: empty.")
+    journey = frame["journey_id"]
+    if not (journey.dtype.is_integer() or journey.dtype == pl.String):
+        journey = journey.cast(pl.String)
+    return pl.DataFrame(
+        [journey, ts.alias("ts"), channel.alias("channel"), converted.alias("converted"), value]
     )
-    names, channel_codes = np.unique(
-        np.asarray(channel, dtype=object).astype(str), return_inverse=True
-    )
-    if any(not name.strip() for name in names):
-        raise AttributionError("A touch has an empty channel.")
-    order = np.lexsort((np.arange(n), times, journey_codes))  # journey, then time, then input
-    codes = channel_codes[order]
-    starts = np.flatnonzero(np.r_[True, np.diff(journey_codes[order]) != 0])
-    ends = np.r_[starts[1:], n]
-    converted_any = np.zeros(len(journeys), dtype=bool)
-    np.logical_or.at(converted_any, journey_codes, np.asarray(converted, dtype=bool))
-    worth = np.bincount(journey_codes, weights=values, minlength=len(journeys))
-    totals: dict[tuple[int, ...], list[float]] = {}
-    for j, (a, b) in enumerate(zip(starts, ends, strict=True)):
-        entry = totals.setdefault(tuple(int(c) for c in codes[a:b]), [0.0, 0.0, 0.0])
-        if converted_any[j]:
-            entry[0] += 1
-            entry[1] += worth[j]
-        else:
-            entry[2] += 1
-    keys = list(totals)
-    numbers = np.array([totals[k] for k in keys], dtype=np.float64)
+
+
+def from_frame(
+    frame: pl.DataFrame,
+    *,
+    lookback_days: float | None = None,
+    grouping: Mapping[str, str] | None = None,
+    exclude: str | None = None,
+) -> Paths:
+    """Touches as a polars frame with the columns ``journey_id, ts, channel, converted,
+    value`` (ts in seconds, or a date or time), rows in any order.
+
+    A journey converts when any of its rows says so, and is worth the sum of its rows'
+    values; its path is its channels in time order (ties kept in row order). It ends at
+    its last converting touch (its last touch when it never converts).
+
+    - ``lookback_days``: only touches in the days before the journey's end count.
+    - ``grouping``: channel -> group (``{"google": "search", "bing": "search"}``);
+      channels not named keep their name.
+    - ``exclude``: drop this channel's touches (typically "direct") from every journey
+      that has another touch, so a journey of direct visits alone still counts.
+    """
+    if lookback_days is not None and not lookback_days > 0:
+        raise AttributionError("The lookback window must be more than zero days.")
+    frame = _columns(frame)
+    if grouping:
+        frame = frame.with_columns(
+            pl.col("channel").replace(list(grouping), list(grouping.values()))
+        )
+    # Journey, then time, then row: one stable sort as a permutation, applied per column.
+    order = frame.select(pl.arg_sort_by("journey_id", "ts", maintain_order=True)).to_series()
+    frame = frame[order]
+    journey = frame["journey_id"]
+    first = (journey != journey.shift(1)).fill_null(True).to_numpy()
+    begins = np.flatnonzero(first)
+    journey_of = np.cumsum(first) - 1
+    ts = frame["ts"].to_numpy()
+    converted = frame["converted"].to_numpy()
+    converts = np.logical_or.reduceat(converted, begins)
+    worth = np.add.reduceat(frame["value"].to_numpy(), begins)
+    last_conversion = np.maximum.reduceat(np.where(converted, ts, -np.inf), begins)
+    ends = np.where(converts, last_conversion, np.maximum.reduceat(ts, begins))
+    names = frame["channel"].unique().sort()
+    codes = frame["channel"].cast(pl.Enum(names)).to_physical().to_numpy().astype(np.intp)
+
+    keep = np.ones(len(ts), dtype=bool)
+    if lookback_days is not None:
+        end = ends[journey_of]
+        keep &= (ts <= end) & (ts >= end - lookback_days * SECONDS_PER_DAY)
+    if exclude is not None and exclude in set(names.to_list()):
+        other = keep & (codes != names.to_list().index(exclude))
+        has_other = np.bincount(journey_of, weights=other, minlength=len(begins)) > 0
+        keep &= other | ~has_other[journey_of]
+    kept_journey = journey_of[keep]
+    lengths = np.bincount(kept_journey, minlength=len(begins))
+    assert lengths.min() > 0, "every journey keeps its last touch"
+    used = np.bincount(codes[keep], minlength=len(names)) > 0  # grouping/exclusion may drop some
+    renumber = np.cumsum(used) - 1
     return Paths(
-        channels=[str(n) for n in names],
-        paths=keys,
-        conversions=numbers[:, 0],
-        value=numbers[:, 1],
-        nulls=numbers[:, 2],
+        channels=[name for name, u in zip(names.to_list(), used, strict=True) if u],
+        codes=renumber[codes[keep]],
+        starts=np.r_[0, np.cumsum(lengths)].astype(np.intp),
+        conversions=converts.astype(np.float64),
+        value=np.where(converts, worth, 0.0),
+        nulls=(~converts).astype(np.float64),
+        ages=(ends[kept_journey] - ts[keep]) / SECONDS_PER_DAY,
     )

@@ -100,3 +100,49 @@ def test_an_unknown_model_is_named(tmp_path):
     paths = write(tmp_path, "p.csv", "path,total_conversions\na,1\n")
     with pytest.raises(CommandError, match="No model 'magic'"):
         run("--paths", paths, "--model", "magic")
+
+
+def test_a_parquet_file_with_lookback_grouping_and_direct_excluded(tmp_path):
+    import polars as pl
+
+    day = 86_400
+    pl.DataFrame(
+        {
+            "journey_id": [7, 7, 7, 7, 8],
+            "ts": [0, 20 * day, 25 * day, 30 * day, 0],
+            "channel": ["email", "google", "direct", "bing", "direct"],
+            "converted": [False, False, False, True, True],
+            "value": [0.0, 0.0, 0.0, 40.0, 5.0],
+            "campaign": ["x", "y", "z", "w", "v"],  # other columns are ignored
+        }
+    ).write_parquet(tmp_path / "t.parquet")
+    rows = run(
+        "--touchpoints", str(tmp_path / "t.parquet"), "--model", "linear",
+        "--lookback-days", "15", "--group", "google=search", "--group", "bing = search",
+        "--exclude", "direct",
+    )  # fmt: skip
+    got = {r["channel"]: (float(r["conversions"]), float(r["value"])) for r in rows}
+    # Email fell outside the 15 days; direct counts only where it was alone.
+    assert got == {"direct": (1.0, 5.0), "search": (1.0, 40.0)}
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("--group", "google"), "CHANNEL=GROUP"),
+        (("--lookback-days", "-1"), "more than zero days"),
+        (("--half-life", "0"), "half-life"),
+    ],
+)
+def test_bad_options_are_named(tmp_path, args, message):
+    touches = write(tmp_path, "t.csv", "journey_id,ts,channel,converted,value\nj,1,a,true,1\n")
+    with pytest.raises(CommandError, match=message):
+        run("--touchpoints", touches, *args)
+
+
+def test_a_file_that_is_not_parquet(tmp_path):
+    with pytest.raises(CommandError, match="not a readable Parquet file"):
+        run("--touchpoints", write(tmp_path, "t.parquet", "journey_id,ts\n"))
+    paths = write(tmp_path, "p.csv", "path,total_conversions\na,1\n")
+    with pytest.raises(CommandError, match="need --touchpoints"):
+        run("--paths", paths, "--exclude", "direct")

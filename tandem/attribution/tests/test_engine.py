@@ -263,5 +263,138 @@ def test_touchpoint_columns_build_journeys_in_time_order():
     }
     assert named == {"email > search > event": (1.0, 0.0), "email > search": (0.0, 1.0)}
     assert paths.total_value == 100.0
-    with pytest.raises(AttributionError, match="row 2: value"):
+    with pytest.raises(AttributionError, match="row 2, value"):
         from_touchpoints(["j"] * 2, [1, 2], ["a", "b"], [True, False], [1.0, float("nan")])
+
+
+# --- Touchpoint columns: the same credits as the paths they make ------------------------
+touches = st.lists(
+    st.tuples(
+        st.integers(0, 8),  # journey
+        st.integers(0, 50),  # ts (days)
+        channel,
+        st.booleans(),
+        st.sampled_from([0.0, 10.0, 25.5]),
+    ),
+    min_size=1,
+    max_size=40,
+)
+
+
+def _journeys_by_hand(rows):
+    """The aggregated rows a person would write down for these touches."""
+    by_journey: dict[int, list] = {}
+    for at, (j, ts, ch, conv, value) in enumerate(rows):
+        by_journey.setdefault(j, []).append((ts, at, ch, conv, value))
+    out = []
+    for touches_ in by_journey.values():
+        touches_.sort()
+        converts = any(t[3] for t in touches_)
+        worth = sum(t[4] for t in touches_) if converts else 0.0
+        out.append((" > ".join(t[2] for t in touches_), int(converts), worth, int(not converts)))
+    return out
+
+
+@settings(max_examples=60, deadline=None)
+@given(touches, st.sampled_from(MODELS), st.integers(1, 3))
+def test_touchpoints_credit_as_the_paths_they_make(rows, model, order):
+    j, ts, ch, conv, value = zip(*rows, strict=True)
+    days = [t * 86_400.0 for t in ts]
+    ours = attribute(from_touchpoints(j, days, ch, conv, value), [model], order=order)
+    if model == "time_decay":  # by time, not steps: checked against its own definition
+        return
+    by_hand = attribute(from_paths(_journeys_by_hand(rows)), [model], order=order)
+    expected = {(r[1], part): r[2 + part] for r in by_hand for part in (0, 1)}
+    assert {(r[1], part): r[2 + part] for r in ours for part in (0, 1)} == pytest.approx(
+        expected, abs=1e-9
+    )
+
+
+def test_time_decay_by_days_before_the_conversion():
+    # One journey: email 14 days before the conversion, search 7, event on the day.
+    paths = from_touchpoints(
+        ["j"] * 3, [0, 7 * 86_400, 14 * 86_400], ["email", "search", "event"],
+        [False, False, True], [0.0, 0.0, 70.0],
+    )  # fmt: skip
+    got = {ch: c for _, ch, c, _ in attribute(paths, ["time_decay"], half_life=7)}
+    weights = {"email": 0.25, "search": 0.5, "event": 1.0}
+    total = sum(weights.values())
+    assert got == pytest.approx({k: w / total for k, w in weights.items()})
+
+
+def test_lookback_grouping_and_excluding_direct():
+    day = 86_400.0
+    columns = (
+        ["a", "a", "a", "a", "b", "b"],
+        [0, 20 * day, 25 * day, 30 * day, 0, day],
+        ["email", "google", "direct", "bing", "direct", "direct"],
+        [False, False, False, True, False, True],
+        [0.0, 0.0, 0.0, 40.0, 0.0, 5.0],
+    )
+    plain = from_touchpoints(*columns)
+    assert len(plain.codes) == 6
+    windowed = from_touchpoints(*columns, lookback_days=10)
+    named = [tuple(windowed.channels[c] for c in p) for p in windowed.paths]
+    assert named == [("google", "direct", "bing"), ("direct", "direct")]
+    grouped = from_touchpoints(
+        *columns, grouping={"google": "search", "bing": "search"}, exclude="direct"
+    )
+    named = [tuple(grouped.channels[c] for c in p) for p in grouped.paths]
+    # Journey b had only direct visits: it keeps them, so its conversion still counts.
+    assert named == [("email", "search", "search"), ("direct", "direct")]
+    assert grouped.total_conversions == 2 and grouped.total_value == 45
+    with pytest.raises(AttributionError, match="lookback"):
+        from_touchpoints(*columns, lookback_days=0)
+
+
+@pytest.mark.parametrize(
+    ("column", "bad", "message"),
+    [
+        ("ts", [1.0, float("nan")], "row 2, ts: not a time"),
+        ("channel", ["a", " "], "row 2, channel: empty"),
+        ("channel", ["a", None], "row 2, channel: empty"),
+        ("journey_id", ["j", None], "row 2, journey_id: empty"),
+        ("value", [1.0, -3.0], "row 2, value"),
+    ],
+)
+def test_bad_touch_columns_name_the_row(column, bad, message):
+    import polars as pl
+
+    from tandem.attribution.engine.paths import from_frame
+
+    columns = {
+        "journey_id": ["j", "j"],
+        "ts": [1.0, 2.0],
+        "channel": ["a", "b"],
+        "converted": [True, False],
+        "value": [1.0, 0.0],
+        column: bad,
+    }
+    with pytest.raises(AttributionError, match=message):
+        from_frame(pl.DataFrame(columns, strict=False))
+    with pytest.raises(AttributionError, match="Missing column"):
+        from_frame(pl.DataFrame({"journey_id": ["j"]}))
+    with pytest.raises(AttributionError, match="no touches"):
+        from_frame(pl.DataFrame(columns, strict=False).head(0))
+
+
+def test_timestamps_as_times_or_text():
+    import polars as pl
+
+    from tandem.attribution.engine.paths import from_frame
+
+    frame = pl.DataFrame(
+        {
+            "journey_id": [1, 1],
+            "ts": ["2026-01-02T00:00:00Z", "2026-01-01T00:00:00Z"],
+            "channel": ["late", "early"],
+            "converted": ["yes", "no"],
+            "value": [3, None],
+            "note": ["ignored", "too"],
+        }
+    )
+    paths = from_frame(frame)
+    assert [paths.channels[c] for c in paths.codes] == ["early", "late"]
+    assert list(paths.ages) == [1.0, 0.0] and paths.total_value == 3
+    as_times = frame.with_columns(pl.col("ts").str.to_datetime(time_zone="UTC"))
+    assert list(from_frame(as_times).ages) == [1.0, 0.0]

@@ -1,6 +1,7 @@
-"""tandem attribution --paths FILE.csv | --touchpoints FILE.csv [--model NAME ...]
-[--order N] [--output FILE.csv]: one row per model and channel (model,channel,
-conversions,value)."""
+"""tandem attribution --paths FILE.csv | --touchpoints FILE.(csv|parquet)
+[--model NAME ...] [--order N] [--output FILE.csv]: one row per model and channel
+(model,channel,conversions,value). Touchpoints also take --lookback-days, --group
+CHANNEL=GROUP (repeatable) and --exclude CHANNEL."""
 
 import csv
 from argparse import ArgumentParser
@@ -23,13 +24,29 @@ class Command(BaseCommand):
             "--paths", type=Path, help="aggregated paths: path,total_conversions,..."
         )
         source.add_argument(
-            "--touchpoints", type=Path, help="journey_id,ts,channel,converted,value"
+            "--touchpoints",
+            type=Path,
+            help="CSV or Parquet with journey_id,ts,channel,converted,value",
         )
         parser.add_argument(
             "--model", action="append", default=[], help=f"repeatable, or all: {', '.join(MODELS)}"
         )
         parser.add_argument("--order", type=int, default=1, help="Markov order (1-3)")
-        parser.add_argument("--half-life", type=float, default=1.0, help="time decay, in steps")
+        parser.add_argument(
+            "--half-life",
+            type=float,
+            default=None,
+            help="time decay: days for touchpoints (default 7), steps for paths (default 1)",
+        )
+        parser.add_argument("--lookback-days", type=float, help="touchpoints: days before the end")
+        parser.add_argument(
+            "--group",
+            action="append",
+            default=[],
+            metavar="CHANNEL=GROUP",
+            help="touchpoints: count CHANNEL as GROUP (repeatable)",
+        )
+        parser.add_argument("--exclude", metavar="CHANNEL", help="touchpoints: e.g. direct")
         parser.add_argument("--output", type=Path, help="CSV to write (default: standard output)")
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -38,13 +55,29 @@ class Command(BaseCommand):
         unknown = [m for m in models if m not in MODELS]
         if unknown:
             raise CommandError(f"No model {unknown[0]!r}; choose from {', '.join(MODELS)} or all.")
+        grouping = {}
+        for pair in options["group"]:
+            channel, _, group = pair.partition("=")
+            if not channel.strip() or not group.strip():
+                raise CommandError(f"--group {pair!r}: write it as CHANNEL=GROUP.")
+            grouping[channel.strip()] = group.strip()
+        touch_options = {
+            "lookback_days": options["lookback_days"],
+            "grouping": grouping,
+            "exclude": options["exclude"],
+        }
+        if options["paths"] and any(touch_options.values()):
+            raise CommandError("--lookback-days, --group and --exclude need --touchpoints.")
+        half_life = options["half_life"]
+        if half_life is None:
+            half_life = 1.0 if options["paths"] else 7.0
         try:
             paths = (
                 read_paths(options["paths"])
                 if options["paths"]
-                else read_touchpoints(options["touchpoints"])
+                else read_touchpoints(options["touchpoints"], **touch_options)
             )
-            rows = attribute(paths, models, order=options["order"], half_life=options["half_life"])
+            rows = attribute(paths, models, order=options["order"], half_life=half_life)
         except AttributionError as exc:
             raise CommandError(str(exc)) from None
         target = options["output"]
