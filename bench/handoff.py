@@ -193,6 +193,7 @@ def speed_to_lead(seconds: int, rate: int) -> None:
         stderr=subprocess.DEVNULL,
     )
     sent: dict[int, float] = {}
+    answered: list[float] = []  # the form post's own response time
     try:
         with Server(workers=2, extra_env=settings_env) as server:
             url = f"{server.url}/f/{campaign.form_key}/"
@@ -205,6 +206,7 @@ def speed_to_lead(seconds: int, rate: int) -> None:
                 assert answer.status_code == 200, answer.status_code
                 with lock:
                     sent[lead_id] = began
+                    answered.append((datetime.now(UTC).timestamp() - began) * 1000)
 
             threads = []
             start = time.perf_counter()
@@ -245,6 +247,8 @@ def speed_to_lead(seconds: int, rate: int) -> None:
         f"speed to lead: {len(sent)} forms at {rate}/s; {mqls} became MQLs; "
         f"{len(millis)} notifications matched"
     )
+    if answered:
+        print(summary("form post answered", answered))
     if millis:
         print(summary("form post -> rep (or head) notified", millis))
         print(f"p99={percentile(millis, 99):.1f} ms")
