@@ -55,6 +55,7 @@ urlpatterns = [
     path("", include("tandem.crm.urls")),
     path("", include("tandem.campaigns.urls")),
     path("", include("tandem.handoff.urls")),
+    path("", include("tandem.attribution.urls")),
     path("settings/tokens/", api_views.tokens, name="api_tokens"),
     path("settings/tokens/<int:pk>/revoke/", api_views.revoke, name="api_token_revoke"),
     path("api/v1/", api.urls),

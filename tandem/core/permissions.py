@@ -99,7 +99,11 @@ POLICY: dict[str, dict[Action, frozenset[Relation]]] = {
     # approve (services also require one approval from each side).
     **{
         label: {Action.VIEW: STAFF, Action.APPROVE: frozenset({HEAD})}
-        for label in ("handoff.slapolicy", "handoff.scoringmodel")
+        for label in (
+            "handoff.slapolicy",
+            "handoff.scoringmodel",
+            "attribution.attributionchoice",
+        )
     },
     "handoff.rejectionreason": {Action.VIEW: STAFF, Action.CHANGE: frozenset({HEAD})},
     "handoff.routingrule": {Action.VIEW: STAFF, Action.CHANGE: frozenset({ADMIN, HEAD})},

@@ -190,6 +190,10 @@ class Opportunity(OwnedByTeam):
             models.Index(fields=["account", "stage"]),
             models.Index(fields=["owner", "stage"]),
             models.Index(fields=["team", "stage"]),
+            # Attribution's conversions: opportunities created (pipeline) or won
+            # (revenue) in a period.
+            models.Index(fields=["created_at"]),
+            models.Index(fields=["stage", "closed_at"]),
         ]
 
     def __str__(self) -> str:

@@ -101,7 +101,7 @@ def head_sides(user: Any) -> set[str]:
     return set(functions)
 
 
-def _propose(actor: User, proposal: JointProposal, note: str) -> None:
+def start_proposal(actor: User, proposal: JointProposal, note: str) -> None:
     require(actor, Action.APPROVE, proposal)  # heads of marketing and sales teams only
     proposal.note = (note or "").strip()[:500]
     proposal.proposed_by = actor
@@ -125,7 +125,7 @@ def propose_sla_policy(
             min_acceptance_rate, "min_acceptance_rate", low="0", high="100"
         ),
     )
-    _propose(actor, policy, note)
+    start_proposal(actor, policy, note)
     cleaned: list[SlaTier] = []
     seen: set[str] = set()
     for index, row in enumerate(tiers):
@@ -163,7 +163,7 @@ def propose_sla_policy(
             tier_row.policy = policy
         SlaTier.objects.bulk_create(cleaned)
         record_event("sla.proposed", subject=policy)
-        _approve_side(actor, policy)
+        approve_side(actor, policy)
     return policy
 
 
@@ -181,7 +181,7 @@ def propose_scoring_model(
         threshold=_whole(threshold, "threshold", low=1, high=100_000),
         half_life_days=_decimal(half_life_days, "half_life_days", low="0.1", high="3650"),
     )
-    _propose(actor, model, note)
+    start_proposal(actor, model, note)
     checked = []
     for index, row in enumerate(rules):
         try:
@@ -216,7 +216,7 @@ def propose_scoring_model(
             ]
         )
         record_event("scoring.proposed", subject=model)
-        _approve_side(actor, model)
+        approve_side(actor, model)
     return model
 
 
@@ -230,11 +230,11 @@ def approve(*, actor: User, proposal: JointProposal) -> JointProposal:
             raise DomainError(
                 ErrorCode.CONFLICT, f"This proposal is {locked.get_status_display().lower()}."
             )
-        _approve_side(actor, locked)
+        approve_side(actor, locked)
     return locked
 
 
-def _approve_side(actor: User, proposal: JointProposal) -> None:
+def approve_side(actor: User, proposal: JointProposal) -> None:
     sides = head_sides(actor)
     now = timezone.now()
     signed = {proposal.marketing_approved_by_id, proposal.sales_approved_by_id} - {None}

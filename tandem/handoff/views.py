@@ -15,6 +15,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from tandem.attribution.models import AttributionChoice
 from tandem.core.errors import DomainError
 from tandem.core.forms import form_error
 from tandem.core.ids import parse_id
@@ -290,7 +291,7 @@ def contract(request: HttpRequest) -> HttpResponse:
 @require_POST
 def decide(request: HttpRequest, kind: str, pk: int, decision: str) -> HttpResponse:
     _staff(request)
-    model = {"sla": SlaPolicy, "scoring": ScoringModel}.get(kind)
+    model = {"sla": SlaPolicy, "scoring": ScoringModel, "attribution": AttributionChoice}.get(kind)
     if model is None or decision not in ("approve", "withdraw"):
         raise Http404
     proposal = get_object_or_404(model.objects.all(), pk=pk)
@@ -308,7 +309,7 @@ def decide(request: HttpRequest, kind: str, pk: int, decision: str) -> HttpRespo
             messages.success(request, "Approved. It takes effect when the other side approves.")
         else:
             messages.success(request, "Withdrawn.")
-    return redirect("handoff:contract")
+    return redirect("attribution:report" if kind == "attribution" else "handoff:contract")
 
 
 @login_required

@@ -11,17 +11,19 @@
       if (!source) return;
       var spec = JSON.parse(source.textContent);
       canvas.dataset.drawn = "1";
+      // One series ({title, values}) or several side by side ({datasets: [{label, values}]}).
+      var several = Array.isArray(spec.datasets);
+      var datasets = several
+        ? spec.datasets.map(function (d) { return { label: d.label, data: d.values, borderWidth: 1 }; })
+        : [{ label: spec.title, data: spec.values, borderWidth: 1 }];
       new Chart(canvas, {
         type: spec.type || "bar",
-        data: {
-          labels: spec.labels,
-          datasets: [{ label: spec.title, data: spec.values, borderWidth: 1 }],
-        },
+        data: { labels: spec.labels, datasets: datasets },
         options: {
           responsive: true,
           maintainAspectRatio: false,
-          plugins: { legend: { display: false } },
-          scales: { y: { beginAtZero: true, ticks: { precision: 0 } } },
+          plugins: { legend: { display: several } },
+          scales: { y: { beginAtZero: true, ticks: several ? {} : { precision: 0 } } },
         },
       });
     });

@@ -1,0 +1,183 @@
+"""Attribution reports: every model over one scope, computed in the background and
+cached per scope, so a page only ever reads a stored result."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from datetime import timedelta
+from decimal import Decimal
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from tandem.attribution import engine
+from tandem.attribution.engine import models as engine_models
+from tandem.attribution.engine.paths import from_frame
+from tandem.attribution.journeys import BY_CAMPAIGN, NO_CAMPAIGN, Scope, journeys
+from tandem.attribution.models import MODELS, AttributionReport
+from tandem.campaigns.models import Campaign
+from tandem.core.jobs import Progress, register_job_kind
+from tandem.core.models import Job
+from tandem.core.services import start_job
+
+HALF_LIFE_DAYS = 7.0
+STALE_AFTER = timedelta(hours=6)  # a viewed report older than this is refreshed
+
+
+def scope_key(scope: Scope) -> str:
+    return hashlib.sha256(json.dumps(scope.as_dict(), sort_keys=True).encode()).hexdigest()
+
+
+def report_for(scope: Scope, *, user: Any) -> AttributionReport:
+    """The cached report of this scope. One never computed (or last computed long ago)
+    is queued for the worker; the caller shows what is stored meanwhile."""
+    now = timezone.now()
+    report, created = AttributionReport.objects.get_or_create(
+        key=scope_key(scope), defaults={"scope": scope.as_dict(), "viewed_at": now}
+    )
+    if not created and now - report.viewed_at > timedelta(minutes=10):
+        AttributionReport.objects.filter(pk=report.pk).update(viewed_at=now)
+    stale = report.computed_at is None or now - report.computed_at > STALE_AFTER
+    if stale and not is_computing(report):
+        refresh(report, user=user)
+    return report
+
+
+def is_computing(report: AttributionReport) -> bool:
+    job = report.job
+    return job is not None and job.status in (Job.Status.QUEUED, Job.Status.RUNNING)
+
+
+def refresh(report: AttributionReport, *, user: Any) -> Job:
+    """Queue a fresh computation (on demand, or because the stored one is old)."""
+    with transaction.atomic():
+        locked = AttributionReport.objects.select_for_update().get(pk=report.pk)
+        if is_computing(locked):
+            assert locked.job is not None
+            return locked.job
+        job = start_job(
+            owner=user,
+            kind="attribution.report",
+            title="Attribution report",
+            params={"report_id": report.pk},
+        )
+        AttributionReport.objects.filter(pk=report.pk).update(job=job)
+    report.job = job
+    return job
+
+
+def refresh_viewed(days: int = 7) -> int:
+    """Queue a refresh of every report viewed in the last ``days`` whose figures are
+    older than ``STALE_AFTER``; returns how many were queued. The job belongs to the
+    person who last asked for the report."""
+    now = timezone.now()
+    queued = 0
+    recent = AttributionReport.objects.filter(viewed_at__gte=now - timedelta(days=days))
+    stale = recent.filter(Q(computed_at__isnull=True) | Q(computed_at__lt=now - STALE_AFTER))
+    for report in stale.select_related("job__owner"):
+        if report.job is None or is_computing(report) or not report.job.owner.is_active:
+            continue
+        refresh(report, user=report.job.owner)
+        queued += 1
+    return queued
+
+
+@register_job_kind("attribution.report", result_label="")
+def compute_job(job: Job, progress: Progress) -> None:
+    report = AttributionReport.objects.filter(pk=job.params["report_id"]).first()
+    if report is None:
+        return  # deleted since: nothing to do
+    compute(report, progress)
+
+
+def compute(report: AttributionReport, progress: Progress | None = None) -> None:
+    step = progress or (lambda done, total=None, message="": None)
+    scope = Scope.from_dict(report.scope)
+    step(0, 3, "Reading the journeys")
+    found = journeys(scope)
+    step(1, 3, "Attributing with every model")
+    rows: list[list[Any]] = []
+    skipped: list[str] = []
+    if found.frame.height:
+        paths = from_frame(found.frame)
+        names = [*engine_models.HEURISTICS, "markov"]
+        if len(paths.channels) <= engine_models.MAX_SHAPLEY_CHANNELS:
+            names.append("shapley")
+        else:
+            skipped.append(
+                f"Shapley is computed exactly for up to {engine_models.MAX_SHAPLEY_CHANNELS} "
+                f"channels or campaigns; this scope has {len(paths.channels)}."
+            )
+        labels = _labels(scope, paths.channels)
+        for model, label, conversions, value in engine.attribute(
+            paths, names, half_life=HALF_LIFE_DAYS
+        ):
+            rows.append([model, labels[label], conversions, value])  # rounded when shown
+        journeys_count = len(paths.lengths)
+    else:
+        journeys_count = 0
+    step(2, 3, "Saving")
+    totals = {
+        "conversions": found.conversions,
+        "value": str(found.value),
+        "untouched": found.untouched,
+        "untouched_value": str(found.untouched_value),
+        "other_currency": found.other_currency,
+        "journeys": journeys_count,
+        "skipped": skipped,
+    }
+    AttributionReport.objects.filter(pk=report.pk).update(
+        rows=rows, totals=totals, computed_at=timezone.now()
+    )
+
+
+def _labels(scope: Scope, codes: list[str]) -> dict[str, str]:
+    """Channel codes as their labels; campaign ids as the campaigns' names."""
+    if scope.by != BY_CAMPAIGN:
+        from tandem.campaigns.models import Channel
+
+        known = dict(Channel.choices)
+        return {c: str(known.get(c, c)) for c in codes}
+    ids = [int(c) for c in codes if c != NO_CAMPAIGN]
+    names = dict(Campaign.objects.filter(pk__in=ids).values_list("pk", "name"))
+    return {c: ("No campaign" if c == NO_CAMPAIGN else names.get(int(c), f"#{c}")) for c in codes}
+
+
+@dataclass
+class Table:
+    """A computed report as the page shows it: one row per channel, a column per model."""
+
+    models: list[tuple[str, str, str]]  # code, name, explanation
+    rows: list[tuple[str, list[tuple[float, Decimal]]]]  # label, (conversions, value) per model
+
+
+def table(report: AttributionReport) -> Table:
+    present = [m for m in MODELS if any(r[0] == m for r in report.rows)]
+    by_label: dict[str, dict[str, tuple[float, float]]] = {}
+    for model, label, conversions, value in report.rows:
+        by_label.setdefault(label, {})[model] = (conversions, value)
+    order = sorted(by_label, key=lambda label: -by_label[label].get("linear", (0.0, 0.0))[1])
+    rows = []
+    for label in order:
+        credits = [by_label[label].get(m, (0.0, 0.0)) for m in present]
+        rows.append((label, [(c, Decimal(str(v))) for c, v in credits]))
+    return Table(models=[(m, *MODELS[m]) for m in present], rows=rows)
+
+
+def chart(report: AttributionReport) -> dict[str, Any]:
+    """Credited value per channel (or campaign), a bar per model: the grouped bar chart
+    beside the table (the twelve largest by the linear model)."""
+    shown = table(report)
+    rows = shown.rows[:12]
+    return {
+        "type": "bar",
+        "labels": [label for label, _ in rows],
+        "datasets": [
+            {"label": name, "values": [float(cells[i][1]) for _, cells in rows]}
+            for i, (_, name, _) in enumerate(shown.models)
+        ],
+    }
