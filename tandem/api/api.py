@@ -176,6 +176,7 @@ def on_unexpected(request: HttpRequest, exc: Exception) -> HttpResponse:
 
 def _mount() -> None:
     from tandem.api.tokens import router as tokens_router
+    from tandem.attribution.api import router as attribution_router
     from tandem.campaigns.api import router as campaigns_router
     from tandem.core.api import router as core_router
     from tandem.crm.api import router as crm_router
@@ -189,6 +190,7 @@ def _mount() -> None:
     api.add_router("/", crm_router)
     api.add_router("/", campaigns_router)
     api.add_router("/", handoff_router)
+    api.add_router("/", attribution_router)
     api.add_router("/", tokens_router)
 
 

@@ -44,6 +44,7 @@ def report_for(scope: Scope, *, user: Any) -> AttributionReport:
     stale = report.computed_at is None or now - report.computed_at > STALE_AFTER
     if stale and not is_computing(report):
         refresh(report, user=user)
+        report.refresh_from_db()  # a worker may have finished it already
     return report
 
 

@@ -31,6 +31,10 @@ DAY = timedelta(days=1)
 
 @pytest.fixture
 def world(org: Any) -> dict[str, Any]:
+    return build_world(org)
+
+
+def build_world(org: Any) -> dict[str, Any]:
     """Two accounts that converted, one that did not, one conversion nobody touched,
     one in dollars; touches in and out of the 90-day window."""
     from datetime import UTC

@@ -1,0 +1,133 @@
+"""API routes of attribution: the cached report of a scope (every model), an on-demand
+refresh, the models explained, and the heads' joint choice of model. Same services and
+permissions as the pages."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from django.http import HttpRequest
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from ninja import Query, Router, Schema, Status
+
+from tandem.attribution import reports, services
+from tandem.attribution.forms import ScopeForm
+from tandem.attribution.journeys import Scope
+from tandem.attribution.models import MODELS, AttributionChoice, current_choice
+from tandem.attribution.schemas import ChoiceIn, ChoiceOut, ModelOut, ReportOut
+from tandem.core.api import job_out
+from tandem.core.errors import DomainError, ErrorCode
+from tandem.core.permissions import is_staff
+from tandem.core.schemas import JobOut
+from tandem.handoff import services as contract
+from tandem.people.auth import signed_in
+
+router = Router(tags=["attribution"])
+
+
+class ScopeIn(Schema):
+    conversion: str = ""
+    by: str = ""
+    start: date | None = None
+    end: date | None = None
+    lookback_days: int | None = None
+    region: str = ""
+    segment: str = ""
+    campaign_type: str = ""
+    currency: str = ""
+
+
+def _staff(request: HttpRequest) -> None:
+    if not is_staff(request.user):
+        raise DomainError(ErrorCode.NOT_FOUND, "Not found.")
+
+
+def _scope(request: HttpRequest, given: ScopeIn) -> Scope:
+    """The same validation as the page's filters; the first error names its field."""
+    data = {k: ("" if v is None else str(v)) for k, v in given.dict().items()}
+    form = ScopeForm(data, today=timezone.localdate(), lookback_days=current_choice()[1])
+    if not form.is_valid():
+        field, errors = next(iter(form.errors.items()))
+        raise DomainError(ErrorCode.INVALID, str(errors[0]), field=field)
+    return form.scope(timezone.get_current_timezone_name())
+
+
+@router.get("/attribution/report", response=ReportOut, summary="Every model's credits")
+def get_report(request: HttpRequest, filters: Query[ScopeIn]) -> dict[str, Any]:
+    """The stored report of this scope; one never computed is queued and answered with
+    ``status: computing`` (poll the job or this route)."""
+    _staff(request)
+    report = reports.report_for(_scope(request, filters), user=signed_in(request))
+    if reports.is_computing(report):
+        status = "computing"
+    elif report.computed_at is None:
+        status = "failed"
+    else:
+        status = "ready"
+    return {
+        "status": status,
+        "scope": report.scope,
+        "computed_at": report.computed_at,
+        "job": job_out(report.job) if report.job else None,
+        "totals": report.totals,
+        "credits": [
+            {"model": m, "label": label, "conversions": c, "value": v}
+            for m, label, c, v in report.rows
+        ],
+        "model_in_force": current_choice()[0],
+    }
+
+
+@router.post(
+    "/attribution/report/refresh",
+    response={202: JobOut},
+    summary="Recompute a report in the background",
+)
+def refresh_report(request: HttpRequest, payload: ScopeIn) -> Status[dict[str, Any]]:
+    _staff(request)
+    job = services.refresh_report(actor=signed_in(request), scope=_scope(request, payload))
+    job.refresh_from_db()
+    return Status(202, job_out(job))
+
+
+@router.get("/attribution/models", response=list[ModelOut], summary="The models, explained")
+def list_models(request: HttpRequest) -> list[dict[str, str]]:
+    _staff(request)
+    return [{"code": k, "name": v[0], "explanation": v[1]} for k, v in MODELS.items()]
+
+
+@router.get("/attribution/choices", response=list[ChoiceOut], summary="Model proposals")
+def list_choices(request: HttpRequest) -> Any:
+    _staff(request)
+    return list(AttributionChoice.objects.all()[:100])
+
+
+@router.post("/attribution/choices", response={201: ChoiceOut}, summary="Propose a model")
+def propose(request: HttpRequest, payload: ChoiceIn) -> Status[AttributionChoice]:
+    _staff(request)
+    return Status(
+        201,
+        services.propose_attribution_model(
+            actor=signed_in(request),
+            model=payload.model,
+            lookback_days=payload.lookback_days,
+            note=payload.note,
+        ),
+    )
+
+
+def _choice(request: HttpRequest, choice_id: int) -> AttributionChoice:
+    _staff(request)
+    return get_object_or_404(AttributionChoice.objects.all(), pk=choice_id)
+
+
+@router.post("/attribution/choices/{choice_id}/approve", response=ChoiceOut)
+def approve(request: HttpRequest, choice_id: int) -> Any:
+    return contract.approve(actor=signed_in(request), proposal=_choice(request, choice_id))
+
+
+@router.post("/attribution/choices/{choice_id}/withdraw", response=ChoiceOut)
+def withdraw(request: HttpRequest, choice_id: int) -> Any:
+    return contract.withdraw(actor=signed_in(request), proposal=_choice(request, choice_id))

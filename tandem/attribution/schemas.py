@@ -1,0 +1,41 @@
+from datetime import datetime
+from typing import Any
+
+from ninja import Schema
+
+from tandem.core.schemas import JobOut
+from tandem.handoff.schemas import ProposalOut
+
+
+class ModelOut(Schema):
+    code: str
+    name: str
+    explanation: str
+
+
+class CreditOut(Schema):
+    model: str
+    label: str  # the channel's or campaign's name
+    conversions: float
+    value: float
+
+
+class ReportOut(Schema):
+    status: str  # "ready", "computing" (figures may be older) or "failed"
+    scope: dict[str, Any]
+    computed_at: datetime | None
+    job: JobOut | None
+    totals: dict[str, Any]
+    credits: list[CreditOut]
+    model_in_force: str
+
+
+class ChoiceIn(Schema):
+    model: str
+    lookback_days: int = 90
+    note: str = ""
+
+
+class ChoiceOut(ProposalOut):
+    model: str
+    lookback_days: int
