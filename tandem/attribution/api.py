@@ -74,7 +74,7 @@ def get_report(request: HttpRequest, filters: Query[ScopeIn]) -> dict[str, Any]:
         "totals": report.totals,
         "credits": [
             {"model": m, "label": label, "conversions": c, "value": v}
-            for m, label, c, v in report.rows
+            for m, label, c, v, *_ in report.rows
         ],
         "model_in_force": current_choice()[0],
     }

@@ -6,7 +6,7 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -17,8 +17,15 @@ from django.utils import timezone
 from tandem.attribution import engine
 from tandem.attribution.engine import models as engine_models
 from tandem.attribution.engine.paths import from_frame
-from tandem.attribution.journeys import BY_CAMPAIGN, NO_CAMPAIGN, Scope, journeys
-from tandem.attribution.models import MODELS, AttributionReport
+from tandem.attribution.journeys import (
+    BY_CAMPAIGN,
+    NO_CAMPAIGN,
+    PIPELINE,
+    REVENUE,
+    Scope,
+    journeys,
+)
+from tandem.attribution.models import MODELS, AttributionReport, current_choice
 from tandem.campaigns.models import Campaign
 from tandem.core.jobs import Progress, register_job_kind
 from tandem.core.models import Job
@@ -117,7 +124,9 @@ def compute(report: AttributionReport, progress: Progress | None = None) -> None
         for model, label, conversions, value in engine.attribute(
             paths, names, half_life=HALF_LIFE_DAYS
         ):
-            rows.append([model, labels[label], conversions, value])  # rounded when shown
+            # [model, label, conversions, value, code]: the code is the channel's, or the
+            # campaign's id (names can repeat). Values are rounded only when shown.
+            rows.append([model, labels[label], conversions, value, label])
         journeys_count = len(paths.lengths)
     else:
         journeys_count = 0
@@ -158,14 +167,16 @@ class Table:
 
 def table(report: AttributionReport) -> Table:
     present = [m for m in MODELS if any(r[0] == m for r in report.rows)]
-    by_label: dict[str, dict[str, tuple[float, float]]] = {}
-    for model, label, conversions, value in report.rows:
-        by_label.setdefault(label, {})[model] = (conversions, value)
-    order = sorted(by_label, key=lambda label: -by_label[label].get("linear", (0.0, 0.0))[1])
+    names: dict[str, str] = {}
+    credit: dict[str, dict[str, tuple[float, float]]] = {}
+    for model, label, conversions, value, code in report.rows:
+        names[code] = label
+        credit.setdefault(code, {})[model] = (conversions, value)
+    order = sorted(credit, key=lambda code: -credit[code].get("linear", (0.0, 0.0))[1])
     rows = []
-    for label in order:
-        credits = [by_label[label].get(m, (0.0, 0.0)) for m in present]
-        rows.append((label, [(c, Decimal(str(v))) for c, v in credits]))
+    for code in order:
+        cells = [credit[code].get(m, (0.0, 0.0)) for m in present]
+        rows.append((names[code], [(c, Decimal(str(v))) for c, v in cells]))
     return Table(models=[(m, *MODELS[m]) for m in present], rows=rows)
 
 
@@ -182,3 +193,56 @@ def chart(report: AttributionReport) -> dict[str, Any]:
             for i, (_, name, _) in enumerate(shown.models)
         ],
     }
+
+
+@dataclass
+class CampaignReturn:
+    """A campaign's attributed pipeline and revenue over the last twelve months by the
+    model in force, against what it cost; figures are None until computed."""
+
+    model: str
+    start: date
+    end: date
+    pipeline: Decimal | None
+    revenue: Decimal | None
+    cost: Decimal
+    computing: bool
+
+    @property
+    def roi_percent(self) -> Decimal | None:
+        if self.revenue is None or not self.cost:
+            return None
+        return ((self.revenue - self.cost) / self.cost * 100).quantize(Decimal("0.1"))
+
+
+def campaign_return(campaign: Campaign, *, user: Any, cost: Decimal) -> CampaignReturn:
+    """Reads two reports every campaign page shares (pipeline and revenue by campaign,
+    the twelve months to the end of this month), queued when missing."""
+    model, lookback = current_choice()
+    today = timezone.localdate()
+    end = (today.replace(day=1) + timedelta(days=32)).replace(day=1) - timedelta(days=1)
+    start = (end.replace(day=1) - timedelta(days=335)).replace(day=1)
+    credit: dict[str, Decimal | None] = {}
+    computing = False
+    for conversion in (PIPELINE, REVENUE):
+        scope = Scope(
+            conversion=conversion, start=start, end=end, lookback_days=lookback,
+            currency=campaign.currency, by=BY_CAMPAIGN,
+            time_zone=timezone.get_current_timezone_name(),
+        )  # fmt: skip
+        report = report_for(scope, user=user)
+        computing = computing or is_computing(report)
+        if report.computed_at is None:
+            credit[conversion] = None
+            continue
+        code = str(campaign.pk)
+        mine = [r[3] for r in report.rows if r[0] == model and r[4:] == [code]]
+        credit[conversion] = _money(sum(mine))
+    return CampaignReturn(
+        model=MODELS[model][0], start=start, end=end, pipeline=credit[PIPELINE],
+        revenue=credit[REVENUE], cost=cost, computing=computing,
+    )  # fmt: skip
+
+
+def _money(amount: float) -> Decimal:
+    return Decimal(str(round(amount, 2))).quantize(Decimal("0.01"))

@@ -102,7 +102,7 @@ def export(request: HttpRequest) -> HttpResponseBase:
         name="attribution",
         fmt="csv",
         headers=["model", "channel_or_campaign", "conversions", "value"],
-        rows=cached.rows,
+        rows=(row[:4] for row in cached.rows),
     )
 
 

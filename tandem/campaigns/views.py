@@ -1,5 +1,6 @@
 """Campaign pages, and the public endpoint behind every campaign's embeddable web form."""
 
+from decimal import Decimal
 from typing import Any
 
 from django.contrib import messages
@@ -12,6 +13,7 @@ from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
+from tandem.attribution import reports as attribution_reports
 from tandem.campaigns import services
 from tandem.campaigns.forms import CampaignForm, CostForm, StatusForm
 from tandem.campaigns.models import Campaign, Touchpoint
@@ -137,8 +139,9 @@ def campaign(request: HttpRequest, pk: int) -> HttpResponse:
         .order_by("-n")
     )
     labels = dict(Touchpoint.Kind.choices)
-    spent = shown.costs.aggregate(total=Sum("amount"))["total"] or 0
+    spent = shown.costs.aggregate(total=Sum("amount"))["total"] or Decimal("0")
     context = {
+        "returns": attribution_reports.campaign_return(shown, user=signed_in(request), cost=spent),
         "record": shown,
         "label": "campaigns.campaign",
         "can_change": can_change,

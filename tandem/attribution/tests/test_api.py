@@ -1,9 +1,9 @@
 """Attribution over real HTTP: the report of a scope, refresh, models, the joint choice."""
 
 from tandem.attribution.models import AttributionReport
-from tandem.attribution.tests.test_reports import build_world
+from tandem.attribution.tests.test_reports import END, START, build_world
 
-QUERY = {"start": "2026-10-01", "end": "2026-10-31"}
+QUERY = {"start": str(START), "end": str(END)}
 
 
 def test_the_report_through_the_api(api_for, live_org):

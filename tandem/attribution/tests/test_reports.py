@@ -27,6 +27,9 @@ from tandem.crm.models import Opportunity
 from tandem.handoff import services as handoff_services
 
 DAY = timedelta(days=1)
+# Conversions 40 days ago, so the campaign pages' last-twelve-months reports see them.
+AT = (timezone.now() - 40 * DAY).replace(hour=12, minute=0, second=0, microsecond=0)
+START, END = AT.date() - 15 * DAY, AT.date() + 15 * DAY
 
 
 @pytest.fixture
@@ -37,9 +40,7 @@ def world(org: Any) -> dict[str, Any]:
 def build_world(org: Any) -> dict[str, Any]:
     """Two accounts that converted, one that did not, one conversion nobody touched,
     one in dollars; touches in and out of the 90-day window."""
-    from datetime import UTC
-
-    at = datetime(2026, 10, 15, 12, 0, tzinfo=UTC)
+    at = AT
     actor = org.marketer
     north = crm.create_account(actor=actor, name="North Ltd", region="North", segment="SMB")
     south = crm.create_account(actor=actor, name="South plc", region="South", segment="Enterprise")
@@ -51,11 +52,11 @@ def build_world(org: Any) -> dict[str, Any]:
     q1 = crm.create_contact(actor=actor, first_name="Qi", email="qi@quiet.test", account=quiet)
     webinar = campaign_services.create_campaign(
         actor=actor, name="Autumn webinar", type="webinar", channel="events",
-        starts_on=date(2026, 9, 1), ends_on=date(2026, 10, 31), planned_budget="1000",
+        starts_on=START - 30 * DAY, ends_on=END, planned_budget="1000",
     )  # fmt: skip
     mailer = campaign_services.create_campaign(
         actor=actor, name="October mailer", type="email", channel="email",
-        starts_on=date(2026, 9, 1), ends_on=date(2026, 10, 31), planned_budget="500",
+        starts_on=START - 30 * DAY, ends_on=END, planned_budget="500",
     )  # fmt: skip
 
     def touch(contact: Any, channel: str, when: datetime, campaign: Any = None) -> None:
@@ -88,7 +89,7 @@ def build_world(org: Any) -> dict[str, Any]:
 
 
 def pipeline(**overrides: Any) -> Scope:
-    return Scope(**{"start": date(2026, 10, 1), "end": date(2026, 10, 31), **overrides})
+    return Scope(**{"start": START, "end": END, **overrides})
 
 
 def test_journeys_from_the_database(world: dict[str, Any]) -> None:
@@ -125,7 +126,7 @@ def stored(run_jobs: Any) -> Any:
 def _rows(report: AttributionReport) -> dict[tuple[str, str], tuple[float, float]]:
     report.refresh_from_db()
     assert report.computed_at is not None
-    return {(m, label): (c, v) for m, label, c, v in report.rows}
+    return {(m, label): (c, v) for m, label, c, v, *_ in report.rows}
 
 
 def test_a_report_credits_as_the_engine_does_on_the_same_paths(
@@ -216,7 +217,7 @@ def test_the_page_shows_every_model_and_exports_csv(
     world: Any, org: Any, client: Any, run_jobs: Any
 ) -> None:
     client.force_login(org.sales_rep)
-    query = "start=2026-10-01&end=2026-10-31"
+    query = f"start={START}&end={END}"
     waiting = client.get(f"/attribution/?{query}").content.decode()
     assert "Computing every model" in waiting and "every 1s" in waiting  # never blocks
     execute_job(AttributionReport.objects.get().job_id)  # the worker's turn
@@ -255,3 +256,31 @@ def test_outsiders_see_nothing(org: Any, client: Any) -> None:
     assert client.get("/attribution/export.csv").status_code == 404
     assert client.post("/attribution/refresh/").status_code == 404
     assert client.get("/attribution/model/new/").status_code == 404
+
+
+def test_the_campaign_page_shows_its_return_by_the_model_in_force(
+    world: Any, org: Any, client: Any, run_jobs: Any
+) -> None:
+    webinar = world["webinar"]
+    campaign_services.add_cost(
+        actor=org.marketer, campaign=webinar, incurred_on=START, amount="200",
+        description="Speaker",
+    )  # fmt: skip
+    client.force_login(org.marketer)
+    page = client.get(f"/campaigns/{webinar.pk}/").content.decode()
+    assert "being computed in the background" in page
+    for report in AttributionReport.objects.all():
+        execute_job(report.job_id)
+    page = client.get(f"/campaigns/{webinar.pk}/").content.decode()
+    # Linear: the webinar's touch shares North's 1,000 pipeline with the mailer; no
+    # revenue (South's won deal had no webinar touch), so ROI is (0 - 200) / 200.
+    assert "pipeline <strong>500.00 GBP</strong>" in page
+    assert "revenue <strong>0.00 GBP</strong>" in page and "ROI <strong>-100.0 %" in page
+    choice = services.propose_attribution_model(
+        actor=org.marketing_head, model="first_touch", lookback_days=90
+    )
+    handoff_services.approve(actor=org.sales_head, proposal=choice)
+    for report in AttributionReport.objects.filter(computed_at__isnull=True):
+        execute_job(report.job_id)
+    page = client.get(f"/campaigns/{webinar.pk}/").content.decode()
+    assert "by First touch attribution" in page and "pipeline <strong>0.00 GBP" in page
