@@ -288,6 +288,8 @@ SITE_URL = os.environ.get("TANDEM_SITE_URL", "http://127.0.0.1:8000").rstrip("/"
 
 # --- API --------------------------------------------------------------------------------
 API_RATE_LIMIT = os.environ.get("TANDEM_API_RATE_LIMIT", "600/m")
+# Speed to lead: arrivals gather this long before the worker scores them as one batch.
+ARRIVAL_GATHER_SECONDS = int(os.environ.get("TANDEM_ARRIVAL_GATHER_MS", "200")) / 1000
 # Web-form submissions accepted per minute from one IP address.
 FORM_RATE_LIMIT = int(os.environ.get("TANDEM_FORM_RATE_LIMIT", "10"))
 NINJA_PAGINATION_MAX_LIMIT = 200

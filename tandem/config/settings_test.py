@@ -23,6 +23,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 # hasher. tandem/people/tests/test_auth.py proves production uses Argon2.
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 HUEY = {**HUEY, "immediate": True}
+ARRIVAL_GATHER_SECONDS = 0  # tests run the worker's task inline: no gathering
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 STORAGES = {

@@ -78,3 +78,31 @@ def test_touches_through_the_api_hand_off_the_leads_that_qualify(api_for, live_o
     assert told.text.startswith("2 new leads for you") and told.url == "/leads/"
     api.post("/touchpoints/bulk", json={"touchpoints": touches})
     assert Notification.objects.filter(kind="lead.assigned").count() == 1
+
+
+def test_a_backlog_larger_than_a_batch_is_handed_off(org):
+    """After the worker was down, 1,200 arrivals wait: two batches of up to 1,000. On
+    SQLite a prefetch of 1,000 contacts once failed ("Expression tree is too large")."""
+    from tandem.campaigns.models import Touchpoint
+    from tandem.crm.models import Contact
+    from tandem.handoff import services
+    from tandem.handoff.models import Arrival
+
+    agree(org, rules=HOT)
+    contacts = Contact.objects.bulk_create(
+        [Contact(email=f"p{n}@bigco.example", owner=org.marketer) for n in range(1200)]
+    )
+    now = timezone.now()
+    Touchpoint.objects.bulk_create(
+        [
+            Touchpoint(
+                contact=c, channel="web", kind="form", occurred_at=now, idempotency_key=f"b{c.pk}"
+            )
+            for c in contacts
+        ]
+    )
+    services.note_arrivals([c.pk for c in contacts], source="web")  # its wake-up never runs
+    assert Arrival.objects.count() == 1200
+    assert services.process_arrivals() == 1200
+    assert Lead.objects.filter(stage=Stage.MQL).count() == 1200
+    assert not Arrival.objects.exists()
