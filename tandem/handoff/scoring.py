@@ -216,18 +216,12 @@ def engagement_totals(
     )
 
 
-def per_lead_updates(rules: list[Rule], half_life_days: float, as_of: datetime) -> dict[str, Any]:
-    """``Lead.objects.filter(...).update(**per_lead_updates(...))``: the same scores as
-    ``services.score_contacts`` joins over a range, as subqueries per lead. For a few
-    leads (speed to lead) these are index lookups; measured on SQLite at 1M under fifty
-    forms a second, p95 352 ms to the rep's notification against 864 ms joined."""
-    fit = Subquery(
-        Contact.objects.filter(pk=OuterRef("contact_id"))
-        .annotate(fit=fit_points(rules))
-        .values("fit"),
-        output_field=IntegerField(),
-    )
-    totals = engagement_totals(rules, half_life_days, as_of, {"exact": OuterRef("contact_id")})
+def contact_scores(rules: list[Rule], half_life_days: float, as_of: datetime) -> dict[str, Any]:
+    """``Contact.objects.filter(...).annotate(**contact_scores(...))``: fit and engagement
+    per contact, the same numbers ``services.score_contacts`` joins over a range, here
+    with a subquery per contact. For a few contacts (speed to lead) these are index
+    lookups, read before a transaction takes the write lock."""
+    totals = engagement_totals(rules, half_life_days, as_of, {"exact": OuterRef("pk")})
     engagement = (
         Value(0, output_field=IntegerField())
         if totals is None
@@ -235,11 +229,7 @@ def per_lead_updates(rules: list[Rule], half_life_days: float, as_of: datetime) 
             Coalesce(Subquery(totals.values("total"), output_field=FloatField()), Value(0.0))
         )
     )
-    return {
-        "fit_score": Coalesce(fit, Value(0)),
-        "engagement_score": engagement,
-        "scored_at": Value(as_of),
-    }
+    return {"fit": fit_points(rules), "engagement": engagement}
 
 
 # --- Why this score ----------------------------------------------------------------------

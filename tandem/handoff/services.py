@@ -19,7 +19,7 @@ from typing import Any
 from django.conf import settings
 from django.core.cache import cache
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Count, Exists, F, IntegerField, OuterRef, Q, Subquery, Value
+from django.db.models import Count, Exists, IntegerField, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
@@ -339,21 +339,42 @@ def ensure_leads(contacts: Any, now: datetime) -> int:
     )
 
 
-def score_contacts(rules: Scoring, now: datetime, contacts: dict[str, Any]) -> int:
+def scores_of(rules: Scoring, now: datetime, ids: list[int]) -> list[tuple[int, int, int]]:
+    """(contact id, fit, engagement) of these contacts at ``now``: reads only, so speed
+    to lead runs them before its transaction takes the write lock (on SQLite the web
+    forms wait for that lock, and these reads are most of a batch's time)."""
+    found = (
+        Contact.objects.filter(pk__in=ids)
+        .order_by()
+        .annotate(**scoring.contact_scores(rules.rules, rules.half_life, now))
+        .values_list("pk", "fit", "engagement")
+    )
+    return [(pk, int(fit or 0), int(engagement or 0)) for pk, fit, engagement in found]
+
+
+def score_contacts(
+    rules: Scoring,
+    now: datetime,
+    contacts: dict[str, Any],
+    *,
+    scores: list[tuple[int, int, int]] | None = None,
+) -> int:
     """Score the leads of ``contacts`` (lookups on the contact id: ``{"in": ids}`` for
     speed to lead, ``{"gte": a, "lt": b}`` for a range of a full rescore) in one
     ``UPDATE ... FROM``: fit joined to the engagement aggregate. Correlated subqueries
     per lead, which PostgreSQL runs as a sub-plan per row, took 128 s for a million
     leads; this takes 53 s. Both databases support ``UPDATE ... FROM``. Leads whose score
     is unchanged are not rewritten: their ``scored_at`` and model still explain the
-    score they have. A list of ids (a few leads) is scored lead by lead instead, from
-    the same expressions (``scoring.per_lead_updates``). Returns how many changed."""
+    score they have. A list of ids (a few leads) is scored from ``scores_of`` (given,
+    when read before the transaction) and written by id. Returns how many changed."""
     if set(contacts) == {"in"}:
-        leads = Lead.objects.filter(pk__in=contacts["in"])
-        updates = scoring.per_lead_updates(rules.rules, rules.half_life, now)
-        changed = leads.update(**updates, scoring_model=rules.model)
-        leads.update(score=F("fit_score") + F("engagement_score"))
-        return int(changed)
+        found = scores if scores is not None else scores_of(rules, now, contacts["in"])
+        return update_rows(
+            Lead,
+            ["fit_score", "engagement_score", "score"],
+            [(pk, fit, engagement, fit + engagement) for pk, fit, engagement in found],
+            fixed={"scored_at": now, "scoring_model_id": rules.model.pk},
+        )
     table = connection.ops.quote_name(Lead._meta.db_table)
     fit_sql, fit_params = (
         Contact.objects.filter(**{f"pk__{k}": v for k, v in contacts.items()})
@@ -443,29 +464,55 @@ def process_arrivals() -> int:
     cache.delete(WAKE_KEY)
     handed = 0
     while True:
+        # The batch and its scores are read before taking the write lock: those reads
+        # are most of a batch's time, and on SQLite the web forms wait for that lock.
+        # Arrivals after the read wait for the next batch.
+        peeked = list(
+            Arrival.objects.order_by("id").values_list("id", "contact_id", "source")[:ARRIVAL_BATCH]
+        )
+        if not peeked:
+            return handed
+        rules = scoring_in_force()
+        now = timezone.now()
+        contacts = sorted({row[1] for row in peeked})
+        prepared = (rules.model.pk, now, scores_of(rules, now, contacts)) if rules else None
         with transaction.atomic():
-            waiting = Arrival.objects.order_by("id").select_for_update(skip_locked=True)
-            batch = list(waiting.values_list("id", "contact_id", "source")[:ARRIVAL_BATCH])
+            waiting = Arrival.objects.filter(pk__in=[row[0] for row in peeked])
+            batch = list(
+                waiting.select_for_update(skip_locked=True).values_list("id", "contact_id")
+            )
             if not batch:
-                return handed
-            Arrival.objects.filter(pk__in=[row[0] for row in batch]).delete()
-            contacts = sorted({row[1] for row in batch})
-            handed += lead_arrived(contacts, source=batch[-1][2])
-        if len(batch) < ARRIVAL_BATCH:
+                return handed  # another worker has them, and looks for more after
+            waiting.filter(pk__in=[row[0] for row in batch]).delete()
+            taken = sorted({row[1] for row in batch})
+            if prepared and len(taken) < len(contacts):  # another worker took the rest
+                mine = set(taken)
+                prepared = (prepared[0], now, [row for row in prepared[2] if row[0] in mine])
+            handed += lead_arrived(taken, source=peeked[-1][2], prepared=prepared)
+        if len(peeked) < ARRIVAL_BATCH:
             return handed
 
 
-def lead_arrived(contact_ids: list[int], *, source: str = "") -> int:
+def lead_arrived(
+    contact_ids: list[int],
+    *,
+    source: str = "",
+    prepared: tuple[int, datetime, Any] | None = None,
+) -> int:
     """Speed to lead: score these contacts now and hand off those that qualify.
     Returns how many were handed off. Safe to run twice (scores are recomputed, not
-    added to, and a lead already handed off is not handed off again)."""
+    added to, and a lead already handed off is not handed off again). ``prepared`` is
+    (scoring model id, as of, scores) from ``scores_of`` for exactly these contacts; it
+    is used only if that model is still the one in force."""
     rules = scoring_in_force()
     if rules is None or not contact_ids:
         return 0
-    now = timezone.now()
+    now, scores = timezone.now(), None
+    if prepared and prepared[0] == rules.model.pk:
+        _, now, scores = prepared
     with transaction.atomic():
         ensure_leads(Contact.objects.filter(pk__any_of=contact_ids, erased_at__isnull=True), now)
-        score_contacts(rules, now, {"in": contact_ids})
+        score_contacts(rules, now, {"in": contact_ids}, scores=scores)
         leads = Lead.objects.filter(pk__in=contact_ids)
         crossing = list(qualifying(leads, rules).values_list("pk", flat=True))
         return hand_off(crossing, now=now, source=source)

@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
+from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 from huey.contrib.djhuey import db_task
@@ -16,20 +17,21 @@ def send_notification_emails(notification_ids: list[int]) -> int:
     If the mail server fails, the claims are released and the task is retried, so a
     notification is neither lost nor sent twice.
     """
-    pending = list(
-        Notification.objects.filter(
-            pk__in=notification_ids,
-            emailed_at__isnull=True,
-            recipient__is_active=True,
-            recipient__email_notifications=True,
-        ).select_related("recipient", "actor")
-    )
+    # Claimed in one transaction (one write, not one per notification: on SQLite every
+    # write waits for the single lock the web forms also need).
     now = timezone.now()
-    claimed = [
-        n
-        for n in pending
-        if Notification.objects.filter(pk=n.pk, emailed_at__isnull=True).update(emailed_at=now)
-    ]
+    with transaction.atomic():
+        claimed = list(
+            Notification.objects.filter(
+                pk__in=notification_ids,
+                emailed_at__isnull=True,
+                recipient__is_active=True,
+                recipient__email_notifications=True,
+            )
+            .select_related("recipient", "actor")
+            .select_for_update(of=("self",))
+        )
+        Notification.objects.filter(pk__in=[n.pk for n in claimed]).update(emailed_at=now)
     if not claimed:
         return 0
     messages = [
