@@ -385,11 +385,11 @@ def score_contacts(
     )
     totals = scoring.engagement_totals(rules.rules, rules.half_life, now, contacts)
     if totals is None:
-        scores = f"SELECT f.id AS id, f.fit AS fit, 0 AS eng FROM ({fit_sql}) AS f"  # noqa: S608
+        scored = f"SELECT f.id AS id, f.fit AS fit, 0 AS eng FROM ({fit_sql}) AS f"  # noqa: S608
         params = list(fit_params)
     else:
         eng_sql, eng_params = totals.query.sql_with_params()
-        scores = (
+        scored = (
             "SELECT f.id AS id, f.fit AS fit, COALESCE(ROUND(e.total), 0) AS eng "  # noqa: S608
             f"FROM ({fit_sql}) AS f LEFT JOIN ({eng_sql}) AS e ON e.contact_id = f.id"
         )
@@ -398,7 +398,7 @@ def score_contacts(
         cursor.execute(
             f"UPDATE {table} SET fit_score = s.fit, engagement_score = s.eng, "  # noqa: S608
             f"score = s.fit + s.eng, scored_at = %s, scoring_model_id = %s "
-            f"FROM ({scores}) AS s WHERE {table}.contact_id = s.id AND ("
+            f"FROM ({scored}) AS s WHERE {table}.contact_id = s.id AND ("
             f"{table}.scored_at IS NULL OR {table}.fit_score <> s.fit "
             f"OR {table}.engagement_score <> s.eng)",
             [connection.ops.adapt_datetimefield_value(now), rules.model.pk, *params],
