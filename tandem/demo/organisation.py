@@ -20,6 +20,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from tandem.core.audit import Source, acting_as
+from tandem.demo.closed_loop import seed_closed_loop
 from tandem.notifications.services import post_comment
 from tandem.people import services as people
 from tandem.people.models import Membership, Team, User
@@ -178,6 +179,8 @@ def seed(scale: str = "small") -> SeedReport:
             )
             if team:
                 people.add_member(actor=None, team=teams[team], user=users[key], role=role)
+        if not SCALES[scale]:  # larger scales load generated customers instead (below)
+            seed_closed_loop(users)
         _conversation(users, teams)
         agree_contract(users, teams)
         _customers(users)

@@ -4,7 +4,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from tandem.core.models import DomainEvent
-from tandem.demo import organisation
+from tandem.demo import closed_loop, organisation
 from tandem.notifications.models import Comment, Notification
 from tandem.people.models import Membership, Team, User
 
@@ -27,8 +27,11 @@ def test_small_seed_has_every_persona_in_the_right_team(db):
     # Customers whose timelines show both teams' work.
     from tandem.crm.models import Account, Activity, Opportunity
 
-    assert Account.objects.count() == len(organisation.CUSTOMERS)
-    assert Opportunity.objects.count() == len(organisation.CUSTOMERS)
+    assert Account.objects.count() == len(organisation.CUSTOMERS) + closed_loop.ACCOUNTS
+    # Closed-loop revenue: some of those accounts opened deals, some won them.
+    loop = Opportunity.objects.filter(account__name__regex=r" \d+$")
+    assert 5 < loop.count() < closed_loop.ACCOUNTS and loop.filter(stage="won").exists()
+    assert Opportunity.objects.count() == len(organisation.CUSTOMERS) + loop.count()
     owners = set(Activity.objects.values_list("owner__email", flat=True))
     assert owners == {"sam.patel@brightwell.example", "tom.fletcher@brightwell.example"}
 
