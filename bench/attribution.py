@@ -2,7 +2,8 @@
 package on the same generated journeys (fixed seed, 12 channels, mean length about 4).
 
 From the touchpoint columns in memory, each side is timed end to end in a process of
-its own (so each peak memory is its own, input columns included):
+its own; its peak memory is measured from just before it starts (the input columns,
+which stay in memory, count; the generator's arrays do not):
 - Tandem: building the paths from the columns, all eight heuristic models and the
   exact Markov model of order 1.
 - ChannelAttribution: the usual path aggregation with pandas (sort, join each
@@ -19,17 +20,20 @@ chain built separately from ChannelAttribution's aggregated paths.
 from __future__ import annotations
 
 import argparse
+import gc
 import json
 import resource
 import subprocess
 import sys
 import time
+from datetime import timedelta
 from pathlib import Path
 
 import numpy as np
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
+sys.path.insert(0, str(REPO / "bench"))
 
 CHANNELS = [
     "email", "paid_search", "organic", "social", "display", "event",
@@ -67,7 +71,18 @@ def journeys(n: int, seed: int = 2026) -> dict[str, np.ndarray]:
     }
 
 
+def reset_peak() -> None:
+    """Start measuring the peak from here: the generator's own arrays are gone, the
+    input columns stay (and count). Linux resets VmHWM on writing 5 to clear_refs."""
+    gc.collect()
+    Path("/proc/self/clear_refs").write_text("5")
+
+
 def peak_mb() -> float:
+    """The largest resident size since ``reset_peak``, in MB."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
@@ -87,6 +102,7 @@ def run_tandem(n: int) -> dict:
     )
     del columns
     input_mb = frame.estimated_size() / 2**20
+    reset_peak()
     began = time.perf_counter()
     paths = from_frame(frame)
     built = time.perf_counter() - began
@@ -115,6 +131,7 @@ def run_channelattribution(n: int) -> dict:
         {**columns, "channel": np.array(CHANNELS, dtype=object)[columns["channel"]]}
     )
     del columns
+    reset_peak()
     began = time.perf_counter()
     ordered = frame.sort_values(["journey_id", "ts"], kind="stable")
     per_journey = ordered.groupby("journey_id", sort=False).agg(
@@ -258,11 +275,58 @@ def compare(n: int) -> None:
     )
 
 
+def in_product(touches: int) -> None:
+    """From the database to a cached report: the period (ending today) is widened until
+    about ``touches`` touchpoints fall in it, then the report job runs in-process."""
+    from common import database, setup
+
+    setup()
+    from django.utils import timezone
+
+    from tandem.attribution import reports
+    from tandem.attribution.journeys import REVENUE, Scope
+    from tandem.attribution.models import AttributionReport
+    from tandem.campaigns.models import Touchpoint
+
+    today = timezone.localdate()
+    days = 30
+    while days < 3650:
+        since = timezone.now() - timedelta(days=days)
+        if Touchpoint.objects.filter(occurred_at__gte=since).count() >= touches:
+            break
+        days = int(days * 1.5)
+    in_period = Touchpoint.objects.filter(occurred_at__gte=timezone.now() - timedelta(days=days))
+    print(f"\nin product ({database()}): {days} days ending today, {in_period.count():,} touches")
+    for conversion in ("pipeline", REVENUE):
+        scope = Scope(
+            conversion=conversion, start=today - timedelta(days=days - 1), end=today,
+            lookback_days=90,
+        )  # fmt: skip
+        report, _ = AttributionReport.objects.get_or_create(
+            key=reports.scope_key(scope),
+            defaults={"scope": scope.as_dict(), "viewed_at": timezone.now()},
+        )
+        began = time.perf_counter()
+        reports.compute(report)
+        took = time.perf_counter() - began
+        report.refresh_from_db()
+        print(
+            f"{conversion}: {report.totals['conversions']:,} conversions, "
+            f"{report.totals['journeys']:,} journeys, all models cached in {took:.1f} s"
+        )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--journeys", type=int, nargs="+", default=[1_000_000, 5_000_000])
     parser.add_argument("--child", choices=["tandem", "channelattribution"])
+    parser.add_argument(
+        "--in-product", type=int, metavar="TOUCHES", help="time database -> cached report"
+    )
     args = parser.parse_args()
+    if args.in_product:
+        in_product(args.in_product)
+        return
     if args.child:
         child(args.child, args.journeys[0])
         return

@@ -132,7 +132,7 @@ def _instants(column: pl.Series) -> pl.Series:
     if column.dtype == pl.Null:
         return column.cast(pl.Float64)
     if column.dtype == pl.String:
-        column = column.str.to_datetime(time_zone="UTC", time_unit="us")
+        column = column.str.to_datetime("%Y-%m-%d %H:%M:%S%.f", time_zone="UTC", time_unit="us")
     elif isinstance(column.dtype, pl.Datetime) and column.dtype.time_zone is None:
         column = column.dt.replace_time_zone("UTC")
     return column.dt.epoch("us").cast(pl.Float64) / 1e6

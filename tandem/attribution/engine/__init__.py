@@ -29,20 +29,21 @@ def attribute(
     direct: str = "direct",
 ) -> list[tuple[str, str, float, float]]:
     rows: list[tuple[str, str, float, float]] = []
+    converting = paths.converting  # what every model but Markov reads
     for name in models:
         if name == "markov":
             credits = m.markov(paths, order)
             name = f"markov_{order}"
         elif name == "shapley":
-            credits = m.shapley(paths)
+            credits = m.shapley(converting)
         elif name == "time_decay":
-            credits = m.time_decay(paths, half_life)
+            credits = m.time_decay(converting, half_life)
         elif name == "position_based":
-            credits = m.position_based(paths, first, last)
+            credits = m.position_based(converting, first, last)
         elif name == "last_non_direct":
-            credits = m.last_non_direct(paths, direct)
+            credits = m.last_non_direct(converting, direct)
         elif name in m.HEURISTICS:
-            credits = m.HEURISTICS[name](paths)
+            credits = m.HEURISTICS[name](converting)
         else:
             raise AttributionError(f"No model {name!r}; choose from {', '.join(MODELS)}.")
         conversions, value = credits

@@ -73,7 +73,7 @@ def time_decay(paths: Paths, half_life: float = 1.0) -> tuple[np.ndarray, np.nda
     if not (half_life > 0 and math.isfinite(half_life)):
         raise AttributionError("The half-life must be a number more than zero.")
     if paths.ages is not None:
-        age = paths.ages
+        age = paths.ages.astype(np.float64)  # weights in double precision: sums exact
     else:
         age = (_length(paths) - 1 - paths.positions).astype(np.float64)
     # Measured from each path's youngest touch, so the largest weight is 1 and a long
@@ -135,21 +135,37 @@ def _chain(paths: Paths, order: int) -> tuple[np.ndarray, sparse.csr_matrix, int
         raise AttributionError("The Markov order must be 1, 2 or 3.")
     base = len(paths.channels) + 1
     at = paths.positions
-    key = paths.codes + 1
-    for back in range(1, order):
-        earlier = np.where(at >= back, np.roll(paths.codes, back) + 1, 0)
-        key = key + earlier * base**back
-    states, state_of = np.unique(key, return_inverse=True)
-    state_of = state_of.ravel() + 3
-    weight = (paths.conversions + paths.nulls)[paths.path_of]
-    previous = np.where(at == 0, START, np.roll(state_of, 1))
-    last = paths.starts[1:] - 1
-    rows = np.concatenate([previous, state_of[last], state_of[last]])
-    cols = np.concatenate([state_of, np.full(len(last), CONVERSION), np.full(len(last), NULL)])
-    counts = np.concatenate([weight, paths.conversions, paths.nulls])
+    if order == 1:  # a state is a channel: no need to find the distinct ones
+        states = np.arange(1, base, dtype=np.int64)
+        state_of = paths.codes + 3  # int32, as the pairs below while size ** 2 fits
+    else:
+        key = paths.codes.astype(np.int64) + 1
+        for back in range(1, order):
+            earlier = np.where(at >= back, np.roll(paths.codes, back).astype(np.int64) + 1, 0)
+            key += earlier * base**back
+        states, inverse = np.unique(key, return_inverse=True)
+        del key
+        state_of = inverse.ravel() + 3
     size = len(states) + 3
-    pair, where = np.unique(rows * size + cols, return_inverse=True)
-    summed = np.bincount(where.ravel(), weights=counts)
+    if size * size > 2**31 - 1:
+        state_of = state_of.astype(np.int64)
+    previous = np.where(at == 0, START, np.roll(state_of, 1))
+    last = state_of[paths.starts[1:] - 1]
+    weight = (paths.conversions + paths.nulls)[paths.path_of]
+    # Counted pair by pair (from * size + to): three bincounts rather than one array
+    # of every transition, which at 20M touches would be the largest thing in memory.
+    parts = [
+        (previous * size + state_of, weight),
+        (last * size + CONVERSION, paths.conversions),
+        (last * size + NULL, paths.nulls),
+    ]
+    if size * size <= 20_000_000:
+        counts = sum(np.bincount(pair, weights=w, minlength=size * size) for pair, w in parts)
+        pair = np.flatnonzero(counts)
+        summed = counts[pair]
+    else:
+        pair, where = np.unique(np.concatenate([p for p, _ in parts]), return_inverse=True)
+        summed = np.bincount(where.ravel(), weights=np.concatenate([w for _, w in parts]))
     matrix = sparse.csr_matrix((summed, (pair // size, pair % size)), shape=(size, size))
     totals = np.asarray(matrix.sum(axis=1)).ravel()
     totals[totals == 0] = 1
@@ -200,7 +216,8 @@ def shapley(paths: Paths) -> tuple[np.ndarray, np.ndarray]:
             f"Exact Shapley values are computed for up to {MAX_SHAPLEY_CHANNELS} channels "
             f"({n} given); group channels first."
         )
-    masks = np.bitwise_or.reduceat(np.left_shift(1, paths.codes), paths.starts[:-1])
+    bits = np.left_shift(np.int64(1), paths.codes.astype(np.int64))
+    masks = np.bitwise_or.reduceat(bits, paths.starts[:-1])
     every = np.arange(1 << n)
     sizes = np.array([bin(m).count("1") for m in range(1 << n)])
     coefficient = np.array(

@@ -36,12 +36,12 @@ class AttributionError(ValueError):
 @dataclass(eq=False)
 class Paths:
     channels: list[str]
-    codes: np.ndarray  # channel index per touch, paths end to end
+    codes: np.ndarray  # channel index per touch (int32), paths end to end
     starts: np.ndarray  # path i is codes[starts[i]:starts[i + 1]]
     conversions: np.ndarray  # per path
     value: np.ndarray
     nulls: np.ndarray
-    ages: np.ndarray | None = None  # per touch: days before its journey ended, when known
+    ages: np.ndarray | None = None  # per touch: days (float32) before its journey ended
 
     @property
     def total_conversions(self) -> float:
@@ -58,12 +58,33 @@ class Paths:
     @cached_property
     def path_of(self) -> np.ndarray:
         """Per touch: the index of its path."""
-        return np.repeat(np.arange(len(self.lengths)), self.lengths)
+        return np.repeat(np.arange(len(self.lengths), dtype=np.int32), self.lengths)
 
     @cached_property
     def positions(self) -> np.ndarray:
         """Per touch: its position in its path, from 0."""
-        return np.arange(len(self.codes)) - self.starts[self.path_of]
+        starts = np.repeat(self.starts[:-1], self.lengths)
+        return (np.arange(len(self.codes)) - starts).astype(np.int32)
+
+    @cached_property
+    def converting(self) -> Paths:
+        """Only the paths with a conversion or a value: all that the position-based
+        models and Shapley credit (a quarter of the touches, typically), so their
+        work and memory shrink with it. Markov needs the others too."""
+        worth = (self.conversions > 0) | (self.value > 0)
+        if worth.all():
+            return self
+        touch = worth[self.path_of]
+        lengths = self.lengths[worth]
+        return Paths(
+            channels=self.channels,
+            codes=self.codes[touch],
+            starts=np.r_[0, np.cumsum(lengths)].astype(np.int64),
+            conversions=self.conversions[worth],
+            value=self.value[worth],
+            nulls=self.nulls[worth],
+            ages=None if self.ages is None else self.ages[touch],
+        )
 
     @property
     def paths(self) -> list[tuple[int, ...]]:
@@ -113,8 +134,8 @@ def from_paths(
     per_path = np.array(totals, dtype=np.float64)
     return Paths(
         channels=list(index),
-        codes=np.array(codes, dtype=np.intp),
-        starts=np.r_[0, np.cumsum(lengths)].astype(np.intp),
+        codes=np.array(codes, dtype=np.int32),
+        starts=np.r_[0, np.cumsum(lengths)].astype(np.int64),
         conversions=per_path[:, 0],
         value=per_path[:, 1],
         nulls=per_path[:, 2],
@@ -169,7 +190,7 @@ def _columns(frame: pl.DataFrame) -> pl.DataFrame:
     if isinstance(ts.dtype, pl.Datetime):
         ts = ts.dt.epoch("us").cast(pl.Float64) / 1e6
     elif ts.dtype.is_numeric():
-        ts = ts.cast(pl.Float64)
+        ts = ts if ts.dtype == pl.Float64 else ts.cast(pl.Float64)
     else:
         parsed = ts.cast(pl.String).str.to_datetime(time_zone="UTC", strict=False)
         if parsed.null_count():
@@ -177,14 +198,18 @@ def _columns(frame: pl.DataFrame) -> pl.DataFrame:
         ts = parsed.dt.epoch("us").cast(pl.Float64) / 1e6
     if not ts.is_finite().all():
         raise AttributionError(f"row {_first_row(~ts.is_finite())}, ts: not a time.")
-    value = frame["value"].fill_null(0)
+    # Copies are made only where a column needs changing: at 20M touches each costs
+    # as much memory as the column.
+    value = frame["value"]
+    value = value.fill_null(0) if value.null_count() else value
     if not value.dtype.is_numeric():
         raise AttributionError("The value column must hold numbers.")
-    value = value.cast(pl.Float64)
+    value = value if value.dtype == pl.Float64 else value.cast(pl.Float64)
     bad = ~value.is_finite() | (value < 0)
     if bad.any():
         raise AttributionError(f"row {_first_row(bad)}, value: must be a number of zero or more.")
-    converted = frame["converted"].fill_null(False)
+    converted = frame["converted"]
+    converted = converted.fill_null(False) if converted.null_count() else converted
     if converted.dtype == pl.String:
         words = converted.str.strip_chars().str.to_lowercase()
         known = words.is_in(["1", "true", "yes", "y", "t", "0", "false", "no", "n", "f", ""])
@@ -195,7 +220,11 @@ def _columns(frame: pl.DataFrame) -> pl.DataFrame:
         if not converted.dtype.is_numeric():
             raise AttributionError("The converted column must hold true or false.")
         converted = converted != 0
-    channel = frame["channel"].cast(pl.String).str.strip_chars()
+    channel = frame["channel"]
+    if channel.dtype != pl.String:
+        channel = channel.cast(pl.String)
+    if channel.str.contains(r"^\s|\s$").any():  # spaces around a name are not part of it
+        channel = channel.str.strip_chars()
     if (channel == "").any():
         raise AttributionError(f"row {_first_row(channel == '')}, channel: empty.")
     journey = frame["journey_id"]
@@ -233,21 +262,30 @@ def from_frame(
         frame = frame.with_columns(
             pl.col("channel").replace(list(grouping), list(grouping.values()))
         )
-    # Journey, then time, then row: one stable sort as a permutation, applied per column.
+    # Journey, then time, then row: one stable sort as a permutation, applied to each
+    # column as a numpy array in turn (at 20M touches a sorted copy of the whole frame
+    # would cost as much memory again as the input).
     order = frame.select(pl.arg_sort_by("journey_id", "ts", maintain_order=True)).to_series()
-    frame = frame[order]
-    journey = frame["journey_id"]
-    first = (journey != journey.shift(1)).fill_null(True).to_numpy()
-    begins = np.flatnonzero(first)
-    journey_of = np.cumsum(first) - 1
-    ts = frame["ts"].to_numpy()
-    converted = frame["converted"].to_numpy()
-    converts = np.logical_or.reduceat(converted, begins)
-    worth = np.add.reduceat(frame["value"].to_numpy(), begins)
-    last_conversion = np.maximum.reduceat(np.where(converted, ts, -np.inf), begins)
-    ends = np.where(converts, last_conversion, np.maximum.reduceat(ts, begins))
     names = frame["channel"].unique().sort()
-    codes = frame["channel"].cast(pl.Enum(names)).to_physical().to_numpy().astype(np.intp)
+    channel_codes = frame["channel"].cast(pl.Enum(names)).to_physical()
+    journey = frame["journey_id"].gather(order)
+    first = (journey != journey.shift(1)).fill_null(True).to_numpy()
+    del journey
+    order_np = order.to_numpy()
+    del order
+    begins = np.flatnonzero(first)
+    journey_of = (np.cumsum(first, dtype=np.int64) - 1).astype(np.int32)
+    del first
+    codes = channel_codes.to_numpy()[order_np].astype(np.int32)
+    del channel_codes
+    ts = frame["ts"].to_numpy()[order_np]
+    converted = frame["converted"].to_numpy()[order_np]
+    converts = np.logical_or.reduceat(converted, begins)
+    last_conversion = np.maximum.reduceat(np.where(converted, ts, -np.inf), begins)
+    del converted
+    worth = np.add.reduceat(frame["value"].to_numpy()[order_np], begins)
+    del order_np
+    ends = np.where(converts, last_conversion, np.maximum.reduceat(ts, begins))
 
     keep = np.ones(len(ts), dtype=bool)
     if lookback_days is not None:
@@ -261,13 +299,14 @@ def from_frame(
     lengths = np.bincount(kept_journey, minlength=len(begins))
     assert lengths.min() > 0, "every journey keeps its last touch"
     used = np.bincount(codes[keep], minlength=len(names)) > 0  # grouping/exclusion may drop some
-    renumber = np.cumsum(used) - 1
+    renumber = (np.cumsum(used) - 1).astype(np.int32)
     return Paths(
         channels=[name for name, u in zip(names.to_list(), used, strict=True) if u],
         codes=renumber[codes[keep]],
-        starts=np.r_[0, np.cumsum(lengths)].astype(np.intp),
+        starts=np.r_[0, np.cumsum(lengths)].astype(np.int64),
         conversions=converts.astype(np.float64),
         value=np.where(converts, worth, 0.0),
         nulls=(~converts).astype(np.float64),
-        ages=(ends[kept_journey] - ts[keep]) / SECONDS_PER_DAY,
+        # Days as float32: a few seconds' resolution, which no half-life notices.
+        ages=((ends[kept_journey] - ts[keep]) / SECONDS_PER_DAY).astype(np.float32),
     )

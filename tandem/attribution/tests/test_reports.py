@@ -69,7 +69,7 @@ def build_world(org: Any) -> dict[str, Any]:
     touch(a1, "email", at - 20 * DAY, mailer)
     touch(a2, "events", at - 5 * DAY, webinar)
     touch(a1, "social", at + 2 * DAY)  # after the conversion: not in the journey
-    touch(b1, "social", at - 3 * DAY)
+    touch(b1, "social", at - 3 * DAY + timedelta(microseconds=250))  # SQLite text with .000250
     touch(q1, "email", at - 10 * DAY, mailer)
 
     def opportunity(account: Any, amount: str, currency: str = "GBP") -> Opportunity:
