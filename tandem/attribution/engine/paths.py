@@ -235,6 +235,34 @@ def _columns(frame: pl.DataFrame) -> pl.DataFrame:
     )
 
 
+SORT_PART = 4_000_000  # touches per part of the journey sort
+
+
+def _journey_time_order(frame: pl.DataFrame) -> np.ndarray:
+    """Row numbers that put each journey's touches together, in time order, ties in
+    row order. A two-key sort needs about 35 bytes of working memory per row (700 MB
+    at 20M touches), so a large frame is sorted in parts, journeys split among them by
+    a hash of their id: each journey lies in one part, and the parts follow one
+    another (journeys are together, not in id order, which no model needs)."""
+    parts = -(-frame.height // SORT_PART)
+    keys = frame.select("journey_id", "ts")
+    if parts <= 1:
+        return (
+            keys.select(pl.arg_sort_by("journey_id", "ts", maintain_order=True))
+            .to_series()
+            .to_numpy()
+        )
+    part = keys.select((pl.col("journey_id").hash(seed=7) % parts).cast(pl.UInt16)).to_series()
+    part_np = part.to_numpy()
+    del part
+    pieces = []
+    for k in range(parts):
+        rows = np.flatnonzero(part_np == k)  # ascending: the part keeps row order
+        inner = keys[rows].select(pl.arg_sort_by("journey_id", "ts", maintain_order=True))
+        pieces.append(rows[inner.to_series().to_numpy()].astype(np.uint32))
+    return np.concatenate(pieces)
+
+
 def from_frame(
     frame: pl.DataFrame,
     *,
@@ -262,51 +290,63 @@ def from_frame(
         frame = frame.with_columns(
             pl.col("channel").replace(list(grouping), list(grouping.values()))
         )
-    # Journey, then time, then row: one stable sort as a permutation, applied to each
-    # column as a numpy array in turn (at 20M touches a sorted copy of the whole frame
-    # would cost as much memory again as the input).
-    order = frame.select(pl.arg_sort_by("journey_id", "ts", maintain_order=True)).to_series()
-    names = frame["channel"].unique().sort()
-    channel_codes = frame["channel"].cast(pl.Enum(names)).to_physical()
+    # Each journey's touches together in time order, as a permutation applied to each
+    # column as a numpy array in turn (a sorted copy of the whole frame would cost as
+    # much memory again as the input).
+    # Arrays are dropped as soon as they are used: at 20M touches each is 80-160 MB.
+    order = _journey_time_order(frame)
     journey = frame["journey_id"].gather(order)
     first = (journey != journey.shift(1)).fill_null(True).to_numpy()
     del journey
-    order_np = order.to_numpy()
-    del order
     begins = np.flatnonzero(first)
-    journey_of = (np.cumsum(first, dtype=np.int64) - 1).astype(np.int32)
+    journey_of = np.cumsum(first, dtype=np.int32) - 1
     del first
-    codes = channel_codes.to_numpy()[order_np].astype(np.int32)
-    del channel_codes
-    ts = frame["ts"].to_numpy()[order_np]
-    converted = frame["converted"].to_numpy()[order_np]
+    names = frame["channel"].unique().sort()
+    codes = frame["channel"].cast(pl.Enum(names)).to_physical().to_numpy()[order]
+    codes = codes.astype(np.int32, copy=False)
+    ts = frame["ts"].to_numpy()[order]
+    converted = frame["converted"].to_numpy()[order]
     converts = np.logical_or.reduceat(converted, begins)
     last_conversion = np.maximum.reduceat(np.where(converted, ts, -np.inf), begins)
     del converted
-    worth = np.add.reduceat(frame["value"].to_numpy()[order_np], begins)
-    del order_np
+    worth = np.add.reduceat(frame["value"].to_numpy()[order], begins)
+    del order
     ends = np.where(converts, last_conversion, np.maximum.reduceat(ts, begins))
+    del last_conversion
 
-    keep = np.ones(len(ts), dtype=bool)
+    keep: np.ndarray | None = None  # None: every touch stays (no copies)
     if lookback_days is not None:
         end = ends[journey_of]
-        keep &= (ts <= end) & (ts >= end - lookback_days * SECONDS_PER_DAY)
+        keep = (ts <= end) & (ts >= end - lookback_days * SECONDS_PER_DAY)
+        del end
     if exclude is not None and exclude in set(names.to_list()):
-        other = keep & (codes != names.to_list().index(exclude))
+        kept = np.ones(len(ts), dtype=bool) if keep is None else keep
+        other = kept & (codes != names.to_list().index(exclude))
         has_other = np.bincount(journey_of, weights=other, minlength=len(begins)) > 0
-        keep &= other | ~has_other[journey_of]
-    kept_journey = journey_of[keep]
-    lengths = np.bincount(kept_journey, minlength=len(begins))
+        keep = kept & (other | ~has_other[journey_of])
+    if keep is not None:
+        codes, ts, journey_of = codes[keep], ts[keep], journey_of[keep]
+        del keep
+    lengths = np.bincount(journey_of, minlength=len(begins))
     assert lengths.min() > 0, "every journey keeps its last touch"
-    used = np.bincount(codes[keep], minlength=len(names)) > 0  # grouping/exclusion may drop some
-    renumber = (np.cumsum(used) - 1).astype(np.int32)
+    # Ages in days as float32 (a few seconds' resolution, which no half-life notices),
+    # computed in place.
+    ages = ends[journey_of]
+    del journey_of
+    ages -= ts
+    del ts
+    ages /= SECONDS_PER_DAY
+    ages32 = ages.astype(np.float32)
+    del ages
+    used = np.bincount(codes, minlength=len(names)) > 0  # grouping/exclusion may drop some
+    if not used.all():
+        codes = (np.cumsum(used, dtype=np.int32) - 1)[codes]
     return Paths(
         channels=[name for name, u in zip(names.to_list(), used, strict=True) if u],
-        codes=renumber[codes[keep]],
+        codes=codes,
         starts=np.r_[0, np.cumsum(lengths)].astype(np.int64),
         conversions=converts.astype(np.float64),
         value=np.where(converts, worth, 0.0),
         nulls=(~converts).astype(np.float64),
-        # Days as float32: a few seconds' resolution, which no half-life notices.
-        ages=((ends[kept_journey] - ts[keep]) / SECONDS_PER_DAY).astype(np.float32),
+        ages=ages32,
     )
