@@ -134,38 +134,44 @@ def _chain(paths: Paths, order: int) -> tuple[np.ndarray, sparse.csr_matrix, int
     if order not in (1, 2, 3):
         raise AttributionError("The Markov order must be 1, 2 or 3.")
     base = len(paths.channels) + 1
-    at = paths.positions
     if order == 1:  # a state is a channel: no need to find the distinct ones
         states = np.arange(1, base, dtype=np.int64)
         state_of = paths.codes + 3  # int32, as the pairs below while size ** 2 fits
     else:
+        at = paths.positions
         key = paths.codes.astype(np.int64) + 1
         for back in range(1, order):
             earlier = np.where(at >= back, np.roll(paths.codes, back).astype(np.int64) + 1, 0)
             key += earlier * base**back
         states, inverse = np.unique(key, return_inverse=True)
-        del key
+        del key, at
         state_of = inverse.ravel() + 3
     size = len(states) + 3
     if size * size > 2**31 - 1:
         state_of = state_of.astype(np.int64)
-    previous = np.where(at == 0, START, np.roll(state_of, 1))
     last = state_of[paths.starts[1:] - 1]
-    weight = (paths.conversions + paths.nulls)[paths.path_of]
-    # Counted pair by pair (from * size + to): three bincounts rather than one array
-    # of every transition, which at 20M touches would be the largest thing in memory.
+    # Each touch's transition as one number, previous * size + this, built in place
+    # (at 20M touches every array here is 80-160 MB); a path's first comes from START.
+    pair = np.roll(state_of, 1)
+    pair[paths.starts[:-1]] = START
+    pair *= size
+    pair += state_of
+    del state_of
+    weight = np.repeat(paths.conversions + paths.nulls, paths.lengths)
+    # Counted pair by pair: bincounts rather than one array of every transition.
     parts = [
-        (previous * size + state_of, weight),
+        (pair, weight),
         (last * size + CONVERSION, paths.conversions),
         (last * size + NULL, paths.nulls),
     ]
     if size * size <= 20_000_000:
-        counts = sum(np.bincount(pair, weights=w, minlength=size * size) for pair, w in parts)
+        counts = sum(np.bincount(p, weights=w, minlength=size * size) for p, w in parts)
         pair = np.flatnonzero(counts)
         summed = counts[pair]
     else:
         pair, where = np.unique(np.concatenate([p for p, _ in parts]), return_inverse=True)
         summed = np.bincount(where.ravel(), weights=np.concatenate([w for _, w in parts]))
+    del parts, weight
     matrix = sparse.csr_matrix((summed, (pair // size, pair % size)), shape=(size, size))
     totals = np.asarray(matrix.sum(axis=1)).ravel()
     totals[totals == 0] = 1
