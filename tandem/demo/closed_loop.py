@@ -17,6 +17,7 @@ from typing import Any
 from django.utils import timezone
 
 from tandem.campaigns import services as campaigns
+from tandem.campaigns.models import Campaign
 from tandem.core.audit import Source, acting_as
 from tandem.crm.models import Account, Contact, Opportunity
 
@@ -41,7 +42,7 @@ def seed_closed_loop(users: dict[str, Any]) -> None:
     now = timezone.now()
     today = timezone.localdate()
     with acting_as(marketer, Source.SYSTEM):
-        made = []
+        made: list[tuple[Campaign, str, str]] = []
         for name, kind, channel, touch_kind in CAMPAIGNS:
             campaign = campaigns.create_campaign(
                 actor=marketer, name=name, type=kind, channel=channel, planned_budget="4000",
@@ -88,10 +89,11 @@ def seed_closed_loop(users: dict[str, Any]) -> None:
         day = rng.randint(60, 180)
         chance = 0.15
         for step in range(rng.randint(2, 6)):
+            source: Campaign | None
             if rng.random() < 0.15:
-                campaign, channel, touch_kind = None, "direct", "visit"
+                source, channel, touch_kind = None, "direct", "visit"
             else:
-                campaign, channel, touch_kind = rng.choice(made)
+                source, channel, touch_kind = rng.choice(made)
             chance += HELPS[channel]
             when = now - timedelta(days=day, hours=rng.randint(0, 20))
             touches.append(
@@ -100,7 +102,7 @@ def seed_closed_loop(users: dict[str, Any]) -> None:
                     "kind": touch_kind,
                     "channel": channel,
                     "contact_id": contact.pk,
-                    "campaign_id": campaign.pk if campaign else None,
+                    "campaign_id": source.pk if source else None,
                     "occurred_at": when.isoformat(),
                 }
             )

@@ -164,15 +164,19 @@ def _chain(paths: Paths, order: int) -> tuple[np.ndarray, sparse.csr_matrix, int
         (last * size + CONVERSION, paths.conversions),
         (last * size + NULL, paths.nulls),
     ]
+    seen: np.ndarray  # the distinct pairs, and their summed weights
+    summed: np.ndarray
     if size * size <= 20_000_000:
-        counts = sum(np.bincount(p, weights=w, minlength=size * size) for p, w in parts)
-        pair = np.flatnonzero(counts)
-        summed = counts[pair]
+        counts = np.zeros(size * size)
+        for p, w in parts:
+            counts += np.bincount(p, weights=w, minlength=size * size)
+        seen = np.flatnonzero(counts)
+        summed = counts[seen]
     else:
-        pair, where = np.unique(np.concatenate([p for p, _ in parts]), return_inverse=True)
+        seen, where = np.unique(np.concatenate([p for p, _ in parts]), return_inverse=True)
         summed = np.bincount(where.ravel(), weights=np.concatenate([w for _, w in parts]))
-    del parts, weight
-    matrix = sparse.csr_matrix((summed, (pair // size, pair % size)), shape=(size, size))
+    del parts, weight, pair
+    matrix = sparse.csr_matrix((summed, (seen // size, seen % size)), shape=(size, size))
     totals = np.asarray(matrix.sum(axis=1)).ravel()
     totals[totals == 0] = 1
     return states, (sparse.diags(1 / totals) @ matrix).tocsr(), base
