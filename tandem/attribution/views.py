@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 from urllib.parse import urlencode
 
@@ -35,8 +36,16 @@ def _staff(request: HttpRequest) -> None:
 
 def _scope_form(data: Any) -> ScopeForm:
     """The filters; dates are the signed-in person's days (the middleware activated
-    their time zone)."""
-    return ScopeForm(data, today=timezone.localdate(), lookback_days=current_choice()[1])
+    their time zone). Filters left empty show the values the report uses."""
+    today, lookback = timezone.localdate(), current_choice()[1]
+    filled = data.copy()
+    defaults = {"end": today.isoformat(), "lookback_days": str(lookback), "currency": "GBP"}
+    if not filled.get("end") and not filled.get("start"):
+        defaults["start"] = (today - timedelta(days=89)).isoformat()
+    for key, value in defaults.items():
+        if not filled.get(key):
+            filled[key] = value
+    return ScopeForm(filled, today=today, lookback_days=lookback)
 
 
 def _time_zone() -> str:

@@ -284,3 +284,12 @@ def test_the_campaign_page_shows_its_return_by_the_model_in_force(
         execute_job(report.job_id)
     page = client.get(f"/campaigns/{webinar.pk}/").content.decode()
     assert "by First touch attribution" in page and "pipeline <strong>0.00 GBP" in page
+
+
+def test_empty_filters_show_the_values_the_report_uses(org: Any, client: Any) -> None:
+    client.force_login(org.marketer)
+    page = client.get("/attribution/").content.decode()
+    today = timezone.localdate()
+    assert f'name="end" value="{today}"' in page
+    assert f'name="start" value="{today - 89 * DAY}"' in page
+    assert 'name="lookback_days" value="90"' in page
