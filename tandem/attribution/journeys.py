@@ -81,11 +81,12 @@ def _tables() -> dict[str, str]:
     }
 
 
-def _touch_filters(scope: Scope) -> tuple[str, str, list[Any]]:
-    """Joins and conditions for the account and campaign filters (a = account,
-    cp = campaign), with their parameters."""
+def _touch_filters(scope: Scope, *, accounts: bool) -> tuple[str, str, list[Any]]:
+    """Joins and conditions for the campaign filter (cp = campaign) and, with
+    ``accounts``, the account filters (a = account), with their parameters. Touches
+    of conversions need no account join: the conversions are already filtered."""
     joins, where, params = [], [], []
-    if scope.region or scope.segment:
+    if accounts and (scope.region or scope.segment):
         joins.append("JOIN {account} a ON a.id = c.account_id")
         for field in ("region", "segment"):
             if getattr(scope, field):
@@ -155,7 +156,7 @@ def journeys(scope: Scope) -> Journeys:
         in_currency = events.filter(pl.col("currency") == scope.currency)
     else:
         in_currency = events
-    joins, where, params = _touch_filters(scope)
+    joins, where, params = _touch_filters(scope, accounts=False)
     label = "t.channel" if scope.by == BY_CHANNEL else "t.campaign_id"
     # Touches of the converting accounts' contacts, from the earliest window on.
     converting = _fetch(
@@ -168,6 +169,7 @@ def journeys(scope: Scope) -> Journeys:
         {"opp": None, "ts": None, "channel": None},
     )
     # Accounts touched in the period that did not convert in it.
+    joins, where, params = _touch_filters(scope, accounts=True)
     quiet = _fetch(
         f"SELECT c.account_id, t.occurred_at, {label} FROM {{touch}} t "  # noqa: S608 - as above
         f"JOIN {{contact}} c ON c.id = t.contact_id {joins} "
@@ -218,12 +220,13 @@ def _assemble(
     return Journeys(
         frame=frame,
         conversions=in_currency.height,
-        value=_money(in_currency["amount"].sum() if in_currency.height else 0),
+        value=money(in_currency["amount"].sum() if in_currency.height else 0),
         untouched=missed.height,
-        untouched_value=_money(missed["amount"].sum() if missed.height else 0),
+        untouched_value=money(missed["amount"].sum() if missed.height else 0),
         other_currency=events.height - in_currency.height,
     )
 
 
-def _money(amount: float | Decimal) -> Decimal:
+def money(amount: float | Decimal) -> Decimal:
+    """An amount summed in floating point, as money: rounded to the penny."""
     return Decimal(str(round(float(amount), 2))).quantize(Decimal("0.01"))

@@ -24,9 +24,10 @@ from tandem.attribution.journeys import (
     REVENUE,
     Scope,
     journeys,
+    money,
 )
 from tandem.attribution.models import MODELS, AttributionReport, current_choice
-from tandem.campaigns.models import Campaign
+from tandem.campaigns.models import Campaign, Channel
 from tandem.core.jobs import Progress, register_job_kind
 from tandem.core.models import Job
 from tandem.core.services import start_job
@@ -148,8 +149,6 @@ def compute(report: AttributionReport, progress: Progress | None = None) -> None
 def _labels(scope: Scope, codes: list[str]) -> dict[str, str]:
     """Channel codes as their labels; campaign ids as the campaigns' names."""
     if scope.by != BY_CAMPAIGN:
-        from tandem.campaigns.models import Channel
-
         known = dict(Channel.choices)
         return {c: str(known.get(c, c)) for c in codes}
     ids = [int(c) for c in codes if c != NO_CAMPAIGN]
@@ -237,12 +236,8 @@ def campaign_return(campaign: Campaign, *, user: Any, cost: Decimal) -> Campaign
             continue
         code = str(campaign.pk)
         mine = [r[3] for r in report.rows if r[0] == model and r[4:] == [code]]
-        credit[conversion] = _money(sum(mine))
+        credit[conversion] = money(sum(mine))
     return CampaignReturn(
         model=MODELS[model][0], start=start, end=end, pipeline=credit[PIPELINE],
         revenue=credit[REVENUE], cost=cost, computing=computing,
     )  # fmt: skip
-
-
-def _money(amount: float) -> Decimal:
-    return Decimal(str(round(amount, 2))).quantize(Decimal("0.01"))
