@@ -475,7 +475,7 @@ def process_arrivals() -> int:
         rules = scoring_in_force()
         now = timezone.now()
         contacts = sorted({row[1] for row in peeked})
-        prepared = (rules.model.pk, now, scores_of(rules, now, contacts)) if rules else None
+        prepared = Prepared(rules, now, scores_of(rules, now, contacts)) if rules else None
         with transaction.atomic():
             waiting = Arrival.objects.filter(pk__in=[row[0] for row in peeked])
             batch = list(
@@ -487,29 +487,41 @@ def process_arrivals() -> int:
             taken = sorted({row[1] for row in batch})
             if prepared and len(taken) < len(contacts):  # another worker took the rest
                 mine = set(taken)
-                prepared = (prepared[0], now, [row for row in prepared[2] if row[0] in mine])
+                prepared.scores = [row for row in prepared.scores if row[0] in mine]
             handed += lead_arrived(taken, source=peeked[-1][2], prepared=prepared)
         if len(peeked) < ARRIVAL_BATCH:
             return handed
+
+
+@dataclass
+class Prepared:
+    """What ``process_arrivals`` reads before taking the write lock."""
+
+    rules: Scoring
+    now: datetime
+    scores: list[tuple[int, int, int]]
 
 
 def lead_arrived(
     contact_ids: list[int],
     *,
     source: str = "",
-    prepared: tuple[int, datetime, Any] | None = None,
+    prepared: Prepared | None = None,
 ) -> int:
     """Speed to lead: score these contacts now and hand off those that qualify.
     Returns how many were handed off. Safe to run twice (scores are recomputed, not
-    added to, and a lead already handed off is not handed off again). ``prepared`` is
-    (scoring model id, as of, scores) from ``scores_of`` for exactly these contacts; it
-    is used only if that model is still the one in force."""
-    rules = scoring_in_force()
-    if rules is None or not contact_ids:
+    added to, and a lead already handed off is not handed off again). ``prepared``
+    holds the rules and scores read for exactly these contacts before the transaction;
+    they are used while those rules are still the ones in force."""
+    if not contact_ids:
         return 0
-    now, scores = timezone.now(), None
-    if prepared and prepared[0] == rules.model.pk:
-        _, now, scores = prepared
+    if prepared and ScoringModel.objects.in_force() == prepared.rules.model:
+        rules, now, scores = prepared.rules, prepared.now, prepared.scores
+    else:
+        found = scoring_in_force()
+        if found is None:
+            return 0
+        rules, now, scores = found, timezone.now(), None
     with transaction.atomic():
         ensure_leads(Contact.objects.filter(pk__any_of=contact_ids, erased_at__isnull=True), now)
         score_contacts(rules, now, {"in": contact_ids}, scores=scores)

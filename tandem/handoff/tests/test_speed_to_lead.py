@@ -106,3 +106,21 @@ def test_a_backlog_larger_than_a_batch_is_handed_off(org):
     assert services.process_arrivals() == 1200
     assert Lead.objects.filter(stage=Stage.MQL).count() == 1200
     assert not Arrival.objects.exists()
+
+
+def test_scores_read_under_rules_since_replaced_are_not_written(org):
+    """The worker reads rules and scores before its transaction; if both heads brought
+    new rules into force meanwhile, the batch is scored again under the new ones."""
+    from tandem.crm.models import Contact
+    from tandem.handoff import services
+    from tandem.handoff.models import Lead
+
+    agree(org, rules=HOT)
+    contact = Contact.objects.create(email="cto@bigco.example", owner=org.marketer)
+    stale = services.Prepared(services.scoring_in_force(), timezone.now(), [(contact.pk, 999, 0)])
+    agree(org, rules=HOT[:1])  # fit only: 30 points for @bigco.
+    services.lead_arrived([contact.pk], prepared=stale)
+    assert Lead.objects.get(pk=contact.pk).score == 30
+    fresh = services.Prepared(services.scoring_in_force(), timezone.now(), [(contact.pk, 7, 1)])
+    services.lead_arrived([contact.pk], prepared=fresh)
+    assert Lead.objects.get(pk=contact.pk).score == 8  # what was read is what is written
