@@ -3,6 +3,7 @@
 from datetime import timedelta
 
 import pytest
+from django.db import connection
 from django.utils import timezone
 
 from tandem.campaigns.models import Touchpoint
@@ -203,4 +204,22 @@ def test_scores_equal_a_python_computation_by_id_list_and_by_range(org, contract
     assert any(v[0] for v in expected.values()) and any(v[1] for v in expected.values())
     Lead.objects.update(fit_score=-1, engagement_score=-1, score=-1, scored_at=None)
     services.score_contacts(rules, now, {"gte": people[0].pk, "lt": people[-1].pk + 1})
+    assert {pk: tuple(rest) for pk, *rest in Lead.objects.values_list(*columns)} == expected
+
+    # A full rescore's ranges join everyone's engagement computed once (PostgreSQL), and
+    # a range rescores its own leads only.
+    Lead.objects.update(fit_score=-1, engagement_score=-1, score=-1, scored_at=None)
+    with services.engagement_once(rules, now) as engagement:
+        assert (engagement is not None) == (connection.vendor == "postgresql")
+        services.score_contacts(
+            rules, now, {"gte": people[1].pk, "lt": people[3].pk}, engagement=engagement
+        )
+        scored = {pk: tuple(rest) for pk, *rest in Lead.objects.values_list(*columns)}
+        assert {pk: scored[pk] for pk in (people[1].pk, people[2].pk)} == {
+            pk: expected[pk] for pk in (people[1].pk, people[2].pk)
+        }
+        assert {scored[p.pk] for p in people if p not in people[1:3]} == {(-1, -1, -1)}
+        services.score_contacts(
+            rules, now, {"gte": people[0].pk, "lt": people[-1].pk + 1}, engagement=engagement
+        )
     assert {pk: tuple(rest) for pk, *rest in Lead.objects.values_list(*columns)} == expected
