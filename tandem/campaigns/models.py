@@ -193,7 +193,14 @@ class Touchpoint(models.Model):
 
     class Meta:
         indexes = [
-            models.Index(fields=["contact", "occurred_at"]),
+            # A contact's timeline, and its engagement score: the kind and the time a
+            # touch was recorded make scoring read the index alone (a full rescore at 1M
+            # contacts on SQLite: 3 s a range of 50,000 contacts with table lookups for
+            # them, 0.3 s without).
+            models.Index(
+                fields=["contact", "occurred_at", "kind", "recorded_at"],
+                name="touchpoint_contact_time_idx",
+            ),
             models.Index(fields=["campaign", "occurred_at"]),
             models.Index(
                 fields=["visitor_id"], condition=~Q(visitor_id=""), name="touchpoint_visitor_idx"
