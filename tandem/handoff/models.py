@@ -114,7 +114,23 @@ class Lead(models.Model):
             models.Index(fields=["rep", "stage", "accept_due_at"]),  # "My leads"
             models.Index(fields=["rep", "assigned_at"]),  # round-robin: whose turn
             models.Index(fields=["team", "stage", "accept_due_at"]),  # a head's board
-            models.Index(fields=["mql_at"]),  # the SLA report (per rep and tier)
+            # The SLA report per rep and tier, read from the index alone: a month's
+            # leads are spread over the whole table (17,000 MQLs in a month at 1M leads
+            # on SQLite: 33 ms with a row lookup each). Leads never handed off are not
+            # in it.
+            models.Index(
+                fields=[
+                    "mql_at",
+                    "rep",
+                    "tier",
+                    "accepted_at",
+                    "rejection_reason",
+                    "accept_hours",
+                    "follow_up_hours",
+                ],
+                condition=Q(mql_at__isnull=False),
+                name="lead_sla_report_idx",
+            ),
             # The running clocks, for the minute's breach check (open leads only).
             models.Index(
                 fields=["accept_due_at"], condition=Q(stage="mql"), name="lead_accept_clock"
@@ -195,7 +211,10 @@ class LifecycleEvent(models.Model):
         ordering = ["-at", "-id"]
         indexes = [
             models.Index(fields=["lead", "at"]),
-            models.Index(fields=["to_stage", "at"]),
+            # The SLA report's counts of a month's changes, from the index alone.
+            models.Index(
+                fields=["to_stage", "at", "from_stage", "reason"], name="event_stage_time_idx"
+            ),
         ]
 
     def __str__(self) -> str:

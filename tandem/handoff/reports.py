@@ -93,7 +93,8 @@ def sla_report(month: str = "") -> SlaReport:
     first, start, end = month_bounds(month)
     report = SlaReport(month=first, policy=SlaPolicy.objects.in_force())
     events = LifecycleEvent.objects.filter(at__gte=start, at__lt=end)
-    counts = events.aggregate(
+    # The stages named as well, so that the count walks the (stage, time) index.
+    counts = events.filter(to_stage__in=[Stage.MQL, Stage.ACCEPTED, Stage.RECYCLED]).aggregate(
         mqls=Count("id", filter=Q(to_stage=Stage.MQL, from_stage__in=NURTURE_STAGES)),
         accepted=Count("id", filter=Q(to_stage=Stage.ACCEPTED, from_stage=Stage.MQL)),
         rejected=Count("id", filter=Q(to_stage=Stage.RECYCLED, reason__isnull=False)),
@@ -143,9 +144,10 @@ def _per_rep(start: datetime, end: datetime) -> list[dict[str, Any]]:
         Lead.objects.filter(mql_at__gte=start, mql_at__lt=end)
         .values("rep", "tier")
         .annotate(
-            handed=Count("pk"),
-            accepted=Count("pk", filter=Q(accepted_at__isnull=False)),
-            rejected=Count("pk", filter=Q(rejection_reason__isnull=False)),
+            # COUNT of a column counts its non-null values: all read from the index.
+            handed=Count("*"),
+            accepted=Count("accepted_at"),
+            rejected=Count("rejection_reason"),
             accept_hours=Avg("accept_hours"),
             follow_up_hours=Avg("follow_up_hours"),
         )

@@ -131,6 +131,30 @@ def test_rejecting_needs_a_reason_and_a_note_and_tells_marketing(org, contract):
     assert "Spring webinar" in told.text and "No budget" in told.text
 
 
+def test_the_sla_report_counts_each_reps_leads_by_tier(org, contract):
+    from tandem.handoff.reports import sla_report
+
+    taken, refused, waiting = (hot_lead(org, n) for n in range(3))
+    services.accept(actor=org.sales_rep, lead=taken)
+    services.reject(actor=org.sales_rep, lead=refused, reason="no-budget", note="Too small")
+    LifecycleEvent.objects.create(  # a change that is none of the report's counts
+        lead=waiting, from_stage=Stage.LEAD, to_stage=Stage.LEAD, at=timezone.now()
+    )
+    report = sla_report()
+    assert (report.mqls, report.accepted, report.rejected) == (3, 1, 1)
+    [row] = report.reps
+    assert (row["rep"], row["tier"], row["handed"], row["accepted"], row["rejected"]) == (
+        org.sales_rep.pk,
+        "medium",
+        3,
+        1,
+        1,
+    )
+    assert row["accept_hours"] is not None and row["rep_name"] == str(org.sales_rep)
+    last_month = sla_report((timezone.localdate().replace(day=1) - timedelta(days=1)).isoformat())
+    assert (last_month.mqls, last_month.reps) == (0, [])
+
+
 def test_a_head_reassigns_only_within_the_team(org, contract):
     lead = hot_lead(org)
     with pytest.raises(DomainError) as caught:
