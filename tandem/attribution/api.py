@@ -19,7 +19,7 @@ from tandem.attribution.models import MODELS, AttributionChoice, current_choice
 from tandem.attribution.schemas import ChoiceIn, ChoiceOut, ModelOut, ReportOut
 from tandem.core.api import job_out
 from tandem.core.errors import DomainError, ErrorCode
-from tandem.core.permissions import is_staff
+from tandem.core.permissions import require_staff
 from tandem.core.schemas import JobOut
 from tandem.handoff import services as contract
 from tandem.people.auth import signed_in
@@ -39,11 +39,6 @@ class ScopeIn(Schema):
     currency: str = ""
 
 
-def _staff(request: HttpRequest) -> None:
-    if not is_staff(request.user):
-        raise DomainError(ErrorCode.NOT_FOUND, "Not found.")
-
-
 def _scope(request: HttpRequest, given: ScopeIn) -> Scope:
     """The same validation as the page's filters; the first error names its field."""
     data = {k: ("" if v is None else str(v)) for k, v in given.dict().items()}
@@ -58,7 +53,7 @@ def _scope(request: HttpRequest, given: ScopeIn) -> Scope:
 def get_report(request: HttpRequest, filters: Query[ScopeIn]) -> dict[str, Any]:
     """The stored report of this scope; one never computed is queued and answered with
     ``status: computing`` (poll the job or this route)."""
-    _staff(request)
+    require_staff(request.user)
     report = reports.report_for(_scope(request, filters), user=signed_in(request))
     if reports.is_computing(report):
         status = "computing"
@@ -86,7 +81,7 @@ def get_report(request: HttpRequest, filters: Query[ScopeIn]) -> dict[str, Any]:
     summary="Recompute a report in the background",
 )
 def refresh_report(request: HttpRequest, payload: ScopeIn) -> Status[dict[str, Any]]:
-    _staff(request)
+    require_staff(request.user)
     job = services.refresh_report(actor=signed_in(request), scope=_scope(request, payload))
     job.refresh_from_db()
     return Status(202, job_out(job))
@@ -94,19 +89,19 @@ def refresh_report(request: HttpRequest, payload: ScopeIn) -> Status[dict[str, A
 
 @router.get("/attribution/models", response=list[ModelOut], summary="The models, explained")
 def list_models(request: HttpRequest) -> list[dict[str, str]]:
-    _staff(request)
+    require_staff(request.user)
     return [{"code": k, "name": v[0], "explanation": v[1]} for k, v in MODELS.items()]
 
 
 @router.get("/attribution/choices", response=list[ChoiceOut], summary="Model proposals")
 def list_choices(request: HttpRequest) -> Any:
-    _staff(request)
+    require_staff(request.user)
     return list(AttributionChoice.objects.all()[:100])
 
 
 @router.post("/attribution/choices", response={201: ChoiceOut}, summary="Propose a model")
 def propose(request: HttpRequest, payload: ChoiceIn) -> Status[AttributionChoice]:
-    _staff(request)
+    require_staff(request.user)
     return Status(
         201,
         services.propose_attribution_model(
@@ -119,7 +114,7 @@ def propose(request: HttpRequest, payload: ChoiceIn) -> Status[AttributionChoice
 
 
 def _choice(request: HttpRequest, choice_id: int) -> AttributionChoice:
-    _staff(request)
+    require_staff(request.user)
     return get_object_or_404(AttributionChoice.objects.all(), pk=choice_id)
 
 

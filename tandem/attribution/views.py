@@ -24,14 +24,9 @@ from tandem.core.errors import DomainError
 from tandem.core.exports import export_response
 from tandem.core.forms import form_error
 from tandem.core.htmx import render_page_or_partial
-from tandem.core.permissions import is_staff
+from tandem.core.permissions import require_staff
 from tandem.handoff.services import head_sides
 from tandem.people.auth import signed_in
-
-
-def _staff(request: HttpRequest) -> None:
-    if not is_staff(request.user):
-        raise Http404
 
 
 def _scope_form(data: Any) -> ScopeForm:
@@ -59,7 +54,7 @@ def _query(scope: Scope) -> str:
 
 @login_required
 def report(request: HttpRequest) -> HttpResponse:
-    _staff(request)
+    require_staff(request.user)
     form = _scope_form(request.GET)
     context: dict[str, Any] = {"form": form, "choice": current_choice()[0], "models": MODELS}
     if form.is_valid():
@@ -86,7 +81,7 @@ def report(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def refresh(request: HttpRequest) -> HttpResponse:
-    _staff(request)
+    require_staff(request.user)
     form = _scope_form(request.POST)
     if not form.is_valid():
         messages.error(request, "Those filters are not valid; nothing was refreshed.")
@@ -99,7 +94,7 @@ def refresh(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def export(request: HttpRequest) -> HttpResponseBase:
-    _staff(request)
+    require_staff(request.user)
     form = _scope_form(request.GET)
     if not form.is_valid():
         raise Http404("Those filters are not valid.")
@@ -117,7 +112,7 @@ def export(request: HttpRequest) -> HttpResponseBase:
 
 @login_required
 def propose(request: HttpRequest) -> HttpResponse:
-    _staff(request)
+    require_staff(request.user)
     current = current_choice()
     form = ChoiceForm(
         request.POST or None, initial={"model": current[0], "lookback_days": current[1]}

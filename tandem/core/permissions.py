@@ -184,6 +184,13 @@ def is_staff(user: Any) -> bool:
     return bool(relations(user, ORGANISATION) & STAFF)
 
 
+def require_staff(user: Any) -> None:
+    """NOT_FOUND for anyone who does not work here: pages, partials and API routes
+    answer them a 404, as if there were nothing there."""
+    if not is_staff(user):
+        raise DomainError(ErrorCode.NOT_FOUND, "Not found.")
+
+
 def can(user: Any, action: Action, obj: Any) -> bool:
     allowed = POLICY.get(label_of(obj), {}).get(action, frozenset())
     return bool(allowed & relations(user, obj))

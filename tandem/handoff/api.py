@@ -13,7 +13,7 @@ from ninja.pagination import paginate
 
 from tandem.api.pagination import CursorPagination
 from tandem.core.errors import DomainError, ErrorCode
-from tandem.core.permissions import is_staff
+from tandem.core.permissions import require_staff
 from tandem.handoff import reports, scoring, services
 from tandem.handoff.clock import Calendar
 from tandem.handoff.models import (
@@ -57,13 +57,8 @@ from tandem.people.models import Team, User
 router = Router(tags=["hand-off, SLA and scoring"])
 
 
-def _staff(request: HttpRequest) -> None:
-    if not is_staff(request.user):
-        raise DomainError(ErrorCode.NOT_FOUND, "Not found.")
-
-
 def _lead(request: HttpRequest, lead_id: int) -> Lead:
-    _staff(request)
+    require_staff(request.user)
     return get_object_or_404(
         Lead.objects.visible_to(request.user).select_related("contact", "rejection_reason"),
         pk=lead_id,
@@ -73,7 +68,7 @@ def _lead(request: HttpRequest, lead_id: int) -> Lead:
 @router.get("/leads", response=list[LeadOut], summary="Leads, filtered by stage or rep")
 @paginate(CursorPagination, newest_first=True)
 def list_leads(request: HttpRequest, stage: str = "", rep_id: int | None = None) -> Any:
-    _staff(request)
+    require_staff(request.user)
     found = Lead.objects.visible_to(request.user).select_related("rejection_reason")
     if stage:
         if stage not in Stage.values:
@@ -88,7 +83,7 @@ def list_leads(request: HttpRequest, stage: str = "", rep_id: int | None = None)
     summary="My leads: open leads, the most urgent SLA clock first, then score",
 )
 def my_queue(request: HttpRequest) -> Any:
-    _staff(request)
+    require_staff(request.user)
     return list(Lead.objects.queue_of(request.user).select_related("rejection_reason")[:200])
 
 
@@ -140,13 +135,13 @@ def move_stage(request: HttpRequest, lead_id: int, payload: StageIn) -> Lead:
 @router.get("/sla/policies", response=list[SlaPolicyOut], summary="SLA proposals, newest first")
 @paginate(CursorPagination, newest_first=True)
 def list_policies(request: HttpRequest) -> Any:
-    _staff(request)
+    require_staff(request.user)
     return SlaPolicy.objects.prefetch_related("tiers")
 
 
 @router.post("/sla/policies", response={201: SlaPolicyOut}, summary="Propose an SLA")
 def propose_policy(request: HttpRequest, payload: SlaPolicyIn) -> Status[SlaPolicy]:
-    _staff(request)
+    require_staff(request.user)
     data = payload.dict()
     return Status(201, services.propose_sla_policy(actor=signed_in(request), **data))
 
@@ -154,19 +149,19 @@ def propose_policy(request: HttpRequest, payload: SlaPolicyIn) -> Status[SlaPoli
 @router.get("/scoring/models", response=list[ScoringModelOut], summary="Scoring proposals")
 @paginate(CursorPagination, newest_first=True)
 def list_models(request: HttpRequest) -> Any:
-    _staff(request)
+    require_staff(request.user)
     return ScoringModel.objects.prefetch_related("rules")
 
 
 @router.post("/scoring/models", response={201: ScoringModelOut}, summary="Propose scoring rules")
 def propose_model(request: HttpRequest, payload: ScoringModelIn) -> Status[ScoringModel]:
-    _staff(request)
+    require_staff(request.user)
     data = payload.dict()
     return Status(201, services.propose_scoring_model(actor=signed_in(request), **data))
 
 
 def _proposal(request: HttpRequest, model: type[JointProposal], proposal_id: int) -> Any:
-    _staff(request)
+    require_staff(request.user)
     return get_object_or_404(model.objects.all(), pk=proposal_id)
 
 
@@ -196,19 +191,19 @@ def withdraw_model(request: HttpRequest, model_id: int) -> Any:
 
 @router.get("/rejection-reasons", response=list[RejectionReasonOut])
 def list_reasons(request: HttpRequest) -> Any:
-    _staff(request)
+    require_staff(request.user)
     return list(RejectionReason.objects.all()[:500])
 
 
 @router.put("/rejection-reasons", response=RejectionReasonOut, summary="Add or change a reason")
 def save_reason(request: HttpRequest, payload: RejectionReasonIn) -> RejectionReason:
-    _staff(request)
+    require_staff(request.user)
     return services.save_rejection_reason(actor=signed_in(request), **payload.dict())
 
 
 @router.get("/sla/report", response=SlaReportOut, summary="Both sides of the SLA for a month")
 def sla_report(request: HttpRequest, month: str = "") -> dict[str, Any]:
-    _staff(request)
+    require_staff(request.user)
     report = reports.sla_report(month[:7])
     return {
         "month": report.month.strftime("%Y-%m"),
@@ -228,7 +223,7 @@ def sla_report(request: HttpRequest, month: str = "") -> dict[str, Any]:
 # --- Routing, capacity, business hours -----------------------------------------------------
 @router.get("/routing-rules", response=list[RoutingRuleOut])
 def list_rules(request: HttpRequest) -> Any:
-    _staff(request)
+    require_staff(request.user)
     return list(RoutingRule.objects.prefetch_related("reps")[:500])
 
 
@@ -246,14 +241,14 @@ def _rule_args(request: HttpRequest, payload: RoutingRuleIn) -> dict[str, Any]:
 
 @router.post("/routing-rules", response={201: RoutingRuleOut}, summary="Add a routing rule")
 def add_rule(request: HttpRequest, payload: RoutingRuleIn) -> Status[RoutingRule]:
-    _staff(request)
+    require_staff(request.user)
     args = _rule_args(request, payload)
     return Status(201, services.save_routing_rule(actor=signed_in(request), **args))
 
 
 @router.put("/routing-rules/{rule_id}", response=RoutingRuleOut, summary="Change a rule")
 def change_rule(request: HttpRequest, rule_id: int, payload: RoutingRuleIn) -> RoutingRule:
-    _staff(request)
+    require_staff(request.user)
     rule = get_object_or_404(RoutingRule.objects.all(), pk=rule_id)
     args = _rule_args(request, payload)
     return services.save_routing_rule(actor=signed_in(request), rule=rule, **args)
@@ -265,7 +260,7 @@ def change_rule(request: HttpRequest, rule_id: int, payload: RoutingRuleIn) -> R
     summary="A rep's open-lead limit (their head) and absence (they or their head)",
 )
 def set_capacity(request: HttpRequest, user_id: int, payload: CapacityIn) -> User:
-    _staff(request)
+    require_staff(request.user)
     rep = get_object_or_404(User.objects.visible_to(request.user), pk=user_id)
     away: Any = None if payload.clear_away else payload.away_until or "keep"
     return services.set_capacity(
@@ -274,7 +269,7 @@ def set_capacity(request: HttpRequest, user_id: int, payload: CapacityIn) -> Use
 
 
 def _team(request: HttpRequest, team_id: int) -> Team:
-    _staff(request)
+    require_staff(request.user)
     found: Team = get_object_or_404(Team.objects.visible_to(request.user), pk=team_id)
     return found
 

@@ -20,7 +20,7 @@ from tandem.core.errors import DomainError
 from tandem.core.forms import form_error
 from tandem.core.ids import parse_id
 from tandem.core.pagination import paginate
-from tandem.core.permissions import Action, can, is_staff
+from tandem.core.permissions import Action, can, require_staff
 from tandem.handoff import reports, scoring, services
 from tandem.handoff.forms import (
     BusinessHoursForm,
@@ -53,13 +53,8 @@ from tandem.people.models import Team, User
 BOARD_STAGES = (Stage.MQL, Stage.ACCEPTED, Stage.SQL, Stage.RECYCLED)
 
 
-def _staff(request: HttpRequest) -> None:
-    if not is_staff(request.user):
-        raise Http404
-
-
 def _lead(request: HttpRequest, pk: int) -> Lead:
-    _staff(request)
+    require_staff(request.user)
     return get_object_or_404(
         Lead.objects.visible_to(request.user).select_related(
             "contact__account", "rep", "team", "source_campaign", "rejection_reason"
@@ -72,7 +67,7 @@ def _lead(request: HttpRequest, pk: int) -> Lead:
 def queue(request: HttpRequest) -> HttpResponse:
     """My leads: the rep's open leads, most urgent clock first, and any lead of the rep's
     teams that no rep could take (first to accept gets it)."""
-    _staff(request)
+    require_staff(request.user)
     mine = list(Lead.objects.queue_of(request.user)[:200])
     waiting = list(
         Lead.objects.filter(
@@ -92,7 +87,7 @@ def queue(request: HttpRequest) -> HttpResponse:
 def board(request: HttpRequest) -> HttpResponse:
     """The heads' view of the funnel: a column per stage with counts and the most urgent
     leads, for the teams they head (everyone's when they head none)."""
-    _staff(request)
+    require_staff(request.user)
     leads = Lead.objects.visible_to(request.user)
     headed = signed_in(request).headed_team_ids()
     if headed and request.GET.get("all") != "1":
@@ -250,7 +245,7 @@ def move_stage(request: HttpRequest, pk: int) -> HttpResponse:
 # --- SLA report and the joint contract ----------------------------------------------------
 @login_required
 def sla_report(request: HttpRequest) -> HttpResponse:
-    _staff(request)
+    require_staff(request.user)
     report = reports.sla_report(request.GET.get("month", ""))
     chart = {
         "labels": ["MQLs delivered", "MQLs promised"],
@@ -274,7 +269,7 @@ def _proposals(proposals: Any) -> dict[str, Any]:
 def contract(request: HttpRequest) -> HttpResponse:
     """The joint contract: the SLA and the scoring model in force, and changes waiting
     for the other head's approval."""
-    _staff(request)
+    require_staff(request.user)
     return render(
         request,
         "handoff/contract.html",
@@ -290,7 +285,7 @@ def contract(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def decide(request: HttpRequest, kind: str, pk: int, decision: str) -> HttpResponse:
-    _staff(request)
+    require_staff(request.user)
     model = {"sla": SlaPolicy, "scoring": ScoringModel, "attribution": AttributionChoice}.get(kind)
     if model is None or decision not in ("approve", "withdraw"):
         raise Http404
@@ -314,7 +309,7 @@ def decide(request: HttpRequest, kind: str, pk: int, decision: str) -> HttpRespo
 
 @login_required
 def propose_sla(request: HttpRequest) -> HttpResponse:
-    _staff(request)
+    require_staff(request.user)
     current = SlaPolicy.objects.in_force()
     initial: dict[str, Any] = {}
     if current is not None:
@@ -363,7 +358,7 @@ def _tier_error(form: Any, exc: DomainError) -> None:
 
 @login_required
 def propose_scoring(request: HttpRequest) -> HttpResponse:
-    _staff(request)
+    require_staff(request.user)
     current = ScoringModel.objects.in_force()
     initial = (
         {"threshold": current.threshold, "half_life_days": current.half_life_days}
@@ -413,7 +408,7 @@ def propose_scoring(request: HttpRequest) -> HttpResponse:
 @login_required
 def reasons(request: HttpRequest) -> HttpResponse:
     """Rejection reasons: the heads add and retire them (a code in use is never deleted)."""
-    _staff(request)
+    require_staff(request.user)
     if request.method == "POST":
         try:
             services.save_rejection_reason(
@@ -500,7 +495,7 @@ def _sales_teams(request: HttpRequest) -> list[dict[str, Any]]:
 @login_required
 def routing(request: HttpRequest) -> HttpResponse:
     """Routing rules, each rep's capacity, and each sales team's hours and holidays."""
-    _staff(request)
+    require_staff(request.user)
 
     editing = None
     rule_id = parse_id(request.GET.get("rule", "") or request.POST.get("rule", ""))
@@ -540,7 +535,7 @@ def routing(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def capacity(request: HttpRequest, user_id: int) -> HttpResponse:
-    _staff(request)
+    require_staff(request.user)
 
     rep = get_object_or_404(User.objects.visible_to(request.user), pk=user_id)
     form = CapacityForm(request.POST)
@@ -561,7 +556,7 @@ def capacity(request: HttpRequest, user_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def team_hours(request: HttpRequest, team_id: int) -> HttpResponse:
-    _staff(request)
+    require_staff(request.user)
 
     team = get_object_or_404(Team.objects.visible_to(request.user), pk=team_id)
     what = request.POST.get("what", "")
