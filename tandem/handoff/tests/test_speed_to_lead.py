@@ -124,3 +124,49 @@ def test_scores_read_under_rules_since_replaced_are_not_written(org):
     fresh = services.Prepared(services.scoring_in_force(), timezone.now(), [(contact.pk, 7, 1)])
     services.lead_arrived([contact.pk], prepared=fresh)
     assert Lead.objects.get(pk=contact.pk).score == 8  # what was read is what is written
+
+
+def test_a_worker_writes_only_the_scores_of_the_arrivals_it_claimed(org, monkeypatch):
+    """Two workers peek at the same arrivals before either takes the write lock. When
+    the other one claims some of them first (and scores them with a touch that came in
+    since), this one hands off the rest and does not overwrite the other's scores with
+    the older ones it read."""
+    from datetime import timedelta
+
+    from tandem.campaigns.models import Touchpoint
+    from tandem.crm.models import Contact
+    from tandem.handoff import services
+    from tandem.handoff.models import Arrival
+
+    agree(org, rules=HOT)
+    mine, theirs = (
+        Contact.objects.create(email=f"{who}@bigco.example", owner=org.marketer)
+        for who in ("mine", "theirs")
+    )
+    earlier = timezone.now() - timedelta(seconds=5)
+    for contact in (mine, theirs):
+        Touchpoint.objects.create(
+            contact=contact, channel="web", kind="form", occurred_at=earlier,
+            idempotency_key=f"form-{contact.pk}",
+        )  # fmt: skip
+    services.note_arrivals([mine.pk, theirs.pk], source="web")
+    read = services.scores_of
+
+    def other_worker_claims_theirs_meanwhile(rules, now, ids):
+        scores = read(rules, now, ids)  # this worker's scores: 60 each
+        monkeypatch.setattr(services, "scores_of", read)  # the other worker reads its own
+        Touchpoint.objects.create(
+            contact=theirs, channel="email", kind="email_click", occurred_at=earlier,
+            idempotency_key="click",
+        )  # fmt: skip
+        Arrival.objects.filter(contact=theirs).delete()  # the other worker's claim
+        services.lead_arrived([theirs.pk], source="web")  # it scores 70 and hands off
+        return scores
+
+    monkeypatch.setattr(services, "scores_of", other_worker_claims_theirs_meanwhile)
+    assert services.process_arrivals() == 1  # this worker handed off its own only
+    scores = dict(Lead.objects.values_list("pk", "score"))
+    assert scores == {mine.pk: 60, theirs.pk: 70}  # not 60: the other worker's scores stay
+    assert set(Lead.objects.values_list("stage", flat=True)) == {Stage.MQL}
+    assert Notification.objects.filter(kind="lead.assigned").count() == 2
+    assert not Arrival.objects.exists()
