@@ -1,9 +1,12 @@
-"""Per-request context: the user's time zone and who is acting for the audit trail."""
+"""Per-request context: the user's time zone and who is acting for the audit trail; and
+input no text may hold, refused before any view runs."""
 
+import json
 import zoneinfo
 from collections.abc import Callable
+from typing import Any
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.utils import timezone
 
 from tandem.core.audit import Source, acting_as
@@ -65,3 +68,75 @@ class DomainErrorMiddleware:
             exception.code, "400.html"
         )
         return render(request, template, {"message": exception.message}, status=exception.status)
+
+
+NUL = "\x00"
+
+
+def nul_at(value: Any, path: tuple[Any, ...] = ()) -> tuple[Any, ...] | None:
+    """Where in parsed JSON (or a list of values) a NUL character is, as a path of keys
+    and positions; None when there is none."""
+    if isinstance(value, str):
+        return path if NUL in value else None
+    if not isinstance(value, dict | list | tuple):
+        return None
+    for key, item in value.items() if isinstance(value, dict) else enumerate(value):
+        found = (*path, key) if NUL in str(key) else nul_at(item, (*path, key))
+        if found is not None:
+            return found
+    return None
+
+
+class RefuseNulMiddleware:
+    """PostgreSQL cannot store the NUL character in text, so a value holding one failed
+    deep inside a write or a filter with a 500 (and SQLite stored it, where no name or
+    note should have one). What is written is refused here, naming the field: form posts
+    get a 400 page, the API (its query strings too) a 422 in its error shape. Django's
+    forms refuse NUL as well, but not every input goes through one. A page's query
+    string only reads, and is forgiving: there a NUL is a space, so a search for
+    "tom\\x00fle" finds Tom Fletcher as it did when the search split words on it."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        is_api = request.path.startswith("/api/")
+        if not is_api and nul_at(list(request.GET.lists())) is not None:
+            spaced = QueryDict(mutable=True)
+            for key, values in request.GET.lists():
+                spaced.setlist(key.replace(NUL, " "), [v.replace(NUL, " ") for v in values])
+            spaced._mutable = False  # as Django's own; the stubs type it separately
+            request.GET = spaced  # type: ignore[assignment]
+        field = self.field_with_nul(request)
+        if field is None:
+            return self.get_response(request)
+        message = f"“{field}” contains a NUL character (\\u0000), which no text may hold."
+        if is_api:
+            from tandem.api.api import error_response
+
+            details = {"field": field, "errors": [{"field": field, "message": message}]}
+            return error_response(request, 422, "invalid", message, details)
+        from django.shortcuts import render
+
+        return render(request, "400.html", {"message": message}, status=400)
+
+    @staticmethod
+    def field_with_nul(request: HttpRequest) -> str | None:
+        if NUL in request.path:
+            return "address"
+        sources = [request.GET]
+        if request.content_type in ("application/x-www-form-urlencoded", "multipart/form-data"):
+            sources.append(request.POST)
+        for data in sources:
+            for key, values in data.lists():
+                if nul_at([key, values]) is not None:
+                    return key.replace(NUL, "")
+        # JSON escapes NUL as \u0000; only a body that holds that text is parsed here.
+        if request.content_type == "application/json" and b"\\u0000" in request.body:
+            try:
+                found = nul_at(json.loads(request.body))
+            except ValueError:
+                return None  # not JSON: the API answers that itself
+            if found is not None:
+                return ".".join(str(part).replace(NUL, "") for part in found) or "body"
+        return None

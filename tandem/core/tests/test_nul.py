@@ -1,0 +1,70 @@
+"""The NUL character: PostgreSQL cannot store it in text, so a value holding one used to
+fail deep inside a write or a search with a 500. It is refused at the door instead,
+naming the field, and nothing is written."""
+
+import pytest
+from django.core.cache import cache
+from django.utils import timezone
+
+from tandem.campaigns.models import Campaign, Touchpoint
+from tandem.crm.models import Contact
+
+
+def test_api_json_names_the_field_even_when_nested(live_org, api_for):
+    api = api_for(live_org.marketer)
+    answer = api.post("/contacts", json={"email": "ann@co.example", "first_name": "Ann\u0000"})
+    assert answer.status_code == 422, answer.text
+    error = answer.json()
+    assert error["code"] == "invalid" and error["details"]["field"] == "first_name"
+    assert "first_name" in error["message"] and "NUL" in error["message"]
+
+    touches = [
+        {"idempotency_key": "k1", "kind": "visit", "email": "a@co.example"},
+        {"idempotency_key": "k2", "kind": "visit", "email": "b@co.example\u0000"},
+    ]
+    for touch in touches:
+        touch["occurred_at"] = timezone.now().isoformat()
+    answer = api.post("/touchpoints/bulk", json={"touchpoints": touches})
+    assert answer.status_code == 422, answer.text
+    assert answer.json()["details"]["field"] == "touchpoints.1.email"
+    assert not Contact.objects.exists() and not Touchpoint.objects.exists()
+
+    # An escaped backslash followed by "u0000" is ordinary text, not a NUL.
+    text = api.post("/contacts", json={"email": "bo@co.example", "first_name": "Bo\\u0000"})
+    assert text.status_code == 201, text.text
+    assert Contact.objects.get().first_name == "Bo\\u0000"
+
+
+def test_api_query_names_the_parameter(live_org, api_for):
+    answer = api_for(live_org.marketer).get("/contacts", params={"q": "ann\x00"})
+    assert answer.status_code == 422, answer.text
+    assert answer.json()["details"]["field"] == "q"
+
+
+def test_form_posts_answer_400_and_write_nothing(client, org):
+    cache.clear()
+    campaign = Campaign.objects.create(
+        name="Webinar",
+        type="webinar",
+        channel="events",
+        owner=org.marketer,
+        starts_on=timezone.localdate(),
+        ends_on=timezone.localdate(),
+    )
+    posted = client.post(
+        f"/f/{campaign.form_key}/", {"email": "ann@co.example", "first_name": "Ann\x00"}
+    )
+    assert posted.status_code == 400
+    assert "first_name" in posted.content.decode()
+    assert not Contact.objects.exists()
+    assert client.get("/f/abc\x00/").status_code == 400
+
+    # A page's query string only reads: there a NUL is a space (see test_search).
+    client.force_login(org.marketer)
+    assert client.get("/leads/", {"stage": "mql\x00", "q": "\x00"}).status_code == 200
+
+
+@pytest.mark.parametrize("value", ["", "plain", "naïve ✓", "<script>alert(1)</script>"])
+def test_ordinary_text_passes(client, org, value):
+    client.force_login(org.marketer)
+    assert client.get("/contacts/", {"q": value}).status_code == 200
