@@ -56,6 +56,13 @@ def main() -> None:
     print(summary("contact page with timeline", timed(timelines)))
     partials = [f"/contacts/{pk}/?kind=email_open" for pk in reversed(picked)]
     print(summary("timeline filtered by kind (htmx partial)", [m for m in timed(partials)]))
+    # The opportunity list in each of its sorts, on random pages of the first 500.
+    for sort in ("close", "-amount", "-created"):
+        lists = [
+            f"/opportunities/?sort={sort}&page={rng.randrange(1, 500)}"
+            for _ in range(args.requests // 4)
+        ]
+        print(summary(f"opportunity list sorted by {sort}", timed(lists)))
 
 
 if __name__ == "__main__":
