@@ -366,7 +366,8 @@ def score_contacts(
     speed to lead, ``{"gte": a, "lt": b}`` for a range of a full rescore) in one
     ``UPDATE ... FROM``: fit joined to the engagement aggregate. Correlated subqueries
     per lead, which PostgreSQL runs as a sub-plan per row, took 128 s for a million
-    leads; this takes 53 s. Both databases support ``UPDATE ... FROM``. Leads whose score
+    leads; a full rescore this way takes 27 s there and 9 s on SQLite (bench/README.md).
+    Both databases support ``UPDATE ... FROM``. Leads whose score
     is unchanged are not rewritten: their ``scored_at`` and model still explain the
     score they have. A list of ids (a few leads) is scored from ``scores_of`` (given,
     when read before the transaction) and written by id. ``engagement`` names a table
@@ -614,7 +615,8 @@ def engagement_once(rules: Scoring, now: datetime) -> Iterator[str | None]:
     all over the touch table, so aggregating per range of 50,000 contacts read nearly
     the whole table twenty times over (2 s a range at 1M contacts). One pass, which
     PostgreSQL spreads over parallel workers, reads it once. SQLite has no parallel
-    scan, and its ranges walk the (contact, time) index: there it stays per range."""
+    scan, and a range there reads only the touches' contact index (which holds their
+    kind and times): there it stays per range."""
     totals = scoring.engagement_totals(rules.rules, rules.half_life, now, {"isnull": False})
     if connection.vendor != "postgresql" or totals is None:
         yield None
