@@ -10,7 +10,7 @@ from typing import Any
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
-from ninja import Query, Router, Schema, Status
+from ninja import Query, Router, Status
 
 from tandem.attribution import reports, services
 from tandem.attribution.forms import ScopeForm
@@ -20,14 +20,14 @@ from tandem.attribution.schemas import ChoiceIn, ChoiceOut, ModelOut, ReportOut
 from tandem.core.api import job_out
 from tandem.core.errors import DomainError, ErrorCode
 from tandem.core.permissions import require_staff
-from tandem.core.schemas import JobOut
+from tandem.core.schemas import InputSchema, JobOut
 from tandem.handoff import services as contract
 from tandem.people.auth import signed_in
 
 router = Router(tags=["attribution"])
 
 
-class ScopeIn(Schema):
+class ScopeIn(InputSchema):
     conversion: str = ""
     by: str = ""
     start: date | None = None

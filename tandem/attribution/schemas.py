@@ -3,7 +3,7 @@ from typing import Any
 
 from ninja import Schema
 
-from tandem.core.schemas import JobOut
+from tandem.core.schemas import InputSchema, JobOut
 from tandem.handoff.schemas import ProposalOut
 
 
@@ -30,7 +30,7 @@ class ReportOut(Schema):
     model_in_force: str
 
 
-class ChoiceIn(Schema):
+class ChoiceIn(InputSchema):
     model: str
     lookback_days: int = 90
     note: str = ""

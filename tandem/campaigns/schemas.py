@@ -4,6 +4,8 @@ from typing import Any
 
 from ninja import Field, Schema
 
+from tandem.core.schemas import InputSchema
+
 
 class CampaignOut(Schema):
     id: int
@@ -23,7 +25,7 @@ class CampaignOut(Schema):
     form_key: str
 
 
-class CampaignIn(Schema):
+class CampaignIn(InputSchema):
     name: str = Field(..., max_length=200)
     type: str
     channel: str
@@ -37,11 +39,11 @@ class CampaignIn(Schema):
     parent_id: int | None = None
 
 
-class StatusIn(Schema):
+class StatusIn(InputSchema):
     status: str
 
 
-class CostIn(Schema):
+class CostIn(InputSchema):
     incurred_on: date
     amount: Decimal = Field(..., max_digits=14, decimal_places=2)
     description: str = Field(..., max_length=200)
@@ -54,7 +56,7 @@ class CostOut(Schema):
     description: str
 
 
-class TouchpointsIn(Schema):
+class TouchpointsIn(InputSchema):
     # Validated row by row by the service, so one bad row is reported, not the batch.
     touchpoints: list[dict[str, Any]] = Field(..., max_length=1000)
 
@@ -85,7 +87,7 @@ class TouchpointOut(Schema):
     value: Decimal | None
 
 
-class MembersIn(Schema):
+class MembersIn(InputSchema):
     contact_ids: list[int] = Field(..., max_length=1000)
     status: str = "targeted"
 
@@ -102,7 +104,7 @@ class MemberOut(Schema):
     added_at: datetime
 
 
-class TargetIn(Schema):
+class TargetIn(InputSchema):
     """The contact list's filters: the same people the list shows for them."""
 
     q: str = Field("", max_length=100, description="search words (prefixes of names, e-mail)")

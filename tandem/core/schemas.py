@@ -2,6 +2,25 @@ from datetime import datetime
 from typing import Any
 
 from ninja import Schema
+from pydantic import field_validator
+
+NUL = "\x00"
+
+
+class InputSchema(Schema):
+    """What every request body of the API is built from. PostgreSQL cannot store the
+    NUL character in text, so a value holding one failed inside the write with a 500
+    (SQLite stored it, where no name or note should have one): here it is refused with
+    the rest of the input's checks, naming its field. Bulk rows typed as plain objects
+    are checked row by row by their services, which report a bad row and keep the rest."""
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _no_nul(cls, value: Any) -> Any:
+        texts = value if isinstance(value, list) else [value]
+        if any(isinstance(text, str) and NUL in text for text in texts):
+            raise ValueError("contains a NUL character (\\u0000), which no text may hold")
+        return value
 
 
 class JobOut(Schema):

@@ -4,6 +4,8 @@ from typing import Any
 
 from ninja import Field, Schema
 
+from tandem.core.schemas import InputSchema
+
 
 class AccountOut(Schema):
     id: int
@@ -17,7 +19,7 @@ class AccountOut(Schema):
     created_at: datetime
 
 
-class AccountIn(Schema):
+class AccountIn(InputSchema):
     name: str = Field(..., max_length=200)
     domain: str = Field("", max_length=253)
     industry: str = Field("", max_length=100)
@@ -25,7 +27,7 @@ class AccountIn(Schema):
     region: str = Field("", max_length=100)
 
 
-class AccountPatch(Schema):
+class AccountPatch(InputSchema):
     name: str | None = Field(None, max_length=200)
     domain: str | None = Field(None, max_length=253)
     industry: str | None = Field(None, max_length=100)
@@ -50,12 +52,12 @@ class ContactOut(Schema):
     erased_at: datetime | None
 
 
-class ConsentIn(Schema):
+class ConsentIn(InputSchema):
     consent: bool | None
     source: str = Field(..., max_length=200)
 
 
-class ContactIn(Schema):
+class ContactIn(InputSchema):
     first_name: str = Field("", max_length=100)
     last_name: str = Field("", max_length=100)
     email: str = Field("", max_length=254)
@@ -64,7 +66,7 @@ class ContactIn(Schema):
     account_id: int | None = None
 
 
-class ContactPatch(Schema):
+class ContactPatch(InputSchema):
     first_name: str | None = Field(None, max_length=100)
     last_name: str | None = Field(None, max_length=100)
     email: str | None = Field(None, max_length=254)
@@ -86,7 +88,7 @@ class OpportunityOut(Schema):
     closed_at: datetime | None
 
 
-class OpportunityIn(Schema):
+class OpportunityIn(InputSchema):
     name: str = Field(..., max_length=200)
     account_id: int
     contact_id: int | None = None
@@ -95,7 +97,7 @@ class OpportunityIn(Schema):
     close_date: date | None = None
 
 
-class StageIn(Schema):
+class StageIn(InputSchema):
     stage: str
     reason: str = Field("", max_length=300)
 
@@ -114,7 +116,7 @@ class ActivityOut(Schema):
     owner_id: int | None
 
 
-class ActivityIn(Schema):
+class ActivityIn(InputSchema):
     kind: str
     subject: str = Field(..., max_length=200)
     body: str = Field("", max_length=10000)
@@ -141,7 +143,7 @@ class TimelineEntryOut(Schema):
     done_at: datetime | None = None
 
 
-class ContactsBulkIn(Schema):
+class ContactsBulkIn(InputSchema):
     """Each contact: first_name, last_name, email, phone, job_title, account_name,
     account_domain. Upserted on the normalised e-mail."""
 

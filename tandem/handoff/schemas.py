@@ -4,6 +4,8 @@ from typing import Any
 
 from ninja import Field, Schema
 
+from tandem.core.schemas import InputSchema
+
 
 class LeadOut(Schema):
     contact_id: int
@@ -67,34 +69,34 @@ class LeadDetailOut(LeadOut):
     events: list[EventOut]
 
 
-class RejectIn(Schema):
+class RejectIn(InputSchema):
     reason: str = Field(..., max_length=40)
     note: str = Field(..., max_length=2000)
 
 
-class FollowUpIn(Schema):
+class FollowUpIn(InputSchema):
     kind: str
     subject: str = Field(..., max_length=200)
     body: str = Field("", max_length=10000)
 
 
-class ReassignIn(Schema):
+class ReassignIn(InputSchema):
     rep_id: int
 
 
-class StageIn(Schema):
+class StageIn(InputSchema):
     stage: str
     why: str = Field(..., max_length=300)
 
 
-class TierIn(Schema):
+class TierIn(InputSchema):
     tier: str
     min_score: int
     accept_within_hours: Decimal
     follow_up_within_hours: Decimal
 
 
-class SlaPolicyIn(Schema):
+class SlaPolicyIn(InputSchema):
     mqls_per_month: int
     min_acceptance_rate: Decimal
     tiers: list[TierIn] = Field(..., max_length=3)
@@ -128,7 +130,7 @@ class SlaPolicyOut(ProposalOut):
         return list(obj.tiers.all())
 
 
-class RuleIn(Schema):
+class RuleIn(InputSchema):
     kind: str
     field: str = Field(..., max_length=40)
     operator: str = Field("", max_length=10)
@@ -140,7 +142,7 @@ class RuleOut(RuleIn):
     id: int
 
 
-class ScoringModelIn(Schema):
+class ScoringModelIn(InputSchema):
     threshold: int
     half_life_days: Decimal
     rules: list[RuleIn] = Field(..., max_length=200)
@@ -157,7 +159,7 @@ class ScoringModelOut(ProposalOut):
         return list(obj.rules.all())
 
 
-class RejectionReasonIn(Schema):
+class RejectionReasonIn(InputSchema):
     code: str = Field(..., max_length=40)
     label: str = Field(..., max_length=120)
     active: bool = True
@@ -203,7 +205,7 @@ class SlaReportOut(Schema):
     rejections_by_source: list[RejectionRowOut]
 
 
-class RoutingRuleIn(Schema):
+class RoutingRuleIn(InputSchema):
     name: str = Field(..., max_length=120)
     team_id: int
     region: str = Field("", max_length=100)
@@ -228,7 +230,7 @@ class RoutingRuleOut(Schema):
         return [r.pk for r in obj.reps.all()]
 
 
-class CapacityIn(Schema):
+class CapacityIn(InputSchema):
     lead_capacity: int | None = None
     away_until: date | None = None
     clear_away: bool = False
@@ -240,7 +242,7 @@ class CapacityOut(Schema):
     away_until: date | None
 
 
-class BusinessHoursIn(Schema):
+class BusinessHoursIn(InputSchema):
     time_zone: str = Field(..., max_length=64)
     opens_at: time
     closes_at: time
@@ -251,7 +253,7 @@ class BusinessHoursOut(BusinessHoursIn):
     team_id: int
 
 
-class HolidayIn(Schema):
+class HolidayIn(InputSchema):
     day: date
     name: str = Field(..., max_length=120)
 

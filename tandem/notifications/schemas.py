@@ -2,6 +2,8 @@ from datetime import datetime
 
 from ninja import Field, Schema
 
+from tandem.core.schemas import InputSchema
+
 
 class NotificationOut(Schema):
     id: int
@@ -25,7 +27,7 @@ class CommentOut(Schema):
     created_at: datetime
 
 
-class CommentIn(Schema):
+class CommentIn(InputSchema):
     body: str = Field(..., min_length=1, max_length=5000)
 
 

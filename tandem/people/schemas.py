@@ -1,5 +1,7 @@
 from ninja import Field, Schema
 
+from tandem.core.schemas import InputSchema
+
 
 class PersonOut(Schema):
     id: int
@@ -36,7 +38,7 @@ class MemberOut(Schema):
     role: str
 
 
-class ProfileIn(Schema):
+class ProfileIn(InputSchema):
     """Only the fields sent are changed."""
 
     full_name: str | None = Field(None, max_length=150)
@@ -45,6 +47,6 @@ class ProfileIn(Schema):
     email_notifications: bool | None = None
 
 
-class MemberIn(Schema):
+class MemberIn(InputSchema):
     email: str = Field(..., max_length=254)
     role: str = Field("member", pattern="^(member|head)$")

@@ -10,29 +10,45 @@ from tandem.campaigns.models import Campaign, Touchpoint
 from tandem.crm.models import Contact
 
 
-def test_api_json_names_the_field_even_when_nested(live_org, api_for):
+def test_api_bodies_name_the_field_and_bulk_rows_are_refused_one_by_one(live_org, api_for):
     api = api_for(live_org.marketer)
     answer = api.post("/contacts", json={"email": "ann@co.example", "first_name": "Ann\u0000"})
     assert answer.status_code == 422, answer.text
     error = answer.json()
-    assert error["code"] == "invalid" and error["details"]["field"] == "first_name"
-    assert "first_name" in error["message"] and "NUL" in error["message"]
-
-    touches = [
-        {"idempotency_key": "k1", "kind": "visit", "email": "a@co.example"},
-        {"idempotency_key": "k2", "kind": "visit", "email": "b@co.example\u0000"},
-    ]
-    for touch in touches:
-        touch["occurred_at"] = timezone.now().isoformat()
-    answer = api.post("/touchpoints/bulk", json={"touchpoints": touches})
+    assert error["code"] == "invalid" and "first_name" in error["message"]
+    assert [e["field"] for e in error["details"]["errors"]] == ["first_name"]
+    assert "NUL" in error["details"]["errors"][0]["message"]
+    # Nested, and in a list of texts.
+    answer = api.post(
+        "/scoring/models",
+        json={"threshold": 50, "half_life_days": 30, "rules": [{"kind": "fit\u0000"}]},
+    )
     assert answer.status_code == 422, answer.text
-    assert answer.json()["details"]["field"] == "touchpoints.1.email"
-    assert not Contact.objects.exists() and not Touchpoint.objects.exists()
+    assert "rules.0.kind" in [e["field"] for e in answer.json()["details"]["errors"]]
+    assert not Contact.objects.exists()
+
+    # The bulk touch API reports a bad row and keeps the rest, NUL included.
+    now = timezone.now().isoformat()
+    touches = [
+        {"idempotency_key": "k1", "kind": "visit", "email": "a@co.example", "occurred_at": now},
+        {
+            "idempotency_key": "k2",
+            "kind": "visit",
+            "email": "b@co.example",
+            "utm_source": "news\u0000letter",
+            "occurred_at": now,
+        },
+    ]
+    answer = api.post("/touchpoints/bulk", json={"touchpoints": touches})
+    assert answer.status_code == 200, answer.text
+    assert answer.json()["created"] == 1
+    assert [(r["row"], r["field"]) for r in answer.json()["rejected"]] == [(1, "utm_source")]
+    assert list(Touchpoint.objects.values_list("idempotency_key", flat=True)) == ["k1"]
 
     # An escaped backslash followed by "u0000" is ordinary text, not a NUL.
     text = api.post("/contacts", json={"email": "bo@co.example", "first_name": "Bo\\u0000"})
     assert text.status_code == 201, text.text
-    assert Contact.objects.get().first_name == "Bo\\u0000"
+    assert Contact.objects.get(email="bo@co.example").first_name == "Bo\\u0000"
 
 
 def test_api_query_names_the_parameter(live_org, api_for):
