@@ -6,7 +6,8 @@ import pytest
 from django.core.cache import cache
 from django.utils import timezone
 
-from tandem.campaigns.models import Campaign, Touchpoint
+from tandem.campaigns.models import Touchpoint
+from tandem.campaigns.tests.factories import CampaignFactory
 from tandem.crm.models import Contact
 
 
@@ -59,14 +60,7 @@ def test_api_query_names_the_parameter(live_org, api_for):
 
 def test_form_posts_answer_400_and_write_nothing(client, org):
     cache.clear()
-    campaign = Campaign.objects.create(
-        name="Webinar",
-        type="webinar",
-        channel="events",
-        owner=org.marketer,
-        starts_on=timezone.localdate(),
-        ends_on=timezone.localdate(),
-    )
+    campaign = CampaignFactory(owner=org.marketer)
     posted = client.post(
         f"/f/{campaign.form_key}/", {"email": "ann@co.example", "first_name": "Ann\x00"}
     )

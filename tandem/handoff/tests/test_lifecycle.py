@@ -5,7 +5,8 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from tandem.campaigns.models import Campaign, Touchpoint
+from tandem.campaigns.models import Touchpoint
+from tandem.campaigns.tests.factories import CampaignFactory
 from tandem.core.errors import DomainError
 from tandem.crm.models import Account, Activity, Contact
 from tandem.handoff import services
@@ -105,14 +106,7 @@ def test_only_the_rep_their_team_or_heads_work_a_lead(org, contract, who):
 
 
 def test_rejecting_needs_a_reason_and_a_note_and_tells_marketing(org, contract):
-    campaign = Campaign.objects.create(
-        name="Spring webinar",
-        type="webinar",
-        channel="events",
-        owner=org.marketer,
-        starts_on=timezone.localdate(),
-        ends_on=timezone.localdate(),
-    )
+    campaign = CampaignFactory(name="Spring webinar", owner=org.marketer)
     lead = hot_lead(org, campaign=campaign)
     with pytest.raises(DomainError) as caught:
         services.reject(actor=org.sales_rep, lead=lead, reason="", note="why")

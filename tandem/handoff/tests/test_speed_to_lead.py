@@ -4,7 +4,7 @@ import requests
 from django.core.cache import cache
 from django.utils import timezone
 
-from tandem.campaigns.models import Campaign
+from tandem.campaigns.tests.factories import CampaignFactory
 from tandem.handoff.models import Lead, Stage
 from tandem.handoff.tests.conftest import agree
 from tandem.notifications.models import Notification
@@ -17,14 +17,7 @@ HOT = [
 
 
 def campaign_of(org):
-    return Campaign.objects.create(
-        name="Pricing page",
-        type="content",
-        channel="web",
-        owner=org.marketer,
-        starts_on=timezone.localdate(),
-        ends_on=timezone.localdate(),
-    )
+    return CampaignFactory(name="Pricing page", type="content", channel="web", owner=org.marketer)
 
 
 def test_a_web_form_fill_reaches_the_reps_queue(live_server, live_org):
