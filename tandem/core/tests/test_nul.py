@@ -52,6 +52,19 @@ def test_api_bodies_name_the_field_and_bulk_rows_are_refused_one_by_one(live_org
     assert Contact.objects.get(email="bo@co.example").first_name == "Bo\\u0000"
 
 
+def test_the_bulk_contact_api_refuses_a_nul_row_and_keeps_the_rest(live_org, api_for):
+    rows = [
+        {"email": "ann@co.example", "first_name": "Ann"},
+        {"email": "bo@co.example", "first_name": "Bo\u0000"},
+    ]
+    answer = api_for(live_org.marketer).post("/contacts/bulk", json={"contacts": rows})
+    assert answer.status_code == 200, answer.text
+    assert answer.json()["created"] == 1
+    assert [r["row"] for r in answer.json()["rejected"]] == [1]
+    assert "NUL" in answer.json()["rejected"][0]["message"]
+    assert list(Contact.objects.values_list("email", flat=True)) == ["ann@co.example"]
+
+
 def test_api_query_names_the_parameter(live_org, api_for):
     answer = api_for(live_org.marketer).get("/contacts", params={"q": "ann\x00"})
     assert answer.status_code == 422, answer.text
