@@ -367,12 +367,12 @@ def score_contacts(
     ``UPDATE ... FROM``: fit joined to the engagement aggregate. Correlated subqueries
     per lead, which PostgreSQL runs as a sub-plan per row, took 128 s for a million
     leads; a full rescore this way takes 27 s there and 9 s on SQLite (bench/README.md).
-    Both databases support ``UPDATE ... FROM``. Leads whose score
-    is unchanged are not rewritten: their ``scored_at`` and model still explain the
-    score they have. A list of ids (a few leads) is scored from ``scores_of`` (given,
-    when read before the transaction) and written by id. ``engagement`` names a table
-    of (contact_id, total) computed beforehand for everyone (``engagement_once``), read
-    instead of aggregating this range's touches. Returns how many changed."""
+    Both databases support ``UPDATE ... FROM``. Leads whose score is unchanged are not
+    rewritten: their ``scored_at`` and model still explain the score they have. A list
+    of ids (a few leads) is scored from ``scores_of`` (given, when read before the
+    transaction) and written by id. ``engagement`` names a table of (contact_id, total)
+    computed beforehand for everyone (``engagement_once``), read instead of aggregating
+    this range's touches. Returns how many changed."""
     if set(contacts) == {"in"}:
         found = scores if scores is not None else scores_of(rules, now, contacts["in"])
         return update_rows(
