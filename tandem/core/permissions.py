@@ -27,6 +27,25 @@ class Action(StrEnum):
     WORK = "work"  # accept, reject or follow up a handed-off lead
     ASSIGN = "assign"  # give a lead to another rep
     APPROVE = "approve"  # approve (or propose) a change to a joint contract
+    CAPTURE_TOUCHES = "capture_touches"  # record marketing touches (they move scores)
+
+
+# How a refusal names each action: "You are not allowed to <phrase> (this <record>)."
+PHRASES: dict[Action, str] = {
+    Action.VIEW: "see",
+    Action.CHANGE: "change",
+    Action.COMMENT: "comment on",
+    Action.MANAGE_MEMBERS: "manage the members of",
+    Action.REVOKE: "revoke",
+    Action.CREATE_USER: "create people's accounts",
+    Action.VIEW_AUDIT_LOG: "see the audit log",
+    Action.CREATE_RECORD: "add customers, deals or activities",
+    Action.ERASE: "erase",
+    Action.WORK: "work",
+    Action.ASSIGN: "reassign",
+    Action.APPROVE: "approve changes to",
+    Action.CAPTURE_TOUCHES: "capture marketing touches",
+}
 
 
 class Relation(StrEnum):
@@ -143,6 +162,7 @@ class Organisation:
     """The organisation as a whole, for actions that concern no one record."""
 
     _meta = _OrganisationMeta()
+    names_no_record = True  # a refusal says "not allowed to see the audit log", no more
     permission_team_ids: tuple[int, ...] = ()
     permission_owner_id: int | None = None
 
@@ -203,8 +223,13 @@ def require(user: Any, action: Action, obj: Any) -> None:
     cannot see is already a 404; this guards the actions beyond seeing it.
     """
     if not can(user, action, obj):
-        raise DomainError(
-            ErrorCode.FORBIDDEN,
-            f"You are not allowed to {action.value.replace('_', ' ')} this "
-            f"{obj._meta.verbose_name}.",
-        )
+        raise DomainError(ErrorCode.FORBIDDEN, refusal(action, obj))
+
+
+def refusal(action: Action, obj: Any) -> str:
+    """The sentence a refused person reads. An action on the organisation as a whole
+    names no record ("see the audit log", not "view audit log this organisation")."""
+    phrase = PHRASES.get(action, action.value.replace("_", " "))
+    if getattr(obj, "names_no_record", False):
+        return f"You are not allowed to {phrase}."
+    return f"You are not allowed to {phrase} this {obj._meta.verbose_name}."

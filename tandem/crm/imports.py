@@ -30,7 +30,7 @@ from tandem.core.bulk import create_with_history, repeatable_writes, update_with
 from tandem.core.errors import DomainError, ErrorCode
 from tandem.core.jobs import Progress, register_job_kind
 from tandem.core.models import Job
-from tandem.core.permissions import ORGANISATION, Action, require
+from tandem.core.permissions import ORGANISATION, Action, can, require
 from tandem.core.readahead import read_ahead
 from tandem.core.services import record_event
 from tandem.core.spreadsheets import safe_cell
@@ -356,9 +356,45 @@ def _accounts_for(
 FILLABLE = ("first_name", "last_name", "phone", "job_title")
 
 
+def refuse_unchangeable(
+    chunk: list[tuple[int, dict[str, str]]], actor: Any, outcome: Outcome
+) -> list[tuple[int, dict[str, str]]]:
+    """The rows the actor may write. A row that would fill a blank or set the account
+    of a contact the actor may not change (the permission table's CHANGE, as a PATCH
+    asks) is moved to ``outcome.rejected`` with the reason, before any account is made
+    for it. New contacts and rows that change nothing pass."""
+    emails = [r["email"] for _, r in chunk if r["email"]]
+    if not emails:
+        return chunk
+    existing = {
+        found[0]: found
+        for found in Contact.objects.with_emails(emails).values_list(
+            "email", "id", "team_id", "owner_id", "account_id", *FILLABLE
+        )
+    }
+    allowed: dict[tuple[int | None, int | None], bool] = {}  # (team, owner) -> may change
+    kept = []
+    for number, row in chunk:
+        known = existing.get(row["email"]) if row["email"] else None
+        if known is not None:
+            _, pk, team_id, owner_id, account_id, *values = known
+            fills = any(not old and row.get(k) for k, old in zip(FILLABLE, values, strict=True))
+            if fills or (account_id is None and _account_key(row) != "n:"):
+                if (team_id, owner_id) not in allowed:
+                    stand_in = Contact(pk=pk, team_id=team_id, owner_id=owner_id)
+                    allowed[team_id, owner_id] = can(actor, Action.CHANGE, stand_in)
+                if not allowed[team_id, owner_id]:
+                    reason = f"{row['email']} is another team's contact; you may not change it"
+                    outcome.rejected.append((number, "", reason))
+                    continue
+        kept.append((number, row))
+    return kept
+
+
 def _write_chunk(chunk: list[tuple[int, dict[str, str]]], actor: Any, outcome: Outcome) -> None:
     """One transaction: missing accounts, new contacts, and blanks filled on known ones
     (with their history rows), written set-wise through ``core.bulk``."""
+    chunk = refuse_unchangeable(chunk, actor, outcome)
     rows = [r for _, r in chunk]
     team_id = actor.home_team_id()
     with transaction.atomic():
@@ -446,7 +482,7 @@ def _write_in_parallel(
 
     with ThreadPoolExecutor(max_workers=WRITERS, thread_name_prefix="import-writer") as pool:
         for done, chunk in chunks:
-            rows = [r for _, r in chunk]
+            rows = [r for _, r in refuse_unchangeable(chunk, actor, outcome)]
             if rows:
                 with transaction.atomic():
                     accounts = _accounts_for(rows, actor, team_id, outcome)

@@ -93,3 +93,19 @@ def test_working_here_means_admin_or_in_a_team(org):
     }
     org.marketer.is_active = False
     assert not is_staff(org.marketer)
+
+
+def test_every_action_has_a_phrase_and_organisation_refusals_name_no_record(org):
+    from tandem.core.errors import DomainError
+    from tandem.core.permissions import PHRASES, require
+
+    assert set(PHRASES) == set(Action)
+    with pytest.raises(DomainError) as refused:
+        require(org.sales_rep, Action.VIEW_AUDIT_LOG, ORGANISATION)
+    assert refused.value.message == "You are not allowed to see the audit log."
+    with pytest.raises(DomainError) as refused:
+        require(org.outsider, Action.CREATE_RECORD, ORGANISATION)
+    assert refused.value.message == "You are not allowed to add customers, deals or activities."
+    with pytest.raises(DomainError) as refused:
+        require(org.sales_rep, Action.MANAGE_MEMBERS, org.marketing)
+    assert refused.value.message == "You are not allowed to manage the members of this team."

@@ -264,7 +264,8 @@ def test_a_large_file_written_by_parallel_writers_is_whole_and_deduped(
         "_write_in_parallel",
         lambda *args: parallel.append(True) or writes_in_parallel(*args),
     )
-    Contact.objects.create(first_name="Known", email="known@shared.example")
+    # The marketer's team's contact, so theirs to fill in (the permission table's CHANGE).
+    Contact.objects.create(first_name="Known", email="known@shared.example", team=org.marketing)
     rows = [HUBSPOT[0]]
     for n in range(600):
         domain = f"co{n % 7}.example"  # seven companies named across every chunk
@@ -306,3 +307,69 @@ def test_a_nul_character_rejects_its_row_not_the_import(org, django_capture_on_c
     report = list(csv.reader((Path(settings.MEDIA_ROOT) / job.result_file).open()))
     assert report[1] == ["2", "First Name", "contains a NUL character"]
     assert list(Contact.objects.values_list("email", flat=True)) == ["ok@example.com"]
+
+
+def test_front_line_cannot_change_other_teams_contacts_by_file(
+    org, django_capture_on_commit_callbacks
+):
+    """A PATCH of a sales contact is refused to a branch user; a file import asks the
+    same question per row: the row is rejected with the reason, no account is made for
+    it, and the rest is stored."""
+    from tandem.crm.services import create_contact
+
+    create_contact(actor=org.sales_rep, first_name="Ann", email="ann@sales.example")
+    create_contact(actor=org.sales_rep, first_name="Zoe", email="zoe@sales.example")
+    create_contact(actor=org.front_liner, first_name="Bea", email="bea@branch.example")
+    data = csv_bytes(
+        [
+            ["first_name", "last_name", "email", "phone", "account_name"],
+            ["Ann", "Smith", "ann@sales.example", "0113", "Acme Ltd"],  # another team's
+            ["Bea", "Jones", "bea@branch.example", "", ""],  # their own: blanks filled
+            ["Cal", "New", "cal@new.example", "", ""],  # new: created
+            ["Zoe", "", "zoe@sales.example", "", ""],  # changes nothing: nothing to refuse
+        ]
+    )
+    staged = imports.stage_file(
+        actor=org.front_liner, name="walk-ins.csv", chunks=iter([data]), size=len(data)
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        job = imports.start_contact_import(
+            actor=org.front_liner, token=staged.token, mapping=staged.suggested
+        )
+    job.refresh_from_db()
+    assert job.status == Job.Status.DONE, job.message
+    ann = Contact.objects.get(email="ann@sales.example")
+    assert (ann.last_name, ann.phone, ann.account_id) == ("", "", None)
+    assert not Account.objects.filter(name="Acme Ltd").exists()
+    assert Contact.objects.get(email="bea@branch.example").last_name == "Jones"
+    assert Contact.objects.filter(email="cal@new.example").exists()
+    report = (Path(settings.MEDIA_ROOT) / job.result_file).read_text()
+    assert "2,,ann@sales.example is another team's contact; you may not change it" in report
+    assert job.message.startswith("1 contacts added, 1 updated, 0 accounts added, 1 rows")
+
+
+def test_front_line_cannot_change_other_teams_contacts_in_bulk(org):
+    from tandem.crm.services import create_contact
+
+    create_contact(actor=org.sales_rep, first_name="Ann", email="ann@sales.example")
+    result = imports.bulk_upsert_contacts(
+        actor=org.front_liner,
+        rows=[
+            {"email": "ann@sales.example", "last_name": "Smith", "account_domain": "acme.example"},
+            {"email": "dan@new.example", "first_name": "Dan"},
+        ],
+    )
+    assert (result["created"], result["updated"], result["accounts_created"]) == (1, 0, 0)
+    assert result["rejected"] == [
+        {
+            "row": 0,
+            "field": None,
+            "message": "ann@sales.example is another team's contact; you may not change it",
+        }
+    ]
+    assert Contact.objects.get(email="ann@sales.example").last_name == ""
+    # The sales team's own head may: the permission table decides, not the door.
+    result = imports.bulk_upsert_contacts(
+        actor=org.sales_head, rows=[{"email": "ann@sales.example", "last_name": "Smith"}]
+    )
+    assert (result["updated"], result["rejected"]) == (1, [])
