@@ -17,7 +17,8 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
 from tandem.campaigns.models import Campaign, CampaignCost, CampaignMember, Channel, Touchpoint
-from tandem.core.bulk import insert_new, insert_selected
+from tandem.core.audit import current_source
+from tandem.core.bulk import create_new_with_history, insert_new, insert_selected
 from tandem.core.errors import DomainError, ErrorCode
 from tandem.core.ids import is_id
 from tandem.core.jobs import Progress, register_job_kind
@@ -346,7 +347,7 @@ def ingest_touchpoints(*, actor: User, rows: list[dict[str, Any]]) -> IngestResu
         clean.append((index, cleaned))
 
     with transaction.atomic():
-        contacts = _contacts_for(clean, result)
+        contacts = _contacts_for(clean, result, actor)
         records = []
         for _index, row in clean:
             contact_id = contacts.get(row["email"]) if row["email"] else row["contact_id"]
@@ -375,17 +376,27 @@ def ingest_touchpoints(*, actor: User, rows: list[dict[str, Any]]) -> IngestResu
     return result
 
 
-def _contacts_for(clean: list[tuple[int, dict[str, Any]]], result: IngestResult) -> dict[str, int]:
+def _contacts_for(
+    clean: list[tuple[int, dict[str, Any]]], result: IngestResult, actor: User
+) -> dict[str, int]:
     """E-mail -> contact id, creating contacts for unknown e-mails (one query each way).
     Rows naming a contact id that does not exist are moved to the rejected list."""
     emails = {row["email"] for _, row in clean if row["email"]}
     found = dict(Contact.objects.with_emails(emails).values_list("email", "id"))
     missing = emails - found.keys()
     if missing:
-        Contact.objects.bulk_create(
-            [Contact(email=e) for e in sorted(missing)], ignore_conflicts=True, batch_size=1000
+        # Each new contact gets its creation history, as one made by hand does; a
+        # contact a concurrent batch made first is only looked up.
+        found.update(
+            create_new_with_history(
+                Contact,
+                ["email"],
+                [(e,) for e in sorted(missing)],
+                actor=actor,
+                source=current_source(),
+            )
         )
-        found.update(Contact.objects.with_emails(missing).values_list("email", "id"))
+        found.update(Contact.objects.with_emails(missing - found.keys()).values_list("email", "id"))
     ids = {row["contact_id"] for _, row in clean if row["contact_id"] and not row["email"]}
     known = set(Contact.objects.filter(pk__any_of=ids).values_list("id", flat=True))
     kept = []

@@ -381,3 +381,74 @@ def _typed_arrays(model: type[models.Model], columns: Sequence[str]) -> str:
     """``%b::type[], ...``: one binary-bound array parameter per column."""
     fields = {f.column: f for f in model._meta.concrete_fields}
     return ", ".join(f"%b::{fields[c].db_type(connection)}[]" for c in columns)
+
+
+def create_new_with_history(
+    model: type[models.Model],
+    columns: Sequence[str],
+    rows: Sequence[Row],
+    *,
+    actor: Any,
+    source: str,
+) -> dict[Any, int]:
+    """Create the rows that collide with no unique constraint, each with its "+" history
+    row, and return {first column's value: new id} for those created. A row a concurrent
+    writer stored first is skipped, and its history is that writer's to write: the
+    ``RETURNING`` of ``ON CONFLICT DO NOTHING`` names exactly the rows this insert made
+    (both databases; SQLite since 3.35)."""
+    if not rows:
+        return {}
+    now = timezone.now()
+    rest = _defaults(model, columns, now)
+    names = [*columns, *rest]
+    tail = tuple(rest.values())
+    full = {row[0]: (*row, *tail) for row in rows}
+    q = connection.ops.quote_name
+    pk = q(model._meta.pk.column)
+    placeholders = "(" + ", ".join(["%s"] * len(names)) + ")"
+    converters = _converters(model, names)
+    per_statement = 30_000 // len(names)  # under SQLite's parameter limit
+    values = list(full.values())
+    created: dict[Any, int] = {}
+    with transaction.atomic(), connection.cursor() as cursor:
+        for start in range(0, len(values), per_statement):
+            part = values[start : start + per_statement]
+            cursor.execute(
+                f"INSERT INTO {q(model._meta.db_table)} ({_quoted(names)}) VALUES "  # noqa: S608
+                + ", ".join([placeholders] * len(part))
+                + f" ON CONFLICT DO NOTHING RETURNING {q(names[0])}, {pk}",
+                [v for row in _adapted(converters, part) for v in row],
+            )
+            created.update(cursor.fetchall())
+        write_history(
+            model,
+            ["id", *names],
+            [(new_id, *full[key]) for key, new_id in created.items()],
+            kind="+",
+            actor=actor,
+            source=source,
+            when=now,
+        )
+    return created
+
+
+def write_creation_history(
+    model: type[models.Model], created: Any, *, actor: Any, source: str
+) -> int:
+    """ "+" history rows for records already inserted without them (``created`` is a
+    queryset of them), copied inside the database by ``INSERT ... SELECT``: a seed's
+    million contacts get their creation history without a row passing through Python.
+    Returns how many."""
+    tracked = _history_columns(model)
+    sql, params = created.order_by().values_list(*tracked).query.sql_with_params()
+    history = model.history.model  # type: ignore[attr-defined]
+    now = timezone.now()
+    when = _sqlite_datetime(now) if connection.vendor == "sqlite" else now
+    names = [*tracked, "history_date", "history_type", "history_user_id", "history_source"]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {connection.ops.quote_name(history._meta.db_table)} "  # noqa: S608
+            f"({_quoted(names)}) SELECT chosen.*, %s, '+', %s, %s FROM ({sql}) AS chosen",
+            [when, getattr(actor, "pk", None), source, *params],
+        )
+        return int(cursor.rowcount)

@@ -14,8 +14,10 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import connection, transaction
+from django.db.models import Max
 
-from tandem.core.bulk import insert_rows, reserve_ids
+from tandem.core.audit import Source
+from tandem.core.bulk import insert_rows, reserve_ids, write_creation_history
 
 CUSTOMER_SCALES = {
     # accounts, contacts, opportunities, touchpoints, campaigns
@@ -86,6 +88,9 @@ def load_customers(scale: str, *, owner_ids: list[int], seed: int) -> dict[str, 
         ]
     )
     campaign_ids = [c.pk for c in campaigns]
+    write_creation_history(
+        Campaign, Campaign.objects.filter(pk__in=campaign_ids), actor=None, source=Source.SYSTEM
+    )
     # Ids come from the table's own sequence, reserved up front: "the highest id + 1"
     # is wrong wherever a rolled-back insert has already used some (a test database).
     with transaction.atomic():
@@ -158,6 +163,8 @@ def load_customers(scale: str, *, owner_ids: list[int], seed: int) -> dict[str, 
         contacts(),
     )
 
+    deals_after = Opportunity.objects.aggregate(last=Max("id"))["last"] or 0
+
     def deals() -> Iterator[tuple[Any, ...]]:
         for n in range(n_deals):
             stage = rng.choice(["qualification", "proposal", "negotiation", "won", "lost"])
@@ -211,6 +218,14 @@ def load_customers(scale: str, *, owner_ids: list[int], seed: int) -> dict[str, 
             )
 
     insert_rows(Touchpoint, TOUCH_COLUMNS, touches())
+    # The generated records' creation history, copied inside the database.
+    for model, first_id in (
+        (Account, account_ids[0]),
+        (Contact, contact_ids[0]),
+        (Opportunity, deals_after + 1),
+    ):
+        made = model.objects.filter(pk__gte=first_id)
+        write_creation_history(model, made, actor=None, source=Source.SYSTEM)
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")

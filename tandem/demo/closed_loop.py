@@ -19,6 +19,7 @@ from django.utils import timezone
 from tandem.campaigns import services as campaigns
 from tandem.campaigns.models import Campaign
 from tandem.core.audit import Source, acting_as
+from tandem.core.bulk import write_creation_history
 from tandem.crm.models import Account, Contact, Opportunity
 
 ACCOUNTS = 36
@@ -127,5 +128,13 @@ def seed_closed_loop(users: dict[str, Any]) -> None:
     for deal, (created, _) in zip(Opportunity.objects.bulk_create(deals), dates, strict=True):
         deal.created_at = created  # back-dated (bulk_create stamps now)
     Opportunity.objects.bulk_update(deals, ["created_at"])
+    # Each record's creation history, as records made one by one have.
+    for model, made_now in ((Account, accounts), (Contact, contacts), (Opportunity, deals)):
+        write_creation_history(
+            model,
+            model.objects.filter(pk__in=[m.pk for m in made_now]),
+            actor=rep,
+            source=Source.SYSTEM,
+        )
     with acting_as(marketer, Source.SYSTEM):
         campaigns.ingest_touchpoints(actor=marketer, rows=touches)

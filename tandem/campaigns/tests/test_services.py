@@ -286,3 +286,22 @@ def test_cut_campaigns_close_their_form(org, form_campaign):
             form_key=form_campaign.form_key, ip="203.0.113.9", data={"email": "a@example.com"}
         )
     assert error.value.code == "not_found"
+
+
+def test_contacts_made_by_touches_have_their_creation_history(org):
+    """A contact the ingest creates has its "+" history row, so its first edit by hand
+    records what changed (it recorded nothing before)."""
+    from tandem.core.history import history_entries
+    from tandem.crm.services import update_contact
+
+    services.ingest_touchpoints(
+        actor=org.marketer,
+        rows=[_touch("a", email="new@example.com"), _touch("b", email="new@example.com")],
+    )
+    contact = Contact.objects.get(email="new@example.com")
+    created = contact.history.get()
+    assert (created.history_type, created.history_user_id) == ("+", org.marketer.pk)
+    update_contact(actor=org.admin, contact=contact, first_name="Nia")
+    newest = history_entries(contact)[0]
+    assert newest["type"] == "changed"
+    assert newest["changes"] == [{"field": "first name", "old": "", "new": "Nia"}]

@@ -80,3 +80,17 @@ def test_demo_logins_lists_every_persona(db, capsys):
     out = capsys.readouterr().out
     for _persona, email in organisation.persona_logins():
         assert email in out
+
+
+@pytest.mark.parametrize("scale", ["small", "medium"])
+def test_every_seeded_record_has_its_creation_history(db, scale):
+    """A record without its "+" row records nothing on its first edit (the diff has
+    nothing to compare with), so the seed writes one for every record it makes."""
+    from tandem.campaigns.models import Campaign
+    from tandem.crm.models import Account, Contact, Opportunity
+
+    organisation.seed(scale)
+    for model in (Account, Contact, Opportunity, Campaign):
+        created = model.history.filter(history_type="+").values("id")
+        missing = model.objects.exclude(pk__in=created)
+        assert not missing.exists(), f"{model.__name__}: {list(missing[:5])}"
