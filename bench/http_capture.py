@@ -17,13 +17,15 @@ def main() -> None:
     parser.add_argument("--forms", type=int, default=300)
     args = parser.parse_args()
     setup()
-    from tandem.api.services import create_token
+    from tandem.api.services import create_token, set_capture_grant
     from tandem.campaigns.models import Campaign
     from tandem.crm.models import Contact
     from tandem.people.models import User
 
     marketer = User.objects.get(email="tom.fletcher@brightwell.example")
-    _, token = create_token(actor=marketer, name=f"bench {time.time()}", scope="write")
+    made, token = create_token(actor=marketer, name=f"bench {time.time()}", scope="write")
+    admin = User.objects.get(email="alex.morgan@brightwell.example")
+    set_capture_grant(actor=admin, token=made, granted=True)  # an integration's token
     campaign = Campaign.objects.filter(status="live").order_by("id").first()
     first_contact = Contact.objects.order_by("id").values_list("id", flat=True).first()
     last_contact = Contact.objects.order_by("-id").values_list("id", flat=True).first()

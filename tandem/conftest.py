@@ -112,14 +112,26 @@ class ApiClient:
         return call
 
 
+def grant_capture(token: Any) -> Any:
+    """An administrator (the organisation's, or a new one) grants ``token`` capture."""
+    from tandem.api.services import set_capture_grant
+
+    admin = User.objects.filter(is_admin=True, is_active=True).first() or UserFactory(is_admin=True)
+    return set_capture_grant(actor=admin, token=token, granted=True)
+
+
 @pytest.fixture
 def api_for(live_server: Any) -> Any:
-    def make(user: User | None = None, scope: str = "write") -> ApiClient:
+    def make(user: User | None = None, scope: str = "write", capture: bool = False) -> ApiClient:
+        """A client with a new token of ``user``'s; ``capture``: an administrator grants
+        it touch capture, as an integration that sends touches needs."""
         if user is None:
             return ApiClient(live_server.url)
         from tandem.api.services import create_token
 
-        _, raw = create_token(actor=user, name=f"test {scope}", scope=scope)
+        token, raw = create_token(actor=user, name=f"test {scope}", scope=scope)
+        if capture:
+            grant_capture(token)
         return ApiClient(live_server.url, raw)
 
     return make

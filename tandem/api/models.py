@@ -37,6 +37,17 @@ class ApiToken(OwnedRecord, models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     last_used_at = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
+    # Capturing marketing touches (they move scores and make MQLs) is a permission of its
+    # own: an administrator grants it to an integration's token.
+    capture_granted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        db_index=False,
+    )
+    capture_granted_at = models.DateTimeField(null=True, blank=True)
 
     objects = ApiTokenQuerySet.as_manager()
     history = field_history(excluded_fields=["secret_hash", "last_used_at"])
@@ -50,6 +61,10 @@ class ApiToken(OwnedRecord, models.Model):
     @property
     def display(self) -> str:
         return f"{TOKEN_PREFIX}_{self.key_id}_…"
+
+    @property
+    def may_capture(self) -> bool:
+        return self.capture_granted_at is not None and self.can_write
 
     @property
     def can_write(self) -> bool:

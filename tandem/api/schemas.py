@@ -1,6 +1,8 @@
 from datetime import datetime
 
-from ninja import Schema
+from ninja import Field, Schema
+
+from tandem.core.schemas import InputSchema
 
 
 class ErrorOut(Schema):
@@ -17,3 +19,9 @@ class TokenOut(Schema):
     created_at: datetime
     last_used_at: datetime | None
     revoked_at: datetime | None
+    may_capture: bool
+    capture_granted_at: datetime | None
+
+
+class CaptureGrantIn(InputSchema):
+    key: str = Field(max_length=60, description="The token's id, e.g. tdm_1a2b3c4d5e6f")

@@ -16,6 +16,20 @@ from tandem.core.permissions import Action, require
 from tandem.core.services import record_event
 
 MAX_LIVE_TOKENS = 20
+
+
+class _TokenGrants:
+    """Granting permissions to tokens, as a whole (before any one token is found)."""
+
+    class _meta:  # what core.permissions reads off a model
+        label_lower = "api.apitoken"
+        verbose_name = "token"
+
+    permission_owner_id = None
+    permission_team_ids: tuple[int, ...] = ()
+
+
+TOKEN_GRANTS = _TokenGrants()
 LAST_USED_PRECISION = timedelta(minutes=1)
 
 
@@ -53,6 +67,42 @@ def revoke_token(*, actor: Any, token: ApiToken) -> ApiToken:
             token.revoked_at = timezone.now()
             token.save(update_fields=["revoked_at"])
             record_event("api_token.revoked", subject=token)
+    return token
+
+
+def find_token_for_grant(*, actor: Any, key: str) -> ApiToken:
+    """A live token by its public id (``tdm_1a2b3c4d5e6f`` or the id alone), for an
+    administrator to grant; anyone else is told there is no such token."""
+    require(actor, Action.GRANT, TOKEN_GRANTS)
+    key_id = (key or "").strip().removeprefix(f"{TOKEN_PREFIX}_").split("_")[0][:16]
+    token = ApiToken.objects.live().select_related("user").filter(key_id=key_id).first()
+    if not key_id or token is None:
+        raise DomainError(ErrorCode.INVALID, f"No live token has the id {key[:40]!r}.", field="key")
+    return token
+
+
+def set_capture_grant(*, actor: Any, token: ApiToken, granted: bool) -> ApiToken:
+    """Grant or withdraw touch capture on an integration's token (administrators only).
+    Only a read-write token can capture; the grant is in the audit trail and on the
+    token's row in its owner's list."""
+    require(actor, Action.GRANT, token)
+    if granted and not token.can_write:
+        raise DomainError(
+            ErrorCode.INVALID,
+            "Only a live read-write token can capture touches; ask for a read-write one.",
+            field="key",
+        )
+    if granted == (token.capture_granted_at is not None):
+        return token
+    with transaction.atomic():
+        token.capture_granted_at = timezone.now() if granted else None
+        token.capture_granted_by = actor if granted else None
+        token.save(update_fields=["capture_granted_at", "capture_granted_by"])
+        record_event(
+            "api_token.capture_granted" if granted else "api_token.capture_withdrawn",
+            subject=token,
+            data={"key_id": token.key_id, "owner_id": token.user_id},
+        )
     return token
 
 

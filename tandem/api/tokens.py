@@ -10,7 +10,7 @@ from ninja.pagination import paginate
 from tandem.api import services
 from tandem.api.models import ApiToken
 from tandem.api.pagination import CursorPagination
-from tandem.api.schemas import TokenOut
+from tandem.api.schemas import CaptureGrantIn, TokenOut
 
 router = Router(tags=["tokens"])
 
@@ -25,3 +25,23 @@ def list_tokens(request: HttpRequest) -> Any:
 def revoke(request: HttpRequest, token_id: int) -> ApiToken:
     token = get_object_or_404(ApiToken.objects.visible_to(request.user), pk=token_id)
     return services.revoke_token(actor=request.user, token=token)
+
+
+@router.post(
+    "/tokens/capture-grants",
+    response=TokenOut,
+    summary="Grant touch capture to an integration's token (administrators)",
+)
+def grant_capture(request: HttpRequest, payload: CaptureGrantIn) -> ApiToken:
+    token = services.find_token_for_grant(actor=request.user, key=payload.key)
+    return services.set_capture_grant(actor=request.user, token=token, granted=True)
+
+
+@router.delete(
+    "/tokens/capture-grants/{key_id}",
+    response=TokenOut,
+    summary="Withdraw a token's touch capture (administrators)",
+)
+def withdraw_capture(request: HttpRequest, key_id: str) -> ApiToken:
+    token = get_object_or_404(ApiToken.objects.capturing(request.user), key_id=key_id[:16])
+    return services.set_capture_grant(actor=request.user, token=token, granted=False)

@@ -9,7 +9,7 @@ from django.views.decorators.http import require_POST
 
 from tandem.api import services
 from tandem.api.models import ApiToken
-from tandem.core.errors import DomainError
+from tandem.core.errors import DomainError, ErrorCode
 
 
 class NewTokenForm(forms.Form):
@@ -29,11 +29,55 @@ def tokens(request: HttpRequest) -> HttpResponse:
         else:
             form = NewTokenForm()
     listed = ApiToken.objects.visible_to(request.user).order_by("revoked_at", "-created_at")[:100]
-    response = render(
-        request, "api/tokens.html", {"form": form, "tokens": listed, "new_secret": new_secret}
-    )
+    context = {
+        "form": form,
+        "tokens": listed,
+        "new_secret": new_secret,
+        "capturing": ApiToken.objects.capturing(request.user)[:100],
+        "grant_form": GrantForm(),
+    }
+    response = render(request, "api/tokens.html", context)
     response["Cache-Control"] = "no-store"  # the page may hold a secret shown once
     return response
+
+
+class GrantForm(forms.Form):
+    key = forms.CharField(
+        label="Token id",
+        max_length=60,
+        help_text="The integration's token id as its owner's list shows it, e.g. tdm_1a2b3c4d5e6f.",
+    )
+
+
+@login_required
+@require_POST
+def grant_capture(request: HttpRequest) -> HttpResponse:
+    """An administrator grants touch capture to an integration's token, by its id."""
+    form = GrantForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Give the token id, e.g. tdm_1a2b3c4d5e6f.")
+        return redirect("api_tokens")
+    try:
+        token = services.find_token_for_grant(actor=request.user, key=form.cleaned_data["key"])
+        services.set_capture_grant(actor=request.user, token=token, granted=True)
+    except DomainError as exc:
+        if exc.code != ErrorCode.INVALID:
+            raise
+        messages.error(request, exc.message)
+    else:
+        messages.success(
+            request, f"{token.display} ({token.user}) may now capture touches through the API."
+        )
+    return redirect("api_tokens")
+
+
+@login_required
+@require_POST
+def withdraw_capture(request: HttpRequest, pk: int) -> HttpResponse:
+    token = get_object_or_404(ApiToken.objects.capturing(request.user), pk=pk)
+    services.set_capture_grant(actor=request.user, token=token, granted=False)
+    messages.success(request, f"{token.display} may no longer capture touches.")
+    return redirect("api_tokens")
 
 
 @login_required

@@ -80,7 +80,16 @@ def add_cost(request: HttpRequest, campaign_id: int, payload: CostIn) -> Status[
     summary="Record up to 1,000 touches; resending a batch never duplicates",
 )
 def ingest(request: HttpRequest, payload: TouchpointsIn) -> services.IngestResult:
-    return services.ingest_touchpoints(actor=signed_in(request), rows=payload.touchpoints)
+    return services.ingest_touchpoints(
+        actor=signed_in(request), rows=payload.touchpoints, **token_door(request)
+    )
+
+
+def token_door(request: HttpRequest) -> dict[str, Any]:
+    """Touches sent with a token are captured through it: recorded as its, and allowed
+    only if an administrator granted it capture (``services.require_capture``)."""
+    token = request.auth  # type: ignore[attr-defined]  # an ApiToken (the api app is above)
+    return {"via": f"API token {token.display}", "token_granted": bool(token.may_capture)}
 
 
 @router.get("/contacts/{contact_id}/touchpoints", response=list[TouchpointOut])
@@ -99,11 +108,13 @@ def contact_touchpoints(request: HttpRequest, contact_id: int) -> Any:
 )
 def import_touchpoints(request: HttpRequest, file: File[UploadedFile]) -> Status[dict[str, Any]]:
     actor = signed_in(request)
+    door = token_door(request)
+    services.require_capture(actor, token_granted=door["token_granted"])  # before storing
     staged = crm_imports.stage_file(
         actor=actor, name=file.name or "", chunks=file.chunks(), size=file.size or 0
     )
     job = imports.start_touchpoint_import(
-        actor=actor, token=staged.token, original_name=staged.original_name
+        actor=actor, token=staged.token, original_name=staged.original_name, **door
     )
     job.refresh_from_db()
     return Status(202, job_out(job))

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from tandem.campaigns.services import UTM_FIELDS, ingest_touchpoints
+from tandem.campaigns.services import UTM_FIELDS, ingest_touchpoints, require_capture
 from tandem.core.errors import DomainError, ErrorCode
 from tandem.core.ids import parse_id
 from tandem.core.jobs import Progress, register_job_kind
@@ -47,16 +47,25 @@ def check_headers(headers: list[str]) -> None:
         raise DomainError(ErrorCode.INVALID, f"The file needs a {missing[0]} column.", field="file")
 
 
-def start_touchpoint_import(*, actor: Any, token: str, original_name: str = "") -> Job:
+def start_touchpoint_import(
+    *,
+    actor: Any,
+    token: str,
+    original_name: str = "",
+    via: str = "file import",
+    token_granted: bool | None = None,
+) -> Job:
+    """Queue the import. Who may capture is checked now, and again by the job (as the
+    same door: a person, or a token's grant as it stood when the file came in)."""
     from tandem.core.services import start_job
 
-    require(actor, Action.CREATE_RECORD, ORGANISATION)
+    require_capture(actor, token_granted=token_granted)
     check_headers(headers_of(staged_path(token)))
     return start_job(
         owner=actor,
         kind="campaigns.import_touchpoints",
         title=f"Import of touchpoints from {original_name or token}"[:200],
-        params={"token": token, "name": original_name},
+        params={"token": token, "name": original_name, "via": via, "token_granted": token_granted},
     )
 
 
@@ -86,7 +95,12 @@ def import_touchpoints(job: Job, progress: Progress) -> None:
 
     def flush() -> None:
         nonlocal created, duplicates
-        result = ingest_touchpoints(actor=job.owner, rows=[r for _, r in batch])
+        result = ingest_touchpoints(
+            actor=job.owner,
+            rows=[r for _, r in batch],
+            via=job.params.get("via", "file import"),
+            token_granted=job.params.get("token_granted"),
+        )
         created += result.created
         duplicates += result.duplicates
         for rejected in result.rejected:

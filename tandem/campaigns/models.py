@@ -10,6 +10,7 @@ from __future__ import annotations
 import secrets
 from decimal import Decimal
 
+from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 
@@ -188,6 +189,17 @@ class Touchpoint(models.Model):
     value = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
     idempotency_key = models.CharField(max_length=100, unique=True)
     recorded_at = models.DateTimeField(auto_now_add=True)
+    # Who captured it and through what ("API token tdm_…", "web form", "import"): touches
+    # move scores and make MQLs, so each one answers for where it came from.
+    captured_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        db_index=False,
+    )
+    captured_via = models.CharField(max_length=60, blank=True, db_default="")
 
     objects = TouchpointQuerySet.as_manager()
 

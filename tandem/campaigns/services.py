@@ -7,6 +7,7 @@ import hashlib
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
+from functools import cached_property
 from typing import Any
 
 from django.conf import settings
@@ -23,13 +24,13 @@ from tandem.core.errors import DomainError, ErrorCode
 from tandem.core.ids import is_id
 from tandem.core.jobs import Progress, register_job_kind
 from tandem.core.models import Job
-from tandem.core.permissions import ORGANISATION, Action, require
+from tandem.core.permissions import ORGANISATION, Action, can, require
 from tandem.core.services import record_event
 from tandem.crm.models import Contact
 from tandem.crm.normalise import is_email, normalise_email
 from tandem.crm.querysets import CONTACT_FILTERS
 from tandem.handoff.services import note_arrivals
-from tandem.people.models import User
+from tandem.people.models import Team, User
 
 MAX_BATCH = 1000
 CLOCK_SKEW = timedelta(minutes=5)  # a touch "from the future" beyond this is refused
@@ -221,6 +222,47 @@ def start_targeting(*, actor: User, campaign: Campaign, filters: dict[str, str])
 
 
 # --- Touchpoints ---------------------------------------------------------------------------
+class TouchCapture:
+    """Capturing touches, as the permission table sees it: an object of the marketing
+    teams, so their members and heads (and administrators) may; nobody else, by hand."""
+
+    class _meta:
+        label_lower = "campaigns.touchpoint"
+        verbose_name = "touchpoint"
+
+    names_no_record = True
+    permission_owner_id = None
+
+    @cached_property
+    def permission_team_ids(self) -> set[int]:
+        return set(
+            Team.objects.filter(function=Team.Function.MARKETING).values_list("id", flat=True)
+        )
+
+
+def may_capture(user: Any) -> bool:
+    """Whether ``user`` may capture touches by hand (pages show the way in only then)."""
+    return can(user, Action.CREATE_RECORD, ORGANISATION) and can(
+        user, Action.CAPTURE_TOUCHES, TouchCapture()
+    )
+
+
+def require_capture(actor: User, *, token_granted: bool | None) -> None:
+    """Touches move scores and make MQLs, so capturing them is a permission of its own.
+    A person: the permission table (marketing and administrators). An integration's
+    token (``token_granted`` not None): only with an administrator's grant, whoever owns
+    it, so a leaked or curious staff token cannot manufacture MQLs."""
+    require(actor, Action.CREATE_RECORD, ORGANISATION)
+    if token_granted is None:
+        require(actor, Action.CAPTURE_TOUCHES, TouchCapture())
+    elif not token_granted:
+        raise DomainError(
+            ErrorCode.FORBIDDEN,
+            "This token may not capture touches: an administrator grants that to an "
+            "integration's token (Settings → API tokens).",
+        )
+
+
 @dataclass
 class IngestResult:
     created: int = 0
@@ -309,15 +351,25 @@ TOUCH_COLUMNS = [
     "idempotency_key",
     *UTM_FIELDS,
     "recorded_at",
+    "captured_by_id",
+    "captured_via",
 ]
 
 
-def ingest_touchpoints(*, actor: User, rows: list[dict[str, Any]]) -> IngestResult:
+def ingest_touchpoints(
+    *,
+    actor: User,
+    rows: list[dict[str, Any]],
+    via: str = "",
+    token_granted: bool | None = None,
+) -> IngestResult:
     """Record up to MAX_BATCH touches. Valid rows are stored, each rejected row is reported
     with its index, field and reason; a key seen before is a duplicate, never a second touch.
     Touches for an unknown e-mail create the contact; a visitor's earlier anonymous touches
-    are stitched to the contact once a row names both."""
-    require(actor, Action.CREATE_RECORD, ORGANISATION)
+    are stitched to the contact once a row names both. Each touch records who captured it
+    and through what (``via``); see ``require_capture`` for who may."""
+    require_capture(actor, token_granted=token_granted)
+    via = via[:60]
     if len(rows) > MAX_BATCH:
         raise _invalid(
             "touchpoints", f"At most {MAX_BATCH} touches per request ({len(rows)} sent)."
@@ -364,6 +416,8 @@ def ingest_touchpoints(*, actor: User, rows: list[dict[str, Any]]) -> IngestResu
                     row["idempotency_key"],
                     *(row[name] for name in UTM_FIELDS),
                     now,
+                    actor.pk,
+                    via,
                 )
             )
         # Keys stored before (an earlier or a concurrent batch) are skipped by the insert.
@@ -371,7 +425,7 @@ def ingest_touchpoints(*, actor: User, rows: list[dict[str, Any]]) -> IngestResu
         result.duplicates += len(records) - result.created
         _stitch_visitors(clean, contacts)
         if result.created:
-            record_event("touchpoints.ingested", data={"created": result.created})
+            record_event("touchpoints.ingested", data={"created": result.created, "via": via})
             note_arrivals(sorted({r[0] for r in records if r[0] is not None}), source="api")
     return result
 
@@ -483,6 +537,7 @@ def capture_form(*, form_key: str, data: dict[str, str], ip: str) -> FormSubmiss
                 "channel": campaign.channel,
                 "kind": Touchpoint.Kind.FORM,
                 "occurred_at": now,
+                "captured_via": "web form",
                 **utm,
             },
         )

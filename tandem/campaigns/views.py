@@ -87,6 +87,7 @@ def campaigns(request: HttpRequest) -> HttpResponse:
             "page": page,
             "status": status,
             "statuses": Campaign.Status.choices,
+            "may_capture": services.may_capture(request.user),
             **saved_views.context_for(request, "campaigns.campaigns"),
         },
     )
@@ -245,7 +246,7 @@ def import_touchpoints(request: HttpRequest) -> HttpResponse:
     from tandem.crm import imports as crm_imports
     from tandem.crm.import_views import UploadForm
 
-    require(request.user, Action.CREATE_RECORD, ORGANISATION)
+    services.require_capture(signed_in(request), token_granted=None)
     form = UploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         uploaded = form.cleaned_data["file"]

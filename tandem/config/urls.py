@@ -58,5 +58,11 @@ urlpatterns = [
     path("", include("tandem.attribution.urls")),
     path("settings/tokens/", api_views.tokens, name="api_tokens"),
     path("settings/tokens/<int:pk>/revoke/", api_views.revoke, name="api_token_revoke"),
+    path("settings/tokens/capture/", api_views.grant_capture, name="api_token_grant_capture"),
+    path(
+        "settings/tokens/<int:pk>/capture/withdraw/",
+        api_views.withdraw_capture,
+        name="api_token_withdraw_capture",
+    ),
     path("api/v1/", api.urls),
 ]

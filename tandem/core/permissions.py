@@ -28,6 +28,7 @@ class Action(StrEnum):
     ASSIGN = "assign"  # give a lead to another rep
     APPROVE = "approve"  # approve (or propose) a change to a joint contract
     CAPTURE_TOUCHES = "capture_touches"  # record marketing touches (they move scores)
+    GRANT = "grant"  # give a token a permission beyond its owner's (touch capture)
 
 
 # How a refusal names each action: "You are not allowed to <phrase> (this <record>)."
@@ -35,7 +36,7 @@ PHRASES: dict[Action, str] = {
     Action.VIEW: "see",
     Action.CHANGE: "change",
     Action.COMMENT: "comment on",
-    Action.MANAGE_MEMBERS: "manage the members of",
+    Action.MANAGE_MEMBERS: "manage members of",
     Action.REVOKE: "revoke",
     Action.CREATE_USER: "create people's accounts",
     Action.VIEW_AUDIT_LOG: "see the audit log",
@@ -45,6 +46,7 @@ PHRASES: dict[Action, str] = {
     Action.ASSIGN: "reassign",
     Action.APPROVE: "approve changes to",
     Action.CAPTURE_TOUCHES: "capture marketing touches",
+    Action.GRANT: "grant permissions to",
 }
 
 
@@ -87,7 +89,15 @@ POLICY: dict[str, dict[Action, frozenset[Relation]]] = {
         Action.CREATE_RECORD: STAFF,
         Action.VIEW_AUDIT_LOG: frozenset({ADMIN}),
     },
-    "api.apitoken": {Action.VIEW: frozenset({OWNER}), Action.REVOKE: frozenset({OWNER})},
+    "api.apitoken": {
+        Action.VIEW: frozenset({OWNER}),
+        Action.REVOKE: frozenset({OWNER}),
+        Action.GRANT: frozenset({ADMIN}),
+    },
+    # Touches move scores and make MQLs: the marketing teams capture them (decided
+    # against campaigns.services.TouchCapture, whose teams are the marketing teams),
+    # and integrations whose token an administrator granted capture.
+    "campaigns.touchpoint": {Action.CAPTURE_TOUCHES: frozenset({ADMIN, HEAD, Relation.MEMBER})},
     # The shared customer record: everyone who works here reads it; the owner, the
     # record's team and administrators change it.
     **{

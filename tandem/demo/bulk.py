@@ -215,6 +215,8 @@ def load_customers(scale: str, *, owner_ids: list[int], seed: int) -> dict[str, 
                 "",
                 "",
                 now,
+                None,
+                "seed",
             )
 
     insert_rows(Touchpoint, TOUCH_COLUMNS, touches())

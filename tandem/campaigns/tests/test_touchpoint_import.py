@@ -11,6 +11,7 @@ from django.core.management import call_command
 from tandem.api.services import create_token
 from tandem.campaigns.models import CampaignMember, Touchpoint
 from tandem.campaigns.services import create_campaign
+from tandem.conftest import grant_capture
 from tandem.core.models import Job
 from tandem.crm.models import Contact
 from tandem.crm.services import create_contact
@@ -64,7 +65,8 @@ def test_the_command_and_the_api_import_touches_once(
     path.write_bytes(FILE)
     call_command("import", "touchpoints", str(path), "--as", org.marketer.email)
     assert "2 touches added" in capsys.readouterr().out
-    _, raw = create_token(actor=org.marketer, name="api", scope="write")
+    token, raw = create_token(actor=org.marketer, name="api", scope="write")
+    grant_capture(token)
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
             "/api/v1/imports/touchpoints",
@@ -132,7 +134,8 @@ def test_targeting_contacts_with_a_campaign(client, org):
         ends_on=date(2026, 3, 31),
     )
     ann = create_contact(actor=org.sales_rep, first_name="Ann", email="ann@example.com")
-    _, raw = create_token(actor=org.marketer, name="api", scope="write")
+    token, raw = create_token(actor=org.marketer, name="api", scope="write")
+    grant_capture(token)
     url = f"/api/v1/campaigns/{campaign.pk}/members"
     auth = {"HTTP_AUTHORIZATION": f"Bearer {raw}"}
     first = client.post(url, {"contact_ids": [ann.pk]}, content_type="application/json", **auth)

@@ -116,7 +116,7 @@ def test_the_web_form_works_over_plain_http_without_csrf(live_server, live_org):
 
 def test_bulk_touchpoints_over_the_api(api_for, live_org):
     campaign = make_campaign(live_org.marketer)
-    api = api_for(live_org.marketer)
+    api = api_for(live_org.marketer, capture=True)
     batch = {
         "touchpoints": [
             {

@@ -12,7 +12,7 @@ from tandem.crm.models import Contact
 
 
 def test_api_bodies_name_the_field_and_bulk_rows_are_refused_one_by_one(live_org, api_for):
-    api = api_for(live_org.marketer)
+    api = api_for(live_org.marketer, capture=True)
     answer = api.post("/contacts", json={"email": "ann@co.example", "first_name": "Ann\u0000"})
     assert answer.status_code == 422, answer.text
     error = answer.json()

@@ -108,4 +108,4 @@ def test_every_action_has_a_phrase_and_organisation_refusals_name_no_record(org)
     assert refused.value.message == "You are not allowed to add customers, deals or activities."
     with pytest.raises(DomainError) as refused:
         require(org.sales_rep, Action.MANAGE_MEMBERS, org.marketing)
-    assert refused.value.message == "You are not allowed to manage the members of this team."
+    assert refused.value.message == "You are not allowed to manage members of this team."

@@ -52,7 +52,13 @@ ROUTES = {
     "/campaigns/export.xlsx": {"outsider": FORBIDDEN, "*": OK},
     "/campaigns/": {"outsider": FORBIDDEN, "*": OK},
     "/campaigns/new/": {"outsider": FORBIDDEN, "*": OK},
-    "/campaigns/touchpoints/import/": {"outsider": FORBIDDEN, "*": OK},
+    # Capturing touches is marketing's (and administrators'): they move scores.
+    "/campaigns/touchpoints/import/": {
+        "marketer": OK,
+        "marketing_head": OK,
+        "admin": OK,
+        "*": FORBIDDEN,
+    },
     "/campaigns/{campaign}/": {"outsider": MISSING, "*": OK},
     "/records/campaigns.campaign/{campaign}/comments/": {"outsider": MISSING, "*": OK},
     "/teams/999999/": {"*": MISSING},

@@ -60,7 +60,7 @@ def test_a_rep_works_the_queue_through_the_api(api_for, live_org):
     sales.put(
         "/rejection-reasons", json={"code": "duplicate", "label": "Duplicate of another lead"}
     )
-    api = api_for(live_org.marketer)
+    api = api_for(live_org.marketer, capture=True)
     now = timezone.now()
     touches = [
         {

@@ -40,7 +40,7 @@ def test_a_web_form_fill_reaches_the_reps_queue(live_server, live_org):
 
 def test_touches_through_the_api_hand_off_the_leads_that_qualify(api_for, live_org):
     agree(live_org, rules=HOT)
-    api = api_for(live_org.marketer)
+    api = api_for(live_org.marketer, capture=True)
     touches = [
         {
             "idempotency_key": f"c{n}",
