@@ -26,6 +26,7 @@ from tandem.core.jobs import Progress, register_job_kind
 from tandem.core.models import Job
 from tandem.core.permissions import ORGANISATION, Action, can, require
 from tandem.core.services import record_event
+from tandem.crm.consent import request_opt_in, withdrawn
 from tandem.crm.models import Contact
 from tandem.crm.normalise import is_email, normalise_email
 from tandem.crm.querysets import CONTACT_FILTERS
@@ -519,7 +520,10 @@ def capture_form(*, form_key: str, data: dict[str, str], ip: str) -> FormSubmiss
                 setattr(contact, k, names[k])
             if changed:
                 contact.save(update_fields=[*changed, "updated_at"])
-        if data.get("consent") in ("on", "yes", "true", "1"):
+        if data.get("consent") in ("on", "yes", "true", "1") and withdrawn(contact):
+            # Anyone can type their address: they confirm from their inbox instead.
+            request_opt_in(contact=contact, source=f"web form: {campaign.name}")
+        elif data.get("consent") in ("on", "yes", "true", "1"):
             contact.marketing_consent = True
             contact.consent_source = f"web form: {campaign.name}"[:200]
             contact.consent_at = now

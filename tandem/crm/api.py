@@ -14,7 +14,7 @@ from tandem.core.api import job_out
 from tandem.core.errors import DomainError, ErrorCode
 from tandem.core.permissions import ORGANISATION, Action, require
 from tandem.core.schemas import JobOut
-from tandem.crm import imports, services
+from tandem.crm import consent, imports, services
 from tandem.crm.models import Account, Activity, Contact, Opportunity
 from tandem.crm.schemas import (
     AccountIn,
@@ -30,6 +30,7 @@ from tandem.crm.schemas import (
     ContactsBulkOut,
     OpportunityIn,
     OpportunityOut,
+    OptInOut,
     StageIn,
     TimelineEntryOut,
 )
@@ -151,9 +152,22 @@ def contact_timeline(request: HttpRequest, contact_id: int, kind: str = "", side
 
 
 @router.post(
+    "/contacts/{contact_id}/consent/opt-in-request",
+    response={202: OptInOut},
+    summary="E-mail a person who withdrew consent a link to confirm it again",
+)
+def request_opt_in(request: HttpRequest, contact_id: int) -> Status[dict[str, bool]]:
+    contact = get_object_or_404(Contact.objects.visible_to(request.user), pk=contact_id)
+    return Status(202, {"sent": consent.ask_to_opt_in(actor=signed_in(request), contact=contact)})
+
+
+@router.post(
     "/contacts/{contact_id}/consent",
     response=ContactOut,
-    summary="Record marketing consent: true, false or null (not asked), and where",
+    summary=(
+        "Record marketing consent: true, false or null (not asked), and where; consent the "
+        "person withdrew returns only by their opt-in link (409)"
+    ),
 )
 def set_consent(request: HttpRequest, contact_id: int, payload: ConsentIn) -> Contact:
     contact = get_object_or_404(Contact.objects.visible_to(request.user), pk=contact_id)

@@ -57,6 +57,10 @@ class ConsentIn(InputSchema):
     source: str = Field(..., max_length=200)
 
 
+class OptInOut(Schema):
+    sent: bool = Field(description="false: a link went to them within the last hour")
+
+
 class ContactIn(InputSchema):
     first_name: str = Field("", max_length=100)
     last_name: str = Field("", max_length=100)

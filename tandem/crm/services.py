@@ -327,11 +327,19 @@ def complete_task(*, actor: User, activity: Activity) -> Activity:
 
 # --- Consent and erasure -------------------------------------------------------------------
 def set_consent(*, actor: User, contact: Contact, consent: bool | None, source: str) -> Contact:
-    """Record whether the person agreed to marketing, where they said so, and when."""
+    """Record whether the person agreed to marketing, where they said so, and when.
+    Consent the person withdrew comes back only when they confirm (``crm.consent``)."""
     require(actor, Action.CHANGE, contact)
     source = _text(
         source, "consent_source", 200, required="Say where the person gave or withdrew consent."
     )
+    if consent is not False and contact.marketing_consent is False:
+        raise DomainError(
+            ErrorCode.CONFLICT,
+            f"{contact} withdrew consent ({contact.consent_source}); only they can give it "
+            "back. E-mail them an opt-in link: consent returns when they confirm.",
+            field="consent",
+        )
     with transaction.atomic():
         contact.marketing_consent = consent
         contact.consent_source = source

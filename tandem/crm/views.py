@@ -23,7 +23,7 @@ from tandem.core.ids import parse_id
 from tandem.core.pagination import paginate
 from tandem.core.permissions import ORGANISATION, Action, can, require
 from tandem.core.querysets import count_of
-from tandem.crm import services
+from tandem.crm import consent, services
 from tandem.crm.forms import (
     AccountForm,
     ActivityForm,
@@ -527,6 +527,45 @@ def contact_consent(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, "Consent recorded.")
     return redirect("crm:contact", pk=shown.pk)
+
+
+@login_required
+@require_POST
+def ask_to_opt_in(request: HttpRequest, pk: int) -> HttpResponse:
+    shown = get_object_or_404(Contact.objects.visible_to(request.user), pk=pk)
+    try:
+        sent = consent.ask_to_opt_in(actor=signed_in(request), contact=shown)
+    except DomainError as exc:
+        if exc.code == ErrorCode.FORBIDDEN:
+            raise
+        messages.error(request, exc.message)
+    else:
+        messages.success(
+            request,
+            f"We e-mailed {shown.email} a link to opt in; consent returns when they confirm."
+            if sent
+            else "An opt-in link went to them within the last hour; give them time to answer.",
+        )
+    return redirect("crm:contact", pk=shown.pk)
+
+
+def confirm_opt_in(request: HttpRequest, token: str) -> HttpResponse:
+    """The person's own link (no log-in). GET asks, POST confirms: mail scanners that
+    open links must not give consent on the person's behalf."""
+    context: dict[str, Any] = {}
+    try:
+        if request.method == "POST":
+            consent.confirm_opt_in(token=token)
+            context["confirmed"] = True
+        else:
+            consent.read_link(token)
+    except DomainError as exc:
+        context["error"] = exc.message
+    response = render(
+        request, "crm/opt_in.html", context, status=404 if "error" in context else 200
+    )
+    response["Referrer-Policy"] = "no-referrer"  # the link is a credential
+    return response
 
 
 @login_required
