@@ -282,6 +282,18 @@ def _parse_time(value: Any, now: datetime) -> datetime:
     return when
 
 
+def clean_utm(data: Any) -> dict[str, str]:
+    """The UTM fields of a touch, one rule for every door (API, import, web form): at
+    most 255 characters each, refused naming the field, never cut short in silence."""
+    utm = {}
+    for name in UTM_FIELDS:
+        text = str(data.get(name) or "")
+        if len(text) > 255:
+            raise _invalid(name, f"{name} is at most 255 characters ({len(text)} given).")
+        utm[name] = text
+    return utm
+
+
 def _record_id(value: Any, field_name: str) -> int | None:
     """An id from JSON, or None; anything but a whole number in range is refused."""
     if value is None:
@@ -319,12 +331,7 @@ def _clean_row(
         raise _invalid("visitor_id", "Visitor ids are at most 64 characters.")
     if not (row.get("contact_id") or email or visitor):
         raise _invalid("contact_id", "Say who was touched: contact_id, email or visitor_id.")
-    utm = {}
-    for name in UTM_FIELDS:
-        text = str(row.get(name) or "")
-        if len(text) > 255:
-            raise _invalid(name, f"{name} is at most 255 characters ({len(text)} given).")
-        utm[name] = text
+    utm = clean_utm(row)
     value = row.get("value")
     return {
         "idempotency_key": key,
@@ -506,7 +513,11 @@ def capture_form(*, form_key: str, data: dict[str, str], ip: str) -> FormSubmiss
     email = normalise_email(data.get("email", ""))
     if not is_email(email):
         raise _invalid("email", "Enter a valid e-mail address.")
-    names = {k: (data.get(k) or "").strip()[:100] for k in ("first_name", "last_name")}
+    names = {k: (data.get(k) or "").strip() for k in ("first_name", "last_name")}
+    for name, text in names.items():  # as the contact's own form says, not cut short
+        if len(text) > 100:
+            raise _invalid(name, f"At most 100 characters, please ({len(text)} given).")
+    utm = clean_utm(data)
     now = timezone.now()
     with transaction.atomic():
         contact, created = (
@@ -532,7 +543,6 @@ def capture_form(*, form_key: str, data: dict[str, str], ip: str) -> FormSubmiss
             )
         minute = now.strftime("%Y%m%d%H%M")  # a double click is one touch, not two
         key = f"form:{campaign.pk}:{hashlib.sha256(email.encode()).hexdigest()[:24]}:{minute}"
-        utm = {name: (data.get(name) or "")[:255] for name in UTM_FIELDS}
         _, touch_created = Touchpoint.objects.get_or_create(
             idempotency_key=key,
             defaults={

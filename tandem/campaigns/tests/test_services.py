@@ -305,3 +305,21 @@ def test_contacts_made_by_touches_have_their_creation_history(org):
     newest = history_entries(contact)[0]
     assert newest["type"] == "changed"
     assert newest["changes"] == [{"field": "first name", "old": "", "new": "Nia"}]
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [("utm_campaign", "x" * 10_240), ("utm_source", "y" * 256), ("first_name", "R" * 101)],
+)
+def test_a_form_refuses_what_the_api_refuses_naming_the_field(client, form_campaign, field, value):
+    """One rule for every door: the bulk API refuses a UTM value over 255 characters, so
+    the form does too, instead of storing it cut short in silence."""
+    post = {"email": "long@example.com", field: value}
+    answer = client.post(f"/f/{form_campaign.form_key}/", post)
+    assert answer.status_code == 422
+    assert f"({len(value)} given)" in answer.content.decode()
+    assert not Contact.objects.filter(email="long@example.com").exists()
+    assert not Touchpoint.objects.exists()
+    with pytest.raises(DomainError) as refused:
+        services.capture_form(form_key=form_campaign.form_key, data=post, ip="203.0.113.9")
+    assert refused.value.field == field
