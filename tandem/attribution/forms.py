@@ -6,6 +6,7 @@ from django import forms
 from tandem.attribution.journeys import BY_CAMPAIGN, BY_CHANNEL, PIPELINE, REVENUE, Scope
 from tandem.attribution.models import MODELS
 from tandem.campaigns.models import Campaign
+from tandem.core.dates import RANGE, in_range
 
 MAX_PERIOD_DAYS = 3 * 366
 
@@ -47,8 +48,8 @@ class ScopeForm(forms.Form):
             self.add_error("start", "The period starts after it ends.")
         elif (end - start).days > MAX_PERIOD_DAYS:
             self.add_error("start", "Choose a period of at most three years.")
-        elif start.year < 2000 or end.year > 2999:
-            self.add_error("start", "Choose dates between 2000 and 2999.")
+        elif not (in_range(start) and in_range(end)):
+            self.add_error("start", f"Choose dates {RANGE}.")
         data["start"], data["end"] = start, end
         return data
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from decimal import Decimal, InvalidOperation
 from functools import cached_property
 from typing import Any
 
@@ -15,15 +14,16 @@ from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Case, DateTimeField, Value, When
 from django.utils import timezone
-from django.utils.dateparse import parse_datetime
 
 from tandem.campaigns.models import Campaign, CampaignCost, CampaignMember, Channel, Touchpoint
 from tandem.core.audit import current_source
 from tandem.core.bulk import create_new_with_history, insert_new, insert_selected
+from tandem.core.dates import check_date, parse_datetime_text
 from tandem.core.errors import DomainError, ErrorCode
 from tandem.core.ids import is_id
 from tandem.core.jobs import Progress, register_job_kind
 from tandem.core.models import Job
+from tandem.core.money import parse_amount
 from tandem.core.permissions import ORGANISATION, Action, can, require
 from tandem.core.services import record_event
 from tandem.crm.consent import request_opt_in, withdrawn
@@ -43,18 +43,6 @@ CHANNELS = frozenset(Channel.values)
 
 def _invalid(field_name: str, message: str) -> DomainError:
     return DomainError(ErrorCode.INVALID, message, field=field_name)
-
-
-def _money(value: Any, field_name: str) -> Decimal:
-    try:
-        amount = Decimal(str(value)).quantize(Decimal("0.01"))
-    except (InvalidOperation, ValueError):
-        raise _invalid(field_name, "Enter an amount such as 1500.00.") from None
-    if not amount.is_finite() or amount < 0:
-        raise _invalid(field_name, "The amount cannot be negative.")
-    if amount >= Decimal("1e12"):
-        raise _invalid(field_name, "The amount is too large.")
-    return amount
 
 
 # --- Campaigns -----------------------------------------------------------------------------
@@ -81,6 +69,7 @@ def create_campaign(
         raise _invalid("type", "Choose a campaign type from the list.")
     if channel not in Channel.values:
         raise _invalid("channel", "Choose a channel from the list.")
+    starts_on, ends_on = check_date(starts_on, "starts_on"), check_date(ends_on, "ends_on")
     if ends_on < starts_on:
         raise _invalid("ends_on", "The campaign cannot end before it starts.")
     if expected_leads_per_week < 0:
@@ -95,7 +84,7 @@ def create_campaign(
             channel=channel,
             starts_on=starts_on,
             ends_on=ends_on,
-            planned_budget=_money(planned_budget, "planned_budget"),
+            planned_budget=parse_amount(planned_budget, "planned_budget"),
             currency=currency,
             expected_leads_per_week=expected_leads_per_week,
             audience=audience.strip()[:300],
@@ -133,8 +122,8 @@ def add_cost(
     with transaction.atomic():
         cost = CampaignCost.objects.create(
             campaign=campaign,
-            incurred_on=incurred_on,
-            amount=_money(amount, "amount"),
+            incurred_on=check_date(incurred_on, "incurred_on"),
+            amount=parse_amount(amount, "amount"),
             description=description,
         )
         record_event(
@@ -272,11 +261,7 @@ class IngestResult:
 
 
 def _parse_time(value: Any, now: datetime) -> datetime:
-    when = value if isinstance(value, datetime) else parse_datetime(str(value or ""))
-    if when is None:
-        raise _invalid("occurred_at", "Give the time as ISO 8601, e.g. 2026-11-22T09:30:00Z.")
-    if timezone.is_naive(when):
-        raise _invalid("occurred_at", "Give the time with its zone, e.g. ...Z or +01:00.")
+    when = parse_datetime_text(value, "occurred_at")
     if when > now + CLOCK_SKEW:
         raise _invalid("occurred_at", "This touch is in the future.")
     return when
@@ -342,7 +327,7 @@ def _clean_row(
         "visitor_id": visitor,
         "contact_id": _record_id(row.get("contact_id"), "contact_id"),
         "occurred_at": _parse_time(row.get("occurred_at"), now),
-        "value": None if value in (None, "") else _money(value, "value"),
+        "value": None if value in (None, "") else parse_amount(value, "value"),
         **utm,
     }
 

@@ -107,6 +107,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "tandem.core.context_processors.navigation",
             ],
+            # Date filters that never fail on a stored value (see the module).
+            "builtins": ["tandem.core.templatetags.stored_times"],
         },
     }
 ]

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.backends.signals import connection_created
 
 
 class CoreConfig(AppConfig):
@@ -8,3 +9,8 @@ class CoreConfig(AppConfig):
 
     def ready(self) -> None:
         from tandem.core import audit, lookups, tasks  # noqa: F401  (history hook, any_of, tasks)
+        from tandem.core.postgres import read_out_of_range_times
+
+        # Database set-up, not domain flow: each new connection learns to read the
+        # times Python cannot hold (see tandem.core.postgres).
+        connection_created.connect(read_out_of_range_times, dispatch_uid="tandem.core.times")

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 from datetime import date, datetime
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -13,7 +13,9 @@ from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from tandem.core.dates import check_date, check_datetime
 from tandem.core.errors import DomainError, ErrorCode
+from tandem.core.money import parse_amount
 from tandem.core.permissions import ORGANISATION, Action, require
 from tandem.core.services import record_event
 from tandem.crm.models import Account, Activity, Contact, Opportunity
@@ -21,7 +23,6 @@ from tandem.crm.normalise import normalise_domain, normalise_email
 from tandem.people.models import User
 
 CURRENCY = re.compile(r"^[A-Z]{3}$")
-MAX_AMOUNT = Decimal("999999999999.99")
 
 
 def _invalid(field: str, message: str) -> DomainError:
@@ -198,14 +199,7 @@ def update_contact(*, actor: User, contact: Contact, **changes: Any) -> Contact:
 
 # --- Opportunities -------------------------------------------------------------------------
 def _money(amount: Any, currency: str) -> tuple[Decimal, str]:
-    try:
-        value = Decimal(str(amount)).quantize(Decimal("0.01"))
-    except (InvalidOperation, ValueError):
-        raise _invalid("amount", "Enter the amount as a number, e.g. 12500.00.") from None
-    if not value.is_finite() or value < 0:
-        raise _invalid("amount", "The amount cannot be negative.")
-    if value > MAX_AMOUNT:
-        raise _invalid("amount", "The amount is too large.")
+    value = parse_amount(amount, "amount")
     currency = (currency or "").strip().upper()
     if not CURRENCY.match(currency):
         raise _invalid("currency", "Use a three-letter currency code such as GBP or EUR.")
@@ -235,7 +229,7 @@ def create_opportunity(
             contact=contact,
             amount=value,
             currency=currency,
-            close_date=close_date,
+            close_date=None if close_date is None else check_date(close_date, "close_date"),
             owner=owner,
             team_id=team,
         )
@@ -290,6 +284,10 @@ def log_activity(
         raise _invalid("contact", "Say which contact, account or opportunity this is about.")
     if kind == Activity.Kind.TASK and due_at is None:
         raise _invalid("due_at", "A task needs a due date.")
+    occurred_at = (
+        timezone.now() if occurred_at is None else check_datetime(occurred_at, "occurred_at")
+    )
+    due_at = None if due_at is None else check_datetime(due_at, "due_at")
     account = (
         account
         or (contact.account if contact else None)
@@ -304,7 +302,7 @@ def log_activity(
             contact=contact,
             account=account,
             opportunity=opportunity,
-            occurred_at=occurred_at or timezone.now(),
+            occurred_at=occurred_at,
             due_at=due_at,
             owner=owner,
             team_id=team,

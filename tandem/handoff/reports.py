@@ -19,6 +19,7 @@ from django.db.models import Avg, Count, Q
 from django.utils import timezone
 
 from tandem.campaigns.models import Campaign, Channel
+from tandem.core.dates import in_range
 from tandem.handoff.models import (
     NURTURE_STAGES,
     Lead,
@@ -33,14 +34,14 @@ from tandem.people.models import User
 
 def month_bounds(month: str, zone: Any = None) -> tuple[date, datetime, datetime]:
     """("2026-11") -> (first day, start, end) in the current time zone; this month when
-    the text is not a month of this millennium."""
+    the text is not a month Tandem accepts (see core.dates)."""
     zone = zone or timezone.get_current_timezone()
     try:
         year, number = (int(part) for part in month[:7].split("-", 1))
         first = date(year, number, 1)
     except (ValueError, TypeError):
         first = timezone.localdate().replace(day=1)
-    if not 2000 <= first.year <= 2999:  # and the report links a month either side
+    if not in_range(first):  # the dates Tandem accepts anywhere
         first = timezone.localdate().replace(day=1)
     days = calendar.monthrange(first.year, first.month)[1]
     start = datetime.combine(first, time(), tzinfo=zone)

@@ -1,9 +1,10 @@
-from datetime import date, datetime, time
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
 from ninja import Field, Schema
 
+from tandem.core.dates import TimeOfDay
 from tandem.core.schemas import InputSchema
 
 
@@ -244,8 +245,8 @@ class CapacityOut(Schema):
 
 class BusinessHoursIn(InputSchema):
     time_zone: str = Field(..., max_length=64)
-    opens_at: time
-    closes_at: time
+    opens_at: TimeOfDay
+    closes_at: TimeOfDay
     weekdays: str = Field(..., max_length=7, description="ISO weekdays, Monday = 1: 12345")
 
 

@@ -29,6 +29,7 @@ from django.utils.text import slugify
 
 from tandem.campaigns.models import Touchpoint
 from tandem.core.bulk import insert_rows, insert_selected, update_rows
+from tandem.core.dates import check_date, check_time_of_day
 from tandem.core.errors import DomainError, ErrorCode
 from tandem.core.jobs import Progress, register_job_kind
 from tandem.core.models import Job
@@ -1327,7 +1328,7 @@ def set_capacity(
         rep.lead_capacity = lead_capacity
         fields.append("lead_capacity")
     if away_until != "keep":
-        rep.away_until = away_until
+        rep.away_until = None if away_until is None else check_date(away_until, "away_until")
         fields.append("away_until")
     if fields:
         with transaction.atomic():
@@ -1342,7 +1343,9 @@ def set_business_hours(
     """When the team's SLA clocks run (its heads or an administrator)."""
     require(actor, Action.CHANGE, team)
     time_zone = clean_time_zone(time_zone)
-    if opens_at is None or closes_at is None or closes_at <= opens_at:
+    opens_at = check_time_of_day(opens_at, "opens_at")
+    closes_at = check_time_of_day(closes_at, "closes_at")
+    if closes_at <= opens_at:
         raise _invalid("closes_at", "The day must close after it opens.")
     days = "".join(sorted({d for d in str(weekdays) if d in "1234567"}))
     if not days:
@@ -1368,6 +1371,7 @@ def add_holiday(*, actor: User, team: Team, day: Any, name: str) -> Holiday:
         raise _invalid("name", "Name the holiday (at most 120 characters).")
     if day is None:
         raise _invalid("day", "Give the date.")
+    day = check_date(day, "day")
     try:
         with transaction.atomic():
             holiday = Holiday.objects.create(team=team, day=day, name=name)

@@ -48,8 +48,12 @@ def test_medium_seed_bulk_inserts_regional_teams(db, django_assert_max_num_queri
     from tandem.campaigns.models import Touchpoint
     from tandem.crm.models import Contact
 
-    # Bulk, not a query per row: 112,000 generated rows in a few hundred statements.
-    with django_assert_max_num_queries(500):
+    # Bulk, not a query per row: 112,000 generated rows (and the creation history of
+    # the 11,000 records among them) in a few hundred statements. About 450 are the
+    # small organisation made through the services; measured alone on PostgreSQL this
+    # was 505 before creation history and capture checks (one statement per model and
+    # per ingest) and 511 after, so the bar has room for constant steps, not rows.
+    with django_assert_max_num_queries(540):
         organisation.seed("medium")
     assert User.objects.count() == len(organisation.PERSONAS) + 6 * 24
     assert Contact.objects.filter(email__endswith="@bench.example").count() == 10_000
