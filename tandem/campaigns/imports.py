@@ -13,10 +13,11 @@ from typing import Any
 from tandem.campaigns.services import UTM_FIELDS, ingest_touchpoints
 from tandem.core.errors import DomainError, ErrorCode
 from tandem.core.ids import parse_id
+from tandem.core.import_files import count_rows, headers_of, rows_of
 from tandem.core.jobs import Progress, register_job_kind
 from tandem.core.models import Job
 from tandem.core.permissions import ORGANISATION, Action, require
-from tandem.crm.imports import Outcome, count_rows, headers_of, rows_of, staged_path, write_report
+from tandem.crm.imports import Outcome, staged_path, write_report
 
 COLUMNS = (
     "idempotency_key",

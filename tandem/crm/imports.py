@@ -13,7 +13,6 @@ the exact name when there is no domain.
 
 from __future__ import annotations
 
-import codecs
 import csv
 from collections import deque
 from collections.abc import Callable, Iterator
@@ -28,6 +27,8 @@ from django.db import connection, transaction
 from tandem.core.audit import Source
 from tandem.core.bulk import create_with_history, repeatable_writes, update_with_history
 from tandem.core.errors import DomainError, ErrorCode
+from tandem.core.import_files import bad_file as _bad_file
+from tandem.core.import_files import count_rows, headers_of, rows_of
 from tandem.core.jobs import Progress, register_job_kind
 from tandem.core.models import Job
 from tandem.core.permissions import ORGANISATION, Action, require
@@ -81,94 +82,7 @@ LAYOUTS: dict[str, dict[str, str]] = {
 }
 
 
-def _bad_file(message: str) -> DomainError:
-    return DomainError(ErrorCode.INVALID, message, field="file")
-
-
-# --- Reading -------------------------------------------------------------------------------
-def _utf8_lines(path: Path) -> Iterator[str]:
-    """Lines decoded one by one, so a bad byte is reported on the line it is on."""
-    with path.open("rb") as raw:
-        for number, line in enumerate(raw, start=1):
-            try:
-                yield (line.removeprefix(codecs.BOM_UTF8) if number == 1 else line).decode()
-            except UnicodeDecodeError:
-                raise _bad_file(
-                    f"Line {number} is not UTF-8 text. In Excel use Save As → 'CSV UTF-8', "
-                    "then import again."
-                ) from None
-
-
-def _csv_rows(path: Path) -> Iterator[list[str]]:
-    with path.open("rb") as raw:
-        utf16 = raw.read(2) in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
-    if utf16:
-        with path.open(encoding="utf-16", newline="") as text:
-            yield from _parse(csv.reader(text))
-    else:
-        yield from _parse(csv.reader(_utf8_lines(path)))
-
-
-def _parse(reader: Any) -> Iterator[list[str]]:
-    try:
-        yield from reader
-    except csv.Error as exc:
-        raise _bad_file(f"Line {reader.line_num}: the CSV is malformed ({exc}).") from None
-
-
-def _xlsx_rows(path: Path) -> Iterator[list[str]]:
-    from openpyxl import load_workbook
-
-    try:
-        book = load_workbook(path, read_only=True, data_only=True)
-    except Exception:
-        raise _bad_file("This is not a readable XLSX workbook.") from None
-    try:
-        for row in book.worksheets[0].iter_rows(values_only=True):
-            yield ["" if cell is None else str(cell) for cell in row]
-    finally:
-        book.close()
-
-
-def rows_of(path: Path) -> Iterator[list[str]]:
-    if path.suffix.lower() == ".xlsx":
-        return _xlsx_rows(path)
-    return _csv_rows(path)
-
-
-def count_rows(path: Path) -> int:
-    """Data rows (not the header), for the progress bar."""
-    if path.suffix.lower() == ".xlsx":
-        from openpyxl import load_workbook
-
-        book = load_workbook(path, read_only=True)
-        try:
-            return max(0, (book.worksheets[0].max_row or 1) - 1)
-        finally:
-            book.close()
-    return max(0, sum(1 for _ in rows_of(path)) - 1)
-
-
-def headers_of(path: Path) -> list[str]:
-    """The header row, checked: present, no blank and no repeated column names."""
-    try:
-        first = next(iter(rows_of(path)))
-    except StopIteration:
-        raise _bad_file("The file is empty.") from None
-    headers = [h.strip() for h in first]
-    while headers and not headers[-1]:
-        headers.pop()  # trailing empty columns are common in spreadsheet exports
-    if not headers:
-        raise _bad_file("The first row must hold the column names.")
-    if "" in headers:
-        raise _bad_file(f"Column {headers.index('') + 1} has no name in the first row.")
-    lowered = [h.lower() for h in headers]
-    repeated = sorted({h for h in headers if lowered.count(h.lower()) > 1})
-    if repeated:
-        raise _bad_file(f"These columns appear twice: {', '.join(repeated)}.")
-    return headers
-
-
+# --- Columns to fields (the file is read by tandem.core.import_files) ---------------------
 def suggest_mapping(headers: list[str]) -> dict[str, str]:
     """Header -> field, from whichever known layout matches the headers best."""
     best: dict[str, str] = {}
