@@ -71,7 +71,12 @@ def _as_row(headers: list[str], cells: list[str]) -> dict[str, Any]:
     return row
 
 
-@register_job_kind("campaigns.import_touchpoints", result_label="Download the rejected rows (CSV)")
+# Resumable: idempotency keys make a second run add nothing twice.
+@register_job_kind(
+    "campaigns.import_touchpoints",
+    result_label="Download the rejected rows (CSV)",
+    resumable=True,
+)
 def import_touchpoints(job: Job, progress: Progress) -> None:
     require(job.owner, Action.CREATE_RECORD, ORGANISATION)
     path = staged_path(job.params["token"])

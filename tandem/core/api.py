@@ -32,6 +32,16 @@ def get_job(request: HttpRequest, job_id: int) -> dict[str, Any]:
 
 
 @router.post(
+    "/jobs/{job_id}/resume",
+    response={202: JobOut},
+    summary="Resume a failed import or export from where it stopped (its owner)",
+)
+def resume_job(request: HttpRequest, job_id: int) -> Status[dict[str, Any]]:
+    job = get_object_or_404(Job.objects.visible_to(request.user), pk=job_id)
+    return Status(202, job_out(services.resume_job(actor=request.user, job=job)))
+
+
+@router.post(
     "/audit/exports", response={202: JobOut}, summary="Export the audit log (administrators)"
 )
 def export_audit_log(request: HttpRequest) -> Status[dict[str, Any]]:

@@ -12,12 +12,16 @@ from django.utils import timezone
 from huey import crontab
 from huey.contrib.djhuey import db_periodic_task, db_task
 
-from tandem.core.jobs import Progress, execute_job, register_job_kind
+from tandem.core.jobs import (
+    STALLED_AFTER_SECONDS,
+    Progress,
+    execute_job,
+    register_job_kind,
+    resumable_kinds,
+)
 from tandem.core.models import DomainEvent, Job
 from tandem.core.permissions import ORGANISATION, Action, require
 from tandem.core.spreadsheets import safe_cell
-
-STALLED_AFTER = timedelta(minutes=30)
 
 
 @db_task(name="core.run_job")
@@ -25,14 +29,24 @@ def run_job(job_id: int) -> None:
     execute_job(job_id)
 
 
-@db_periodic_task(crontab(minute="*/5"), name="core.fail_stalled_jobs")
+@db_periodic_task(crontab(minute="*"), name="core.fail_stalled_jobs")
 def fail_stalled_jobs() -> int:
-    """A job whose worker died stops showing a moving bar forever: mark it failed."""
-    cutoff = timezone.now() - STALLED_AFTER
-    return Job.objects.filter(status=Job.Status.RUNNING, heartbeat_at__lt=cutoff).update(
+    """A job whose heartbeat stopped lost its worker (killed, out of memory, host gone):
+    fail it within a minute or two, saying so, rather than show a frozen bar. A kind that
+    can resume offers that; the rows it committed are kept either way."""
+    cutoff = timezone.now() - timedelta(seconds=STALLED_AFTER_SECONDS)
+    stalled = Job.objects.filter(status=Job.Status.RUNNING, heartbeat_at__lt=cutoff)
+    lost = "The worker running this job stopped (no sign of life for over a minute)"
+    now = timezone.now()
+    resumable = stalled.filter(kind__in=resumable_kinds()).update(
         status=Job.Status.FAILED,
-        finished_at=timezone.now(),
-        message="The worker stopped while running this job; please start it again.",
+        finished_at=now,
+        message=f"{lost}. What it stored is kept: press Resume to carry on from there.",
+    )
+    return resumable + stalled.update(
+        status=Job.Status.FAILED,
+        finished_at=now,
+        message=f"{lost}; please start it again.",
     )
 
 
@@ -45,7 +59,7 @@ def clear_expired_sessions() -> int:
 EXPORT_CHUNK = 2000
 
 
-@register_job_kind("core.audit_export")
+@register_job_kind("core.audit_export", resumable=True)  # it rewrites its file
 def export_audit_log(job: Job, progress: Progress) -> None:
     """Write the domain-event log to CSV in id order, chunk by chunk (keyset, not OFFSET)."""
     # Checked again here: the owner may have lost the right since the job was queued.

@@ -42,6 +42,14 @@ def job_download(request: HttpRequest, pk: int) -> FileResponse:
 
 
 @login_required
+@require_POST
+def job_resume(request: HttpRequest, pk: int) -> HttpResponse:
+    job = get_object_or_404(Job.objects.visible_to(request.user), pk=pk)
+    services.resume_job(actor=request.user, job=job)
+    return redirect("core:job", pk=job.pk)
+
+
+@login_required
 def record_history(request: HttpRequest, label: str, pk: int) -> HttpResponse:
     """Field history (old -> new) and domain events of any registered record."""
     record = access_record(request.user, label, pk)
