@@ -18,14 +18,20 @@ from collections import deque
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import connection
 
 from tandem.core.audit import Source
-from tandem.core.bulk import create_with_history, repeatable_writes, update_with_history
+from tandem.core.bulk import (
+    create_with_history,
+    repeatable_writes,
+    retrying_conflicts,
+    update_with_history,
+)
 from tandem.core.errors import DomainError, ErrorCode
 from tandem.core.import_files import bad_file as _bad_file
 from tandem.core.import_files import count_rows, headers_of, rows_of
@@ -267,6 +273,15 @@ def _accounts_for(
     return found
 
 
+def _accounts_counted(
+    rows: list[dict[str, str]], actor: Any, team_id: int | None
+) -> tuple[dict[str, int], int]:
+    """``_accounts_for`` and how many it made, for a write that may be retried (the
+    counts of an attempt rolled back must not add up)."""
+    part = Outcome()
+    return _accounts_for(rows, actor, team_id, part), part.accounts_created
+
+
 FILLABLE = ("first_name", "last_name", "phone", "job_title")
 
 
@@ -275,9 +290,13 @@ def _write_chunk(chunk: list[tuple[int, dict[str, str]]], actor: Any, outcome: O
     (with their history rows), written set-wise through ``core.bulk``."""
     rows = [r for _, r in chunk]
     team_id = actor.home_team_id()
-    with transaction.atomic():
-        accounts = _accounts_for(rows, actor, team_id, outcome)
-        created, updated = _write_contacts(rows, accounts, actor, team_id)
+
+    def attempt() -> tuple[int, int, int]:
+        accounts, made = _accounts_counted(rows, actor, team_id)
+        return made, *_write_contacts(rows, accounts, actor, team_id)
+
+    made, created, updated = retrying_conflicts(attempt)
+    outcome.accounts_created += made
     outcome.created += created
     outcome.updated += updated
 
@@ -330,8 +349,9 @@ def _contacts_apart(
 ) -> tuple[int, int]:
     """``_write_contacts`` on a writer thread's own connection, in its own transaction."""
     try:
-        with repeatable_writes(), transaction.atomic():
-            return _write_contacts(rows, accounts, actor, team_id)
+        with repeatable_writes():
+            # Another import or bulk upsert may commit the same new e-mails meanwhile.
+            return retrying_conflicts(lambda: _write_contacts(rows, accounts, actor, team_id))
     finally:
         connection.close()
 
@@ -362,8 +382,10 @@ def _write_in_parallel(
         for done, chunk in chunks:
             rows = [r for _, r in chunk]
             if rows:
-                with transaction.atomic():
-                    accounts = _accounts_for(rows, actor, team_id, outcome)
+                accounts, made = retrying_conflicts(
+                    partial(_accounts_counted, rows, actor, team_id)
+                )
+                outcome.accounts_created += made
                 pending.append((done, pool.submit(_contacts_apart, rows, accounts, actor, team_id)))
             while len(pending) >= WRITERS:
                 collect()
@@ -372,7 +394,9 @@ def _write_in_parallel(
     return done
 
 
-@register_job_kind("crm.import_contacts", result_label="Download the rejected rows (CSV)")
+@register_job_kind(
+    "crm.import_contacts", result_label="Download the rejected rows (CSV)", resumable=True
+)
 def import_contacts(job: Job, progress: Progress) -> None:
     """The background job: read, check, dedupe, write in chunks, report rejected rows."""
     require(job.owner, Action.CREATE_RECORD, ORGANISATION)
