@@ -230,7 +230,37 @@ def _clean(row: list[str], columns: list[tuple[int, str, str]]) -> dict[str, str
     if not (values["email"] or values.get("first_name") or values.get("last_name")):
         raise ValueError("", "no e-mail and no name")
     values["account_domain"] = normalise_domain(values.get("account_domain", ""))
+    values["import_key"] = "" if values["email"] else row_key(values)
     return values
+
+
+def row_key(values: dict[str, str]) -> str:
+    """A stable key of a row without an e-mail: a hash of its normalised values. The same
+    row, in a second run of the file, a resumed run or another file, gets the same key,
+    so it is stored once (``Contact.import_key`` is unique). A hash of the content, not
+    of the file and row number, so a row moved by an edit to the file still matches."""
+    import hashlib
+
+    text = "\x1f".join(" ".join(values.get(name, "").split()).casefold() for name in FIELDS)
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def _not_yet_imported(rows: list[dict[str, str]]) -> list[dict[str, str]]:
+    """The rows minus those without an e-mail whose key is already stored (or repeated
+    in ``rows``). Read inside the write's transaction, so a retry reads it again."""
+    keys = {r["import_key"] for r in rows if r.get("import_key")}
+    if not keys:
+        return rows
+    stored = set(Contact.objects.filter(import_key__in=keys).values_list("import_key", flat=True))
+    fresh = []
+    for r in rows:
+        key = r.get("import_key")
+        if key:
+            if key in stored:
+                continue
+            stored.add(key)
+        fresh.append(r)
+    return fresh
 
 
 def _account_key(row: dict[str, str]) -> str:
@@ -292,8 +322,9 @@ def _write_chunk(chunk: list[tuple[int, dict[str, str]]], actor: Any, outcome: O
     team_id = actor.home_team_id()
 
     def attempt() -> tuple[int, int, int]:
-        accounts, made = _accounts_counted(rows, actor, team_id)
-        return made, *_write_contacts(rows, accounts, actor, team_id)
+        fresh = _not_yet_imported(rows)
+        accounts, made = _accounts_counted(fresh, actor, team_id)
+        return made, *_write_contacts(fresh, accounts, actor, team_id)
 
     made, created, updated = retrying_conflicts(attempt)
     outcome.accounts_created += made
@@ -319,8 +350,9 @@ def _write_contacts(
         account_id = accounts.get(_account_key(r))
         known = existing.get(r["email"]) if r["email"] else None
         if known is None:
+            key = r.get("import_key", "")  # see row_key
             new.append(
-                (*(r.get(k, "") for k in FILLABLE), r["email"], account_id, actor.pk, team_id)
+                (*(r.get(k, "") for k in FILLABLE), r["email"], account_id, actor.pk, team_id, key)
             )
             continue
         # An existing contact only has its blanks filled.
@@ -330,7 +362,7 @@ def _write_contacts(
             changed.append((known[1], *filled, account))
     create_with_history(
         Contact,
-        [*FILLABLE, "email", "account_id", "owner_id", "team_id"],
+        [*FILLABLE, "email", "account_id", "owner_id", "team_id", "import_key"],
         new,
         actor=actor,
         source=Source.IMPORT,
@@ -351,7 +383,9 @@ def _contacts_apart(
     try:
         with repeatable_writes():
             # Another import or bulk upsert may commit the same new e-mails meanwhile.
-            return retrying_conflicts(lambda: _write_contacts(rows, accounts, actor, team_id))
+            return retrying_conflicts(
+                lambda: _write_contacts(_not_yet_imported(rows), accounts, actor, team_id)
+            )
     finally:
         connection.close()
 
@@ -433,7 +467,7 @@ def _checked_chunks(
 ) -> Iterator[tuple[int, list[tuple[int, dict[str, str]]]]]:
     """(rows read so far, the next chunk of good rows); rejected rows and duplicates of
     an earlier row go to ``outcome.rejected``. No database access: runs in a thread."""
-    seen: dict[str, int] = {}  # e-mail -> the first row it appeared on
+    seen: dict[str, int] = {}  # e-mail or row key -> the first row it appeared on
     chunk: list[tuple[int, dict[str, str]]] = []
     size = SQLITE_CHUNK if vendor == "sqlite" else CHUNK
     done = 0
@@ -449,11 +483,11 @@ def _checked_chunks(
             column, reason = problem.args
             outcome.rejected.append((number, column, reason))
             continue
-        if values["email"] and values["email"] in seen:
-            outcome.rejected.append((number, "", f"duplicate of row {seen[values['email']]}"))
+        same = values["email"] or values["import_key"]  # the same person, by e-mail or row
+        if same in seen:
+            outcome.rejected.append((number, "", f"duplicate of row {seen[same]}"))
             continue
-        if values["email"]:
-            seen[values["email"]] = number
+        seen[same] = number
         chunk.append((number, values))
         if len(chunk) >= size:
             yield done, chunk
