@@ -21,7 +21,7 @@ router = Router(tags=["jobs and audit"])
 
 def job_out(job: Job) -> dict[str, Any]:
     data = JobOut.from_orm(job).dict()
-    if job.status == Job.Status.DONE and job.result_file:
+    if job.status == Job.Status.DONE and job.result_file and not services.job_result_expired(job):
         data["download_url"] = reverse("core:job_download", args=[job.pk])
     return data
 

@@ -71,6 +71,17 @@ def start_audit_export(*, actor: Any) -> Job:
     return start_job(owner=actor, kind="core.audit_export", title="Export of the audit log")
 
 
+def job_result_expired(job: Job) -> bool:
+    """Whether a finished job's file was deleted after the retention period."""
+    from pathlib import Path
+
+    from django.conf import settings
+
+    if job.status != Job.Status.DONE or not job.result_file:
+        return False
+    return not (Path(settings.MEDIA_ROOT) / job.result_file).is_file()
+
+
 def job_result_path(job: Job) -> str:
     if job.status != Job.Status.DONE or not job.result_file:
         raise DomainError(ErrorCode.NOT_FOUND, "This job has no file to download.")

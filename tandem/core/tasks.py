@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import time
 from datetime import timedelta
 from pathlib import Path
 
@@ -48,6 +49,40 @@ def fail_stalled_jobs() -> int:
         finished_at=now,
         message=f"{lost}; please start it again.",
     )
+
+
+# Folders under MEDIA_ROOT holding files only for a while: staged uploads and rejected-row
+# reports (imports/), finished exports (exports/).
+TEMPORARY_FOLDERS = ("imports", "exports")
+
+
+@db_periodic_task(crontab(minute="41", hour="*"), name="core.delete_expired_files")
+def delete_expired_files() -> int:
+    """Uploaded files and exports hold personal data and were kept for ever: delete those
+    older than FILE_RETENTION_DAYS, except a file a queued or running job still reads (its
+    staged ``token``) or writes. Returns how many were deleted."""
+    media = Path(settings.MEDIA_ROOT)
+    cutoff = time.time() - settings.FILE_RETENTION_DAYS * 24 * 3600
+    in_use = set()
+    active = Job.objects.filter(status__in=[Job.Status.QUEUED, Job.Status.RUNNING])
+    for params, result_file in active.values_list("params", "result_file"):
+        token = params.get("token") if isinstance(params, dict) else None
+        if token:
+            in_use.add(f"imports/{token}")
+        if result_file:
+            in_use.add(result_file)
+    deleted = 0
+    for folder in TEMPORARY_FOLDERS:
+        directory = media / folder
+        if not directory.is_dir():
+            continue
+        for path in directory.iterdir():
+            if f"{folder}/{path.name}" in in_use or not path.is_file():
+                continue
+            if path.stat().st_mtime < cutoff:
+                path.unlink(missing_ok=True)
+                deleted += 1
+    return deleted
 
 
 @db_periodic_task(crontab(minute="17", hour="3"), name="core.clear_expired_sessions")

@@ -285,3 +285,47 @@ def test_a_job_of_a_kind_that_cannot_resume_is_not_offered_it(client, org, count
     client.force_login(org.marketer)
     assert "Resume</button>" not in client.get(f"/jobs/{job.pk}/").content.decode()
     assert client.post(f"/jobs/{job.pk}/resume/").status_code == 409
+
+
+def test_old_uploads_and_exports_are_deleted_but_not_what_a_job_still_needs(client, org):
+    import os
+    import time
+
+    from tandem.core.tasks import delete_expired_files
+
+    media = Path(settings.MEDIA_ROOT)
+    for folder in ("imports", "exports"):
+        (media / folder).mkdir(parents=True, exist_ok=True)
+    old = time.time() - (settings.FILE_RETENTION_DAYS + 1) * 24 * 3600
+
+    def file(relative, age=old):
+        path = media / relative
+        path.write_text("x")
+        os.utime(path, (age, age))
+        return path
+
+    staged_old = file("imports/" + "a" * 32 + ".csv")
+    staged_in_use = file("imports/" + "b" * 32 + ".csv")
+    staged_new = file("imports/" + "c" * 32 + ".csv", age=time.time())
+    export_old = file("exports/audit-log-1.csv")
+    Job.objects.create(
+        owner=org.marketer,
+        kind="crm.import_contacts",
+        title="queued a week ago",
+        params={"token": staged_in_use.name},
+    )
+    done = Job.objects.create(
+        owner=org.marketer,
+        kind="core.audit_export",
+        title="Export",
+        status="done",
+        result_file="exports/audit-log-1.csv",
+    )
+    assert delete_expired_files.call_local() == 2
+    assert not staged_old.exists() and not export_old.exists()
+    assert staged_in_use.exists() and staged_new.exists()
+    client.force_login(org.marketer)
+    page = client.get(f"/jobs/{done.pk}/").content.decode()
+    assert "The file has expired" in page and f"/jobs/{done.pk}/download/" not in page
+    gone = client.get(f"/jobs/{done.pk}/download/")
+    assert gone.status_code == 410 and "The file has expired" in gone.content.decode()
