@@ -114,7 +114,10 @@ class Contact(OwnedByTeam):
     erased_at = models.DateTimeField(null=True, blank=True)
     # A contact imported without an e-mail: a hash of the row it came from
     # (crm.imports.row_key), so running the file again, or resuming it, adds it once.
-    import_key = models.CharField(max_length=64, blank=True, default="", editable=False)
+    # db_default: set-wise inserts (core.bulk, the demo loader) that leave it out.
+    import_key = models.CharField(
+        max_length=64, blank=True, default="", db_default="", editable=False
+    )
 
     objects = ContactQuerySet.as_manager()
     history = field_history()
