@@ -13,10 +13,11 @@ from typing import Any
 from tandem.campaigns.services import UTM_FIELDS, ingest_touchpoints, require_capture
 from tandem.core.errors import DomainError, ErrorCode
 from tandem.core.ids import parse_id
+from tandem.core.import_files import count_rows, headers_of, rows_of
 from tandem.core.jobs import Progress, register_job_kind
 from tandem.core.models import Job
 from tandem.core.permissions import ORGANISATION, Action, require
-from tandem.crm.imports import Outcome, count_rows, headers_of, rows_of, staged_path, write_report
+from tandem.crm.imports import Outcome, staged_path, write_report
 
 COLUMNS = (
     "idempotency_key",
@@ -79,7 +80,12 @@ def _as_row(headers: list[str], cells: list[str]) -> dict[str, Any]:
     return row
 
 
-@register_job_kind("campaigns.import_touchpoints", result_label="Download the rejected rows (CSV)")
+# Resumable: idempotency keys make a second run add nothing twice.
+@register_job_kind(
+    "campaigns.import_touchpoints",
+    result_label="Download the rejected rows (CSV)",
+    resumable=True,
+)
 def import_touchpoints(job: Job, progress: Progress) -> None:
     require(job.owner, Action.CREATE_RECORD, ORGANISATION)
     path = staged_path(job.params["token"])

@@ -263,6 +263,8 @@ STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
 STATICFILES_DIRS = [PACKAGE_DIR / "static"]  # vendored libraries (static/vendor/)
 MEDIA_ROOT = VAR_DIR / "media"
+# Staged uploads, exports and rejected-row reports are deleted after this many days.
+FILE_RETENTION_DAYS = int(os.environ.get("TANDEM_FILE_RETENTION_DAYS", "7"))
 MEDIA_URL = "/media/"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

@@ -21,7 +21,7 @@ router = Router(tags=["jobs and audit"])
 
 def job_out(job: Job) -> dict[str, Any]:
     data = JobOut.from_orm(job).dict()
-    if job.status == Job.Status.DONE and job.result_file:
+    if job.status == Job.Status.DONE and job.result_file and not services.job_result_expired(job):
         data["download_url"] = reverse("core:job_download", args=[job.pk])
     return data
 
@@ -29,6 +29,16 @@ def job_out(job: Job) -> dict[str, Any]:
 @router.get("/jobs/{job_id}", response=JobOut, summary="Status and progress of a background job")
 def get_job(request: HttpRequest, job_id: int) -> dict[str, Any]:
     return job_out(get_object_or_404(Job.objects.visible_to(request.user), pk=job_id))
+
+
+@router.post(
+    "/jobs/{job_id}/resume",
+    response={202: JobOut},
+    summary="Resume a failed import or export from where it stopped (its owner)",
+)
+def resume_job(request: HttpRequest, job_id: int) -> Status[dict[str, Any]]:
+    job = get_object_or_404(Job.objects.visible_to(request.user), pk=job_id)
+    return Status(202, job_out(services.resume_job(actor=request.user, job=job)))
 
 
 @router.post(

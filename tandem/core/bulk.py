@@ -20,14 +20,16 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from operator import itemgetter
-from typing import Any
+from typing import Any, TypeVar
 
 import psycopg
-from django.db import DatabaseError, connection, models, transaction
+from django.db import DatabaseError, IntegrityError, connection, models, transaction
 from django.utils import timezone
 
 Row = tuple[Any, ...]
 BATCH = 50_000
+T = TypeVar("T")
+CONFLICT_ATTEMPTS = 4
 
 
 def _sqlite_datetime(value: Any) -> Any:
@@ -91,6 +93,32 @@ def repeatable_writes() -> Iterator[None]:
                 cursor.execute("RESET synchronous_commit")
         except DatabaseError:
             connection.close()  # never hand the setting on with a broken connection
+
+
+def _unique_violation(exc: Exception) -> bool:
+    # COPY and bound statements run on psycopg's cursor, so their errors come unwrapped.
+    for error in (exc, exc.__cause__):
+        if getattr(error, "sqlstate", None) == "23505":  # PostgreSQL's unique_violation
+            return True
+    return "UNIQUE constraint failed" in str(exc)  # SQLite
+
+
+def retrying_conflicts(write: Callable[[], T], *, attempts: int = CONFLICT_ATTEMPTS) -> T:
+    """Run ``write`` in a transaction (a savepoint inside the caller's) and, if another
+    writer committed the same unique key (an e-mail, a domain) between our read and our
+    insert, roll it back and run it again: it then reads that row and updates it instead.
+    That is the find-then-write of an upsert made race-safe without giving up COPY. On
+    PostgreSQL each statement of a READ COMMITTED transaction sees what others committed,
+    so the retry works inside a caller's transaction too; on SQLite writers never overlap.
+    ``write`` must leave no trace outside the database before it returns."""
+    for attempt in range(1, attempts + 1):
+        try:
+            with transaction.atomic():
+                return write()
+        except (IntegrityError, psycopg.IntegrityError) as exc:
+            if attempt == attempts or not _unique_violation(exc):
+                raise
+    raise AssertionError("unreachable")  # pragma: no cover - the loop returns or raises
 
 
 def insert_rows(model: type[models.Model], columns: Sequence[str], rows: Iterable[Row]) -> int:

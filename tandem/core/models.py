@@ -126,6 +126,12 @@ class Job(OwnedRecord, models.Model):
     def finished(self) -> bool:
         return self.status in (self.Status.DONE, self.Status.FAILED)
 
+    @property
+    def can_resume(self) -> bool:
+        from tandem.core.jobs import is_resumable
+
+        return self.status == self.Status.FAILED and is_resumable(self.kind)
+
 
 class SavedView(OwnedRecord, models.Model):
     """A named set of filters on a list page, for its owner or shared with everyone."""

@@ -34,6 +34,7 @@ class JobOut(Schema):
     message: str
     created_at: datetime
     finished_at: datetime | None
+    can_resume: bool
     download_url: str | None = None
 
 

@@ -5,6 +5,7 @@ from pathlib import Path
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.templatetags.static import static
 from django.views.decorators.http import require_POST
@@ -22,14 +23,25 @@ from tandem.core.records import access_record, record_url
 @login_required
 def job_detail(request: HttpRequest, pk: int) -> HttpResponse:
     job = get_object_or_404(Job.objects.visible_to(request.user), pk=pk)
+    return _job_page(request, job)
+
+
+def _job_page(request: HttpRequest, job: Job, status: int = 200) -> HttpResponse:
+    context = {
+        "job": job,
+        "expired": services.job_result_expired(job),
+        "retention_days": settings.FILE_RETENTION_DAYS,
+    }
     return render_page_or_partial(
-        request, "core/job_detail.html", "core/_job_progress.html", {"job": job}
+        request, "core/job_detail.html", "core/_job_progress.html", context, status=status
     )
 
 
 @login_required
-def job_download(request: HttpRequest, pk: int) -> FileResponse:
+def job_download(request: HttpRequest, pk: int) -> HttpResponseBase:
     job = get_object_or_404(Job.objects.visible_to(request.user), pk=pk)
+    if services.job_result_expired(job):
+        return _job_page(request, job, status=410)  # the page says it expired
     try:
         relative = services.job_result_path(job)
     except DomainError as exc:
@@ -39,6 +51,14 @@ def job_download(request: HttpRequest, pk: int) -> FileResponse:
     if media_root not in path.parents or not path.is_file():
         raise Http404("The file of this job is no longer available.")
     return FileResponse(path.open("rb"), as_attachment=True, filename=path.name)
+
+
+@login_required
+@require_POST
+def job_resume(request: HttpRequest, pk: int) -> HttpResponse:
+    job = get_object_or_404(Job.objects.visible_to(request.user), pk=pk)
+    services.resume_job(actor=request.user, job=job)
+    return redirect("core:job", pk=job.pk)
 
 
 @login_required

@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
+from tandem.core import import_files
 from tandem.core.errors import DomainError, ErrorCode
 from tandem.core.permissions import ORGANISATION, Action, require
 from tandem.crm import imports
@@ -56,7 +57,7 @@ def mapping(request: HttpRequest, token: str) -> HttpResponse:
     if name is None:  # someone else's upload, or a guessed token
         raise DomainError(ErrorCode.NOT_FOUND, "This upload is no longer available.")
     path = imports.staged_path(token)
-    headers = imports.headers_of(path)
+    headers = import_files.headers_of(path)
     chosen = imports.suggest_mapping(headers)
     error = ""
     if request.method == "POST":
@@ -89,7 +90,7 @@ def mapping(request: HttpRequest, token: str) -> HttpResponse:
 
 def _preview(path: Any, width: int, rows: int = 3) -> list[list[str]]:
     sample = []
-    reader = imports.rows_of(path)
+    reader = import_files.rows_of(path)
     next(reader, None)
     for row in reader:
         sample.append([*row, *[""] * width][:width])

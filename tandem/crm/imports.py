@@ -13,21 +13,28 @@ the exact name when there is no domain.
 
 from __future__ import annotations
 
-import codecs
 import csv
 from collections import deque
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import connection
 
 from tandem.core.audit import Source
-from tandem.core.bulk import create_with_history, repeatable_writes, update_with_history
+from tandem.core.bulk import (
+    create_with_history,
+    repeatable_writes,
+    retrying_conflicts,
+    update_with_history,
+)
 from tandem.core.errors import DomainError, ErrorCode
+from tandem.core.import_files import bad_file as _bad_file
+from tandem.core.import_files import count_rows, headers_of, rows_of
 from tandem.core.jobs import Progress, register_job_kind
 from tandem.core.models import Job
 from tandem.core.permissions import ORGANISATION, Action, can, require
@@ -81,94 +88,7 @@ LAYOUTS: dict[str, dict[str, str]] = {
 }
 
 
-def _bad_file(message: str) -> DomainError:
-    return DomainError(ErrorCode.INVALID, message, field="file")
-
-
-# --- Reading -------------------------------------------------------------------------------
-def _utf8_lines(path: Path) -> Iterator[str]:
-    """Lines decoded one by one, so a bad byte is reported on the line it is on."""
-    with path.open("rb") as raw:
-        for number, line in enumerate(raw, start=1):
-            try:
-                yield (line.removeprefix(codecs.BOM_UTF8) if number == 1 else line).decode()
-            except UnicodeDecodeError:
-                raise _bad_file(
-                    f"Line {number} is not UTF-8 text. In Excel use Save As → 'CSV UTF-8', "
-                    "then import again."
-                ) from None
-
-
-def _csv_rows(path: Path) -> Iterator[list[str]]:
-    with path.open("rb") as raw:
-        utf16 = raw.read(2) in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
-    if utf16:
-        with path.open(encoding="utf-16", newline="") as text:
-            yield from _parse(csv.reader(text))
-    else:
-        yield from _parse(csv.reader(_utf8_lines(path)))
-
-
-def _parse(reader: Any) -> Iterator[list[str]]:
-    try:
-        yield from reader
-    except csv.Error as exc:
-        raise _bad_file(f"Line {reader.line_num}: the CSV is malformed ({exc}).") from None
-
-
-def _xlsx_rows(path: Path) -> Iterator[list[str]]:
-    from openpyxl import load_workbook
-
-    try:
-        book = load_workbook(path, read_only=True, data_only=True)
-    except Exception:
-        raise _bad_file("This is not a readable XLSX workbook.") from None
-    try:
-        for row in book.worksheets[0].iter_rows(values_only=True):
-            yield ["" if cell is None else str(cell) for cell in row]
-    finally:
-        book.close()
-
-
-def rows_of(path: Path) -> Iterator[list[str]]:
-    if path.suffix.lower() == ".xlsx":
-        return _xlsx_rows(path)
-    return _csv_rows(path)
-
-
-def count_rows(path: Path) -> int:
-    """Data rows (not the header), for the progress bar."""
-    if path.suffix.lower() == ".xlsx":
-        from openpyxl import load_workbook
-
-        book = load_workbook(path, read_only=True)
-        try:
-            return max(0, (book.worksheets[0].max_row or 1) - 1)
-        finally:
-            book.close()
-    return max(0, sum(1 for _ in rows_of(path)) - 1)
-
-
-def headers_of(path: Path) -> list[str]:
-    """The header row, checked: present, no blank and no repeated column names."""
-    try:
-        first = next(iter(rows_of(path)))
-    except StopIteration:
-        raise _bad_file("The file is empty.") from None
-    headers = [h.strip() for h in first]
-    while headers and not headers[-1]:
-        headers.pop()  # trailing empty columns are common in spreadsheet exports
-    if not headers:
-        raise _bad_file("The first row must hold the column names.")
-    if "" in headers:
-        raise _bad_file(f"Column {headers.index('') + 1} has no name in the first row.")
-    lowered = [h.lower() for h in headers]
-    repeated = sorted({h for h in headers if lowered.count(h.lower()) > 1})
-    if repeated:
-        raise _bad_file(f"These columns appear twice: {', '.join(repeated)}.")
-    return headers
-
-
+# --- Columns to fields (the file is read by tandem.core.import_files) ---------------------
 def suggest_mapping(headers: list[str]) -> dict[str, str]:
     """Header -> field, from whichever known layout matches the headers best."""
     best: dict[str, str] = {}
@@ -310,7 +230,37 @@ def _clean(row: list[str], columns: list[tuple[int, str, str]]) -> dict[str, str
     if not (values["email"] or values.get("first_name") or values.get("last_name")):
         raise ValueError("", "no e-mail and no name")
     values["account_domain"] = normalise_domain(values.get("account_domain", ""))
+    values["import_key"] = "" if values["email"] else row_key(values)
     return values
+
+
+def row_key(values: dict[str, str]) -> str:
+    """A stable key of a row without an e-mail: a hash of its normalised values. The same
+    row, in a second run of the file, a resumed run or another file, gets the same key,
+    so it is stored once (``Contact.import_key`` is unique). A hash of the content, not
+    of the file and row number, so a row moved by an edit to the file still matches."""
+    import hashlib
+
+    text = "\x1f".join(" ".join(values.get(name, "").split()).casefold() for name in FIELDS)
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def _not_yet_imported(rows: list[dict[str, str]]) -> list[dict[str, str]]:
+    """The rows minus those without an e-mail whose key is already stored (or repeated
+    in ``rows``). Read inside the write's transaction, so a retry reads it again."""
+    keys = {r["import_key"] for r in rows if r.get("import_key")}
+    if not keys:
+        return rows
+    stored = set(Contact.objects.filter(import_key__in=keys).values_list("import_key", flat=True))
+    fresh = []
+    for r in rows:
+        key = r.get("import_key")
+        if key:
+            if key in stored:
+                continue
+            stored.add(key)
+        fresh.append(r)
+    return fresh
 
 
 def _account_key(row: dict[str, str]) -> str:
@@ -351,6 +301,15 @@ def _accounts_for(
         found.update(zip(new, ids, strict=True))
         outcome.accounts_created += len(new)
     return found
+
+
+def _accounts_counted(
+    rows: list[dict[str, str]], actor: Any, team_id: int | None
+) -> tuple[dict[str, int], int]:
+    """``_accounts_for`` and how many it made, for a write that may be retried (the
+    counts of an attempt rolled back must not add up)."""
+    part = Outcome()
+    return _accounts_for(rows, actor, team_id, part), part.accounts_created
 
 
 FILLABLE = ("first_name", "last_name", "phone", "job_title")
@@ -397,9 +356,14 @@ def _write_chunk(chunk: list[tuple[int, dict[str, str]]], actor: Any, outcome: O
     chunk = refuse_unchangeable(chunk, actor, outcome)
     rows = [r for _, r in chunk]
     team_id = actor.home_team_id()
-    with transaction.atomic():
-        accounts = _accounts_for(rows, actor, team_id, outcome)
-        created, updated = _write_contacts(rows, accounts, actor, team_id)
+
+    def attempt() -> tuple[int, int, int]:
+        fresh = _not_yet_imported(rows)
+        accounts, made = _accounts_counted(fresh, actor, team_id)
+        return made, *_write_contacts(fresh, accounts, actor, team_id)
+
+    made, created, updated = retrying_conflicts(attempt)
+    outcome.accounts_created += made
     outcome.created += created
     outcome.updated += updated
 
@@ -422,8 +386,9 @@ def _write_contacts(
         account_id = accounts.get(_account_key(r))
         known = existing.get(r["email"]) if r["email"] else None
         if known is None:
+            key = r.get("import_key", "")  # see row_key
             new.append(
-                (*(r.get(k, "") for k in FILLABLE), r["email"], account_id, actor.pk, team_id)
+                (*(r.get(k, "") for k in FILLABLE), r["email"], account_id, actor.pk, team_id, key)
             )
             continue
         # An existing contact only has its blanks filled.
@@ -433,7 +398,7 @@ def _write_contacts(
             changed.append((known[1], *filled, account))
     create_with_history(
         Contact,
-        [*FILLABLE, "email", "account_id", "owner_id", "team_id"],
+        [*FILLABLE, "email", "account_id", "owner_id", "team_id", "import_key"],
         new,
         actor=actor,
         source=Source.IMPORT,
@@ -452,8 +417,11 @@ def _contacts_apart(
 ) -> tuple[int, int]:
     """``_write_contacts`` on a writer thread's own connection, in its own transaction."""
     try:
-        with repeatable_writes(), transaction.atomic():
-            return _write_contacts(rows, accounts, actor, team_id)
+        with repeatable_writes():
+            # Another import or bulk upsert may commit the same new e-mails meanwhile.
+            return retrying_conflicts(
+                lambda: _write_contacts(_not_yet_imported(rows), accounts, actor, team_id)
+            )
     finally:
         connection.close()
 
@@ -484,8 +452,10 @@ def _write_in_parallel(
         for done, chunk in chunks:
             rows = [r for _, r in refuse_unchangeable(chunk, actor, outcome)]
             if rows:
-                with transaction.atomic():
-                    accounts = _accounts_for(rows, actor, team_id, outcome)
+                accounts, made = retrying_conflicts(
+                    partial(_accounts_counted, rows, actor, team_id)
+                )
+                outcome.accounts_created += made
                 pending.append((done, pool.submit(_contacts_apart, rows, accounts, actor, team_id)))
             while len(pending) >= WRITERS:
                 collect()
@@ -494,7 +464,9 @@ def _write_in_parallel(
     return done
 
 
-@register_job_kind("crm.import_contacts", result_label="Download the rejected rows (CSV)")
+@register_job_kind(
+    "crm.import_contacts", result_label="Download the rejected rows (CSV)", resumable=True
+)
 def import_contacts(job: Job, progress: Progress) -> None:
     """The background job: read, check, dedupe, write in chunks, report rejected rows."""
     require(job.owner, Action.CREATE_RECORD, ORGANISATION)
@@ -531,7 +503,7 @@ def _checked_chunks(
 ) -> Iterator[tuple[int, list[tuple[int, dict[str, str]]]]]:
     """(rows read so far, the next chunk of good rows); rejected rows and duplicates of
     an earlier row go to ``outcome.rejected``. No database access: runs in a thread."""
-    seen: dict[str, int] = {}  # e-mail -> the first row it appeared on
+    seen: dict[str, int] = {}  # e-mail or row key -> the first row it appeared on
     chunk: list[tuple[int, dict[str, str]]] = []
     size = SQLITE_CHUNK if vendor == "sqlite" else CHUNK
     done = 0
@@ -547,11 +519,11 @@ def _checked_chunks(
             column, reason = problem.args
             outcome.rejected.append((number, column, reason))
             continue
-        if values["email"] and values["email"] in seen:
-            outcome.rejected.append((number, "", f"duplicate of row {seen[values['email']]}"))
+        same = values["email"] or values["import_key"]  # the same person, by e-mail or row
+        if same in seen:
+            outcome.rejected.append((number, "", f"duplicate of row {seen[same]}"))
             continue
-        if values["email"]:
-            seen[values["email"]] = number
+        seen[same] = number
         chunk.append((number, values))
         if len(chunk) >= size:
             yield done, chunk

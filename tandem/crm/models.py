@@ -112,6 +112,12 @@ class Contact(OwnedByTeam):
     consent_source = models.CharField(max_length=200, blank=True)
     consent_at = models.DateTimeField(null=True, blank=True)
     erased_at = models.DateTimeField(null=True, blank=True)
+    # A contact imported without an e-mail: a hash of the row it came from
+    # (crm.imports.row_key), so running the file again, or resuming it, adds it once.
+    # db_default: set-wise inserts (core.bulk, the demo loader) that leave it out.
+    import_key = models.CharField(
+        max_length=64, blank=True, default="", db_default="", editable=False
+    )
 
     objects = ContactQuerySet.as_manager()
     history = field_history()
@@ -121,7 +127,12 @@ class Contact(OwnedByTeam):
         constraints = [
             models.UniqueConstraint(
                 fields=["email"], condition=~Q(email=""), name="one_contact_per_email"
-            )
+            ),
+            models.UniqueConstraint(
+                fields=["import_key"],
+                condition=~Q(import_key=""),
+                name="one_contact_per_import_key",
+            ),
         ]
         indexes = [
             models.Index(fields=["last_name", "first_name", "id"]),  # the list's order

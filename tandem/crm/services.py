@@ -372,7 +372,10 @@ def erase_contact(*, actor: User, contact: Contact) -> Contact:
         return contact
     url = record_url(contact)
     with transaction.atomic():
-        for name in ("first_name", "last_name", "email", "phone", "job_title", "consent_source"):
+        for name in (
+            *("first_name", "last_name", "email", "phone", "job_title", "consent_source"),
+            "import_key",  # a hash of the imported row: personal data too
+        ):
             setattr(contact, name, "")
         contact.marketing_consent = None
         contact.consent_at = None

@@ -175,3 +175,157 @@ def test_expired_sessions_are_cleared_by_the_periodic_task(client, org):
 
     assert clear_expired_sessions.call_local() == 1
     assert Session.objects.filter(pk=other.session.session_key).exists()
+
+
+@pytest.fixture
+def crashing_kind():
+    """Stores one step, then hits an error that is not ours, like a worker's bug would."""
+
+    @register_job_kind("test.crash", resumable=True)
+    def handler(job, progress):
+        progress(5000, 10000, "5,000 added")
+        raise ZeroDivisionError("division by zero in the scorer")
+
+    yield
+    _KINDS.pop("test.crash")
+
+
+def test_an_unexpected_failure_names_what_failed_and_how_far_it_got(org, crashing_kind):
+    job = Job.objects.create(owner=org.marketer, kind="test.crash", title="Import")
+    execute_job(job.pk)
+    job.refresh_from_db()
+    assert job.status == "failed"
+    assert "ZeroDivisionError: division by zero in the scorer" in job.message
+    assert "after 5,000 rows" in job.message and "Resume" in job.message
+    assert job.can_resume
+
+
+def test_a_running_job_beats_while_its_handler_works(org, monkeypatch, transactional_db):
+    from tandem.core import jobs
+
+    monkeypatch.setattr(jobs, "HEARTBEAT_SECONDS", 0.05)
+    beats = []
+
+    @register_job_kind("test.slow")
+    def handler(job, progress):
+        import time
+
+        started = Job.objects.get(pk=job.pk).heartbeat_at
+        time.sleep(0.5)  # one long step that reports no progress
+        beats.append(Job.objects.get(pk=job.pk).heartbeat_at > started)
+
+    try:
+        job = Job.objects.create(owner=org.marketer, kind="test.slow", title="Slow")
+        execute_job(job.pk)
+    finally:
+        _KINDS.pop("test.slow")
+    assert beats == [True]
+
+
+def test_a_job_whose_worker_died_fails_within_a_minute_or_two_offering_resume(org, crashing_kind):
+    two_minutes_ago = timezone.now() - timedelta(minutes=2)
+    dead = Job.objects.create(
+        owner=org.marketer,
+        kind="test.crash",
+        title="x",
+        status="running",
+        heartbeat_at=two_minutes_ago,
+    )
+    assert fail_stalled_jobs.call_local() == 1
+    dead.refresh_from_db()
+    assert dead.status == "failed" and "press Resume" in dead.message and dead.can_resume
+
+
+def test_the_owner_resumes_a_failed_job_from_the_page_and_the_api(
+    client, org, counting_kind, django_capture_on_commit_callbacks
+):
+    from tandem.api.services import create_token
+    from tandem.core.jobs import _RESUMABLE
+    from tandem.core.services import resume_job
+
+    _RESUMABLE.add("test.count")
+    try:
+        job = Job.objects.create(
+            owner=org.marketer, kind="test.count", title="Count", status="failed"
+        )
+        client.force_login(org.marketer)
+        page = client.get(f"/jobs/{job.pk}/").content.decode()
+        assert f'action="/jobs/{job.pk}/resume/"' in page and "Resume</button>" in page
+        with django_capture_on_commit_callbacks(execute=True):
+            response = client.post(f"/jobs/{job.pk}/resume/")
+        assert response.status_code == 302
+        job.refresh_from_db()
+        assert job.status == "done" and counting_kind == [job.pk]
+        with pytest.raises(DomainError) as error:  # only a failed job
+            resume_job(actor=org.marketer, job=job)
+        assert error.value.code == "conflict"
+        # An administrator sees the job but does not run it as its owner.
+        Job.objects.filter(pk=job.pk).update(status="failed")
+        with pytest.raises(DomainError) as error:
+            resume_job(actor=org.admin, job=job)
+        assert error.value.code == "forbidden"
+        _, raw = create_token(actor=org.marketer, name="jobs", scope="write")
+        with django_capture_on_commit_callbacks(execute=True):
+            answer = client.post(
+                f"/api/v1/jobs/{job.pk}/resume", HTTP_AUTHORIZATION=f"Bearer {raw}"
+            )
+        assert answer.status_code == 202, answer.content
+        assert answer.json()["status"] == "queued" and answer.json()["can_resume"] is False
+        job.refresh_from_db()
+        assert job.status == "done"
+        from tandem.core.models import DomainEvent
+
+        assert DomainEvent.objects.filter(name="job.resumed").count() == 2
+    finally:
+        _RESUMABLE.discard("test.count")
+
+
+def test_a_job_of_a_kind_that_cannot_resume_is_not_offered_it(client, org, counting_kind):
+    job = Job.objects.create(owner=org.marketer, kind="test.count", title="x", status="failed")
+    client.force_login(org.marketer)
+    assert "Resume</button>" not in client.get(f"/jobs/{job.pk}/").content.decode()
+    assert client.post(f"/jobs/{job.pk}/resume/").status_code == 409
+
+
+def test_old_uploads_and_exports_are_deleted_but_not_what_a_job_still_needs(client, org):
+    import os
+    import time
+
+    from tandem.core.tasks import delete_expired_files
+
+    media = Path(settings.MEDIA_ROOT)
+    for folder in ("imports", "exports"):
+        (media / folder).mkdir(parents=True, exist_ok=True)
+    old = time.time() - (settings.FILE_RETENTION_DAYS + 1) * 24 * 3600
+
+    def file(relative, age=old):
+        path = media / relative
+        path.write_text("x")
+        os.utime(path, (age, age))
+        return path
+
+    staged_old = file("imports/" + "a" * 32 + ".csv")
+    staged_in_use = file("imports/" + "b" * 32 + ".csv")
+    staged_new = file("imports/" + "c" * 32 + ".csv", age=time.time())
+    export_old = file("exports/audit-log-1.csv")
+    Job.objects.create(
+        owner=org.marketer,
+        kind="crm.import_contacts",
+        title="queued a week ago",
+        params={"token": staged_in_use.name},
+    )
+    done = Job.objects.create(
+        owner=org.marketer,
+        kind="core.audit_export",
+        title="Export",
+        status="done",
+        result_file="exports/audit-log-1.csv",
+    )
+    assert delete_expired_files.call_local() == 2
+    assert not staged_old.exists() and not export_old.exists()
+    assert staged_in_use.exists() and staged_new.exists()
+    client.force_login(org.marketer)
+    page = client.get(f"/jobs/{done.pk}/").content.decode()
+    assert "The file has expired" in page and f"/jobs/{done.pk}/download/" not in page
+    gone = client.get(f"/jobs/{done.pk}/download/")
+    assert gone.status_code == 410 and "The file has expired" in gone.content.decode()
