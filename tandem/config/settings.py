@@ -209,8 +209,15 @@ AXES_USERNAME_FORM_FIELD = "username"
 AXES_USERNAME_CALLABLE = "tandem.people.auth.lockout_username"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "people/locked_out.html"
-AXES_IPWARE_PROXY_COUNT = int(os.environ.get("TANDEM_PROXY_COUNT", "0")) or None
+# Axes asks the same function as every other per-address limit (django-ipware, which
+# AXES_IPWARE_PROXY_COUNT configured, is not installed, so that setting did nothing).
+AXES_CLIENT_IP_CALLABLE = "tandem.core.clientip.client_ip"
 AXES_VERBOSE = False
+# Password spraying tries one password on many e-mails, which the lockout above never
+# sees: failed log-ins are also counted per address across e-mails, and past this many
+# within the cool-off period the address gets the lockout page (tandem/people/lockout.py).
+AXES_HANDLER = "tandem.people.lockout.LockoutHandler"
+LOGIN_IP_FAILURE_LIMIT = int(os.environ.get("TANDEM_LOGIN_IP_FAILURE_LIMIT", "30"))
 
 # Idle timeout: the session lasts SESSION_COOKIE_AGE after the last request.
 SESSION_COOKIE_AGE = int(os.environ.get("TANDEM_IDLE_TIMEOUT_MINUTES", "30")) * 60
@@ -230,8 +237,13 @@ SECURE_HSTS_PRELOAD = env_bool("TANDEM_HSTS_PRELOAD", True)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
-if env_bool("TANDEM_BEHIND_PROXY"):
+BEHIND_PROXY = env_bool("TANDEM_BEHIND_PROXY")
+if BEHIND_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Proxies in front of Tandem that append the client's address to X-Forwarded-For
+# (tandem/core/clientip.py). Behind the one TLS load balancer README prescribes that is
+# 1; without a proxy, 0, so a client cannot choose its own address by sending the header.
+PROXY_COUNT = int(os.environ.get("TANDEM_PROXY_COUNT") or ("1" if BEHIND_PROXY else "0"))
 X_FRAME_OPTIONS = "DENY"
 CSRF_FAILURE_VIEW = "tandem.core.views.csrf_failure"
 

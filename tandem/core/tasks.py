@@ -12,6 +12,7 @@ from django.utils import timezone
 from huey import crontab
 from huey.contrib.djhuey import db_periodic_task, db_task
 
+from tandem.core import ratelimit
 from tandem.core.jobs import Progress, execute_job, register_job_kind
 from tandem.core.models import DomainEvent, Job
 from tandem.core.permissions import ORGANISATION, Action, require
@@ -40,6 +41,12 @@ def fail_stalled_jobs() -> int:
 def clear_expired_sessions() -> int:
     deleted, _ = Session.objects.filter(expire_date__lt=timezone.now()).delete()
     return deleted
+
+
+@db_periodic_task(crontab(minute="23"), name="core.purge_rate_counters")
+def purge_rate_counters() -> int:
+    """Database rate counters of subjects not seen again since their window ended."""
+    return ratelimit.purge_expired()
 
 
 EXPORT_CHUNK = 2000

@@ -2,8 +2,8 @@ from typing import Any
 
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
-from django.core.cache import cache
 
+from tandem.core import ratelimit
 from tandem.people.models import Membership, Team, User, time_zone_choices
 
 
@@ -76,8 +76,10 @@ class ResetOrInviteForm(PasswordResetForm):
         return User.objects.filter(email=email.strip().lower(), is_active=True)
 
     def save(self, *args: Any, **kwargs: Any) -> None:
-        key = "password-reset:" + self.cleaned_data["email"].strip().lower()
-        cache.add(key, 0, timeout=3600)
-        if cache.incr(key) > self.RESETS_PER_HOUR:
+        email = self.cleaned_data["email"].strip().lower()
+        verdict = ratelimit.hit(
+            "password-reset-per-email", email, limit=self.RESETS_PER_HOUR, window=3600
+        )
+        if not verdict.allowed:
             return
         super().save(*args, **kwargs)
