@@ -185,3 +185,37 @@ def page(live_server: Any, monkeypatch: Any) -> Iterator[Any]:
         # A CSP violation or script error is a bug even if the page looked right.
         unexpected = [e for e in errors if expected not in e]
         assert not unexpected, f"browser errors: {unexpected}"
+
+
+# --- Rate-limit counters -----------------------------------------------------------------
+TEST_REDIS_URL = os.environ.get("TANDEM_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+
+
+def _clear_redis_counters(client: Any) -> None:
+    from tandem.core.ratelimit import KEY_PREFIX
+
+    for key in client.scan_iter(match=KEY_PREFIX + "*", count=500):
+        client.delete(key)
+
+
+@pytest.fixture(params=["database", "redis"])
+def rate_counters(request: Any, settings: Any) -> Iterator[str]:
+    """Runs the test once with the counters in the database and once in Redis."""
+    if request.param == "database":
+        settings.REDIS_URL = ""
+        yield "database"
+        return
+    import redis
+
+    client = redis.Redis.from_url(TEST_REDIS_URL, socket_timeout=2)
+    try:
+        client.ping()
+    except redis.RedisError:
+        message = f"Redis not reachable at {TEST_REDIS_URL}"
+        if CI:
+            pytest.fail(message)
+        pytest.skip(message)
+    settings.REDIS_URL = TEST_REDIS_URL
+    _clear_redis_counters(client)
+    yield "redis"
+    _clear_redis_counters(client)

@@ -3,16 +3,15 @@
 from __future__ import annotations
 
 import threading
-from typing import Any
 
 from django.conf import settings
 from django.http import HttpRequest
 from ninja.security import HttpBearer
-from ninja.throttling import SimpleRateThrottle
+from ninja.throttling import BaseThrottle
 
 from tandem.api.models import ApiToken
 from tandem.api.services import authenticate_token
-from tandem.core import audit
+from tandem.core import audit, ratelimit
 from tandem.core.errors import DomainError, ErrorCode
 
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
@@ -35,41 +34,28 @@ class TokenAuth(HttpBearer):
         return found
 
 
-class TokenRateThrottle(SimpleRateThrottle):
+class TokenRateThrottle(BaseThrottle):
     """N requests per period per token (``TANDEM_API_RATE_LIMIT``, e.g. ``600/m``).
 
-    Counts live in the shared cache (Redis in production), so the limit holds across
-    web hosts. Ninja shares throttle objects between requests, so per-request state is
-    kept thread-local.
+    Counted by the shared atomic counters of ``tandem.core.ratelimit`` (Redis, or the
+    database), so the limit holds exactly under concurrency and across web hosts. Ninja
+    shares throttle objects between requests and asks ``wait()`` right after
+    ``allow_request()``, so the verdict is kept per thread.
     """
-
-    scope = "token"
 
     def __init__(self) -> None:
         self._local = threading.local()
-        super().__init__(settings.API_RATE_LIMIT)
-
-    def get_cache_key(self, request: HttpRequest) -> str | None:
-        token = getattr(request, "auth", None)
-        if not isinstance(token, ApiToken):
-            return None
-        return f"throttle_token_{token.pk}"
 
     def allow_request(self, request: HttpRequest) -> bool:
-        self.num_requests, self.duration = self.parse_rate(settings.API_RATE_LIMIT)
-        return bool(super().allow_request(request))
+        self._local.verdict = None
+        token = getattr(request, "auth", None)
+        if not isinstance(token, ApiToken):
+            return True
+        limit, window = ratelimit.parse_rate(settings.API_RATE_LIMIT)
+        verdict = ratelimit.hit("api-token", str(token.pk), limit=limit, window=window)
+        self._local.verdict = verdict
+        return verdict.allowed
 
-    # SimpleRateThrottle keeps key/history/now on self; make those per thread.
-    def __getattr__(self, name: str) -> Any:
-        if name in {"key", "history", "now"}:
-            try:
-                return getattr(self.__dict__["_local"], name)
-            except AttributeError:
-                raise AttributeError(name) from None
-        raise AttributeError(name)
-
-    def __setattr__(self, name: str, value: Any) -> None:
-        if name in {"key", "history", "now"}:
-            setattr(self._local, name, value)
-        else:
-            super().__setattr__(name, value)
+    def wait(self) -> float | None:
+        verdict: ratelimit.Verdict | None = getattr(self._local, "verdict", None)
+        return None if verdict is None else float(verdict.retry_after_seconds)

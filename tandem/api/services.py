@@ -106,6 +106,20 @@ def set_capture_grant(*, actor: Any, token: ApiToken, granted: bool) -> ApiToken
     return token
 
 
+def revoke_tokens_of(*, user: Any, reason: str) -> int:
+    """Revoke every live token of ``user`` (their password changed, say): no permission
+    check, as only the person's own password flow calls it. One event per token, as
+    for a revocation by hand, with the reason. Returns how many were revoked."""
+    with transaction.atomic():
+        live = list(ApiToken.objects.filter(user=user).live().select_for_update())
+        if live:
+            now = timezone.now()
+            ApiToken.objects.filter(pk__in=[t.pk for t in live]).update(revoked_at=now)
+            for token in live:
+                record_event("api_token.revoked", subject=token, data={"reason": reason})
+    return len(live)
+
+
 def authenticate_token(raw: str) -> ApiToken | None:
     """The live token matching ``raw``, with its user loaded, or None."""
     parts = (raw or "").strip().split("_", 2)

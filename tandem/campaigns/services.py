@@ -10,12 +10,12 @@ from functools import cached_property
 from typing import Any
 
 from django.conf import settings
-from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Case, DateTimeField, Value, When
 from django.utils import timezone
 
 from tandem.campaigns.models import Campaign, CampaignCost, CampaignMember, Channel, Touchpoint
+from tandem.core import ratelimit
 from tandem.core.audit import current_source
 from tandem.core.bulk import create_new_with_history, insert_new, insert_selected
 from tandem.core.dates import check_date, parse_datetime_text
@@ -476,6 +476,9 @@ def _stitch_visitors(clean: list[tuple[int, dict[str, Any]]], contacts: dict[str
 
 
 # --- Web forms -----------------------------------------------------------------------------
+FORM_RATE_WINDOW = 60  # seconds: FORM_RATE_LIMIT is "submissions per minute per address"
+
+
 @dataclass
 class FormSubmission:
     contact: Contact | None  # None when the honeypot caught a bot
@@ -483,16 +486,22 @@ class FormSubmission:
 
 
 def capture_form(*, form_key: str, data: dict[str, str], ip: str) -> FormSubmission:
-    """A submission of a campaign's embeddable form: rate-limited per address, bots
+    """A submission of a campaign's embeddable form: rate-limited per client address
+    (FORM_RATE_LIMIT in a fixed one-minute window; refusals do not extend it), bots
     caught by a honeypot field, the contact created or updated, consent recorded, and a
     form touchpoint with the page's UTM fields."""
     campaign = Campaign.objects.filter(form_key=form_key[:32]).first()
     if campaign is None or campaign.status == Campaign.Status.CUT:
         raise DomainError(ErrorCode.NOT_FOUND, "This form is no longer open.")
-    bucket = f"form-ip:{hashlib.sha256(ip.encode()).hexdigest()[:16]}"
-    cache.add(bucket, 0, timeout=60)
-    if cache.incr(bucket) > settings.FORM_RATE_LIMIT:
-        raise DomainError(ErrorCode.RATE_LIMITED, "Too many submissions; try again in a minute.")
+    verdict = ratelimit.hit(
+        "web-form-per-ip", ip, limit=settings.FORM_RATE_LIMIT, window=FORM_RATE_WINDOW
+    )
+    if not verdict.allowed:
+        raise DomainError(
+            ErrorCode.RATE_LIMITED,
+            f"Too many submissions; try again in {verdict.retry_after_seconds} seconds.",
+            retry_after=verdict.retry_after_seconds,
+        )
     if (data.get("website") or "").strip():  # honeypot: people never see this field
         return FormSubmission(contact=None, touchpoint_created=False)
     email = normalise_email(data.get("email", ""))

@@ -18,6 +18,7 @@ from tandem.campaigns import services
 from tandem.campaigns.forms import CampaignForm, CostForm, StatusForm
 from tandem.campaigns.models import Campaign, Touchpoint
 from tandem.core import saved_views
+from tandem.core.clientip import client_ip
 from tandem.core.errors import DomainError, ErrorCode
 from tandem.core.exports import export_response
 from tandem.core.forms import form_error
@@ -214,10 +215,6 @@ def add_member(request: HttpRequest) -> HttpResponse:
     return redirect("crm:contact", pk=person.pk)
 
 
-def _client_ip(request: HttpRequest) -> str:
-    return str(request.META.get("REMOTE_ADDR", ""))
-
-
 @csrf_exempt  # posted from customers' own web pages; honeypot and rate limit guard it
 def capture(request: HttpRequest, form_key: str) -> HttpResponse:
     """GET: a hosted version of the form. POST: a submission (works without JavaScript)."""
@@ -227,15 +224,18 @@ def capture(request: HttpRequest, form_key: str) -> HttpResponse:
     if request.method != "POST":
         return render(request, "campaigns/capture.html", {"campaign": found, "data": request.GET})
     try:
-        services.capture_form(form_key=form_key, data=request.POST.dict(), ip=_client_ip(request))
+        services.capture_form(form_key=form_key, data=request.POST.dict(), ip=client_ip(request))
     except DomainError as exc:
         status = 429 if exc.code == ErrorCode.RATE_LIMITED else 422
-        return render(
+        response = render(
             request,
             "campaigns/capture.html",
             {"campaign": found, "data": request.POST, "error": exc.message},
             status=status,
         )
+        if "retry_after" in exc.details:
+            response["Retry-After"] = str(exc.details["retry_after"])
+        return response
     return render(request, "campaigns/thanks.html", {"campaign": found})
 
 

@@ -14,6 +14,8 @@ from typing import Any
 import dj_database_url
 from csp.constants import NONE, SELF
 
+from tandem.config.filemodes import private_directory
+
 
 def env_bool(name: str, default: bool = False) -> bool:
     value = os.environ.get(name)
@@ -28,6 +30,7 @@ def env_list(name: str, default: str = "") -> list[str]:
 
 PACKAGE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("TANDEM_VAR_DIR") or Path.cwd() / "var").resolve()
+private_directory(VAR_DIR)  # the database, uploads, exports: for Tandem's user only
 
 
 def _secret_key() -> str:
@@ -37,7 +40,6 @@ def _secret_key() -> str:
         return configured
     key_file = VAR_DIR / "secret_key"
     if not key_file.exists():
-        VAR_DIR.mkdir(parents=True, exist_ok=True)
         key_file.touch(mode=0o600)
         key_file.write_text(secrets.token_urlsafe(64))
     return key_file.read_text().strip()
@@ -211,8 +213,15 @@ AXES_USERNAME_FORM_FIELD = "username"
 AXES_USERNAME_CALLABLE = "tandem.people.auth.lockout_username"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "people/locked_out.html"
-AXES_IPWARE_PROXY_COUNT = int(os.environ.get("TANDEM_PROXY_COUNT", "0")) or None
+# Axes asks the same function as every other per-address limit (django-ipware, which
+# AXES_IPWARE_PROXY_COUNT configured, is not installed, so that setting did nothing).
+AXES_CLIENT_IP_CALLABLE = "tandem.core.clientip.client_ip"
 AXES_VERBOSE = False
+# Password spraying tries one password on many e-mails, which the lockout above never
+# sees: failed log-ins are also counted per address across e-mails, and past this many
+# within the cool-off period the address gets the lockout page (tandem/people/lockout.py).
+AXES_HANDLER = "tandem.people.lockout.LockoutHandler"
+LOGIN_IP_FAILURE_LIMIT = int(os.environ.get("TANDEM_LOGIN_IP_FAILURE_LIMIT", "30"))
 
 # Idle timeout: the session lasts SESSION_COOKIE_AGE after the last request.
 SESSION_COOKIE_AGE = int(os.environ.get("TANDEM_IDLE_TIMEOUT_MINUTES", "30")) * 60
@@ -232,8 +241,13 @@ SECURE_HSTS_PRELOAD = env_bool("TANDEM_HSTS_PRELOAD", True)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
-if env_bool("TANDEM_BEHIND_PROXY"):
+BEHIND_PROXY = env_bool("TANDEM_BEHIND_PROXY")
+if BEHIND_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Proxies in front of Tandem that append the client's address to X-Forwarded-For
+# (tandem/core/clientip.py). Behind the one TLS load balancer README prescribes that is
+# 1; without a proxy, 0, so a client cannot choose its own address by sending the header.
+PROXY_COUNT = int(os.environ.get("TANDEM_PROXY_COUNT") or ("1" if BEHIND_PROXY else "0"))
 X_FRAME_OPTIONS = "DENY"
 CSRF_FAILURE_VIEW = "tandem.core.views.csrf_failure"
 
@@ -266,6 +280,9 @@ MEDIA_ROOT = VAR_DIR / "media"
 # Staged uploads, exports and rejected-row reports are deleted after this many days.
 FILE_RETENTION_DAYS = int(os.environ.get("TANDEM_FILE_RETENTION_DAYS", "7"))
 MEDIA_URL = "/media/"
+# Uploads kept through Django's storage: owner-only, like everything under var/.
+FILE_UPLOAD_PERMISSIONS = 0o600
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},

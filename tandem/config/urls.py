@@ -6,6 +6,7 @@ from tandem.api.api import api
 from tandem.core import views as core_views
 from tandem.people import home as people_home
 from tandem.people.forms import EmailLoginForm, ResetOrInviteForm
+from tandem.people.password_views import ChangePasswordView, ChooseNewPasswordView
 
 auth_patterns = [
     path(
@@ -16,7 +17,7 @@ auth_patterns = [
         name="login",
     ),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
-    path("password/change/", auth_views.PasswordChangeView.as_view(), name="password_change"),
+    path("password/change/", ChangePasswordView.as_view(), name="password_change"),
     path(
         "password/change/done/",
         auth_views.PasswordChangeDoneView.as_view(),
@@ -34,7 +35,7 @@ auth_patterns = [
     ),
     path(
         "password/reset/<uidb64>/<token>/",
-        auth_views.PasswordResetConfirmView.as_view(),
+        ChooseNewPasswordView.as_view(),
         name="password_reset_confirm",
     ),
     path(

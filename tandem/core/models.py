@@ -156,3 +156,19 @@ class SavedView(OwnedRecord, models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class RateCounter(models.Model):
+    """One fixed-window rate-limit counter, for sites without Redis (see core/ratelimit.py).
+
+    Keyed by what is limited (``scope:subject``); a new window restarts the same row, so the
+    table holds one row per subject seen, and a periodic task drops rows long expired.
+    """
+
+    key = models.CharField(max_length=200, primary_key=True)
+    hits = models.PositiveIntegerField(default=0)
+    # Epoch milliseconds: plain integers compare the same way in every database.
+    window_ends_ms = models.BigIntegerField(db_index=True)
+
+    def __str__(self) -> str:
+        return self.key

@@ -13,6 +13,7 @@ from django.utils import timezone
 from huey import crontab
 from huey.contrib.djhuey import db_periodic_task, db_task
 
+from tandem.core import ratelimit
 from tandem.core.jobs import (
     STALLED_AFTER_SECONDS,
     Progress,
@@ -89,6 +90,12 @@ def delete_expired_files() -> int:
 def clear_expired_sessions() -> int:
     deleted, _ = Session.objects.filter(expire_date__lt=timezone.now()).delete()
     return deleted
+
+
+@db_periodic_task(crontab(minute="23"), name="core.purge_rate_counters")
+def purge_rate_counters() -> int:
+    """Database rate counters of subjects not seen again since their window ended."""
+    return ratelimit.purge_expired()
 
 
 EXPORT_CHUNK = 2000

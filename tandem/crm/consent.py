@@ -15,10 +15,10 @@ from datetime import timedelta
 from typing import Any
 
 from django.core import signing
-from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 
+from tandem.core import ratelimit
 from tandem.core.errors import DomainError, ErrorCode
 from tandem.core.permissions import Action, require
 from tandem.core.services import record_event
@@ -52,7 +52,10 @@ def request_opt_in(*, contact: Contact, source: str) -> bool:
     Returns False when one was sent within the hour, or there is no address."""
     if not contact.email or contact.erased_at:
         return False
-    if not cache.add(f"crm:opt-in:{contact.pk}", 1, timeout=int(RESEND_AFTER.total_seconds())):
+    once_an_hour = ratelimit.hit(
+        "consent-opt-in-email", str(contact.pk), limit=1, window=int(RESEND_AFTER.total_seconds())
+    )
+    if not once_an_hour.allowed:
         return False
     from tandem.crm.tasks import send_opt_in_email
 

@@ -1,10 +1,17 @@
 from typing import Any
 
 from django import forms
-from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
-from django.core.cache import cache
+from django.contrib.auth.forms import (
+    AuthenticationForm,
+    PasswordChangeForm,
+    PasswordResetForm,
+    SetPasswordForm,
+)
+from django.db import transaction
 
+from tandem.core import ratelimit
 from tandem.people.models import Membership, Team, User, time_zone_choices
+from tandem.people.passwords import password_changed
 
 
 class EmailLoginForm(AuthenticationForm):
@@ -76,8 +83,34 @@ class ResetOrInviteForm(PasswordResetForm):
         return User.objects.filter(email=email.strip().lower(), is_active=True)
 
     def save(self, *args: Any, **kwargs: Any) -> None:
-        key = "password-reset:" + self.cleaned_data["email"].strip().lower()
-        cache.add(key, 0, timeout=3600)
-        if cache.incr(key) > self.RESETS_PER_HOUR:
+        email = self.cleaned_data["email"].strip().lower()
+        verdict = ratelimit.hit(
+            "password-reset-per-email", email, limit=self.RESETS_PER_HOUR, window=3600
+        )
+        if not verdict.allowed:
             return
         super().save(*args, **kwargs)
+
+
+class ChangePasswordForm(PasswordChangeForm):
+    """Django's change form; saving also revokes what the old password let be made."""
+
+    revoked: list[str]
+
+    def save(self, commit: bool = True) -> Any:
+        with transaction.atomic():
+            user = super().save(commit)
+            self.revoked = password_changed(user=user, how="change")
+        return user
+
+
+class ChooseNewPasswordForm(SetPasswordForm):  # type: ignore[type-arg]  # generic in stubs only
+    """The form behind a reset (or invitation) link; saving revokes as a change does."""
+
+    revoked: list[str]
+
+    def save(self, commit: bool = True) -> Any:
+        with transaction.atomic():
+            user = super().save(commit)
+            self.revoked = password_changed(user=user, how="reset")
+        return user

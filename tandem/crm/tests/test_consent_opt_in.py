@@ -6,18 +6,12 @@ from datetime import date, timedelta
 
 import pytest
 from django.core import mail, signing
-from django.core.cache import cache
 
 from tandem.campaigns.services import create_campaign
 from tandem.core.errors import DomainError
 from tandem.core.models import DomainEvent
 from tandem.crm import consent, services
 from tandem.crm.models import Contact
-
-
-@pytest.fixture(autouse=True)
-def fresh_cache():
-    cache.clear()  # the one-e-mail-an-hour marks of other tests
 
 
 @pytest.fixture
