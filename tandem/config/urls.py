@@ -57,6 +57,6 @@ urlpatterns = [
     path("", include("tandem.handoff.urls")),
     path("", include("tandem.attribution.urls")),
     path("settings/tokens/", api_views.tokens, name="api_tokens"),
-    path("settings/tokens/<int:pk>/revoke/", api_views.revoke, name="api_token_revoke"),
+    path("settings/tokens/<id:pk>/revoke/", api_views.revoke, name="api_token_revoke"),
     path("api/v1/", api.urls),
 ]
