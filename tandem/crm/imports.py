@@ -559,6 +559,19 @@ def _finish(job: Job, outcome: Outcome, progress: Progress, done: int) -> None:
 MAX_UPSERT = 1000
 
 
+def _texts(row: dict[str, Any]) -> list[str]:
+    """A JSON row's values as a file's cells: text, or nothing. A list, a number or a
+    boolean is refused, naming its field, rather than stored as its Python spelling
+    (``["a"]`` became the name ``['a']``)."""
+    values = []
+    for name in FIELDS:
+        value = row.get(name)
+        if value is not None and not isinstance(value, str):
+            raise ValueError(name, "must be text")
+        values.append(value or "")
+    return values
+
+
 def bulk_upsert_contacts(*, actor: Any, rows: list[Any]) -> dict[str, Any]:
     """Up to MAX_UPSERT contacts as JSON objects with the import's field names; the same
     checks and dedupe as a file import. Returns counts and each rejected row's index."""
@@ -582,7 +595,7 @@ def bulk_upsert_contacts(*, actor: Any, rows: list[Any]) -> dict[str, Any]:
             outcome.rejected.append((index, sorted(unknown)[0], "unknown field"))
             continue
         try:
-            values = _clean([str(row.get(name) or "") for name in FIELDS], columns)
+            values = _clean(_texts(row), columns)
         except ValueError as problem:
             outcome.rejected.append((index, *problem.args))
             continue
