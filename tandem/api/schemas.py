@@ -1,12 +1,16 @@
 from datetime import datetime
+from typing import Any
 
 from ninja import Schema
 
 
 class ErrorOut(Schema):
+    """Every error the API answers: ``code`` a stable tandem.core.errors.ErrorCode value,
+    ``message`` for people, ``details`` the field at fault and per-field ``errors``."""
+
     code: str
     message: str
-    details: dict[str, object] = {}
+    details: dict[str, Any]
 
 
 class TokenOut(Schema):

@@ -11,6 +11,7 @@ from tandem.api import services
 from tandem.api.models import ApiToken
 from tandem.api.pagination import CursorPagination
 from tandem.api.schemas import TokenOut
+from tandem.core.ids import RecordId
 
 router = Router(tags=["tokens"])
 
@@ -22,6 +23,6 @@ def list_tokens(request: HttpRequest) -> Any:
 
 
 @router.delete("/tokens/{token_id}", response=TokenOut, summary="Revoke one of your tokens")
-def revoke(request: HttpRequest, token_id: int) -> ApiToken:
+def revoke(request: HttpRequest, token_id: RecordId) -> ApiToken:
     token = get_object_or_404(ApiToken.objects.visible_to(request.user), pk=token_id)
     return services.revoke_token(actor=request.user, token=token)

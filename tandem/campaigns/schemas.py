@@ -4,6 +4,7 @@ from typing import Any
 
 from ninja import Field, Schema
 
+from tandem.core.ids import RecordId
 from tandem.core.schemas import InputSchema
 
 
@@ -36,7 +37,7 @@ class CampaignIn(InputSchema):
     expected_leads_per_week: int = 0
     audience: str = Field("", max_length=300)
     goal: str = Field("", max_length=300)
-    parent_id: int | None = None
+    parent_id: RecordId | None = None
 
 
 class StatusIn(InputSchema):
@@ -88,7 +89,7 @@ class TouchpointOut(Schema):
 
 
 class MembersIn(InputSchema):
-    contact_ids: list[int] = Field(..., max_length=1000)
+    contact_ids: list[RecordId] = Field(..., max_length=1000)
     status: str = "targeted"
 
 
@@ -97,7 +98,7 @@ class MembersOut(Schema):
     members: int
 
 
-class MemberOut(Schema):
+class CampaignMemberOut(Schema):
     id: int
     contact_id: int
     status: str

@@ -11,6 +11,7 @@ from ninja.pagination import paginate
 from tandem.api.pagination import CursorPagination
 from tandem.core import services
 from tandem.core.history import history_entries
+from tandem.core.ids import RecordId
 from tandem.core.models import DomainEvent, Job
 from tandem.core.permissions import ORGANISATION, Action, require
 from tandem.core.records import access_record
@@ -27,7 +28,7 @@ def job_out(job: Job) -> dict[str, Any]:
 
 
 @router.get("/jobs/{job_id}", response=JobOut, summary="Status and progress of a background job")
-def get_job(request: HttpRequest, job_id: int) -> dict[str, Any]:
+def get_job(request: HttpRequest, job_id: RecordId) -> dict[str, Any]:
     return job_out(get_object_or_404(Job.objects.visible_to(request.user), pk=job_id))
 
 
@@ -44,7 +45,7 @@ def export_audit_log(request: HttpRequest) -> Status[dict[str, Any]]:
     summary="Field history of a record: who, when, source, old → new",
 )
 def record_history(
-    request: HttpRequest, label: str, record_id: int, limit: int = 50
+    request: HttpRequest, label: str, record_id: RecordId, limit: int = 50
 ) -> list[dict[str, Any]]:
     record = access_record(request.user, label, record_id)
     return history_entries(record, limit=max(1, min(limit, 200)))

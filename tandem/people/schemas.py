@@ -32,7 +32,7 @@ class TeamOut(Schema):
     member_count: int
 
 
-class MemberOut(Schema):
+class TeamMemberOut(Schema):
     id: int
     person: PersonOut = Field(..., alias="user")
     role: str
