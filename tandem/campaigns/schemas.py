@@ -3,6 +3,7 @@ from decimal import Decimal
 from typing import Any
 
 from ninja import Field, Schema
+from pydantic import StrictBool
 
 from tandem.core.ids import RecordId
 from tandem.core.schemas import InputSchema
@@ -110,4 +111,4 @@ class TargetIn(InputSchema):
 
     q: str = Field("", max_length=100, description="search words (prefixes of names, e-mail)")
     account: str = Field("", max_length=19, description="an account id")
-    mine: bool = Field(False, description="only contacts the caller owns")
+    mine: StrictBool = Field(False, description="only contacts the caller owns")

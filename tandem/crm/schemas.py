@@ -3,6 +3,7 @@ from decimal import Decimal
 from typing import Any
 
 from ninja import Field, Schema
+from pydantic import StrictBool
 
 from tandem.core.ids import RecordId
 from tandem.core.schemas import InputSchema
@@ -54,7 +55,7 @@ class ContactOut(Schema):
 
 
 class ConsentIn(InputSchema):
-    consent: bool | None
+    consent: StrictBool | None
     source: str = Field(..., max_length=200)
 
 

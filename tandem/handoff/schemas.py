@@ -3,6 +3,7 @@ from decimal import Decimal
 from typing import Any
 
 from ninja import Field, Schema
+from pydantic import StrictBool
 
 from tandem.core.ids import RecordId
 from tandem.core.schemas import InputSchema
@@ -173,7 +174,7 @@ class ScoringModelOut(ProposalOut):
 class RejectionReasonFields(Schema):
     code: str = Field(..., max_length=40)
     label: str = Field(..., max_length=120)
-    active: bool = True
+    active: StrictBool = True
     position: int = Field(0, ge=0, le=1000)
 
 
@@ -227,7 +228,7 @@ class RoutingRuleIn(InputSchema):
     segment: str = Field("", max_length=100)
     rep_ids: list[RecordId] = Field(default_factory=list, max_length=500)
     position: int = Field(0, ge=0, le=1000)
-    active: bool = True
+    active: StrictBool = True
 
 
 class RoutingRuleOut(Schema):
@@ -248,7 +249,7 @@ class RoutingRuleOut(Schema):
 class CapacityIn(InputSchema):
     lead_capacity: int | None = None
     away_until: date | None = None
-    clear_away: bool = False
+    clear_away: StrictBool = False
 
 
 class CapacityOut(Schema):

@@ -273,3 +273,19 @@ def test_no_answer_is_held_to_the_rules_for_request_bodies():
                         continue
                     for found in models(model.model_fields["response"].annotation):
                         assert not issubclass(found, InputSchema), (operation.path, status)
+
+
+BODY_BOOLEANS = [
+    (method, path, name)
+    for method, path, operation in OPERATIONS
+    if (body := _json_body(operation))
+    for name, prop in body.get("properties", {}).items()
+    if prop.get("type") == "boolean" or {"type": "boolean"} in prop.get("anyOf", [])
+]
+
+
+@pytest.mark.parametrize(("method", "path", "name"), BODY_BOOLEANS)
+@pytest.mark.parametrize("value", [0, 1, "true", "no"])
+def test_a_body_boolean_given_a_number_or_text_is_422_naming_it(call, method, path, name, value):
+    """``clear_away: 0`` was read as false: a schema-violating body accepted."""
+    assert name in _errors(call(method, _filled(path), {name: value}))
