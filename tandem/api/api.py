@@ -12,11 +12,14 @@ from csp.decorators import csp_update
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ObjectDoesNotExist
 from django.http import Http404, HttpRequest, HttpResponse
-from ninja import NinjaAPI
+from ninja import NinjaAPI, Router
 from ninja.errors import AuthenticationError, HttpError, Throttled, ValidationError
 from ninja.openapi.views import openapi_json
+from ninja.operation import Operation
+from ninja.params.models import BodyModel, FileModel, FormModel
 
 from tandem.api.auth import TokenAuth, TokenRateThrottle
+from tandem.api.schemas import ErrorOut
 from tandem.core.errors import DomainError, ErrorCode
 
 log = logging.getLogger(__name__)
@@ -104,8 +107,17 @@ def field_of(loc: Any) -> str:
     return ".".join(str(p) for p in parts)
 
 
+# A path id outside tandem.core.ids.RecordId's range names no record that could exist.
+_OUT_OF_RANGE = frozenset({"greater_than", "less_than_equal"})
+
+
 @api.exception_handler(ValidationError)
 def on_validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+    if any(
+        tuple(err.get("loc", ()))[:1] == ("path",) and err.get("type") in _OUT_OF_RANGE
+        for err in exc.errors
+    ):
+        return on_not_found(request, exc)
     fields = [field_of(err.get("loc", ())) for err in exc.errors]
     message = "Some input is not valid: " + ", ".join(f or "request" for f in fields)
     errors = [
@@ -174,6 +186,36 @@ def on_unexpected(request: HttpRequest, exc: Exception) -> HttpResponse:
     )
 
 
+def error_statuses(operation: Operation) -> set[int]:
+    """The error statuses this operation can answer with, each as ``{code, message,
+    details}``. Every call can lack a token (401), be refused (403: a read-only token on
+    a write, a permission) or be rate-limited (429); one with inputs can have them wrong
+    (422), or a body that is not JSON at all (400); a path naming a record can name one
+    that is not there or not visible (404); a write can conflict with what is stored
+    (409)."""
+    statuses = {401, 403, 429}
+    writes = bool(set(operation.methods) - {"GET", "HEAD"})
+    if operation.models or writes:
+        statuses.add(422)
+    if any(issubclass(m, BodyModel | FormModel | FileModel) for m in operation.models):
+        statuses.add(400)
+    if "{" in operation.path:
+        statuses.add(404)
+    if writes:
+        statuses.add(409)
+    return statuses
+
+
+def document_errors(router: Router) -> None:
+    """Declare each route's error responses in the OpenAPI schema, so a client (and the
+    schema probe) knows them; a route's own declaration of a status wins."""
+    for path_view in router.path_operations.values():
+        for operation in path_view.operations:
+            model = operation._create_response_model(ErrorOut)
+            for status in error_statuses(operation):
+                operation.response_models.setdefault(status, model)
+
+
 def _mount() -> None:
     from tandem.api.tokens import router as tokens_router
     from tandem.attribution.api import router as attribution_router
@@ -184,14 +226,18 @@ def _mount() -> None:
     from tandem.notifications.api import router as notifications_router
     from tandem.people.api import router as people_router
 
-    api.add_router("/", people_router)
-    api.add_router("/", notifications_router)
-    api.add_router("/", core_router)
-    api.add_router("/", crm_router)
-    api.add_router("/", campaigns_router)
-    api.add_router("/", handoff_router)
-    api.add_router("/", attribution_router)
-    api.add_router("/", tokens_router)
+    for router in (
+        people_router,
+        notifications_router,
+        core_router,
+        crm_router,
+        campaigns_router,
+        handoff_router,
+        attribution_router,
+        tokens_router,
+    ):
+        document_errors(router)
+        api.add_router("/", router)
 
 
 _mount()

@@ -1,4 +1,5 @@
 from datetime import datetime
+from typing import Any
 
 from ninja import Field, Schema
 
@@ -6,9 +7,12 @@ from tandem.core.schemas import InputSchema
 
 
 class ErrorOut(Schema):
+    """Every error the API answers: ``code`` a stable tandem.core.errors.ErrorCode value,
+    ``message`` for people, ``details`` the field at fault and per-field ``errors``."""
+
     code: str
     message: str
-    details: dict[str, object] = {}
+    details: dict[str, Any]
 
 
 class TokenOut(Schema):

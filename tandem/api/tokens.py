@@ -11,20 +11,17 @@ from tandem.api import services
 from tandem.api.models import ApiToken
 from tandem.api.pagination import CursorPagination
 from tandem.api.schemas import CaptureGrantIn, TokenOut
+from tandem.core.ids import RecordId
 
 router = Router(tags=["tokens"])
+# The literal /tokens/capture-grants routes come before /tokens/{token_id}, which would
+# otherwise take "capture-grants" as an id.
 
 
 @router.get("/tokens", response=list[TokenOut], summary="Your personal access tokens")
 @paginate(CursorPagination)
 def list_tokens(request: HttpRequest) -> Any:
     return ApiToken.objects.visible_to(request.user)
-
-
-@router.delete("/tokens/{token_id}", response=TokenOut, summary="Revoke one of your tokens")
-def revoke(request: HttpRequest, token_id: int) -> ApiToken:
-    token = get_object_or_404(ApiToken.objects.visible_to(request.user), pk=token_id)
-    return services.revoke_token(actor=request.user, token=token)
 
 
 @router.post(
@@ -45,3 +42,9 @@ def grant_capture(request: HttpRequest, payload: CaptureGrantIn) -> ApiToken:
 def withdraw_capture(request: HttpRequest, key_id: str) -> ApiToken:
     token = get_object_or_404(ApiToken.objects.capturing(request.user), key_id=key_id[:16])
     return services.set_capture_grant(actor=request.user, token=token, granted=False)
+
+
+@router.delete("/tokens/{token_id}", response=TokenOut, summary="Revoke one of your tokens")
+def revoke(request: HttpRequest, token_id: RecordId) -> ApiToken:
+    token = get_object_or_404(ApiToken.objects.visible_to(request.user), pk=token_id)
+    return services.revoke_token(actor=request.user, token=token)

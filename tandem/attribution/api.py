@@ -19,6 +19,7 @@ from tandem.attribution.models import MODELS, AttributionChoice, current_choice
 from tandem.attribution.schemas import ChoiceIn, ChoiceOut, ModelOut, ReportOut
 from tandem.core.api import job_out
 from tandem.core.errors import DomainError, ErrorCode
+from tandem.core.ids import RecordId
 from tandem.core.permissions import require_staff
 from tandem.core.schemas import InputSchema, JobOut
 from tandem.handoff import services as contract
@@ -113,16 +114,16 @@ def propose(request: HttpRequest, payload: ChoiceIn) -> Status[AttributionChoice
     )
 
 
-def _choice(request: HttpRequest, choice_id: int) -> AttributionChoice:
+def _choice(request: HttpRequest, choice_id: RecordId) -> AttributionChoice:
     require_staff(request.user)
     return get_object_or_404(AttributionChoice.objects.all(), pk=choice_id)
 
 
 @router.post("/attribution/choices/{choice_id}/approve", response=ChoiceOut)
-def approve(request: HttpRequest, choice_id: int) -> Any:
+def approve(request: HttpRequest, choice_id: RecordId) -> Any:
     return contract.approve(actor=signed_in(request), proposal=_choice(request, choice_id))
 
 
 @router.post("/attribution/choices/{choice_id}/withdraw", response=ChoiceOut)
-def withdraw(request: HttpRequest, choice_id: int) -> Any:
+def withdraw(request: HttpRequest, choice_id: RecordId) -> Any:
     return contract.withdraw(actor=signed_in(request), proposal=_choice(request, choice_id))

@@ -13,11 +13,11 @@ from tandem.campaigns import imports, services
 from tandem.campaigns.models import Campaign, CampaignCost, Touchpoint
 from tandem.campaigns.schemas import (
     CampaignIn,
+    CampaignMemberOut,
     CampaignOut,
     CostIn,
     CostOut,
     IngestOut,
-    MemberOut,
     MembersIn,
     MembersOut,
     StatusIn,
@@ -27,6 +27,7 @@ from tandem.campaigns.schemas import (
 )
 from tandem.core.api import job_out
 from tandem.core.errors import DomainError, ErrorCode
+from tandem.core.ids import RecordId
 from tandem.core.permissions import ORGANISATION, Action, require
 from tandem.core.schemas import JobOut
 from tandem.crm import imports as crm_imports
@@ -56,18 +57,18 @@ def create_campaign(request: HttpRequest, payload: CampaignIn) -> Status[Campaig
 
 
 @router.get("/campaigns/{campaign_id}", response=CampaignOut)
-def get_campaign(request: HttpRequest, campaign_id: int) -> Campaign:
+def get_campaign(request: HttpRequest, campaign_id: RecordId) -> Campaign:
     return get_object_or_404(Campaign.objects.visible_to(request.user), pk=campaign_id)
 
 
 @router.post("/campaigns/{campaign_id}/status", response=CampaignOut)
-def set_status(request: HttpRequest, campaign_id: int, payload: StatusIn) -> Campaign:
+def set_status(request: HttpRequest, campaign_id: RecordId, payload: StatusIn) -> Campaign:
     found = get_object_or_404(Campaign.objects.visible_to(request.user), pk=campaign_id)
     return services.set_status(actor=signed_in(request), campaign=found, status=payload.status)
 
 
 @router.post("/campaigns/{campaign_id}/costs", response={201: CostOut})
-def add_cost(request: HttpRequest, campaign_id: int, payload: CostIn) -> Status[CampaignCost]:
+def add_cost(request: HttpRequest, campaign_id: RecordId, payload: CostIn) -> Status[CampaignCost]:
     found = get_object_or_404(Campaign.objects.visible_to(request.user), pk=campaign_id)
     return Status(
         201, services.add_cost(actor=signed_in(request), campaign=found, **payload.dict())
@@ -94,7 +95,7 @@ def token_door(request: HttpRequest) -> dict[str, Any]:
 
 @router.get("/contacts/{contact_id}/touchpoints", response=list[TouchpointOut])
 @paginate(CursorPagination, newest_first=True)
-def contact_touchpoints(request: HttpRequest, contact_id: int) -> Any:
+def contact_touchpoints(request: HttpRequest, contact_id: RecordId) -> Any:
     from tandem.crm.models import Contact
 
     contact = get_object_or_404(Contact.objects.visible_to(request.user), pk=contact_id)
@@ -122,11 +123,11 @@ def import_touchpoints(request: HttpRequest, file: File[UploadedFile]) -> Status
 
 @router.get(
     "/campaigns/{campaign_id}/members",
-    response=list[MemberOut],
+    response=list[CampaignMemberOut],
     summary="The campaign's members, newest first",
 )
 @paginate(CursorPagination, newest_first=True)
-def list_members(request: HttpRequest, campaign_id: int) -> Any:
+def list_members(request: HttpRequest, campaign_id: RecordId) -> Any:
     found = get_object_or_404(Campaign.objects.visible_to(request.user), pk=campaign_id)
     return found.members.all()
 
@@ -137,7 +138,7 @@ def list_members(request: HttpRequest, campaign_id: int) -> Any:
     summary="Target every contact a filtered contact list shows, in the background",
 )
 def target_list(
-    request: HttpRequest, campaign_id: int, payload: TargetIn
+    request: HttpRequest, campaign_id: RecordId, payload: TargetIn
 ) -> Status[dict[str, Any]]:
     found = get_object_or_404(Campaign.objects.visible_to(request.user), pk=campaign_id)
     filters = {"q": payload.q, "account": payload.account, "mine": "1" if payload.mine else ""}
@@ -151,7 +152,7 @@ def target_list(
     response=MembersOut,
     summary="Target contacts with a campaign (people already in it are kept)",
 )
-def add_members(request: HttpRequest, campaign_id: int, payload: MembersIn) -> dict[str, int]:
+def add_members(request: HttpRequest, campaign_id: RecordId, payload: MembersIn) -> dict[str, int]:
     from tandem.crm.models import Contact
 
     found = get_object_or_404(Campaign.objects.visible_to(request.user), pk=campaign_id)

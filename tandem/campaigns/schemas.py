@@ -3,7 +3,9 @@ from decimal import Decimal
 from typing import Any
 
 from ninja import Field, Schema
+from pydantic import StrictBool
 
+from tandem.core.ids import RecordId
 from tandem.core.schemas import InputSchema
 
 
@@ -36,7 +38,7 @@ class CampaignIn(InputSchema):
     expected_leads_per_week: int = 0
     audience: str = Field("", max_length=300)
     goal: str = Field("", max_length=300)
-    parent_id: int | None = None
+    parent_id: RecordId | None = None
 
 
 class StatusIn(InputSchema):
@@ -88,7 +90,7 @@ class TouchpointOut(Schema):
 
 
 class MembersIn(InputSchema):
-    contact_ids: list[int] = Field(..., max_length=1000)
+    contact_ids: list[RecordId] = Field(..., max_length=1000)
     status: str = "targeted"
 
 
@@ -97,7 +99,7 @@ class MembersOut(Schema):
     members: int
 
 
-class MemberOut(Schema):
+class CampaignMemberOut(Schema):
     id: int
     contact_id: int
     status: str
@@ -109,4 +111,4 @@ class TargetIn(InputSchema):
 
     q: str = Field("", max_length=100, description="search words (prefixes of names, e-mail)")
     account: str = Field("", max_length=19, description="an account id")
-    mine: bool = Field(False, description="only contacts the caller owns")
+    mine: StrictBool = Field(False, description="only contacts the caller owns")

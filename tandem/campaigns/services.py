@@ -272,7 +272,7 @@ def clean_utm(data: Any) -> dict[str, str]:
     most 255 characters each, refused naming the field, never cut short in silence."""
     utm = {}
     for name in UTM_FIELDS:
-        text = str(data.get(name) or "")
+        text = _text(data, name)
         if len(text) > 255:
             raise _invalid(name, f"{name} is at most 255 characters ({len(text)} given).")
         utm[name] = text
@@ -288,13 +288,22 @@ def _record_id(value: Any, field_name: str) -> int | None:
     return int(value)
 
 
+def _text(row: dict[str, Any], name: str) -> str:
+    """A text field of a JSON row, or "" when absent; a list, number or boolean is
+    refused naming the field, not stored as its Python spelling (``["a"]`` → ``['a']``)."""
+    value = row.get(name)
+    if value is not None and not isinstance(value, str):
+        raise _invalid(name, f"{name} must be text.")
+    return value or ""
+
+
 def _clean_row(
     row: dict[str, Any], campaigns: dict[int, Campaign], now: datetime
 ) -> dict[str, Any]:
     for name, value in row.items():  # PostgreSQL refuses NUL in text: name the field
         if isinstance(value, str) and "\x00" in value:
             raise _invalid(str(name)[:40], "Contains a NUL character.")
-    key = str(row.get("idempotency_key") or "").strip()
+    key = _text(row, "idempotency_key").strip()
     if not key or len(key) > 100:
         raise _invalid("idempotency_key", "Every touch needs an idempotency key (1-100 chars).")
     kind = row.get("kind")
@@ -308,10 +317,10 @@ def _clean_row(
     channel = row.get("channel") or (campaign.channel if campaign else Channel.WEB)
     if channel not in CHANNELS:
         raise _invalid("channel", f"Unknown channel {str(channel)[:40]!r}.")
-    email = normalise_email(str(row.get("email") or ""))
+    email = normalise_email(_text(row, "email"))
     if email and not is_email(email):
         raise _invalid("email", f"{email[:80]!r} is not a valid e-mail address.")
-    visitor = str(row.get("visitor_id") or "").strip()
+    visitor = _text(row, "visitor_id").strip()
     if len(visitor) > 64:
         raise _invalid("visitor_id", "Visitor ids are at most 64 characters.")
     if not (row.get("contact_id") or email or visitor):

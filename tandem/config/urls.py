@@ -58,10 +58,10 @@ urlpatterns = [
     path("", include("tandem.handoff.urls")),
     path("", include("tandem.attribution.urls")),
     path("settings/tokens/", api_views.tokens, name="api_tokens"),
-    path("settings/tokens/<int:pk>/revoke/", api_views.revoke, name="api_token_revoke"),
+    path("settings/tokens/<id:pk>/revoke/", api_views.revoke, name="api_token_revoke"),
     path("settings/tokens/capture/", api_views.grant_capture, name="api_token_grant_capture"),
     path(
-        "settings/tokens/<int:pk>/capture/withdraw/",
+        "settings/tokens/<id:pk>/capture/withdraw/",
         api_views.withdraw_capture,
         name="api_token_withdraw_capture",
     ),

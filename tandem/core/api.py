@@ -11,6 +11,7 @@ from ninja.pagination import paginate
 from tandem.api.pagination import CursorPagination
 from tandem.core import services
 from tandem.core.history import history_entries
+from tandem.core.ids import RecordId
 from tandem.core.models import DomainEvent, Job
 from tandem.core.permissions import ORGANISATION, Action, require
 from tandem.core.records import access_record
@@ -27,7 +28,7 @@ def job_out(job: Job) -> dict[str, Any]:
 
 
 @router.get("/jobs/{job_id}", response=JobOut, summary="Status and progress of a background job")
-def get_job(request: HttpRequest, job_id: int) -> dict[str, Any]:
+def get_job(request: HttpRequest, job_id: RecordId) -> dict[str, Any]:
     return job_out(get_object_or_404(Job.objects.visible_to(request.user), pk=job_id))
 
 
@@ -36,7 +37,7 @@ def get_job(request: HttpRequest, job_id: int) -> dict[str, Any]:
     response={202: JobOut},
     summary="Resume a failed import or export from where it stopped (its owner)",
 )
-def resume_job(request: HttpRequest, job_id: int) -> Status[dict[str, Any]]:
+def resume_job(request: HttpRequest, job_id: RecordId) -> Status[dict[str, Any]]:
     job = get_object_or_404(Job.objects.visible_to(request.user), pk=job_id)
     return Status(202, job_out(services.resume_job(actor=request.user, job=job)))
 
@@ -54,7 +55,7 @@ def export_audit_log(request: HttpRequest) -> Status[dict[str, Any]]:
     summary="Field history of a record: who, when, source, old → new",
 )
 def record_history(
-    request: HttpRequest, label: str, record_id: int, limit: int = 50
+    request: HttpRequest, label: str, record_id: RecordId, limit: int = 50
 ) -> list[dict[str, Any]]:
     record = access_record(request.user, label, record_id)
     return history_entries(record, limit=max(1, min(limit, 200)))

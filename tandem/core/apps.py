@@ -8,6 +8,11 @@ class CoreConfig(AppConfig):
     verbose_name = "Tandem core"
 
     def ready(self) -> None:
+        from django.urls import register_converter
+
+        from tandem.core.ids import RecordIdConverter
+
+        register_converter(RecordIdConverter, "id")
         from tandem.core import audit, lookups, tasks  # noqa: F401  (history hook, any_of, tasks)
         from tandem.core.postgres import read_out_of_range_times
 

@@ -2,7 +2,8 @@ from datetime import datetime
 from typing import Any
 
 from ninja import Schema
-from pydantic import field_validator
+from ninja.schema import DjangoGetter
+from pydantic import BaseModel, ConfigDict, field_validator, model_validator
 
 NUL = "\x00"
 
@@ -12,7 +13,22 @@ class InputSchema(Schema):
     NUL character in text, so a value holding one failed inside the write with a 500
     (SQLite stored it, where no name or note should have one): here it is refused with
     the rest of the input's checks, naming its field. Bulk rows typed as plain objects
-    are checked row by row by their services, which report a bad row and keep the rest."""
+    are checked row by row by their services, which report a bad row and keep the rest.
+
+    A field the schema does not name is refused, not ignored: a client that misspells
+    one (``max_open_leads`` for ``lead_capacity``) was answered 200 with nothing changed.
+    A body that is not a JSON object (a bare number, a list) is refused too: ninja reads
+    schemas from attributes as well as keys, so ``5`` passed as a body with no fields."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _an_object(cls, value: Any) -> Any:
+        # Ninja validates twice: the value as sent, then wrapped in its DjangoGetter.
+        if not isinstance(value, dict | DjangoGetter | BaseModel):
+            raise ValueError("must be a JSON object")
+        return value
 
     @field_validator("*", mode="after")
     @classmethod

@@ -12,6 +12,7 @@ from ninja.pagination import paginate
 from tandem.api.pagination import CursorPagination, OffsetCursorPagination
 from tandem.core.api import job_out
 from tandem.core.errors import DomainError, ErrorCode
+from tandem.core.ids import RecordId
 from tandem.core.permissions import ORGANISATION, Action, require
 from tandem.core.schemas import JobOut
 from tandem.crm import consent, imports, services
@@ -30,8 +31,8 @@ from tandem.crm.schemas import (
     ContactsBulkOut,
     OpportunityIn,
     OpportunityOut,
+    OpportunityStageIn,
     OptInOut,
-    StageIn,
     TimelineEntryOut,
 )
 from tandem.crm.timeline import timeline
@@ -58,7 +59,7 @@ def list_accounts(
     q: str = "",
     region: str = "",
     segment: str = "",
-    owner_id: int | None = None,
+    owner_id: RecordId | None = None,
 ) -> Any:
     require(request.user, Action.CREATE_RECORD, ORGANISATION)
     found = Account.objects.visible_to(request.user).search(q)
@@ -75,12 +76,12 @@ def create_account(request: HttpRequest, payload: AccountIn) -> Status[Account]:
 
 
 @router.get("/accounts/{account_id}", response=AccountOut)
-def get_account(request: HttpRequest, account_id: int) -> Account:
+def get_account(request: HttpRequest, account_id: RecordId) -> Account:
     return get_object_or_404(Account.objects.visible_to(request.user), pk=account_id)
 
 
 @router.patch("/accounts/{account_id}", response=AccountOut)
-def update_account(request: HttpRequest, account_id: int, payload: AccountPatch) -> Account:
+def update_account(request: HttpRequest, account_id: RecordId, payload: AccountPatch) -> Account:
     account = get_object_or_404(Account.objects.visible_to(request.user), pk=account_id)
     return services.update_account(
         actor=signed_in(request), account=account, **payload.dict(exclude_none=True)
@@ -93,7 +94,9 @@ def update_account(request: HttpRequest, account_id: int, payload: AccountPatch)
     summary="Sales activities and marketing touches of the account's people, newest first",
 )
 @paginate(OffsetCursorPagination)
-def account_timeline(request: HttpRequest, account_id: int, kind: str = "", side: str = "") -> Any:
+def account_timeline(
+    request: HttpRequest, account_id: RecordId, kind: str = "", side: str = ""
+) -> Any:
     account = get_object_or_404(Account.objects.visible_to(request.user), pk=account_id)
     return timeline(account_id=account.pk, kind=kind, side=side)
 
@@ -102,7 +105,10 @@ def account_timeline(request: HttpRequest, account_id: int, kind: str = "", side
 @router.get("/contacts", response=list[ContactOut], summary="Contacts, filterable")
 @paginate(CursorPagination)
 def list_contacts(
-    request: HttpRequest, q: str = "", account_id: int | None = None, owner_id: int | None = None
+    request: HttpRequest,
+    q: str = "",
+    account_id: RecordId | None = None,
+    owner_id: RecordId | None = None,
 ) -> Any:
     require(request.user, Action.CREATE_RECORD, ORGANISATION)
     found = Contact.objects.visible_to(request.user).search(q)
@@ -128,12 +134,12 @@ def bulk_upsert(request: HttpRequest, payload: ContactsBulkIn) -> dict[str, Any]
 
 
 @router.get("/contacts/{contact_id}", response=ContactOut)
-def get_contact(request: HttpRequest, contact_id: int) -> Contact:
+def get_contact(request: HttpRequest, contact_id: RecordId) -> Contact:
     return get_object_or_404(Contact.objects.visible_to(request.user), pk=contact_id)
 
 
 @router.patch("/contacts/{contact_id}", response=ContactOut)
-def update_contact(request: HttpRequest, contact_id: int, payload: ContactPatch) -> Contact:
+def update_contact(request: HttpRequest, contact_id: RecordId, payload: ContactPatch) -> Contact:
     contact = get_object_or_404(Contact.objects.visible_to(request.user), pk=contact_id)
     return services.update_contact(
         actor=signed_in(request), contact=contact, **payload.dict(exclude_none=True)
@@ -146,7 +152,9 @@ def update_contact(request: HttpRequest, contact_id: int, payload: ContactPatch)
     summary="The contact's sales activities and marketing touches, newest first",
 )
 @paginate(OffsetCursorPagination)
-def contact_timeline(request: HttpRequest, contact_id: int, kind: str = "", side: str = "") -> Any:
+def contact_timeline(
+    request: HttpRequest, contact_id: RecordId, kind: str = "", side: str = ""
+) -> Any:
     contact = get_object_or_404(Contact.objects.visible_to(request.user), pk=contact_id)
     return timeline(contact_id=contact.pk, kind=kind, side=side)
 
@@ -156,7 +164,7 @@ def contact_timeline(request: HttpRequest, contact_id: int, kind: str = "", side
     response={202: OptInOut},
     summary="E-mail a person who withdrew consent a link to confirm it again",
 )
-def request_opt_in(request: HttpRequest, contact_id: int) -> Status[dict[str, bool]]:
+def request_opt_in(request: HttpRequest, contact_id: RecordId) -> Status[dict[str, bool]]:
     contact = get_object_or_404(Contact.objects.visible_to(request.user), pk=contact_id)
     return Status(202, {"sent": consent.ask_to_opt_in(actor=signed_in(request), contact=contact)})
 
@@ -169,7 +177,7 @@ def request_opt_in(request: HttpRequest, contact_id: int) -> Status[dict[str, bo
         "person withdrew returns only by their opt-in link (409)"
     ),
 )
-def set_consent(request: HttpRequest, contact_id: int, payload: ConsentIn) -> Contact:
+def set_consent(request: HttpRequest, contact_id: RecordId, payload: ConsentIn) -> Contact:
     contact = get_object_or_404(Contact.objects.visible_to(request.user), pk=contact_id)
     return services.set_consent(
         actor=signed_in(request), contact=contact, consent=payload.consent, source=payload.source
@@ -181,7 +189,7 @@ def set_consent(request: HttpRequest, contact_id: int, payload: ConsentIn) -> Co
     response=ContactOut,
     summary="Erase the person's personal data everywhere (GDPR); cannot be undone",
 )
-def erase(request: HttpRequest, contact_id: int) -> Contact:
+def erase(request: HttpRequest, contact_id: RecordId) -> Contact:
     contact = get_object_or_404(Contact.objects.visible_to(request.user), pk=contact_id)
     return services.erase_contact(actor=signed_in(request), contact=contact)
 
@@ -189,7 +197,9 @@ def erase(request: HttpRequest, contact_id: int) -> Contact:
 # --- Opportunities -------------------------------------------------------------------------
 @router.get("/opportunities", response=list[OpportunityOut])
 @paginate(CursorPagination)
-def list_opportunities(request: HttpRequest, stage: str = "", account_id: int | None = None) -> Any:
+def list_opportunities(
+    request: HttpRequest, stage: str = "", account_id: RecordId | None = None
+) -> Any:
     require(request.user, Action.CREATE_RECORD, ORGANISATION)
     found = Opportunity.objects.visible_to(request.user)
     if stage == "open":
@@ -213,7 +223,7 @@ def create_opportunity(request: HttpRequest, payload: OpportunityIn) -> Status[O
 
 
 @router.get("/opportunities/{opportunity_id}", response=OpportunityOut)
-def get_opportunity(request: HttpRequest, opportunity_id: int) -> Opportunity:
+def get_opportunity(request: HttpRequest, opportunity_id: RecordId) -> Opportunity:
     return get_object_or_404(Opportunity.objects.visible_to(request.user), pk=opportunity_id)
 
 
@@ -222,7 +232,9 @@ def get_opportunity(request: HttpRequest, opportunity_id: int) -> Opportunity:
     response=OpportunityOut,
     summary="Move to a stage; lost needs a reason",
 )
-def move_opportunity(request: HttpRequest, opportunity_id: int, payload: StageIn) -> Opportunity:
+def move_opportunity(
+    request: HttpRequest, opportunity_id: RecordId, payload: OpportunityStageIn
+) -> Opportunity:
     found = get_object_or_404(Opportunity.objects.visible_to(request.user), pk=opportunity_id)
     return services.move_opportunity(
         actor=signed_in(request), opportunity=found, stage=payload.stage, reason=payload.reason
@@ -248,7 +260,7 @@ def log_activity(request: HttpRequest, payload: ActivityIn) -> Status[Activity]:
     response=ActivityOut,
     summary="Mark a task done (again is harmless); only tasks are completed",
 )
-def complete_task(request: HttpRequest, activity_id: int) -> Activity:
+def complete_task(request: HttpRequest, activity_id: RecordId) -> Activity:
     task = get_object_or_404(Activity.objects.visible_to(request.user), pk=activity_id)
     return services.complete_task(actor=signed_in(request), activity=task)
 

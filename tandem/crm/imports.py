@@ -42,7 +42,7 @@ from tandem.core.readahead import read_ahead
 from tandem.core.services import record_event
 from tandem.core.spreadsheets import safe_cell
 from tandem.crm.models import Account, Contact
-from tandem.crm.normalise import is_email, normalise_domain, normalise_email
+from tandem.crm.normalise import NotADomain, is_email, normalise_domain, normalise_email
 
 # Rows per transaction. SQLite has one write lock for the whole database, held by each
 # chunk until it commits; web-form posts and quick-adds queue behind it. With 5,000
@@ -229,7 +229,11 @@ def _clean(row: list[str], columns: list[tuple[int, str, str]]) -> dict[str, str
         raise ValueError(header, f"{values['email'][:60]!r} is not a valid e-mail")
     if not (values["email"] or values.get("first_name") or values.get("last_name")):
         raise ValueError("", "no e-mail and no name")
-    values["account_domain"] = normalise_domain(values.get("account_domain", ""))
+    try:
+        values["account_domain"] = normalise_domain(values.get("account_domain", ""))
+    except NotADomain as problem:
+        header = next(h for _, h, n in columns if n == "account_domain")
+        raise ValueError(header, str(problem)) from None
     values["import_key"] = "" if values["email"] else row_key(values)
     return values
 
@@ -567,6 +571,19 @@ def _finish(job: Job, outcome: Outcome, progress: Progress, done: int) -> None:
 MAX_UPSERT = 1000
 
 
+def _texts(row: dict[str, Any]) -> list[str]:
+    """A JSON row's values as a file's cells: text, or nothing. A list, a number or a
+    boolean is refused, naming its field, rather than stored as its Python spelling
+    (``["a"]`` became the name ``['a']``)."""
+    values = []
+    for name in FIELDS:
+        value = row.get(name)
+        if value is not None and not isinstance(value, str):
+            raise ValueError(name, "must be text")
+        values.append(value or "")
+    return values
+
+
 def bulk_upsert_contacts(*, actor: Any, rows: list[Any]) -> dict[str, Any]:
     """Up to MAX_UPSERT contacts as JSON objects with the import's field names; the same
     checks and dedupe as a file import. Returns counts and each rejected row's index."""
@@ -590,7 +607,7 @@ def bulk_upsert_contacts(*, actor: Any, rows: list[Any]) -> dict[str, Any]:
             outcome.rejected.append((index, sorted(unknown)[0], "unknown field"))
             continue
         try:
-            values = _clean([str(row.get(name) or "") for name in FIELDS], columns)
+            values = _clean(_texts(row), columns)
         except ValueError as problem:
             outcome.rejected.append((index, *problem.args))
             continue

@@ -16,8 +16,14 @@ def normalise_email(email: str) -> str:
     return (email or "").strip().lower()
 
 
+class NotADomain(ValueError):
+    """Text that is no web address or domain (``[oops``, which urlsplit cannot read)."""
+
+
 def normalise_domain(value: str) -> str:
-    """``https://www.Acme.co.uk/about`` -> ``acme.co.uk``; an e-mail gives its domain."""
+    """``https://www.Acme.co.uk/about`` -> ``acme.co.uk``; an e-mail gives its domain.
+    Raises NotADomain for text no address can be read from, rather than let a caller
+    store it half-understood or fail with a 500."""
     text = (value or "").strip().lower()
     if not text:
         return ""
@@ -25,7 +31,10 @@ def normalise_domain(value: str) -> str:
         text = text.rsplit("@", 1)[1]
     if "://" not in text:
         text = "//" + text
-    host = urlsplit(text).hostname or ""
+    try:
+        host = urlsplit(text).hostname or ""
+    except ValueError:  # an unbalanced "[" or "]" reads as a broken IPv6 address
+        raise NotADomain(f"{value.strip()[:60]!r} is not a web address or domain") from None
     host = host.removeprefix("www.").rstrip(".")
     return host
 

@@ -3,7 +3,9 @@ from decimal import Decimal
 from typing import Any
 
 from ninja import Field, Schema
+from pydantic import StrictBool
 
+from tandem.core.ids import RecordId
 from tandem.core.schemas import InputSchema
 
 
@@ -53,7 +55,7 @@ class ContactOut(Schema):
 
 
 class ConsentIn(InputSchema):
-    consent: bool | None
+    consent: StrictBool | None
     source: str = Field(..., max_length=200)
 
 
@@ -67,7 +69,7 @@ class ContactIn(InputSchema):
     email: str = Field("", max_length=254)
     phone: str = Field("", max_length=40)
     job_title: str = Field("", max_length=120)
-    account_id: int | None = None
+    account_id: RecordId | None = None
 
 
 class ContactPatch(InputSchema):
@@ -94,14 +96,14 @@ class OpportunityOut(Schema):
 
 class OpportunityIn(InputSchema):
     name: str = Field(..., max_length=200)
-    account_id: int
-    contact_id: int | None = None
+    account_id: RecordId
+    contact_id: RecordId | None = None
     amount: Decimal = Field(Decimal("0"), max_digits=14, decimal_places=2)
     currency: str = Field("GBP", max_length=3)
     close_date: date | None = None
 
 
-class StageIn(InputSchema):
+class OpportunityStageIn(InputSchema):
     stage: str
     reason: str = Field("", max_length=300)
 
@@ -124,9 +126,9 @@ class ActivityIn(InputSchema):
     kind: str
     subject: str = Field(..., max_length=200)
     body: str = Field("", max_length=10000)
-    contact_id: int | None = None
-    account_id: int | None = None
-    opportunity_id: int | None = None
+    contact_id: RecordId | None = None
+    account_id: RecordId | None = None
+    opportunity_id: RecordId | None = None
     occurred_at: datetime | None = None
     due_at: datetime | None = None
 

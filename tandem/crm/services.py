@@ -19,7 +19,7 @@ from tandem.core.money import parse_amount
 from tandem.core.permissions import ORGANISATION, Action, require
 from tandem.core.services import record_event
 from tandem.crm.models import Account, Activity, Contact, Opportunity
-from tandem.crm.normalise import normalise_domain, normalise_email
+from tandem.crm.normalise import NotADomain, normalise_domain, normalise_email
 from tandem.people.models import User
 
 CURRENCY = re.compile(r"^[A-Z]{3}$")
@@ -51,6 +51,13 @@ def _unique(exists: bool, field: str, message: str) -> None:
         raise DomainError(ErrorCode.CONFLICT, message, field=field)
 
 
+def _domain(value: str | None) -> str:
+    try:
+        return normalise_domain(_text(value, "domain", 253))
+    except NotADomain as problem:
+        raise _invalid("domain", f"{problem}; give it as acme.co.uk or a web address.") from None
+
+
 # --- Accounts ------------------------------------------------------------------------------
 def create_account(
     *,
@@ -67,7 +74,7 @@ def create_account(
     owner, team = _owner_and_team(actor, owner)
     account = Account(
         name=_text(name, "name", 200, required="Enter the company's name."),
-        domain=normalise_domain(_text(domain, "domain", 253)),
+        domain=_domain(domain),
         industry=_text(industry, "industry", 100),
         segment=_text(segment, "segment", 100),
         region=_text(region, "region", 100),
@@ -108,7 +115,7 @@ def update_account(*, actor: User, account: Account, **changes: Any) -> Account:
                 ),
             )
     if "domain" in changes:
-        account.domain = normalise_domain(_text(changes["domain"], "domain", 253))
+        account.domain = _domain(changes["domain"])
         _unique(
             bool(account.domain)
             and Account.objects.with_domains([account.domain]).exclude(pk=account.pk).exists(),

@@ -2,8 +2,6 @@
 (SLA and scoring proposals and approvals), rejection reasons and the SLA report. Same
 services and permissions as the pages."""
 
-from __future__ import annotations
-
 from typing import Any
 
 from django.http import HttpRequest
@@ -13,6 +11,7 @@ from ninja.pagination import paginate
 
 from tandem.api.pagination import CursorPagination
 from tandem.core.errors import DomainError, ErrorCode
+from tandem.core.ids import RecordId
 from tandem.core.permissions import require_staff
 from tandem.handoff import reports, scoring, services
 from tandem.handoff.clock import Calendar
@@ -32,12 +31,13 @@ from tandem.handoff.schemas import (
     BusinessHoursOut,
     CapacityIn,
     CapacityOut,
-    EventOut,
     FollowUpIn,
     HolidayIn,
     HolidayOut,
     LeadDetailOut,
+    LeadEventOut,
     LeadOut,
+    LeadStageIn,
     ReassignIn,
     RejectIn,
     RejectionReasonIn,
@@ -49,7 +49,6 @@ from tandem.handoff.schemas import (
     SlaPolicyIn,
     SlaPolicyOut,
     SlaReportOut,
-    StageIn,
 )
 from tandem.people.auth import signed_in
 from tandem.people.models import Team, User
@@ -57,7 +56,7 @@ from tandem.people.models import Team, User
 router = Router(tags=["hand-off, SLA and scoring"])
 
 
-def _lead(request: HttpRequest, lead_id: int) -> Lead:
+def _lead(request: HttpRequest, lead_id: RecordId) -> Lead:
     require_staff(request.user)
     return get_object_or_404(
         Lead.objects.visible_to(request.user).select_related("contact", "rejection_reason"),
@@ -67,7 +66,7 @@ def _lead(request: HttpRequest, lead_id: int) -> Lead:
 
 @router.get("/leads", response=list[LeadOut], summary="Leads, filtered by stage or rep")
 @paginate(CursorPagination, newest_first=True)
-def list_leads(request: HttpRequest, stage: str = "", rep_id: int | None = None) -> Any:
+def list_leads(request: HttpRequest, stage: str = "", rep_id: RecordId | None = None) -> Any:
     require_staff(request.user)
     found = Lead.objects.visible_to(request.user).select_related("rejection_reason")
     if stage:
@@ -88,28 +87,28 @@ def my_queue(request: HttpRequest) -> Any:
 
 
 @router.get("/leads/{lead_id}", response=LeadDetailOut, summary="A lead, why its score, its stages")
-def get_lead(request: HttpRequest, lead_id: int) -> dict[str, Any]:
+def get_lead(request: HttpRequest, lead_id: RecordId) -> dict[str, Any]:
     found = _lead(request, lead_id)
     events = found.events.select_related("reason")[:100]
     return {
         **LeadOut.from_orm(found).dict(),
         "reasons": [vars(r) for r in scoring.reasons_for(found)],
-        "events": [EventOut.from_orm(e).dict() for e in events],
+        "events": [LeadEventOut.from_orm(e).dict() for e in events],
     }
 
 
 @router.post("/leads/{lead_id}/accept", response=LeadOut)
-def accept(request: HttpRequest, lead_id: int) -> Lead:
+def accept(request: HttpRequest, lead_id: RecordId) -> Lead:
     return services.accept(actor=signed_in(request), lead=_lead(request, lead_id))
 
 
 @router.post("/leads/{lead_id}/reject", response=LeadOut, summary="Reject with a reason code")
-def reject(request: HttpRequest, lead_id: int, payload: RejectIn) -> Lead:
+def reject(request: HttpRequest, lead_id: RecordId, payload: RejectIn) -> Lead:
     return services.reject(actor=signed_in(request), lead=_lead(request, lead_id), **payload.dict())
 
 
 @router.post("/leads/{lead_id}/follow-up", response=LeadOut, summary="Log a follow-up")
-def follow_up(request: HttpRequest, lead_id: int, payload: FollowUpIn) -> Lead:
+def follow_up(request: HttpRequest, lead_id: RecordId, payload: FollowUpIn) -> Lead:
     found = _lead(request, lead_id)
     services.record_follow_up(actor=signed_in(request), lead=found, **payload.dict())
     found.refresh_from_db()
@@ -117,7 +116,7 @@ def follow_up(request: HttpRequest, lead_id: int, payload: FollowUpIn) -> Lead:
 
 
 @router.post("/leads/{lead_id}/reassign", response=LeadOut, summary="A head reassigns a lead")
-def reassign(request: HttpRequest, lead_id: int, payload: ReassignIn) -> Lead:
+def reassign(request: HttpRequest, lead_id: RecordId, payload: ReassignIn) -> Lead:
     found = _lead(request, lead_id)
     rep = User.objects.visible_to(request.user).filter(pk=payload.rep_id).first()
     if rep is None:
@@ -126,7 +125,7 @@ def reassign(request: HttpRequest, lead_id: int, payload: ReassignIn) -> Lead:
 
 
 @router.post("/leads/{lead_id}/stage", response=LeadOut)
-def move_stage(request: HttpRequest, lead_id: int, payload: StageIn) -> Lead:
+def move_stage(request: HttpRequest, lead_id: RecordId, payload: LeadStageIn) -> Lead:
     found = _lead(request, lead_id)
     return services.move_stage(actor=signed_in(request), lead=found, **payload.dict())
 
@@ -160,31 +159,31 @@ def propose_model(request: HttpRequest, payload: ScoringModelIn) -> Status[Scori
     return Status(201, services.propose_scoring_model(actor=signed_in(request), **data))
 
 
-def _proposal(request: HttpRequest, model: type[JointProposal], proposal_id: int) -> Any:
+def _proposal(request: HttpRequest, model: type[JointProposal], proposal_id: RecordId) -> Any:
     require_staff(request.user)
     return get_object_or_404(model.objects.all(), pk=proposal_id)
 
 
 @router.post("/sla/policies/{policy_id}/approve", response=SlaPolicyOut)
-def approve_policy(request: HttpRequest, policy_id: int) -> Any:
+def approve_policy(request: HttpRequest, policy_id: RecordId) -> Any:
     found = _proposal(request, SlaPolicy, policy_id)
     return services.approve(actor=signed_in(request), proposal=found)
 
 
 @router.post("/sla/policies/{policy_id}/withdraw", response=SlaPolicyOut)
-def withdraw_policy(request: HttpRequest, policy_id: int) -> Any:
+def withdraw_policy(request: HttpRequest, policy_id: RecordId) -> Any:
     found = _proposal(request, SlaPolicy, policy_id)
     return services.withdraw(actor=signed_in(request), proposal=found)
 
 
 @router.post("/scoring/models/{model_id}/approve", response=ScoringModelOut)
-def approve_model(request: HttpRequest, model_id: int) -> Any:
+def approve_model(request: HttpRequest, model_id: RecordId) -> Any:
     found = _proposal(request, ScoringModel, model_id)
     return services.approve(actor=signed_in(request), proposal=found)
 
 
 @router.post("/scoring/models/{model_id}/withdraw", response=ScoringModelOut)
-def withdraw_model(request: HttpRequest, model_id: int) -> Any:
+def withdraw_model(request: HttpRequest, model_id: RecordId) -> Any:
     found = _proposal(request, ScoringModel, model_id)
     return services.withdraw(actor=signed_in(request), proposal=found)
 
@@ -247,7 +246,7 @@ def add_rule(request: HttpRequest, payload: RoutingRuleIn) -> Status[RoutingRule
 
 
 @router.put("/routing-rules/{rule_id}", response=RoutingRuleOut, summary="Change a rule")
-def change_rule(request: HttpRequest, rule_id: int, payload: RoutingRuleIn) -> RoutingRule:
+def change_rule(request: HttpRequest, rule_id: RecordId, payload: RoutingRuleIn) -> RoutingRule:
     require_staff(request.user)
     rule = get_object_or_404(RoutingRule.objects.all(), pk=rule_id)
     args = _rule_args(request, payload)
@@ -259,7 +258,7 @@ def change_rule(request: HttpRequest, rule_id: int, payload: RoutingRuleIn) -> R
     response=CapacityOut,
     summary="A rep's open-lead limit (their head) and absence (they or their head)",
 )
-def set_capacity(request: HttpRequest, user_id: int, payload: CapacityIn) -> User:
+def set_capacity(request: HttpRequest, user_id: RecordId, payload: CapacityIn) -> User:
     require_staff(request.user)
     rep = get_object_or_404(User.objects.visible_to(request.user), pk=user_id)
     away: Any = None if payload.clear_away else payload.away_until or "keep"
@@ -268,14 +267,14 @@ def set_capacity(request: HttpRequest, user_id: int, payload: CapacityIn) -> Use
     )
 
 
-def _team(request: HttpRequest, team_id: int) -> Team:
+def _team(request: HttpRequest, team_id: RecordId) -> Team:
     require_staff(request.user)
     found: Team = get_object_or_404(Team.objects.visible_to(request.user), pk=team_id)
     return found
 
 
 @router.get("/teams/{team_id}/business-hours", response=BusinessHoursOut)
-def get_hours(request: HttpRequest, team_id: int) -> Any:
+def get_hours(request: HttpRequest, team_id: RecordId) -> Any:
     team = _team(request, team_id)
     hours = BusinessHours.objects.filter(team=team).first()
     if hours is None:  # the default calendar
@@ -291,24 +290,24 @@ def get_hours(request: HttpRequest, team_id: int) -> Any:
 
 
 @router.put("/teams/{team_id}/business-hours", response=BusinessHoursOut)
-def put_hours(request: HttpRequest, team_id: int, payload: BusinessHoursIn) -> BusinessHours:
+def put_hours(request: HttpRequest, team_id: RecordId, payload: BusinessHoursIn) -> BusinessHours:
     team = _team(request, team_id)
     return services.set_business_hours(actor=signed_in(request), team=team, **payload.dict())
 
 
 @router.get("/teams/{team_id}/holidays", response=list[HolidayOut])
-def list_holidays(request: HttpRequest, team_id: int) -> Any:
+def list_holidays(request: HttpRequest, team_id: RecordId) -> Any:
     return list(Holiday.objects.filter(team=_team(request, team_id))[:1000])
 
 
 @router.post("/teams/{team_id}/holidays", response={201: HolidayOut})
-def add_holiday(request: HttpRequest, team_id: int, payload: HolidayIn) -> Status[Holiday]:
+def add_holiday(request: HttpRequest, team_id: RecordId, payload: HolidayIn) -> Status[Holiday]:
     team = _team(request, team_id)
     return Status(201, services.add_holiday(actor=signed_in(request), team=team, **payload.dict()))
 
 
 @router.delete("/teams/{team_id}/holidays/{holiday_id}", response={204: None})
-def remove_holiday(request: HttpRequest, team_id: int, holiday_id: int) -> Status[None]:
+def remove_holiday(request: HttpRequest, team_id: RecordId, holiday_id: RecordId) -> Status[None]:
     team = _team(request, team_id)
     holiday = get_object_or_404(Holiday.objects.filter(team=team), pk=holiday_id)
     services.remove_holiday(actor=signed_in(request), holiday=holiday)

@@ -3,8 +3,10 @@ from decimal import Decimal
 from typing import Any
 
 from ninja import Field, Schema
+from pydantic import StrictBool
 
 from tandem.core.dates import TimeOfDay
+from tandem.core.ids import RecordId
 from tandem.core.schemas import InputSchema
 
 
@@ -44,7 +46,7 @@ class ReasonOut(Schema):
     count: int
 
 
-class EventOut(Schema):
+class LeadEventOut(Schema):
     id: int
     from_stage: str
     to_stage: str
@@ -67,7 +69,7 @@ class EventOut(Schema):
 
 class LeadDetailOut(LeadOut):
     reasons: list[ReasonOut]
-    events: list[EventOut]
+    events: list[LeadEventOut]
 
 
 class RejectIn(InputSchema):
@@ -82,19 +84,25 @@ class FollowUpIn(InputSchema):
 
 
 class ReassignIn(InputSchema):
-    rep_id: int
+    rep_id: RecordId
 
 
-class StageIn(InputSchema):
+class LeadStageIn(InputSchema):
     stage: str
     why: str = Field(..., max_length=300)
 
 
-class TierIn(InputSchema):
+# Fields shared by a request body and its answer live in a plain Schema: an answer must not
+# inherit InputSchema's rules for bodies (an ORM object is no JSON object).
+class TierFields(Schema):
     tier: str
     min_score: int
     accept_within_hours: Decimal
     follow_up_within_hours: Decimal
+
+
+class TierIn(TierFields, InputSchema):
+    pass
 
 
 class SlaPolicyIn(InputSchema):
@@ -117,7 +125,7 @@ class ProposalOut(Schema):
     activated_at: datetime | None
 
 
-class TierOut(TierIn):
+class TierOut(TierFields):
     pass
 
 
@@ -131,7 +139,7 @@ class SlaPolicyOut(ProposalOut):
         return list(obj.tiers.all())
 
 
-class RuleIn(InputSchema):
+class RuleFields(Schema):
     kind: str
     field: str = Field(..., max_length=40)
     operator: str = Field("", max_length=10)
@@ -139,7 +147,11 @@ class RuleIn(InputSchema):
     points: int
 
 
-class RuleOut(RuleIn):
+class RuleIn(RuleFields, InputSchema):
+    pass
+
+
+class RuleOut(RuleFields):
     id: int
 
 
@@ -160,14 +172,18 @@ class ScoringModelOut(ProposalOut):
         return list(obj.rules.all())
 
 
-class RejectionReasonIn(InputSchema):
+class RejectionReasonFields(Schema):
     code: str = Field(..., max_length=40)
     label: str = Field(..., max_length=120)
-    active: bool = True
+    active: StrictBool = True
     position: int = Field(0, ge=0, le=1000)
 
 
-class RejectionReasonOut(RejectionReasonIn):
+class RejectionReasonIn(RejectionReasonFields, InputSchema):
+    pass
+
+
+class RejectionReasonOut(RejectionReasonFields):
     id: int
 
 
@@ -208,12 +224,12 @@ class SlaReportOut(Schema):
 
 class RoutingRuleIn(InputSchema):
     name: str = Field(..., max_length=120)
-    team_id: int
+    team_id: RecordId
     region: str = Field("", max_length=100)
     segment: str = Field("", max_length=100)
-    rep_ids: list[int] = Field(default_factory=list, max_length=500)
+    rep_ids: list[RecordId] = Field(default_factory=list, max_length=500)
     position: int = Field(0, ge=0, le=1000)
-    active: bool = True
+    active: StrictBool = True
 
 
 class RoutingRuleOut(Schema):
@@ -234,7 +250,7 @@ class RoutingRuleOut(Schema):
 class CapacityIn(InputSchema):
     lead_capacity: int | None = None
     away_until: date | None = None
-    clear_away: bool = False
+    clear_away: StrictBool = False
 
 
 class CapacityOut(Schema):
@@ -243,22 +259,30 @@ class CapacityOut(Schema):
     away_until: date | None
 
 
-class BusinessHoursIn(InputSchema):
+class BusinessHoursFields(Schema):
     time_zone: str = Field(..., max_length=64)
     opens_at: TimeOfDay
     closes_at: TimeOfDay
     weekdays: str = Field(..., max_length=7, description="ISO weekdays, Monday = 1: 12345")
 
 
-class BusinessHoursOut(BusinessHoursIn):
+class BusinessHoursIn(BusinessHoursFields, InputSchema):
+    pass
+
+
+class BusinessHoursOut(BusinessHoursFields):
     team_id: int
 
 
-class HolidayIn(InputSchema):
+class HolidayFields(Schema):
     day: date
     name: str = Field(..., max_length=120)
 
 
-class HolidayOut(HolidayIn):
+class HolidayIn(HolidayFields, InputSchema):
+    pass
+
+
+class HolidayOut(HolidayFields):
     id: int
     team_id: int

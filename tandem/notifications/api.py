@@ -8,6 +8,7 @@ from ninja import Router, Status
 from ninja.pagination import paginate
 
 from tandem.api.pagination import CursorPagination
+from tandem.core.ids import RecordId
 from tandem.core.records import access_record
 from tandem.notifications import services
 from tandem.notifications.models import Comment, Notification
@@ -26,7 +27,7 @@ def list_notifications(request: HttpRequest, unread: bool = False) -> Any:
 
 
 @router.post("/notifications/{notification_id}/read", response=NotificationOut)
-def read(request: HttpRequest, notification_id: int) -> Notification:
+def read(request: HttpRequest, notification_id: RecordId) -> Notification:
     found = get_object_or_404(Notification.objects.visible_to(request.user), pk=notification_id)
     return services.mark_read(actor=request.user, notification=found)
 
@@ -38,7 +39,7 @@ def read(request: HttpRequest, notification_id: int) -> Notification:
     summary="Comments on a record (label e.g. people.team), newest first",
 )
 @paginate(CursorPagination, newest_first=True)
-def list_comments(request: HttpRequest, label: str, record_id: int) -> Any:
+def list_comments(request: HttpRequest, label: str, record_id: RecordId) -> Any:
     record = access_record(request.user, label, record_id)
     return Comment.objects.on(record).select_related("author")
 
@@ -50,7 +51,7 @@ def list_comments(request: HttpRequest, label: str, record_id: int) -> Any:
     summary="Comment on a record; @handle mentions notify people",
 )
 def post_comment(
-    request: HttpRequest, label: str, record_id: int, payload: CommentIn
+    request: HttpRequest, label: str, record_id: RecordId, payload: CommentIn
 ) -> Status[services.PostedComment]:
     record = access_record(request.user, label, record_id)
     return Status(201, services.post_comment(actor=request.user, record=record, body=payload.body))

@@ -9,10 +9,11 @@ from ninja.pagination import paginate
 
 from tandem.api.pagination import CursorPagination
 from tandem.core.errors import DomainError, ErrorCode
+from tandem.core.ids import RecordId
 from tandem.people import services
 from tandem.people.auth import signed_in
 from tandem.people.models import Membership, Team, User
-from tandem.people.schemas import MemberIn, MemberOut, MeOut, PersonOut, ProfileIn, TeamOut
+from tandem.people.schemas import MemberIn, MeOut, PersonOut, ProfileIn, TeamMemberOut, TeamOut
 
 router = Router(tags=["people"])
 
@@ -43,13 +44,13 @@ def update_me(request: HttpRequest, payload: ProfileIn) -> dict[str, Any]:
 
 @router.get("/people", response=list[PersonOut], summary="People you can see")
 @paginate(CursorPagination)
-def list_people(request: HttpRequest, q: str = "", team: int | None = None) -> Any:
+def list_people(request: HttpRequest, q: str = "", team: RecordId | None = None) -> Any:
     people = User.objects.visible_to(request.user).active().search(q)
     return people.in_team(team) if team else people
 
 
 @router.get("/people/{person_id}", response=PersonOut)
-def get_person(request: HttpRequest, person_id: int) -> User:
+def get_person(request: HttpRequest, person_id: RecordId) -> User:
     return get_object_or_404(User.objects.visible_to(request.user), pk=person_id)
 
 
@@ -60,21 +61,21 @@ def list_teams(request: HttpRequest) -> Any:
 
 
 @router.get("/teams/{team_id}", response=TeamOut)
-def get_team(request: HttpRequest, team_id: int) -> Team:
+def get_team(request: HttpRequest, team_id: RecordId) -> Team:
     return get_object_or_404(Team.objects.visible_to(request.user).with_member_counts(), pk=team_id)
 
 
-@router.get("/teams/{team_id}/members", response=list[MemberOut])
+@router.get("/teams/{team_id}/members", response=list[TeamMemberOut])
 @paginate(CursorPagination)
-def list_members(request: HttpRequest, team_id: int) -> Any:
+def list_members(request: HttpRequest, team_id: RecordId) -> Any:
     team = get_object_or_404(Team.objects.visible_to(request.user), pk=team_id)
     return team.memberships.select_related("user")
 
 
 @router.post(
-    "/teams/{team_id}/members", response={201: MemberOut}, summary="Add a person to a team"
+    "/teams/{team_id}/members", response={201: TeamMemberOut}, summary="Add a person to a team"
 )
-def add_member(request: HttpRequest, team_id: int, payload: MemberIn) -> Status[Membership]:
+def add_member(request: HttpRequest, team_id: RecordId, payload: MemberIn) -> Status[Membership]:
     team = get_object_or_404(Team.objects.visible_to(request.user), pk=team_id)
     person = User.objects.filter(email=payload.email.strip().lower()).first()
     if person is None:

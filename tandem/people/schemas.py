@@ -1,4 +1,5 @@
 from ninja import Field, Schema
+from pydantic import StrictBool
 
 from tandem.core.schemas import InputSchema
 
@@ -32,7 +33,7 @@ class TeamOut(Schema):
     member_count: int
 
 
-class MemberOut(Schema):
+class TeamMemberOut(Schema):
     id: int
     person: PersonOut = Field(..., alias="user")
     role: str
@@ -44,7 +45,7 @@ class ProfileIn(InputSchema):
     full_name: str | None = Field(None, max_length=150)
     job_title: str | None = Field(None, max_length=120)
     time_zone: str | None = Field(None, max_length=64)
-    email_notifications: bool | None = None
+    email_notifications: StrictBool | None = None
 
 
 class MemberIn(InputSchema):

@@ -9,6 +9,7 @@ from django.utils import timezone
 from tandem.core.errors import DomainError
 from tandem.core.models import DomainEvent
 from tandem.crm import services
+from tandem.crm.imports import bulk_upsert_contacts
 from tandem.crm.models import Account, Contact, Opportunity
 from tandem.crm.normalise import normalise_domain, normalise_email
 
@@ -167,3 +168,16 @@ def test_who_may_change_a_record(org):
         services.create_contact(actor=org.outsider, first_name="Nope")
     contact.refresh_from_db()
     assert contact.job_title == "CFO"
+
+
+@pytest.mark.parametrize("raw", ["acme]co.uk", "[acme.co.uk", "http://[::1"])
+def test_a_domain_no_address_can_be_read_from_is_refused_naming_the_field(org, raw):
+    """schemathesis found POST /accounts answering 500 for a domain holding "]"."""
+    with pytest.raises(DomainError) as refused:
+        services.create_account(actor=org.sales_rep, name="Acme", domain=raw)
+    assert refused.value.field == "domain" and "is not a web address" in refused.value.message
+    result = bulk_upsert_contacts(
+        actor=org.sales_rep, rows=[{"email": "a@b.example", "account_domain": raw}]
+    )
+    assert result["rejected"][0]["field"] == "account_domain"
+    assert "is not a web address" in result["rejected"][0]["message"]
