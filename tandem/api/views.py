@@ -28,7 +28,11 @@ def tokens(request: HttpRequest) -> HttpResponse:
             form.add_error(exc.field if exc.field in form.fields else None, exc.message)
         else:
             form = NewTokenForm()
-    listed = ApiToken.objects.visible_to(request.user).order_by("revoked_at", "-created_at")[:100]
+    listed = (
+        ApiToken.objects.visible_to(request.user)
+        .select_related("capture_granted_by")
+        .order_by("revoked_at", "-created_at")[:100]
+    )
     context = {
         "form": form,
         "tokens": listed,

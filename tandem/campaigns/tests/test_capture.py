@@ -11,6 +11,7 @@ from django.utils import timezone
 from tandem.api.services import create_token, find_token_for_grant, set_capture_grant
 from tandem.campaigns import services
 from tandem.campaigns.models import Touchpoint
+from tandem.campaigns.tests.factories import CampaignFactory
 from tandem.core.errors import DomainError
 from tandem.core.models import DomainEvent
 from tandem.handoff.models import Lead
@@ -125,13 +126,26 @@ def test_the_token_page_lets_an_administrator_grant_and_withdraw(client, org):
 
 
 def test_the_web_form_records_its_door(org, client):
-    campaign = services.create_campaign(
-        actor=org.marketer,
-        name="Webinar",
-        type="webinar",
-        channel="events",
-        starts_on=timezone.now().date(),
-        ends_on=timezone.now().date(),
-    )
+    campaign = CampaignFactory(owner=org.marketer)
     client.post(f"/f/{campaign.form_key}/", {"email": "w@example.com"})
     assert Touchpoint.objects.get().captured_via == "web form"
+
+
+def test_the_token_page_costs_the_same_queries_however_many_tokens_are_granted(client, org):
+    """Each granted token names who granted it: read with the tokens, not one by one."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def grant_more(n):
+        for i in range(n):
+            made, _ = create_token(actor=org.admin, name=f"integration {i}", scope="write")
+            set_capture_grant(actor=org.admin, token=made, granted=True)
+
+    client.force_login(org.admin)
+    grant_more(1)
+    with CaptureQueriesContext(connection) as one:
+        assert client.get("/settings/tokens/").status_code == 200
+    grant_more(8)
+    with CaptureQueriesContext(connection) as nine:
+        assert client.get("/settings/tokens/").status_code == 200
+    assert len(nine) == len(one)

@@ -2,12 +2,12 @@
 
 import re
 import time
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from django.core import mail, signing
 
-from tandem.campaigns.services import create_campaign
+from tandem.campaigns.tests.factories import CampaignFactory
 from tandem.core.errors import DomainError
 from tandem.core.models import DomainEvent
 from tandem.crm import consent, services
@@ -26,14 +26,7 @@ def withdrawn(org):
 
 @pytest.fixture
 def webinar(org):
-    return create_campaign(
-        actor=org.marketer,
-        name="Heat-pump webinar",
-        type="webinar",
-        channel="events",
-        starts_on=date(2026, 11, 1),
-        ends_on=date(2026, 12, 31),
-    )
+    return CampaignFactory(owner=org.marketer, name="Heat-pump webinar")
 
 
 def _link(message) -> str:
