@@ -49,7 +49,7 @@ class GrantForm(forms.Form):
     key = forms.CharField(
         label="Token id",
         max_length=60,
-        help_text="The integration's token id as its owner's list shows it, e.g. tdm_1a2b3c4d5e6f.",
+        help_text="As its owner's token list shows it, e.g. tdm_1a2b3c4d5e6f_…",
     )
 
 
@@ -59,7 +59,7 @@ def grant_capture(request: HttpRequest) -> HttpResponse:
     """An administrator grants touch capture to an integration's token, by its id."""
     form = GrantForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "Give the token id, e.g. tdm_1a2b3c4d5e6f.")
+        messages.error(request, "Give the token id, e.g. tdm_1a2b3c4d5e6f_…")
         return redirect("api_tokens")
     try:
         token = services.find_token_for_grant(actor=request.user, key=form.cleaned_data["key"])

@@ -274,7 +274,12 @@ def clean_utm(data: Any) -> dict[str, str]:
     for name in UTM_FIELDS:
         text = _text(data, name)
         if len(text) > 255:
-            raise _invalid(name, f"{name} is at most 255 characters ({len(text)} given).")
+            raise DomainError(
+                ErrorCode.INVALID,
+                f"{name} is at most 255 characters ({len(text)} given).",
+                field=name,
+                given=len(text),
+            )
         utm[name] = text
     return utm
 

@@ -227,10 +227,17 @@ def capture(request: HttpRequest, form_key: str) -> HttpResponse:
         services.capture_form(form_key=form_key, data=request.POST.dict(), ip=client_ip(request))
     except DomainError as exc:
         status = 429 if exc.code == ErrorCode.RATE_LIMITED else 422
+        message = exc.message
+        if exc.field in services.UTM_FIELDS:  # a hidden field: say it in the visitor's words
+            message = (
+                "The link that brought you here carries more tracking text than we can keep "
+                f"({exc.field}: {exc.details['given']:,} characters, 255 at most). Open this "
+                "form again from the page that shows it, and send it from there."
+            )
         response = render(
             request,
             "campaigns/capture.html",
-            {"campaign": found, "data": request.POST, "error": exc.message},
+            {"campaign": found, "data": request.POST, "error": message},
             status=status,
         )
         if "retry_after" in exc.details:

@@ -16,7 +16,11 @@ from tandem.people.passwords import live_credentials
 
 def _say_revoked(request: HttpRequest, revoked: list[str]) -> None:
     if revoked:
-        messages.success(request, f"Revoked with your old password: {', '.join(revoked)}.")
+        messages.success(
+            request,
+            f"Your password is changed and {', '.join(revoked)} revoked; make new ones "
+            "for what used them.",
+        )
 
 
 class ChangePasswordView(PasswordChangeView):

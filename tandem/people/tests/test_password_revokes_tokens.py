@@ -39,7 +39,7 @@ def test_changing_the_password_revokes_the_tokens_and_says_so(client, org):
     raws, colleague = tokens_for(org)
     client.force_login(org.marketer)
     before = client.get("/password/change/").content.decode()
-    assert "Changing it also revokes 2 API tokens of yours" in before
+    assert "Changing it also revokes your 2 API tokens" in before
     done = client.post(
         "/password/change/",
         {
@@ -50,7 +50,7 @@ def test_changing_the_password_revokes_the_tokens_and_says_so(client, org):
         follow=True,
     )
     assert done.redirect_chain == [("/password/change/done/", 302)]
-    assert "Revoked with your old password: 2 API tokens." in done.content.decode()
+    assert "Your password is changed and 2 API tokens revoked" in done.content.decode()
     assert_revoked_and_recorded(org, raws, colleague, "change")
 
 
@@ -76,12 +76,12 @@ def test_a_reset_revokes_the_tokens_and_says_so(client, org):
     path = LINK.search(mail.outbox[0].body).group(1)
     form_url = client.get(path).url
     before = client.get(form_url).content.decode()
-    assert "Saving it also revokes 2 API tokens of yours" in before
+    assert "Saving it also revokes your 2 API tokens" in before
     done = client.post(
         form_url, {"new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD}, follow=True
     )
     assert done.redirect_chain == [("/password/reset/done/", 302)]
-    assert "Revoked with your old password: 2 API tokens." in done.content.decode()
+    assert "Your password is changed and 2 API tokens revoked" in done.content.decode()
     assert_revoked_and_recorded(org, raws, colleague, "reset")
 
 
