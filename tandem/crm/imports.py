@@ -37,7 +37,7 @@ from tandem.core.import_files import bad_file as _bad_file
 from tandem.core.import_files import count_rows, headers_of, rows_of
 from tandem.core.jobs import Progress, register_job_kind
 from tandem.core.models import Job
-from tandem.core.permissions import ORGANISATION, Action, can, require
+from tandem.core.permissions import ORGANISATION, Action, can, can_on_every, require
 from tandem.core.readahead import read_ahead
 from tandem.core.services import record_event
 from tandem.core.spreadsheets import safe_cell
@@ -319,28 +319,33 @@ def _accounts_counted(
 FILLABLE = ("first_name", "last_name", "phone", "job_title")
 
 
+# What ``_write_contacts`` reads of a known contact: (email, id, *FILLABLE, account_id).
+Known = dict[str, tuple[Any, ...]]
+
+
+def _known_contacts(emails: list[str], *extra: str) -> dict[str, tuple[Any, ...]]:
+    columns = ("email", "id", *FILLABLE, "account_id", *extra)
+    return {found[0]: found for found in Contact.objects.with_emails(emails).values_list(*columns)}
+
+
 def refuse_unchangeable(
     chunk: list[tuple[int, dict[str, str]]], actor: Any, outcome: Outcome
-) -> list[tuple[int, dict[str, str]]]:
+) -> tuple[list[tuple[int, dict[str, str]]], Known | None]:
     """The rows the actor may write. A row that would fill a blank or set the account
     of a contact the actor may not change (the permission table's CHANGE, as a PATCH
     asks) is moved to ``outcome.rejected`` with the reason, before any account is made
-    for it. New contacts and rows that change nothing pass."""
+    for it. New contacts and rows that change nothing pass. Also returns the known
+    contacts it read, for the write's first attempt (None when it read none)."""
     emails = [r["email"] for _, r in chunk if r["email"]]
-    if not emails:
-        return chunk
-    existing = {
-        found[0]: found
-        for found in Contact.objects.with_emails(emails).values_list(
-            "email", "id", "team_id", "owner_id", "account_id", *FILLABLE
-        )
-    }
+    if not emails or can_on_every(actor, Action.CHANGE, "crm.contact"):
+        return chunk, None  # nothing to ask, or the answer is yes for every contact
+    found = _known_contacts(emails, "team_id", "owner_id")
     allowed: dict[tuple[int | None, int | None], bool] = {}  # (team, owner) -> may change
     kept = []
     for number, row in chunk:
-        known = existing.get(row["email"]) if row["email"] else None
+        known = found.get(row["email"]) if row["email"] else None
         if known is not None:
-            _, pk, team_id, owner_id, account_id, *values = known
+            pk, values, account_id, (team_id, owner_id) = known[1], known[2:6], known[6], known[7:]
             fills = any(not old and row.get(k) for k, old in zip(FILLABLE, values, strict=True))
             if fills or (account_id is None and _account_key(row) != "n:"):
                 if (team_id, owner_id) not in allowed:
@@ -351,20 +356,32 @@ def refuse_unchangeable(
                     outcome.rejected.append((number, "", reason))
                     continue
         kept.append((number, row))
-    return kept
+    return kept, {email: known[:7] for email, known in found.items()}
+
+
+def _first_then_fresh(known: Known | None) -> Callable[[], Known | None]:
+    """The known contacts for a retried write: what was read ahead for the first
+    attempt; a retry (another writer got in first) reads them again."""
+    handed = [known]
+
+    def take() -> Known | None:
+        return handed.pop() if handed else None
+
+    return take
 
 
 def _write_chunk(chunk: list[tuple[int, dict[str, str]]], actor: Any, outcome: Outcome) -> None:
     """One transaction: missing accounts, new contacts, and blanks filled on known ones
     (with their history rows), written set-wise through ``core.bulk``."""
-    chunk = refuse_unchangeable(chunk, actor, outcome)
+    chunk, known = refuse_unchangeable(chunk, actor, outcome)
     rows = [r for _, r in chunk]
     team_id = actor.home_team_id()
+    read_ahead = _first_then_fresh(known)
 
     def attempt() -> tuple[int, int, int]:
         fresh = _not_yet_imported(rows)
         accounts, made = _accounts_counted(fresh, actor, team_id)
-        return made, *_write_contacts(fresh, accounts, actor, team_id)
+        return made, *_write_contacts(fresh, accounts, actor, team_id, read_ahead())
 
     made, created, updated = retrying_conflicts(attempt)
     outcome.accounts_created += made
@@ -373,17 +390,18 @@ def _write_chunk(chunk: list[tuple[int, dict[str, str]]], actor: Any, outcome: O
 
 
 def _write_contacts(
-    rows: list[dict[str, str]], accounts: dict[str, int], actor: Any, team_id: int | None
+    rows: list[dict[str, str]],
+    accounts: dict[str, int],
+    actor: Any,
+    team_id: int | None,
+    read_ahead: Known | None = None,
 ) -> tuple[int, int]:
     """New contacts, and blanks filled on known ones; returns (created, updated). The
-    caller holds the transaction."""
-    emails = [r["email"] for r in rows if r["email"]]
-    existing = {
-        found[0]: found
-        for found in Contact.objects.with_emails(emails).values_list(
-            "email", "id", *FILLABLE, "account_id"
-        )
-    }
+    caller holds the transaction. ``read_ahead``: the contacts already read for these rows
+    (by ``refuse_unchangeable``), so they are not read twice."""
+    existing = read_ahead
+    if existing is None:
+        existing = _known_contacts([r["email"] for r in rows if r["email"]])
     new: list[tuple[Any, ...]] = []
     changed: list[tuple[Any, ...]] = []
     for r in rows:
@@ -417,14 +435,21 @@ WRITERS = 3  # PostgreSQL connections writing contacts at once in a file import
 
 
 def _contacts_apart(
-    rows: list[dict[str, str]], accounts: dict[str, int], actor: Any, team_id: int | None
+    rows: list[dict[str, str]],
+    accounts: dict[str, int],
+    actor: Any,
+    team_id: int | None,
+    known: Known | None,
 ) -> tuple[int, int]:
     """``_write_contacts`` on a writer thread's own connection, in its own transaction."""
+    read_ahead = _first_then_fresh(known)
     try:
         with repeatable_writes():
             # Another import or bulk upsert may commit the same new e-mails meanwhile.
             return retrying_conflicts(
-                lambda: _write_contacts(_not_yet_imported(rows), accounts, actor, team_id)
+                lambda: _write_contacts(
+                    _not_yet_imported(rows), accounts, actor, team_id, read_ahead()
+                )
             )
     finally:
         connection.close()
@@ -454,13 +479,15 @@ def _write_in_parallel(
 
     with ThreadPoolExecutor(max_workers=WRITERS, thread_name_prefix="import-writer") as pool:
         for done, chunk in chunks:
-            rows = [r for _, r in refuse_unchangeable(chunk, actor, outcome)]
+            kept, known = refuse_unchangeable(chunk, actor, outcome)
+            rows = [r for _, r in kept]
             if rows:
                 accounts, made = retrying_conflicts(
                     partial(_accounts_counted, rows, actor, team_id)
                 )
                 outcome.accounts_created += made
-                pending.append((done, pool.submit(_contacts_apart, rows, accounts, actor, team_id)))
+                write = partial(_contacts_apart, rows, accounts, actor, team_id, known)
+                pending.append((done, pool.submit(write)))
             while len(pending) >= WRITERS:
                 collect()
         while pending:

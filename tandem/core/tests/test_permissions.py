@@ -109,3 +109,12 @@ def test_every_action_has_a_phrase_and_organisation_refusals_name_no_record(org)
     with pytest.raises(DomainError) as refused:
         require(org.sales_rep, Action.MANAGE_MEMBERS, org.marketing)
     assert refused.value.message == "You are not allowed to manage members of this team."
+
+
+def test_can_on_every_is_the_administrators_relation_only(org):
+    from tandem.core.permissions import can_on_every
+
+    assert can_on_every(org.admin, Action.CHANGE, "crm.contact")
+    for persona in ("marketing_head", "marketer", "sales_head", "sales_rep", "outsider"):
+        assert not can_on_every(getattr(org, persona), Action.CHANGE, "crm.contact")
+    assert not can_on_every(org.admin, Action.REVOKE, "api.apitoken")  # owners only
