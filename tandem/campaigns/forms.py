@@ -1,6 +1,7 @@
 from django import forms
 
 from tandem.campaigns.models import Campaign, Channel
+from tandem.core.forms import RecordChoiceField
 
 
 class CampaignForm(forms.Form):
@@ -14,7 +15,7 @@ class CampaignForm(forms.Form):
     expected_leads_per_week = forms.IntegerField(initial=0)
     audience = forms.CharField(max_length=300, required=False)
     goal = forms.CharField(max_length=300, required=False)
-    parent = forms.ModelChoiceField(
+    parent = RecordChoiceField(
         queryset=Campaign.objects.exclude(status="cut").order_by("-starts_on", "name"),
         required=False,
         empty_label="None (a top-level campaign)",

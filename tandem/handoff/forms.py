@@ -2,6 +2,7 @@ from typing import Any
 
 from django import forms
 
+from tandem.core.forms import RecordChoiceField, RecordMultipleChoiceField
 from tandem.crm.models import Activity
 from tandem.handoff.models import RejectionReason, ScoringRule, Stage, Tier
 from tandem.handoff.scoring import FIT_FIELDS
@@ -40,7 +41,7 @@ class FollowUpForm(forms.Form):
 
 
 class ReassignForm(forms.Form):
-    rep = forms.ModelChoiceField(queryset=User.objects.none(), empty_label="Choose a rep")
+    rep = RecordChoiceField(queryset=User.objects.none(), empty_label="Choose a rep")
 
     def __init__(self, *args: Any, team_id: int | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -136,8 +137,8 @@ class RoutingRuleForm(forms.Form):
     )
     region = forms.CharField(max_length=100, required=False, help_text="Blank: any region.")
     segment = forms.CharField(max_length=100, required=False, help_text="Blank: any segment.")
-    team = forms.ModelChoiceField(queryset=Team.objects.filter(function=Team.Function.SALES))
-    reps = forms.ModelMultipleChoiceField(
+    team = RecordChoiceField(queryset=Team.objects.filter(function=Team.Function.SALES))
+    reps = RecordMultipleChoiceField(
         queryset=User.objects.active().filter(memberships__team__function="sales").distinct(),
         required=False,
         help_text="None chosen: every member of the team, in turn.",

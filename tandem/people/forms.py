@@ -10,6 +10,7 @@ from django.contrib.auth.forms import (
 from django.db import transaction
 
 from tandem.core import ratelimit
+from tandem.core.forms import RecordChoiceField
 from tandem.people.models import Membership, Team, User, time_zone_choices
 from tandem.people.passwords import password_changed
 
@@ -39,9 +40,7 @@ class NewUserForm(forms.Form):
     email = forms.EmailField(label="E-mail", max_length=254)
     job_title = forms.CharField(max_length=120, required=False)
     time_zone = forms.ChoiceField(choices=time_zone_choices, initial="Europe/London")
-    team = forms.ModelChoiceField(
-        queryset=Team.objects.all(), required=False, empty_label="No team yet"
-    )
+    team = RecordChoiceField(queryset=Team.objects.all(), required=False, empty_label="No team yet")
     role = forms.ChoiceField(choices=Membership.Role.choices, initial="member")
     is_admin = forms.BooleanField(label="Administrator", required=False)
 
