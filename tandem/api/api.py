@@ -123,7 +123,9 @@ def on_validation_error(request: HttpRequest, exc: ValidationError) -> HttpRespo
     errors = [
         {"field": f, "message": e.get("msg", "")} for f, e in zip(fields, exc.errors, strict=True)
     ]
-    return error_response(request, 422, ErrorCode.INVALID.value, message, {"errors": errors})
+    # ``field`` names the first, as a service's DomainError does: one place to look.
+    details = {"field": fields[0] if fields else "", "errors": errors}
+    return error_response(request, 422, ErrorCode.INVALID.value, message, details)
 
 
 @api.exception_handler(AuthenticationError)

@@ -4,40 +4,46 @@ permissions as the pages."""
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
-from ninja import Query, Router, Status
+from ninja import Field, Query, Router, Status
 
 from tandem.attribution import reports, services
 from tandem.attribution.forms import ScopeForm
-from tandem.attribution.journeys import Scope
-from tandem.attribution.models import MODELS, AttributionChoice, current_choice
+from tandem.attribution.journeys import BY_CAMPAIGN, BY_CHANNEL, PIPELINE, REVENUE, Scope
+from tandem.attribution.models import MAX_LOOKBACK_DAYS, MODELS, AttributionChoice, current_choice
 from tandem.attribution.schemas import ChoiceIn, ChoiceOut, ModelOut, ReportOut
+from tandem.campaigns.models import Campaign
 from tandem.core.api import job_out
+from tandem.core.dates import ApiDate
 from tandem.core.errors import DomainError, ErrorCode
 from tandem.core.ids import RecordId
 from tandem.core.permissions import require_staff
-from tandem.core.schemas import InputSchema, JobOut
+from tandem.core.schemas import InputSchema, JobOut, one_of
 from tandem.handoff import services as contract
 from tandem.people.auth import signed_in
 
 router = Router(tags=["attribution"])
+CURRENCY_OR_NONE = r"^([A-Z]{3})?$"
 
 
 class ScopeIn(InputSchema):
-    conversion: str = ""
-    by: str = ""
-    start: date | None = None
-    end: date | None = None
-    lookback_days: int | None = None
-    region: str = ""
-    segment: str = ""
-    campaign_type: str = ""
-    currency: str = ""
+    """The report's filters, as the page's ScopeForm reads them (it still checks them
+    all, and the period as a whole). Each text is bounded, so the query string of a GET
+    stays within what the server reads (gunicorn refuses a request line over 4 KB)."""
+
+    conversion: str = one_of(["", PIPELINE, REVENUE], "")
+    by: str = one_of(["", BY_CHANNEL, BY_CAMPAIGN], "")
+    start: ApiDate | None = None
+    end: ApiDate | None = None
+    lookback_days: int | None = Field(None, ge=1, le=MAX_LOOKBACK_DAYS)
+    region: str = Field("", max_length=100)
+    segment: str = Field("", max_length=100)
+    campaign_type: str = one_of(["", *Campaign.Type.values], "")
+    currency: str = Field("", pattern=CURRENCY_OR_NONE)
 
 
 def _scope(request: HttpRequest, given: ScopeIn) -> Scope:

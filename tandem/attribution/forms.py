@@ -4,7 +4,7 @@ from typing import Any
 from django import forms
 
 from tandem.attribution.journeys import BY_CAMPAIGN, BY_CHANNEL, PIPELINE, REVENUE, Scope
-from tandem.attribution.models import MODELS
+from tandem.attribution.models import MAX_LOOKBACK_DAYS, MODELS
 from tandem.campaigns.models import Campaign
 from tandem.core.dates import RANGE, in_range
 
@@ -26,7 +26,7 @@ class ScopeForm(forms.Form):
     start = forms.DateField(label="From", required=False, widget=forms.DateInput({"type": "date"}))
     end = forms.DateField(label="To", required=False, widget=forms.DateInput({"type": "date"}))
     lookback_days = forms.IntegerField(
-        label="Lookback (days)", min_value=1, max_value=730, required=False
+        label="Lookback (days)", min_value=1, max_value=MAX_LOOKBACK_DAYS, required=False
     )
     region = forms.CharField(max_length=100, required=False)
     segment = forms.CharField(max_length=100, required=False)
@@ -71,5 +71,7 @@ class ScopeForm(forms.Form):
 
 class ChoiceForm(forms.Form):
     model = forms.ChoiceField(choices=[(k, v[0]) for k, v in MODELS.items()])
-    lookback_days = forms.IntegerField(label="Lookback (days)", min_value=1, max_value=730)
+    lookback_days = forms.IntegerField(
+        label="Lookback (days)", min_value=1, max_value=MAX_LOOKBACK_DAYS
+    )
     note = forms.CharField(max_length=500, required=False)

@@ -69,12 +69,16 @@ class AttributionReport(models.Model):
         return f"Attribution {self.scope.get('conversion')} {self.scope.get('start')}"
 
 
+# The longest lookback window: two years of touches before a conversion.
+MAX_LOOKBACK_DAYS = 730
+
+
 class AttributionChoice(JointProposal):
     """The model campaign ROI uses: the two heads' joint choice, like the SLA."""
 
     model = models.CharField(max_length=20, choices=[(k, v[0]) for k, v in MODELS.items()])
     lookback_days = models.PositiveIntegerField(
-        default=90, validators=[MinValueValidator(1), MaxValueValidator(730)]
+        default=90, validators=[MinValueValidator(1), MaxValueValidator(MAX_LOOKBACK_DAYS)]
     )
 
     class Meta(JointProposal.Meta):

@@ -1,9 +1,10 @@
 from datetime import datetime
 from typing import Any
 
-from ninja import Schema
+from ninja import Field, Schema
 
-from tandem.core.schemas import InputSchema, JobOut
+from tandem.attribution.models import MAX_LOOKBACK_DAYS, MODELS
+from tandem.core.schemas import InputSchema, JobOut, one_of
 from tandem.handoff.schemas import ProposalOut
 
 
@@ -31,9 +32,9 @@ class ReportOut(Schema):
 
 
 class ChoiceIn(InputSchema):
-    model: str
-    lookback_days: int = 90
-    note: str = ""
+    model: str = one_of(MODELS)
+    lookback_days: int = Field(90, ge=1, le=MAX_LOOKBACK_DAYS)
+    note: str = Field("", max_length=500)
 
 
 class ChoiceOut(ProposalOut):

@@ -9,7 +9,7 @@ from django.db import transaction
 
 from tandem.attribution import reports
 from tandem.attribution.journeys import Scope
-from tandem.attribution.models import MODELS, AttributionChoice
+from tandem.attribution.models import MAX_LOOKBACK_DAYS, MODELS, AttributionChoice
 from tandem.core.errors import DomainError, ErrorCode
 from tandem.core.models import Job
 from tandem.core.permissions import is_staff
@@ -29,9 +29,11 @@ def propose_attribution_model(
         days = int(str(lookback_days).strip())
     except ValueError:
         days = 0
-    if not 1 <= days <= 730:
+    if not 1 <= days <= MAX_LOOKBACK_DAYS:
         raise DomainError(
-            ErrorCode.INVALID, "Give a lookback of 1 to 730 days.", field="lookback_days"
+            ErrorCode.INVALID,
+            f"Give a lookback of 1 to {MAX_LOOKBACK_DAYS} days.",
+            field="lookback_days",
         )
     choice = AttributionChoice(model=model, lookback_days=days)
     start_proposal(actor, choice, note)

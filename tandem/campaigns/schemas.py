@@ -5,8 +5,10 @@ from typing import Any
 from ninja import Field, Schema
 from pydantic import StrictBool
 
+from tandem.campaigns.models import Campaign, Channel
+from tandem.core.dates import ApiDate
 from tandem.core.ids import RecordId
-from tandem.core.schemas import InputSchema
+from tandem.core.schemas import InputSchema, RequiredText, one_of
 
 
 class CampaignOut(Schema):
@@ -28,11 +30,11 @@ class CampaignOut(Schema):
 
 
 class CampaignIn(InputSchema):
-    name: str = Field(..., max_length=200)
-    type: str
-    channel: str
-    starts_on: date
-    ends_on: date
+    name: RequiredText = Field(..., max_length=200)
+    type: str = one_of(Campaign.Type.values)
+    channel: str = one_of(Channel.values)
+    starts_on: ApiDate
+    ends_on: ApiDate
     planned_budget: Decimal = Field(Decimal("0"), max_digits=14, decimal_places=2)
     currency: str = Field("GBP", max_length=3)
     expected_leads_per_week: int = 0
@@ -42,13 +44,13 @@ class CampaignIn(InputSchema):
 
 
 class StatusIn(InputSchema):
-    status: str
+    status: str = one_of(Campaign.Status.values)
 
 
 class CostIn(InputSchema):
-    incurred_on: date
+    incurred_on: ApiDate
     amount: Decimal = Field(..., max_digits=14, decimal_places=2)
-    description: str = Field(..., max_length=200)
+    description: RequiredText = Field(..., max_length=200)
 
 
 class CostOut(Schema):

@@ -23,7 +23,7 @@ from typing import Annotated, Any
 
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
-from pydantic import BeforeValidator, WithJsonSchema
+from pydantic import AfterValidator, BeforeValidator, WithJsonSchema
 
 from tandem.core.errors import DomainError, ErrorCode
 
@@ -116,6 +116,77 @@ TimeOfDay = Annotated[
             "pattern": TIME_OF_DAY_PATTERN,
             "description": "A wall-clock time in the team's time zone, HH:MM or HH:MM:SS.",
             "examples": ["09:00", "17:30:00"],
+        }
+    ),
+]
+
+
+# How the API reads and documents a date or a datetime: ISO 8601 text only. Pydantic's
+# lax mode read a number as seconds since 1970 (``away_until: 0`` became 1970-01-01) and
+# a datetime without its zone as naive; both are refused here, naming the field, and so is
+# a value outside 1900-2200 (the schema's pattern declares the years, the format the rest).
+YEAR_PATTERN = f"^({EARLIEST.year // 100}[0-9]{{2}}|2[01][0-9]{{2}}|{LATEST.year})-"
+_DATE_TEXT = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+# RFC 3339 date-time, as OpenAPI's ``format: date-time`` means it: the zone is required.
+_DATETIME_TEXT = re.compile(
+    r"[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt ][0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]+)?"
+    r"([Zz]|[+-][0-9]{2}:[0-9]{2})"
+)
+
+
+def _date_text(value: Any) -> Any:
+    if isinstance(value, date) and not isinstance(value, datetime):
+        return value  # ninja validates a second time, the value already read
+    if not (isinstance(value, str) and _DATE_TEXT.fullmatch(value)):
+        raise ValueError("give a date as text, YYYY-MM-DD, e.g. 2026-11-22")
+    return value
+
+
+def _datetime_text(value: Any) -> Any:
+    if isinstance(value, datetime):
+        return value
+    if not (isinstance(value, str) and _DATETIME_TEXT.fullmatch(value)):
+        raise ValueError("give a time as ISO 8601 text with its zone, e.g. 2026-11-22T09:30:00Z")
+    return value
+
+
+def _date_in_range(value: date) -> date:
+    if not in_range(value):
+        raise ValueError(f"must be a date {RANGE}")
+    return value
+
+
+def _datetime_in_range(value: datetime) -> datetime:
+    if timezone.is_naive(value):
+        raise ValueError("needs its zone, e.g. 2026-11-22T09:30:00Z or +01:00")
+    if not in_range(value) or not in_range(value.astimezone(UTC)):
+        raise ValueError(f"must be a time {RANGE}")
+    return value
+
+
+ApiDate = Annotated[
+    date,
+    BeforeValidator(_date_text),
+    AfterValidator(_date_in_range),
+    WithJsonSchema(
+        {
+            "type": "string",
+            "format": "date",
+            "pattern": YEAR_PATTERN,
+            "description": f"A date {RANGE}, YYYY-MM-DD.",
+        }
+    ),
+]
+ApiDateTime = Annotated[
+    datetime,
+    BeforeValidator(_datetime_text),
+    AfterValidator(_datetime_in_range),
+    WithJsonSchema(
+        {
+            "type": "string",
+            "format": "date-time",
+            "pattern": YEAR_PATTERN,
+            "description": f"A time {RANGE} with its zone, e.g. 2026-11-22T09:30:00Z.",
         }
     ),
 ]

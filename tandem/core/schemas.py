@@ -1,11 +1,35 @@
+from collections.abc import Iterable
 from datetime import datetime
-from typing import Any
+from typing import Annotated, Any
 
-from ninja import Schema
+from ninja import Field, Schema
 from ninja.schema import DjangoGetter
-from pydantic import BaseModel, ConfigDict, field_validator, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, field_validator, model_validator
 
 NUL = "\x00"
+# Text with something in it besides white space: what a service means by a required name
+# once it has stripped it. Declared as a pattern so a client (and the schema probe) knows
+# "" and "   " are refused; checked with Python's own idea of white space (str.strip),
+# the one the services use, rather than the regex engine's.
+NOT_BLANK_PATTERN = r"\S"
+
+
+def _not_blank(value: str) -> str:
+    if not value.strip():
+        raise ValueError("must not be blank")
+    return value
+
+
+RequiredText = Annotated[
+    str, AfterValidator(_not_blank), Field(json_schema_extra={"pattern": NOT_BLANK_PATTERN})
+]
+
+
+def one_of(values: Iterable[str], default: Any = ..., **kwargs: Any) -> Any:
+    """A text field whose value is one of ``values`` (a model's choices, say), declared as
+    an ``enum`` so a client knows the list. The service that reads the field refuses any
+    other value with a 422 naming it, from the same list: one source of truth."""
+    return Field(default, json_schema_extra={"enum": list(values)}, **kwargs)
 
 
 class InputSchema(Schema):

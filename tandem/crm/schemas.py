@@ -5,8 +5,10 @@ from typing import Any
 from ninja import Field, Schema
 from pydantic import StrictBool
 
+from tandem.core.dates import ApiDate, ApiDateTime
 from tandem.core.ids import RecordId
-from tandem.core.schemas import InputSchema
+from tandem.core.schemas import InputSchema, RequiredText, one_of
+from tandem.crm.models import Activity, Opportunity
 
 
 class AccountOut(Schema):
@@ -22,7 +24,7 @@ class AccountOut(Schema):
 
 
 class AccountIn(InputSchema):
-    name: str = Field(..., max_length=200)
+    name: RequiredText = Field(..., max_length=200)
     domain: str = Field("", max_length=253)
     industry: str = Field("", max_length=100)
     segment: str = Field("", max_length=100)
@@ -30,7 +32,7 @@ class AccountIn(InputSchema):
 
 
 class AccountPatch(InputSchema):
-    name: str | None = Field(None, max_length=200)
+    name: RequiredText | None = Field(None, max_length=200)
     domain: str | None = Field(None, max_length=253)
     industry: str | None = Field(None, max_length=100)
     segment: str | None = Field(None, max_length=100)
@@ -56,7 +58,7 @@ class ContactOut(Schema):
 
 class ConsentIn(InputSchema):
     consent: StrictBool | None
-    source: str = Field(..., max_length=200)
+    source: RequiredText = Field(..., max_length=200)
 
 
 class OptInOut(Schema):
@@ -95,16 +97,16 @@ class OpportunityOut(Schema):
 
 
 class OpportunityIn(InputSchema):
-    name: str = Field(..., max_length=200)
+    name: RequiredText = Field(..., max_length=200)
     account_id: RecordId
     contact_id: RecordId | None = None
     amount: Decimal = Field(Decimal("0"), max_digits=14, decimal_places=2)
     currency: str = Field("GBP", max_length=3)
-    close_date: date | None = None
+    close_date: ApiDate | None = None
 
 
 class OpportunityStageIn(InputSchema):
-    stage: str
+    stage: str = one_of(Opportunity.Stage.values)
     reason: str = Field("", max_length=300)
 
 
@@ -123,14 +125,14 @@ class ActivityOut(Schema):
 
 
 class ActivityIn(InputSchema):
-    kind: str
+    kind: str = one_of(Activity.Kind.values)
     subject: str = Field(..., max_length=200)
     body: str = Field("", max_length=10000)
     contact_id: RecordId | None = None
     account_id: RecordId | None = None
     opportunity_id: RecordId | None = None
-    occurred_at: datetime | None = None
-    due_at: datetime | None = None
+    occurred_at: ApiDateTime | None = None
+    due_at: ApiDateTime | None = None
 
 
 class TimelineEntryOut(Schema):

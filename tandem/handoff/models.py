@@ -248,6 +248,11 @@ def add_default_reasons(model: Any = None) -> None:
         model.objects.get_or_create(code=code, defaults={"label": label, "position": position})
 
 
+# A reason's code is a slug of what was typed ("No Budget" is no-budget), so it needs a
+# letter or digit (ASCII) to be anything at all; the API's schema declares the same rule.
+REASON_CODE_PATTERN = r"[A-Za-z0-9]"
+
+
 class RejectionReason(models.Model):
     """Why sales sent a lead back; the list is the heads' to edit."""
 

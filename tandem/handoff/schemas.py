@@ -5,9 +5,19 @@ from typing import Any
 from ninja import Field, Schema
 from pydantic import StrictBool
 
-from tandem.core.dates import TimeOfDay
+from tandem.core.dates import ApiDate, TimeOfDay
 from tandem.core.ids import RecordId
-from tandem.core.schemas import InputSchema
+from tandem.core.schemas import InputSchema, RequiredText, one_of
+from tandem.handoff.models import REASON_CODE_PATTERN, Tier
+from tandem.handoff.services import (
+    ACCEPTANCE_RATE,
+    HALF_LIFE_DAYS,
+    MAX_LEAD_CAPACITY,
+    MQLS_PER_MONTH,
+    THRESHOLD,
+    TIER_HOURS,
+    TIER_MIN_SCORE,
+)
 
 
 class LeadOut(Schema):
@@ -102,13 +112,20 @@ class TierFields(Schema):
 
 
 class TierIn(TierFields, InputSchema):
-    pass
+    tier: str = one_of(Tier.values)
+    min_score: int = Field(..., ge=TIER_MIN_SCORE[0], le=TIER_MIN_SCORE[1])
+    accept_within_hours: Decimal = Field(..., ge=Decimal(TIER_HOURS[0]), le=Decimal(TIER_HOURS[1]))
+    follow_up_within_hours: Decimal = Field(
+        ..., ge=Decimal(TIER_HOURS[0]), le=Decimal(TIER_HOURS[1])
+    )
 
 
 class SlaPolicyIn(InputSchema):
-    mqls_per_month: int
-    min_acceptance_rate: Decimal
-    tiers: list[TierIn] = Field(..., max_length=3)
+    mqls_per_month: int = Field(..., ge=MQLS_PER_MONTH[0], le=MQLS_PER_MONTH[1])
+    min_acceptance_rate: Decimal = Field(
+        ..., ge=Decimal(ACCEPTANCE_RATE[0]), le=Decimal(ACCEPTANCE_RATE[1])
+    )
+    tiers: list[TierIn] = Field(..., min_length=1, max_length=3)
     note: str = Field("", max_length=500)
 
 
@@ -156,9 +173,11 @@ class RuleOut(RuleFields):
 
 
 class ScoringModelIn(InputSchema):
-    threshold: int
-    half_life_days: Decimal
-    rules: list[RuleIn] = Field(..., max_length=200)
+    threshold: int = Field(..., ge=THRESHOLD[0], le=THRESHOLD[1])
+    half_life_days: Decimal = Field(
+        ..., ge=Decimal(HALF_LIFE_DAYS[0]), le=Decimal(HALF_LIFE_DAYS[1])
+    )
+    rules: list[RuleIn] = Field(..., min_length=1, max_length=200)
     note: str = Field("", max_length=500)
 
 
@@ -180,7 +199,8 @@ class RejectionReasonFields(Schema):
 
 
 class RejectionReasonIn(RejectionReasonFields, InputSchema):
-    pass
+    code: str = Field(..., max_length=40, pattern=REASON_CODE_PATTERN)
+    label: RequiredText = Field(..., max_length=120)
 
 
 class RejectionReasonOut(RejectionReasonFields):
@@ -223,7 +243,7 @@ class SlaReportOut(Schema):
 
 
 class RoutingRuleIn(InputSchema):
-    name: str = Field(..., max_length=120)
+    name: RequiredText = Field(..., max_length=120)
     team_id: RecordId
     region: str = Field("", max_length=100)
     segment: str = Field("", max_length=100)
@@ -248,8 +268,8 @@ class RoutingRuleOut(Schema):
 
 
 class CapacityIn(InputSchema):
-    lead_capacity: int | None = None
-    away_until: date | None = None
+    lead_capacity: int | None = Field(None, ge=0, le=MAX_LEAD_CAPACITY)
+    away_until: ApiDate | None = None
     clear_away: StrictBool = False
 
 
@@ -275,14 +295,15 @@ class BusinessHoursOut(BusinessHoursFields):
 
 
 class HolidayFields(Schema):
-    day: date
     name: str = Field(..., max_length=120)
 
 
 class HolidayIn(HolidayFields, InputSchema):
-    pass
+    day: ApiDate
+    name: RequiredText = Field(..., max_length=120)
 
 
 class HolidayOut(HolidayFields):
+    day: date
     id: int
     team_id: int

@@ -10,6 +10,7 @@ the rep accepts or rejects with a reason (rejected leads go back to nurture) ->
 from __future__ import annotations
 
 import random
+import re
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -41,6 +42,7 @@ from tandem.handoff.clock import Calendar, add_business_hours, business_hours_be
 from tandem.handoff.models import (
     NURTURE_STAGES,
     OPEN_STAGES,
+    REASON_CODE_PATTERN,
     Arrival,
     BusinessHours,
     Holiday,
@@ -63,6 +65,14 @@ from tandem.people.models import Membership, Team, User
 from tandem.people.services import clean_time_zone
 
 MAX_NOTE = 2000
+# The ranges a joint contract's figures are held to; the API's schemas read them.
+MQLS_PER_MONTH = (1, 1_000_000)
+ACCEPTANCE_RATE = ("0", "100")
+TIER_MIN_SCORE = (-(10**6), 10**6)
+TIER_HOURS = ("0.25", "720")
+THRESHOLD = (1, 100_000)
+HALF_LIFE_DAYS = ("0.1", "3650")
+MAX_LEAD_CAPACITY = 10_000
 
 
 def _invalid(field: str, message: str) -> DomainError:
@@ -124,10 +134,14 @@ def propose_sla_policy(
     """A new SLA: marketing's promise and, per priority tier, sales'. It is in force once
     a marketing head and a sales head (two people) have approved it; the proposer's own
     approval counts for their side."""
+    low_mqls, high_mqls = MQLS_PER_MONTH
     policy = SlaPolicy(
-        mqls_per_month=_whole(mqls_per_month, "mqls_per_month", low=1, high=1_000_000),
+        mqls_per_month=_whole(mqls_per_month, "mqls_per_month", low=low_mqls, high=high_mqls),
         min_acceptance_rate=_decimal(
-            min_acceptance_rate, "min_acceptance_rate", low="0", high="100"
+            min_acceptance_rate,
+            "min_acceptance_rate",
+            low=ACCEPTANCE_RATE[0],
+            high=ACCEPTANCE_RATE[1],
         ),
     )
     start_proposal(actor, policy, note)
@@ -144,19 +158,22 @@ def propose_sla_policy(
             SlaTier(
                 tier=tier,
                 min_score=_whole(
-                    row.get("min_score"), f"tiers[{index}].min_score", low=-(10**6), high=10**6
+                    row.get("min_score"),
+                    f"tiers[{index}].min_score",
+                    low=TIER_MIN_SCORE[0],
+                    high=TIER_MIN_SCORE[1],
                 ),
                 accept_within_hours=_decimal(
                     row.get("accept_within_hours"),
                     f"tiers[{index}].accept_within_hours",
-                    low="0.25",
-                    high="720",
+                    low=TIER_HOURS[0],
+                    high=TIER_HOURS[1],
                 ),
                 follow_up_within_hours=_decimal(
                     row.get("follow_up_within_hours"),
                     f"tiers[{index}].follow_up_within_hours",
-                    low="0.25",
-                    high="720",
+                    low=TIER_HOURS[0],
+                    high=TIER_HOURS[1],
                 ),
             )
         )
@@ -183,8 +200,10 @@ def propose_scoring_model(
     """A new definition of "qualified": rules, decay and MQL threshold, approved like the
     SLA. Every rule is checked first; one naming a field that does not exist is refused."""
     model = ScoringModel(
-        threshold=_whole(threshold, "threshold", low=1, high=100_000),
-        half_life_days=_decimal(half_life_days, "half_life_days", low="0.1", high="3650"),
+        threshold=_whole(threshold, "threshold", low=THRESHOLD[0], high=THRESHOLD[1]),
+        half_life_days=_decimal(
+            half_life_days, "half_life_days", low=HALF_LIFE_DAYS[0], high=HALF_LIFE_DAYS[1]
+        ),
     )
     start_proposal(actor, model, note)
     checked = []
@@ -1255,7 +1274,7 @@ def save_rejection_reason(
     """Add a reason, or change the one with this code (given as typed: "No Budget" is
     the code no-budget). Reasons are retired, never deleted: past rejections keep them."""
     slug = slugify(code or "")[:40]
-    if not slug:
+    if not (slug and re.search(REASON_CODE_PATTERN, code)):
         raise _invalid("code", "Give the reason a short code (letters, digits, dashes).")
     reason = RejectionReason.objects.filter(code=slug).first() or RejectionReason(code=slug)
     require(actor, Action.CHANGE, reason)
@@ -1323,7 +1342,7 @@ def set_capacity(
         raise DomainError(ErrorCode.FORBIDDEN, "Only the rep or their head sets absence.")
     fields = []
     if lead_capacity is not None:
-        if not 0 <= lead_capacity <= 10_000:
+        if not 0 <= lead_capacity <= MAX_LEAD_CAPACITY:
             raise _invalid("lead_capacity", "Use a number from 0 to 10,000.")
         rep.lead_capacity = lead_capacity
         fields.append("lead_capacity")

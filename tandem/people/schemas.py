@@ -1,7 +1,7 @@
 from ninja import Field, Schema
 from pydantic import StrictBool
 
-from tandem.core.schemas import InputSchema
+from tandem.core.schemas import InputSchema, RequiredText
 
 
 class PersonOut(Schema):
@@ -42,7 +42,7 @@ class TeamMemberOut(Schema):
 class ProfileIn(InputSchema):
     """Only the fields sent are changed."""
 
-    full_name: str | None = Field(None, max_length=150)
+    full_name: RequiredText | None = Field(None, max_length=150)
     job_title: str | None = Field(None, max_length=120)
     time_zone: str | None = Field(None, max_length=64)
     email_notifications: StrictBool | None = None
