@@ -9,7 +9,7 @@ from ninja.files import UploadedFile
 from ninja.pagination import paginate
 
 from tandem.api.pagination import CursorPagination
-from tandem.campaigns import imports, services
+from tandem.campaigns import capture, imports, services
 from tandem.campaigns.models import Campaign, CampaignCost, Touchpoint
 from tandem.campaigns.schemas import (
     CampaignIn,
@@ -80,15 +80,15 @@ def add_cost(request: HttpRequest, campaign_id: RecordId, payload: CostIn) -> St
     response=IngestOut,
     summary="Record up to 1,000 touches; resending a batch never duplicates",
 )
-def ingest(request: HttpRequest, payload: TouchpointsIn) -> services.IngestResult:
-    return services.ingest_touchpoints(
+def ingest(request: HttpRequest, payload: TouchpointsIn) -> capture.IngestResult:
+    return capture.ingest_touchpoints(
         actor=signed_in(request), rows=payload.touchpoints, **token_door(request)
     )
 
 
 def token_door(request: HttpRequest) -> dict[str, Any]:
     """Touches sent with a token are captured through it: recorded as its, and allowed
-    only if an administrator granted it capture (``services.require_capture``)."""
+    only if an administrator granted it capture (``capture.require_capture``)."""
     token = request.auth  # type: ignore[attr-defined]  # an ApiToken (the api app is above)
     return {"via": f"API token {token.display}", "token_granted": bool(token.may_capture)}
 
@@ -110,7 +110,7 @@ def contact_touchpoints(request: HttpRequest, contact_id: RecordId) -> Any:
 def import_touchpoints(request: HttpRequest, file: File[UploadedFile]) -> Status[dict[str, Any]]:
     actor = signed_in(request)
     door = token_door(request)
-    services.require_capture(actor, token_granted=door["token_granted"])  # before storing
+    capture.require_capture(actor, token_granted=door["token_granted"])  # before storing
     staged = crm_imports.stage_file(
         actor=actor, name=file.name or "", chunks=file.chunks(), size=file.size or 0
     )

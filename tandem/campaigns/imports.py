@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from tandem.campaigns.services import UTM_FIELDS, ingest_touchpoints, require_capture
+from tandem.campaigns.capture import UTM_FIELDS, ingest_touchpoints, require_capture
 from tandem.core.errors import DomainError, ErrorCode
 from tandem.core.ids import parse_id
 from tandem.core.import_files import count_rows, headers_of, rows_of

@@ -14,6 +14,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from tandem.attribution import reports as attribution_reports
+from tandem.campaigns import capture as touches
 from tandem.campaigns import services
 from tandem.campaigns.forms import CampaignForm, CostForm, StatusForm
 from tandem.campaigns.models import Campaign, Touchpoint
@@ -88,7 +89,7 @@ def campaigns(request: HttpRequest) -> HttpResponse:
             "page": page,
             "status": status,
             "statuses": Campaign.Status.choices,
-            "may_capture": services.may_capture(request.user),
+            "may_capture": touches.may_capture(request.user),
             **saved_views.context_for(request, "campaigns.campaigns"),
         },
     )
@@ -224,11 +225,11 @@ def capture(request: HttpRequest, form_key: str) -> HttpResponse:
     if request.method != "POST":
         return render(request, "campaigns/capture.html", {"campaign": found, "data": request.GET})
     try:
-        services.capture_form(form_key=form_key, data=request.POST.dict(), ip=client_ip(request))
+        touches.capture_form(form_key=form_key, data=request.POST.dict(), ip=client_ip(request))
     except DomainError as exc:
         status = 429 if exc.code == ErrorCode.RATE_LIMITED else 422
         message = exc.message
-        if exc.field in services.UTM_FIELDS:  # a hidden field: say it in the visitor's words
+        if exc.field in touches.UTM_FIELDS:  # a hidden field: say it in the visitor's words
             message = (
                 "The link that brought you here carries more tracking text than we can keep "
                 f"({exc.field}: {exc.details['given']:,} characters, 255 at most). Open this "
@@ -253,7 +254,7 @@ def import_touchpoints(request: HttpRequest) -> HttpResponse:
     from tandem.crm import imports as crm_imports
     from tandem.crm.import_views import UploadForm
 
-    services.require_capture(signed_in(request), token_granted=None)
+    touches.require_capture(signed_in(request), token_granted=None)
     form = UploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         uploaded = form.cleaned_data["file"]

@@ -56,8 +56,8 @@ CHANNELS = [
 
 def load_customers(scale: str, *, owner_ids: list[int], seed: int) -> dict[str, int]:
     """Accounts, contacts, opportunities, campaigns and touchpoints for ``scale``."""
+    from tandem.campaigns.capture import TOUCH_COLUMNS
     from tandem.campaigns.models import Campaign, Touchpoint
-    from tandem.campaigns.services import TOUCH_COLUMNS
     from tandem.crm.models import Account, Contact, Opportunity
     from tandem.demo.organisation import FIRST, LAST, REGIONS
 

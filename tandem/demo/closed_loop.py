@@ -16,6 +16,7 @@ from typing import Any
 
 from django.utils import timezone
 
+from tandem.campaigns import capture
 from tandem.campaigns import services as campaigns
 from tandem.campaigns.models import Campaign
 from tandem.core.audit import Source, acting_as
@@ -137,4 +138,4 @@ def seed_closed_loop(users: dict[str, Any]) -> None:
             source=Source.SYSTEM,
         )
     with acting_as(marketer, Source.SYSTEM):
-        campaigns.ingest_touchpoints(actor=marketer, rows=touches)
+        capture.ingest_touchpoints(actor=marketer, rows=touches)

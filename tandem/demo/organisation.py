@@ -19,6 +19,7 @@ from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.utils import timezone
 
+from tandem.campaigns import capture
 from tandem.core.audit import Source, acting_as
 from tandem.demo.closed_loop import seed_closed_loop
 from tandem.notifications.services import post_comment
@@ -488,7 +489,7 @@ def _customers(users: dict[str, User]) -> None:
                 }
             )
     with acting_as(marketer, Source.SYSTEM):
-        campaigns.ingest_touchpoints(actor=marketer, rows=touches)
+        capture.ingest_touchpoints(actor=marketer, rows=touches)
     # Score everyone now (the worker would, moments after the commit): the contacts who
     # came to the webinar and are directors cross the threshold and reach a rep's queue.
     from tandem.handoff import services as handoff

@@ -9,7 +9,7 @@ import pytest
 from django.utils import timezone
 
 from tandem.api.services import create_token, find_token_for_grant, set_capture_grant
-from tandem.campaigns import services
+from tandem.campaigns import capture
 from tandem.campaigns.models import Touchpoint
 from tandem.campaigns.tests.factories import CampaignFactory
 from tandem.core.errors import DomainError
@@ -90,14 +90,14 @@ def test_only_administrators_grant_and_a_withdrawn_grant_stops_capture(org):
 )
 def test_who_captures_by_hand_is_the_permission_tables(org, persona, allowed):
     actor = getattr(org, persona)
-    assert services.may_capture(actor) is allowed
+    assert capture.may_capture(actor) is allowed
     if allowed:
-        result = services.ingest_touchpoints(actor=actor, rows=_forms(1), via="file import")
+        result = capture.ingest_touchpoints(actor=actor, rows=_forms(1), via="file import")
         assert result.created == 1
         assert Touchpoint.objects.get().captured_via == "file import"
     else:
         with pytest.raises(DomainError) as refused:
-            services.ingest_touchpoints(actor=actor, rows=_forms(1))
+            capture.ingest_touchpoints(actor=actor, rows=_forms(1))
         assert refused.value.code == "forbidden"
         assert not Touchpoint.objects.exists()
 

@@ -6,7 +6,7 @@ from datetime import date
 import pytest
 from django.conf import settings
 
-from tandem.campaigns import services
+from tandem.campaigns import capture, services
 from tandem.core import ratelimit
 from tandem.core.errors import DomainError
 from tandem.crm.models import Contact
@@ -27,7 +27,7 @@ def form_campaign(org):
 
 
 def submit(campaign, ip, email):
-    return services.capture_form(form_key=campaign.form_key, ip=ip, data={"email": email})
+    return capture.capture_form(form_key=campaign.form_key, ip=ip, data={"email": email})
 
 
 def test_the_window_is_one_minute_and_refusals_do_not_extend_it(
@@ -76,4 +76,4 @@ def test_a_flood_from_one_visitor_behind_the_proxy_blocks_no_other(
 
 def test_the_limit_is_per_minute_as_documented():
     assert settings.FORM_RATE_LIMIT == 10
-    assert services.FORM_RATE_WINDOW == 60
+    assert capture.FORM_RATE_WINDOW == 60

@@ -7,7 +7,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.utils import timezone
 
-from tandem.campaigns import services
+from tandem.campaigns import capture, services
 from tandem.campaigns.models import Campaign, CampaignMember, Touchpoint
 from tandem.core.errors import DomainError
 from tandem.crm.models import Contact
@@ -80,15 +80,15 @@ def _touch(key, **fields):
 def test_resending_a_batch_never_duplicates(org):
     campaign = make_campaign(org.marketer)
     batch = [_touch(f"k{n}", email=f"p{n}@example.com", campaign_id=campaign.pk) for n in range(5)]
-    first = services.ingest_touchpoints(actor=org.marketer, rows=batch)
-    again = services.ingest_touchpoints(actor=org.marketer, rows=batch)
+    first = capture.ingest_touchpoints(actor=org.marketer, rows=batch)
+    again = capture.ingest_touchpoints(actor=org.marketer, rows=batch)
     assert (first.created, first.duplicates) == (5, 0)
     assert (again.created, again.duplicates) == (0, 5)
     assert Touchpoint.objects.count() == 5 and Contact.objects.count() == 5
 
 
 def test_duplicates_inside_one_batch_are_counted_once(org):
-    result = services.ingest_touchpoints(
+    result = capture.ingest_touchpoints(
         actor=org.marketer, rows=[_touch("same", email="a@example.com")] * 3
     )
     assert (result.created, result.duplicates) == (1, 2)
@@ -116,7 +116,7 @@ def test_bad_rows_are_reported_and_the_good_ones_stored(org):
         _touch("campaign huge", email="ch@example.com", campaign_id=10**30),
         _touch("nul", email="nul@example.com", utm_source="news\x00letter"),
     ]
-    result = services.ingest_touchpoints(actor=org.marketer, rows=rows)
+    result = capture.ingest_touchpoints(actor=org.marketer, rows=rows)
     assert result.created == 1
     rejected = {r["row"]: r["field"] for r in result.rejected}
     assert rejected == {
@@ -143,8 +143,8 @@ def test_bad_rows_are_reported_and_the_good_ones_stored(org):
 
 def test_out_of_order_touches_are_fine(org):
     earlier = (timezone.now() - timedelta(days=30)).isoformat()
-    services.ingest_touchpoints(actor=org.marketer, rows=[_touch("new", email="a@example.com")])
-    services.ingest_touchpoints(
+    capture.ingest_touchpoints(actor=org.marketer, rows=[_touch("new", email="a@example.com")])
+    capture.ingest_touchpoints(
         actor=org.marketer, rows=[_touch("old", email="a@example.com", occurred_at=earlier)]
     )
     keys = list(
@@ -155,7 +155,7 @@ def test_out_of_order_touches_are_fine(org):
 
 def test_batches_are_capped(org):
     with pytest.raises(DomainError) as error:
-        services.ingest_touchpoints(
+        capture.ingest_touchpoints(
             actor=org.marketer, rows=[_touch(f"k{n}", email="a@example.com") for n in range(1001)]
         )
     assert "1000" in error.value.message
@@ -163,7 +163,7 @@ def test_batches_are_capped(org):
 
 
 def test_an_anonymous_visitor_is_stitched_when_they_identify(org):
-    services.ingest_touchpoints(
+    capture.ingest_touchpoints(
         actor=org.marketer,
         rows=[
             _touch("v1", visitor_id="visitor-42"),
@@ -171,7 +171,7 @@ def test_an_anonymous_visitor_is_stitched_when_they_identify(org):
         ],
     )
     assert Touchpoint.objects.filter(contact__isnull=True).count() == 2
-    services.ingest_touchpoints(
+    capture.ingest_touchpoints(
         actor=org.marketer,
         rows=[
             _touch("v3", visitor_id="visitor-42", email="Jane@Example.com", kind="form"),
@@ -182,21 +182,21 @@ def test_an_anonymous_visitor_is_stitched_when_they_identify(org):
 
 
 def test_stitching_many_visitors_is_one_update(org, django_assert_max_num_queries):
-    services.ingest_touchpoints(
+    capture.ingest_touchpoints(
         actor=org.marketer, rows=[_touch(f"anon{n}", visitor_id=f"visitor-{n}") for n in range(50)]
     )
     rows = [
         _touch(f"known{n}", visitor_id=f"visitor-{n}", email=f"p{n}@example.com") for n in range(50)
     ]
     with django_assert_max_num_queries(25):
-        services.ingest_touchpoints(actor=org.marketer, rows=rows)
+        capture.ingest_touchpoints(actor=org.marketer, rows=rows)
     assert not Touchpoint.objects.filter(contact__isnull=True).exists()
     assert Touchpoint.objects.filter(contact__email="p7@example.com").count() == 2
 
 
 def test_outsiders_cannot_ingest(org):
     with pytest.raises(DomainError):
-        services.ingest_touchpoints(actor=org.outsider, rows=[_touch("x", email="a@b.com")])
+        capture.ingest_touchpoints(actor=org.outsider, rows=[_touch("x", email="a@b.com")])
 
 
 # --- Web forms -----------------------------------------------------------------------------
@@ -207,7 +207,7 @@ def form_campaign(org):
 
 
 def test_a_form_creates_the_contact_records_consent_and_a_touch(org, form_campaign):
-    result = services.capture_form(
+    result = capture.capture_form(
         form_key=form_campaign.form_key,
         ip="203.0.113.9",
         data={
@@ -233,7 +233,7 @@ def test_a_form_never_overwrites_what_sales_typed(org, form_campaign):
     create_contact(
         actor=org.sales_rep, first_name="Ruth", last_name="Bailey", email="ruth@harrogate.example"
     )
-    services.capture_form(
+    capture.capture_form(
         form_key=form_campaign.form_key,
         ip="203.0.113.9",
         data={"email": "ruth@harrogate.example", "first_name": "R.", "last_name": "Bailey-Smith"},
@@ -245,14 +245,14 @@ def test_a_form_never_overwrites_what_sales_typed(org, form_campaign):
 
 def test_a_double_click_is_one_touch(org, form_campaign):
     for _ in range(2):
-        services.capture_form(
+        capture.capture_form(
             form_key=form_campaign.form_key, ip="203.0.113.9", data={"email": "a@example.com"}
         )
     assert Touchpoint.objects.count() == 1
 
 
 def test_bots_filling_the_honeypot_store_nothing(org, form_campaign):
-    result = services.capture_form(
+    result = capture.capture_form(
         form_key=form_campaign.form_key,
         ip="203.0.113.9",
         data={"email": "bot@spam.example", "website": "http://x"},
@@ -263,17 +263,17 @@ def test_bots_filling_the_honeypot_store_nothing(org, form_campaign):
 
 def test_a_flood_from_one_address_is_stopped(org, form_campaign):
     for n in range(settings.FORM_RATE_LIMIT):
-        services.capture_form(
+        capture.capture_form(
             form_key=form_campaign.form_key, ip="198.51.100.7", data={"email": f"p{n}@example.com"}
         )
     with pytest.raises(DomainError) as error:
-        services.capture_form(
+        capture.capture_form(
             form_key=form_campaign.form_key,
             ip="198.51.100.7",
             data={"email": "one.more@example.com"},
         )
     assert error.value.code == "rate_limited"
-    services.capture_form(
+    capture.capture_form(
         form_key=form_campaign.form_key, ip="198.51.100.8", data={"email": "other@example.com"}
     )  # another address still works
     assert not Contact.objects.filter(email="one.more@example.com").exists()
@@ -282,7 +282,7 @@ def test_a_flood_from_one_address_is_stopped(org, form_campaign):
 def test_cut_campaigns_close_their_form(org, form_campaign):
     services.set_status(actor=org.marketer, campaign=form_campaign, status="cut")
     with pytest.raises(DomainError) as error:
-        services.capture_form(
+        capture.capture_form(
             form_key=form_campaign.form_key, ip="203.0.113.9", data={"email": "a@example.com"}
         )
     assert error.value.code == "not_found"
@@ -294,7 +294,7 @@ def test_contacts_made_by_touches_have_their_creation_history(org):
     from tandem.core.history import history_entries
     from tandem.crm.services import update_contact
 
-    services.ingest_touchpoints(
+    capture.ingest_touchpoints(
         actor=org.marketer,
         rows=[_touch("a", email="new@example.com"), _touch("b", email="new@example.com")],
     )
@@ -326,5 +326,5 @@ def test_a_form_refuses_what_the_api_refuses_naming_the_field(client, form_campa
     assert not Contact.objects.filter(email="long@example.com").exists()
     assert not Touchpoint.objects.exists()
     with pytest.raises(DomainError) as refused:
-        services.capture_form(form_key=form_campaign.form_key, data=post, ip="203.0.113.9")
+        capture.capture_form(form_key=form_campaign.form_key, data=post, ip="203.0.113.9")
     assert refused.value.field == field

@@ -8,7 +8,7 @@ from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from tandem.campaigns import services
+from tandem.campaigns import capture, services
 from tandem.campaigns.models import Campaign, Touchpoint
 from tandem.conftest import STAFF_NAMES
 from tandem.crm.models import Contact
@@ -179,7 +179,7 @@ def test_timeline_query_count_does_not_grow_with_touches(client, org):
     with CaptureQueriesContext(connection) as few:
         client.get(f"/contacts/{jane.pk}/")
     campaign = make_campaign(org.marketer)
-    services.ingest_touchpoints(
+    capture.ingest_touchpoints(
         actor=org.marketer,
         rows=[
             {
@@ -202,7 +202,7 @@ def test_timeline_query_count_does_not_grow_with_touches(client, org):
 def test_the_campaign_list_counts_each_campaigns_touches(client, org):
     busy = make_campaign(org.marketer, name="Busy")
     make_campaign(org.marketer, name="Quiet")
-    services.ingest_touchpoints(
+    capture.ingest_touchpoints(
         actor=org.marketer,
         rows=[
             {

@@ -6,8 +6,9 @@ from datetime import date
 import pytest
 
 from tandem.api.services import create_token
+from tandem.campaigns.capture import ingest_touchpoints
 from tandem.campaigns.models import Touchpoint
-from tandem.campaigns.services import create_campaign, ingest_touchpoints
+from tandem.campaigns.services import create_campaign
 from tandem.core.errors import DomainError
 from tandem.core.models import DomainEvent
 from tandem.crm import services
