@@ -1,6 +1,6 @@
 from django.urls import path
 
-from tandem.crm import import_views, views
+from tandem.crm import consent_views, import_views, views
 
 app_name = "crm"
 urlpatterns = [
@@ -21,10 +21,10 @@ urlpatterns = [
     path("opportunities/export.<str:fmt>", views.export_opportunities, name="export_opportunities"),
     path("contacts/<id:pk>/", views.contact, name="contact"),
     path("contacts/<id:pk>/edit/", views.edit_contact, name="edit_contact"),
-    path("contacts/<id:pk>/consent/", views.contact_consent, name="contact_consent"),
-    path("contacts/<id:pk>/consent/opt-in/", views.ask_to_opt_in, name="ask_to_opt_in"),
-    path("consent/confirm/<str:token>/", views.confirm_opt_in, name="confirm_opt_in"),
-    path("contacts/<id:pk>/erase/", views.erase_contact, name="erase_contact"),
+    path("contacts/<id:pk>/consent/", consent_views.contact_consent, name="contact_consent"),
+    path("contacts/<id:pk>/consent/opt-in/", consent_views.ask_to_opt_in, name="ask_to_opt_in"),
+    path("consent/confirm/<str:token>/", consent_views.confirm_opt_in, name="confirm_opt_in"),
+    path("contacts/<id:pk>/erase/", consent_views.erase_contact, name="erase_contact"),
     path("accounts/<id:pk>/edit/", views.edit_account, name="edit_account"),
     path("opportunities/", views.opportunities, name="opportunities"),
     path("opportunities/<id:pk>/", views.opportunity, name="opportunity"),
