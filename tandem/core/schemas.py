@@ -1,10 +1,18 @@
 from collections.abc import Iterable
 from datetime import datetime
-from typing import Annotated, Any
+from decimal import Decimal
+from typing import Annotated, Any, get_args
 
 from ninja import Field, Schema
 from ninja.schema import DjangoGetter
-from pydantic import AfterValidator, BaseModel, ConfigDict, field_validator, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 
 NUL = "\x00"
 # Text with something in it besides white space: what a service means by a required name
@@ -32,6 +40,12 @@ def one_of(values: Iterable[str], default: Any = ..., **kwargs: Any) -> Any:
     return Field(default, json_schema_extra={"enum": list(values)}, **kwargs)
 
 
+def _numeric(annotation: Any) -> bool:
+    """int, float or Decimal, alone or with None (``int | None``)."""
+    kinds = get_args(annotation) or (annotation,)
+    return any(kind in (int, float, Decimal) for kind in kinds)
+
+
 class InputSchema(Schema):
     """What every request body of the API is built from. PostgreSQL cannot store the
     NUL character in text, so a value holding one failed inside the write with a 500
@@ -52,6 +66,16 @@ class InputSchema(Schema):
         # Ninja validates twice: the value as sent, then wrapped in its DjangoGetter.
         if not isinstance(value, dict | DjangoGetter | BaseModel):
             raise ValueError("must be a JSON object")
+        return value
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _no_truth_for_numbers(cls, value: Any, info: ValidationInfo) -> Any:
+        # Pydantic's lax numbers read true and false as 1 and 0: a capacity sent as
+        # false was stored as 0. A number is refused as a boolean, naming the field.
+        field = cls.model_fields.get(info.field_name or "")
+        if isinstance(value, bool) and field is not None and _numeric(field.annotation):
+            raise ValueError("must be a number, not true or false")
         return value
 
     @field_validator("*", mode="after")

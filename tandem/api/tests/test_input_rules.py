@@ -16,6 +16,7 @@ from tandem.api.api import api
 from tandem.api.pagination import encode_cursor
 from tandem.api.services import create_token
 from tandem.attribution.models import MAX_LOOKBACK_DAYS
+from tandem.campaigns.models import Campaign
 from tandem.core.errors import DomainError
 from tandem.core.ids import MAX_ID
 from tandem.handoff import services as handoff
@@ -205,3 +206,21 @@ def test_any_cursor_the_schema_admits_is_read(call, cursor):
 
 def test_an_empty_cursor_is_refused_as_the_schema_says(call):
     assert "cursor" in _fields(call("GET", "/teams?cursor="))
+
+
+# --- Numbers are not booleans ----------------------------------------------------------------
+@pytest.mark.parametrize("value", [False, True])
+def test_a_number_given_as_true_or_false_is_422_naming_it(call, org, value):
+    """Pydantic's lax integers read false as 0: the full probe's "bad input accepted"."""
+    capacity = call("PUT", f"/users/{org.sales_rep.pk}/capacity", {"lead_capacity": value})
+    assert "lead_capacity" in _fields(capacity)
+    campaign = {
+        "name": "Spring",
+        "type": "webinar",
+        "channel": "events",
+        "starts_on": "2026-03-01",
+        "ends_on": "2026-03-31",
+        "expected_leads_per_week": value,
+    }
+    assert "expected_leads_per_week" in _fields(call("POST", "/campaigns", campaign))
+    assert not Campaign.objects.exists()
