@@ -76,6 +76,12 @@ def main() -> int:
                     str(args.seed),
                     "--workers",
                     str(args.workers),
+                    # Dates are declared as ISO text with the years Tandem accepts (a
+                    # format and a pattern): few random dates match both, and with two of
+                    # them (POST /campaigns) Hypothesis' filter check stopped that
+                    # operation's fuzzing. Generating on past the filter keeps it tested.
+                    "--suppress-health-check",
+                    "filter_too_much",
                     "--report",
                     "junit,ndjson",
                     "--report-dir",
