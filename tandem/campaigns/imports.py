@@ -17,7 +17,8 @@ from tandem.core.import_files import count_rows, headers_of, rows_of
 from tandem.core.jobs import Progress, register_job_kind
 from tandem.core.models import Job
 from tandem.core.permissions import ORGANISATION, Action, require
-from tandem.crm.imports import Outcome, staged_path, write_report
+from tandem.crm.contact_writes import Outcome
+from tandem.crm.imports import staged_path, write_report
 
 COLUMNS = (
     "idempotency_key",

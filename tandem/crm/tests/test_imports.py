@@ -258,10 +258,10 @@ def test_a_large_file_written_by_parallel_writers_is_whole_and_deduped(
     monkeypatch.setattr(imports, "CHUNK", 50)  # many chunks from a small file
     monkeypatch.setattr(imports, "SQLITE_CHUNK", 50)
     parallel = []
-    writes_in_parallel = imports._write_in_parallel
+    writes_in_parallel = imports.write_in_parallel
     monkeypatch.setattr(
         imports,
-        "_write_in_parallel",
+        "write_in_parallel",
         lambda *args: parallel.append(True) or writes_in_parallel(*args),
     )
     # The marketer's team's contact, so theirs to fill in (the permission table's CHANGE).
