@@ -256,6 +256,9 @@ def import_touchpoints(request: HttpRequest) -> HttpResponse:
 
     touches.require_capture(signed_in(request), token_granted=None)
     form = UploadForm(request.POST or None, request.FILES or None)
+    form.fields[
+        "file"
+    ].help_text = "CSV (UTF-8) or XLSX with the columns listed above. First row: column names."
     if request.method == "POST" and form.is_valid():
         uploaded = form.cleaned_data["file"]
         try:

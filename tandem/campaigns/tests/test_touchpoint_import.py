@@ -174,3 +174,10 @@ def test_mangled_ids_in_a_file_are_refused_by_row_not_by_crash(
         ["4", "contact_id"],
         ["5", "campaign_id"],
     ]
+
+
+def test_the_touch_import_page_asks_for_the_columns_it_lists(client, org):
+    client.force_login(org.marketer)
+    page = client.get("/campaigns/touchpoints/import/").content.decode()
+    assert "with the columns listed above" in page
+    assert "contacts export" not in page  # the contact import's words, not this page's
