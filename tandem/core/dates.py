@@ -42,12 +42,24 @@ def in_range(value: date) -> bool:
     return EARLIEST <= day <= LATEST
 
 
+def _out_of_range(value: date) -> str | None:
+    """What is wrong with a date or an aware-or-not datetime, or None: the one rule the
+    services' checks and the API's types both state."""
+    if not isinstance(value, datetime):
+        return None if in_range(value) else f"must be a date {RANGE}"
+    if timezone.is_naive(value):
+        return "needs its zone, e.g. 2026-11-22T09:30:00Z or +01:00"
+    if not in_range(value) or not in_range(value.astimezone(UTC)):
+        return f"must be a time {RANGE}"
+    return None
+
+
 def check_date(value: Any, field: str) -> date:
     """A date for ``field``, refused (naming the field) outside 1900-2200."""
     if isinstance(value, datetime) or not isinstance(value, date):
         raise _invalid(field, f"{field} must be a date such as 2026-11-22.")
-    if not in_range(value):
-        raise _invalid(field, f"{field} must be a date {RANGE} ({value.isoformat()} given).")
+    if problem := _out_of_range(value):
+        raise _invalid(field, f"{field} {problem} ({value.isoformat()} given).")
     return value
 
 
@@ -57,9 +69,9 @@ def check_datetime(value: Any, field: str) -> datetime:
     if not isinstance(value, datetime):
         raise _invalid(field, f"{field} must be a time such as 2026-11-22T09:30:00Z.")
     if timezone.is_naive(value):
-        raise _invalid(field, f"{field} needs its zone, e.g. 2026-11-22T09:30:00Z or +01:00.")
-    if not in_range(value) or not in_range(value.astimezone(UTC)):
-        raise _invalid(field, f"{field} must be a time {RANGE} ({value.isoformat()} given).")
+        raise _invalid(field, f"{field} {_out_of_range(value)}.")
+    if problem := _out_of_range(value):
+        raise _invalid(field, f"{field} {problem} ({value.isoformat()} given).")
     return value
 
 
@@ -150,24 +162,16 @@ def _datetime_text(value: Any) -> Any:
     return value
 
 
-def _date_in_range(value: date) -> date:
-    if not in_range(value):
-        raise ValueError(f"must be a date {RANGE}")
-    return value
-
-
-def _datetime_in_range(value: datetime) -> datetime:
-    if timezone.is_naive(value):
-        raise ValueError("needs its zone, e.g. 2026-11-22T09:30:00Z or +01:00")
-    if not in_range(value) or not in_range(value.astimezone(UTC)):
-        raise ValueError(f"must be a time {RANGE}")
+def _in_range(value: Any) -> Any:
+    if problem := _out_of_range(value):
+        raise ValueError(problem)
     return value
 
 
 ApiDate = Annotated[
     date,
     BeforeValidator(_date_text),
-    AfterValidator(_date_in_range),
+    AfterValidator(_in_range),
     WithJsonSchema(
         {
             "type": "string",
@@ -180,7 +184,7 @@ ApiDate = Annotated[
 ApiDateTime = Annotated[
     datetime,
     BeforeValidator(_datetime_text),
-    AfterValidator(_datetime_in_range),
+    AfterValidator(_in_range),
     WithJsonSchema(
         {
             "type": "string",
