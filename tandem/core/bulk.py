@@ -178,20 +178,30 @@ def insert_new(
             [list(column) for column in zip(*rows, strict=True)],
         )
     with connection.cursor() as cursor:
-        placeholders = "(" + ", ".join(["%s"] * len(columns)) + ")"
-        converters = _converters(model, columns)
-        per_statement = 30_000 // len(columns)  # under SQLite's parameter limit
         inserted = 0
-        for start in range(0, len(rows), per_statement):
-            part = rows[start : start + per_statement]
+        for values, params in _values_lists(model, columns, rows):
             cursor.execute(
-                f"INSERT INTO {table} ({_quoted(columns)}) VALUES "  # noqa: S608 - our names
-                + ", ".join([placeholders] * len(part))
-                + f" {conflict}",
-                [v for row in _adapted(converters, part) for v in row],
+                f"INSERT INTO {table} ({_quoted(columns)}) VALUES {values} {conflict}",  # noqa: S608
+                params,
             )
             inserted += int(cursor.rowcount)
         return inserted
+
+
+def _values_lists(
+    model: type[models.Model], columns: Sequence[str], rows: Sequence[Row]
+) -> Iterator[tuple[str, list[Any]]]:
+    """``rows`` as multi-row ``VALUES`` lists with their parameters (adapted for the
+    driver), each under SQLite's limit of parameters per statement."""
+    placeholders = "(" + ", ".join(["%s"] * len(columns)) + ")"
+    converters = _converters(model, columns)
+    per_statement = 30_000 // len(columns)
+    for start in range(0, len(rows), per_statement):
+        part = rows[start : start + per_statement]
+        yield (
+            ", ".join([placeholders] * len(part)),
+            [v for row in _adapted(converters, part) for v in row],
+        )
 
 
 def insert_selected(
@@ -432,20 +442,14 @@ def create_new_with_history(
     tail = tuple(rest.values())
     full = {row[0]: (*row, *tail) for row in rows}
     q = connection.ops.quote_name
-    pk = q(model._meta.pk.column)
-    placeholders = "(" + ", ".join(["%s"] * len(names)) + ")"
-    converters = _converters(model, names)
-    per_statement = 30_000 // len(names)  # under SQLite's parameter limit
-    values = list(full.values())
+    returning = f"RETURNING {q(names[0])}, {q(model._meta.pk.column)}"
     created: dict[Any, int] = {}
     with transaction.atomic(), connection.cursor() as cursor:
-        for start in range(0, len(values), per_statement):
-            part = values[start : start + per_statement]
+        for values, params in _values_lists(model, names, list(full.values())):
             cursor.execute(
-                f"INSERT INTO {q(model._meta.db_table)} ({_quoted(names)}) VALUES "  # noqa: S608
-                + ", ".join([placeholders] * len(part))
-                + f" ON CONFLICT DO NOTHING RETURNING {q(names[0])}, {pk}",
-                [v for row in _adapted(converters, part) for v in row],
+                f"INSERT INTO {q(model._meta.db_table)} ({_quoted(names)}) "  # noqa: S608
+                f"VALUES {values} ON CONFLICT DO NOTHING {returning}",
+                params,
             )
             created.update(cursor.fetchall())
         write_history(
