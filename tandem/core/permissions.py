@@ -29,6 +29,7 @@ class Action(StrEnum):
     APPROVE = "approve"  # approve (or propose) a change to a joint contract
     CAPTURE_TOUCHES = "capture_touches"  # record marketing touches (they move scores)
     GRANT = "grant"  # give a token a permission beyond its owner's (touch capture)
+    RESUME = "resume"  # carry on a failed job (it runs as its owner again)
 
 
 # How a refusal names each action: "You are not allowed to <phrase> (this <record>)."
@@ -47,6 +48,7 @@ PHRASES: dict[Action, str] = {
     Action.APPROVE: "approve changes to",
     Action.CAPTURE_TOUCHES: "capture marketing touches",
     Action.GRANT: "grant permissions to",
+    Action.RESUME: "resume",
 }
 
 
@@ -136,7 +138,9 @@ POLICY: dict[str, dict[Action, frozenset[Relation]]] = {
     },
     "handoff.rejectionreason": {Action.VIEW: STAFF, Action.CHANGE: frozenset({HEAD})},
     "handoff.routingrule": {Action.VIEW: STAFF, Action.CHANGE: frozenset({ADMIN, HEAD})},
-    "core.job": {Action.VIEW: frozenset({ADMIN, OWNER})},
+    # Administrators see everyone's jobs; resuming one runs it as its owner again, so
+    # only the owner may.
+    "core.job": {Action.VIEW: frozenset({ADMIN, OWNER}), Action.RESUME: frozenset({OWNER})},
     "core.savedview": {Action.CHANGE: frozenset({OWNER})},
     "notifications.notification": {
         Action.VIEW: frozenset({OWNER}),

@@ -45,8 +45,7 @@ def resume_job(*, actor: Any, job: Job) -> Job:
     """Queue a failed job of a resumable kind again. Its handler skips what the first run
     stored, so this carries on from the last committed chunk. Only the job's owner may
     (an administrator sees others' jobs, but resuming runs as the owner)."""
-    if job.owner_id != getattr(actor, "pk", None):
-        raise DomainError(ErrorCode.FORBIDDEN, "Only the person who started a job can resume it.")
+    require(actor, Action.RESUME, job)
     if not is_resumable(job.kind):
         raise DomainError(ErrorCode.CONFLICT, "This kind of job cannot be resumed; start it again.")
     with transaction.atomic():
