@@ -21,7 +21,7 @@ from tandem.core import ratelimit
 from tandem.core.audit import current_source
 from tandem.core.bulk import create_new_with_history, insert_new
 from tandem.core.dates import parse_datetime_text
-from tandem.core.errors import DomainError, ErrorCode
+from tandem.core.errors import DomainError, ErrorCode, invalid
 from tandem.core.ids import is_id
 from tandem.core.money import parse_amount
 from tandem.core.permissions import ORGANISATION, Action, can, require
@@ -38,10 +38,6 @@ UTM_FIELDS = ("utm_source", "utm_medium", "utm_campaign", "utm_term", "utm_conte
 # Built once: a choices enum's ``.values`` builds a new list on every call (per touch).
 TOUCH_KINDS = frozenset(Touchpoint.Kind.values)
 CHANNELS = frozenset(Channel.values)
-
-
-def _invalid(field_name: str, message: str) -> DomainError:
-    return DomainError(ErrorCode.INVALID, message, field=field_name)
 
 
 # --- Touchpoints ---------------------------------------------------------------------------
@@ -96,7 +92,7 @@ class IngestResult:
 def _parse_time(value: Any, now: datetime) -> datetime:
     when = parse_datetime_text(value, "occurred_at")
     if when > now + CLOCK_SKEW:
-        raise _invalid("occurred_at", "This touch is in the future.")
+        raise invalid("occurred_at", "This touch is in the future.")
     return when
 
 
@@ -122,7 +118,7 @@ def _record_id(value: Any, field_name: str) -> int | None:
     if value is None:
         return None
     if not is_id(value):
-        raise _invalid(field_name, f"{field_name} must be a record id (a whole number).")
+        raise invalid(field_name, f"{field_name} must be a record id (a whole number).")
     return int(value)
 
 
@@ -131,7 +127,7 @@ def _text(row: dict[str, Any], name: str) -> str:
     refused naming the field, not stored as its Python spelling (``["a"]`` → ``['a']``)."""
     value = row.get(name)
     if value is not None and not isinstance(value, str):
-        raise _invalid(name, f"{name} must be text.")
+        raise invalid(name, f"{name} must be text.")
     return value or ""
 
 
@@ -140,29 +136,29 @@ def _clean_row(
 ) -> dict[str, Any]:
     for name, value in row.items():  # PostgreSQL refuses NUL in text: name the field
         if isinstance(value, str) and "\x00" in value:
-            raise _invalid(str(name)[:40], "Contains a NUL character.")
+            raise invalid(str(name)[:40], "Contains a NUL character.")
     key = _text(row, "idempotency_key").strip()
     if not key or len(key) > 100:
-        raise _invalid("idempotency_key", "Every touch needs an idempotency key (1-100 chars).")
+        raise invalid("idempotency_key", "Every touch needs an idempotency key (1-100 chars).")
     kind = row.get("kind")
     if kind not in TOUCH_KINDS:
-        raise _invalid("kind", f"Unknown kind {str(kind)[:40]!r}.")
+        raise invalid("kind", f"Unknown kind {str(kind)[:40]!r}.")
     campaign = None
     if row.get("campaign_id") is not None:
         campaign = campaigns.get(_record_id(row["campaign_id"], "campaign_id") or 0)
         if campaign is None:
-            raise _invalid("campaign_id", f"No campaign {str(row['campaign_id'])[:20]}.")
+            raise invalid("campaign_id", f"No campaign {str(row['campaign_id'])[:20]}.")
     channel = row.get("channel") or (campaign.channel if campaign else Channel.WEB)
     if channel not in CHANNELS:
-        raise _invalid("channel", f"Unknown channel {str(channel)[:40]!r}.")
+        raise invalid("channel", f"Unknown channel {str(channel)[:40]!r}.")
     email = normalise_email(_text(row, "email"))
     if email and not is_email(email):
-        raise _invalid("email", f"{email[:80]!r} is not a valid e-mail address.")
+        raise invalid("email", f"{email[:80]!r} is not a valid e-mail address.")
     visitor = _text(row, "visitor_id").strip()
     if len(visitor) > 64:
-        raise _invalid("visitor_id", "Visitor ids are at most 64 characters.")
+        raise invalid("visitor_id", "Visitor ids are at most 64 characters.")
     if not (row.get("contact_id") or email or visitor):
-        raise _invalid("contact_id", "Say who was touched: contact_id, email or visitor_id.")
+        raise invalid("contact_id", "Say who was touched: contact_id, email or visitor_id.")
     utm = clean_utm(row)
     value = row.get("value")
     return {
@@ -211,9 +207,7 @@ def ingest_touchpoints(
     require_capture(actor, token_granted=token_granted)
     via = via[:60]
     if len(rows) > MAX_BATCH:
-        raise _invalid(
-            "touchpoints", f"At most {MAX_BATCH} touches per request ({len(rows)} sent)."
-        )
+        raise invalid("touchpoints", f"At most {MAX_BATCH} touches per request ({len(rows)} sent).")
     result = IngestResult()
     now = timezone.now()
     objects = [r for r in rows if isinstance(r, dict)]
@@ -353,11 +347,11 @@ def capture_form(*, form_key: str, data: dict[str, str], ip: str) -> FormSubmiss
         return FormSubmission(contact=None, touchpoint_created=False)
     email = normalise_email(data.get("email", ""))
     if not is_email(email):
-        raise _invalid("email", "Enter a valid e-mail address.")
+        raise invalid("email", "Enter a valid e-mail address.")
     names = {k: (data.get(k) or "").strip() for k in ("first_name", "last_name")}
     for name, text in names.items():  # as the contact's own form says, not cut short
         if len(text) > 100:
-            raise _invalid(name, f"At most 100 characters, please ({len(text)} given).")
+            raise invalid(name, f"At most 100 characters, please ({len(text)} given).")
     utm = clean_utm(data)
     now = timezone.now()
     with transaction.atomic():

@@ -14,7 +14,7 @@ from django.utils import timezone
 from tandem.campaigns.models import Campaign, CampaignCost, CampaignMember, Channel
 from tandem.core.bulk import insert_selected
 from tandem.core.dates import check_date
-from tandem.core.errors import DomainError, ErrorCode
+from tandem.core.errors import DomainError, ErrorCode, invalid
 from tandem.core.jobs import Progress, register_job_kind
 from tandem.core.models import Job
 from tandem.core.money import parse_amount
@@ -23,10 +23,6 @@ from tandem.core.services import record_event
 from tandem.crm.models import Contact
 from tandem.crm.querysets import CONTACT_FILTERS
 from tandem.people.models import User
-
-
-def _invalid(field_name: str, message: str) -> DomainError:
-    return DomainError(ErrorCode.INVALID, message, field=field_name)
 
 
 # --- Campaigns -----------------------------------------------------------------------------
@@ -48,19 +44,19 @@ def create_campaign(
     require(actor, Action.CREATE_RECORD, ORGANISATION)
     name = (name or "").strip()
     if not name or len(name) > 200:
-        raise _invalid("name", "Name the campaign (at most 200 characters).")
+        raise invalid("name", "Name the campaign (at most 200 characters).")
     if type not in Campaign.Type.values:
-        raise _invalid("type", "Choose a campaign type from the list.")
+        raise invalid("type", "Choose a campaign type from the list.")
     if channel not in Channel.values:
-        raise _invalid("channel", "Choose a channel from the list.")
+        raise invalid("channel", "Choose a channel from the list.")
     starts_on, ends_on = check_date(starts_on, "starts_on"), check_date(ends_on, "ends_on")
     if ends_on < starts_on:
-        raise _invalid("ends_on", "The campaign cannot end before it starts.")
+        raise invalid("ends_on", "The campaign cannot end before it starts.")
     if expected_leads_per_week < 0:
-        raise _invalid("expected_leads_per_week", "Expected leads cannot be negative.")
+        raise invalid("expected_leads_per_week", "Expected leads cannot be negative.")
     currency = (currency or "").strip().upper()
     if len(currency) != 3 or not currency.isalpha():
-        raise _invalid("currency", "Use a three-letter currency code such as GBP.")
+        raise invalid("currency", "Use a three-letter currency code such as GBP.")
     with transaction.atomic():
         campaign = Campaign.objects.create(
             name=name,
@@ -85,7 +81,7 @@ def set_status(*, actor: User, campaign: Campaign, status: str) -> Campaign:
     """planned -> live -> finished, or cut at any point; a cut campaign stays cut."""
     require(actor, Action.CHANGE, campaign)
     if status not in Campaign.Status.values:
-        raise _invalid("status", "Choose planned, live, finished or cut.")
+        raise invalid("status", "Choose planned, live, finished or cut.")
     if campaign.status == Campaign.Status.CUT and status != Campaign.Status.CUT:
         raise DomainError(ErrorCode.CONFLICT, "A cut campaign cannot be restarted.", field="status")
     with transaction.atomic():
@@ -102,7 +98,7 @@ def add_cost(
     require(actor, Action.CHANGE, campaign)
     description = (description or "").strip()
     if not description or len(description) > 200:
-        raise _invalid("description", "Say what the cost was for (at most 200 characters).")
+        raise invalid("description", "Say what the cost was for (at most 200 characters).")
     with transaction.atomic():
         cost = CampaignCost.objects.create(
             campaign=campaign,
@@ -128,7 +124,7 @@ def add_members(
     """Target contacts (bulk; people already in the campaign are left as they are)."""
     require(actor, Action.CHANGE, campaign)
     if status not in CampaignMember.Status.values:
-        raise _invalid("status", "Choose targeted or responded.")
+        raise invalid("status", "Choose targeted or responded.")
     if status == CampaignMember.Status.TARGETED:
         _refuse_if_ended(campaign)
     before = campaign.members.count()
@@ -144,7 +140,7 @@ def add_members(
 
 def _refuse_if_ended(campaign: Campaign) -> None:
     if not campaign.is_open:
-        raise _invalid("campaign", "This campaign has ended; target people in a live one.")
+        raise invalid("campaign", "This campaign has ended; target people in a live one.")
 
 
 def target_contacts(*, actor: User, campaign: Campaign, contacts: Any) -> int:

@@ -25,15 +25,11 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from pydantic import AfterValidator, BeforeValidator, WithJsonSchema
 
-from tandem.core.errors import DomainError, ErrorCode
+from tandem.core.errors import invalid
 
 EARLIEST = date(1900, 1, 1)
 LATEST = date(2200, 12, 31)
 RANGE = f"between {EARLIEST.year} and {LATEST.year}"
-
-
-def _invalid(field: str, message: str) -> DomainError:
-    return DomainError(ErrorCode.INVALID, message, field=field)
 
 
 def in_range(value: date) -> bool:
@@ -57,9 +53,9 @@ def _out_of_range(value: date) -> str | None:
 def check_date(value: Any, field: str) -> date:
     """A date for ``field``, refused (naming the field) outside 1900-2200."""
     if isinstance(value, datetime) or not isinstance(value, date):
-        raise _invalid(field, f"{field} must be a date such as 2026-11-22.")
+        raise invalid(field, f"{field} must be a date such as 2026-11-22.")
     if problem := _out_of_range(value):
-        raise _invalid(field, f"{field} {problem} ({value.isoformat()} given).")
+        raise invalid(field, f"{field} {problem} ({value.isoformat()} given).")
     return value
 
 
@@ -67,11 +63,11 @@ def check_datetime(value: Any, field: str) -> datetime:
     """An aware datetime for ``field`` within 1900-2200, both as written and in UTC (the
     range check comes first, so converting to UTC can no longer overflow)."""
     if not isinstance(value, datetime):
-        raise _invalid(field, f"{field} must be a time such as 2026-11-22T09:30:00Z.")
+        raise invalid(field, f"{field} must be a time such as 2026-11-22T09:30:00Z.")
     if timezone.is_naive(value):
-        raise _invalid(field, f"{field} {_out_of_range(value)}.")
+        raise invalid(field, f"{field} {_out_of_range(value)}.")
     if problem := _out_of_range(value):
-        raise _invalid(field, f"{field} {problem} ({value.isoformat()} given).")
+        raise invalid(field, f"{field} {problem} ({value.isoformat()} given).")
     return value
 
 
@@ -85,16 +81,16 @@ def parse_datetime_text(value: Any, field: str) -> datetime:
     except ValueError:  # well-formed but impossible: month 13, an offset of 99 hours
         parsed = None
     if parsed is None:
-        raise _invalid(field, "Give the time as ISO 8601, e.g. 2026-11-22T09:30:00Z.")
+        raise invalid(field, "Give the time as ISO 8601, e.g. 2026-11-22T09:30:00Z.")
     return check_datetime(parsed, field)
 
 
 def check_time_of_day(value: Any, field: str) -> time:
     """A wall-clock time without an offset (see the module's note), to the second."""
     if not isinstance(value, time):
-        raise _invalid(field, f"{field} must be a time of day such as 09:00.")
+        raise invalid(field, f"{field} must be a time of day such as 09:00.")
     if value.tzinfo is not None:
-        raise _invalid(
+        raise invalid(
             field,
             f"{field} is a time of day in the team's time zone: give it without an offset "
             "(09:00, not 09:00Z or 09:00+02:00).",

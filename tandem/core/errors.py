@@ -49,3 +49,8 @@ class DomainError(Exception):
     @property
     def status(self) -> int:
         return HTTP_STATUS.get(self.code, 400)
+
+
+def invalid(field: str, message: str) -> DomainError:
+    """INVALID input, naming the field at fault: what every service's checks raise."""
+    return DomainError(ErrorCode.INVALID, message, field=field)

@@ -8,33 +8,29 @@ so a NaN was told it "cannot be negative": each way of being wrong gets its own 
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from tandem.core.errors import DomainError, ErrorCode
+from tandem.core.errors import invalid
 
 PENNY = Decimal("0.01")
 MAX_AMOUNT = Decimal("999999999999.99")  # what a 14-digit, 2-place column holds
 
 
-def _invalid(field: str, message: str) -> DomainError:
-    return DomainError(ErrorCode.INVALID, message, field=field)
-
-
 def parse_amount(value: Any, field: str) -> Decimal:
     """``value`` as an amount to the penny, or a DomainError naming ``field``."""
     if isinstance(value, bool):  # a JSON true is not 1.00
-        raise _invalid(field, f"{field} must be a number such as 1500.00.")
+        raise invalid(field, f"{field} must be a number such as 1500.00.")
     try:
         amount = Decimal(str(value).strip())
     except (InvalidOperation, ValueError):
-        raise _invalid(field, f"{field} must be a number such as 1500.00.") from None
+        raise invalid(field, f"{field} must be a number such as 1500.00.") from None
     if amount.is_nan():
-        raise _invalid(field, f"{field} is not a number ({str(value)[:20]!r} given).")
+        raise invalid(field, f"{field} is not a number ({str(value)[:20]!r} given).")
     if amount.is_infinite():
-        raise _invalid(field, f"{field} must be a finite amount, not infinity.")
+        raise invalid(field, f"{field} must be a finite amount, not infinity.")
     if amount < 0:
-        raise _invalid(field, f"{field} cannot be negative.")
+        raise invalid(field, f"{field} cannot be negative.")
     if amount > MAX_AMOUNT:  # before rounding, which fails past 28 digits
-        raise _invalid(field, f"{field} is too large (at most {MAX_AMOUNT:,}).")
+        raise invalid(field, f"{field} is too large (at most {MAX_AMOUNT:,}).")
     rounded = amount.quantize(PENNY)
     if rounded > MAX_AMOUNT:  # 999999999999.999 rounds up past what the column holds
-        raise _invalid(field, f"{field} is too large (at most {MAX_AMOUNT:,}).")
+        raise invalid(field, f"{field} is too large (at most {MAX_AMOUNT:,}).")
     return rounded

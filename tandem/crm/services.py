@@ -14,7 +14,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from tandem.core.dates import check_date, check_datetime
-from tandem.core.errors import DomainError, ErrorCode
+from tandem.core.errors import DomainError, ErrorCode, invalid
 from tandem.core.money import parse_amount
 from tandem.core.permissions import ORGANISATION, Action, require
 from tandem.core.services import record_event
@@ -25,16 +25,12 @@ from tandem.people.models import User
 CURRENCY = re.compile(r"^[A-Z]{3}$")
 
 
-def _invalid(field: str, message: str) -> DomainError:
-    return DomainError(ErrorCode.INVALID, message, field=field)
-
-
 def _text(value: str | None, field: str, limit: int, *, required: str = "") -> str:
     text = (value or "").strip()
     if required and not text:
-        raise _invalid(field, required)
+        raise invalid(field, required)
     if len(text) > limit:
-        raise _invalid(field, f"At most {limit} characters, please ({len(text)} given).")
+        raise invalid(field, f"At most {limit} characters, please ({len(text)} given).")
     return text
 
 
@@ -42,7 +38,7 @@ def _owner_and_team(actor: User, owner: User | None) -> tuple[User, int | None]:
     """The record's owner (the actor unless given) and the id of the owner's team."""
     owner = owner or actor
     if not owner.is_active:
-        raise _invalid("owner", "This person's account is closed; choose someone else.")
+        raise invalid("owner", "This person's account is closed; choose someone else.")
     return owner, owner.home_team_id()
 
 
@@ -55,7 +51,7 @@ def _domain(value: str | None) -> str:
     try:
         return normalise_domain(_text(value, "domain", 253))
     except NotADomain as problem:
-        raise _invalid("domain", f"{problem}; give it as acme.co.uk or a web address.") from None
+        raise invalid("domain", f"{problem}; give it as acme.co.uk or a web address.") from None
 
 
 # --- Accounts ------------------------------------------------------------------------------
@@ -135,7 +131,7 @@ def _clean_email(email: str) -> str:
         try:
             validate_email(email)
         except ValidationError:
-            raise _invalid("email", f"{email[:80]!r} is not a valid e-mail address.") from None
+            raise invalid("email", f"{email[:80]!r} is not a valid e-mail address.") from None
     return email
 
 
@@ -164,7 +160,7 @@ def create_contact(
         team_id=team,
     )
     if not (contact.first_name or contact.last_name or contact.email):
-        raise _invalid("last_name", "Give the contact a name or an e-mail address.")
+        raise invalid("last_name", "Give the contact a name or an e-mail address.")
     duplicate = f"A contact already has the e-mail {contact.email}."
     _unique(
         bool(contact.email) and Contact.objects.with_emails([contact.email]).exists(),
@@ -197,7 +193,7 @@ def update_contact(*, actor: User, contact: Contact, **changes: Any) -> Contact:
     if "account" in changes:
         contact.account = changes["account"]
     if not (contact.first_name or contact.last_name or contact.email):
-        raise _invalid("last_name", "Give the contact a name or an e-mail address.")
+        raise invalid("last_name", "Give the contact a name or an e-mail address.")
     with transaction.atomic():
         contact.save()
         record_event("contact.updated", subject=contact)
@@ -209,7 +205,7 @@ def _money(amount: Any, currency: str) -> tuple[Decimal, str]:
     value = parse_amount(amount, "amount")
     currency = (currency or "").strip().upper()
     if not CURRENCY.match(currency):
-        raise _invalid("currency", "Use a three-letter currency code such as GBP or EUR.")
+        raise invalid("currency", "Use a three-letter currency code such as GBP or EUR.")
     return value, currency
 
 
@@ -228,7 +224,7 @@ def create_opportunity(
     owner, team = _owner_and_team(actor, owner)
     value, currency = _money(amount, currency)
     if contact is not None and contact.account_id not in (None, account.pk):
-        raise _invalid("contact", f"{contact} works for another account.")
+        raise invalid("contact", f"{contact} works for another account.")
     with transaction.atomic():
         opportunity = Opportunity.objects.create(
             name=_text(name, "name", 200, required="Name the opportunity."),
@@ -254,10 +250,10 @@ def move_opportunity(
     """Change the stage. Closing as won or lost records why; lost needs a reason."""
     require(actor, Action.CHANGE, opportunity)
     if stage not in Opportunity.Stage.values:
-        raise _invalid("stage", "Choose a stage from the list.")
+        raise invalid("stage", "Choose a stage from the list.")
     reason = _text(reason, "reason", 300)
     if stage == Opportunity.Stage.LOST and not reason:
-        raise _invalid("reason", "Say why it was lost: marketing learns from it.")
+        raise invalid("reason", "Say why it was lost: marketing learns from it.")
     with transaction.atomic():
         locked = Opportunity.objects.select_for_update().get(pk=opportunity.pk)
         old = locked.stage
@@ -286,11 +282,11 @@ def log_activity(
     """A call, e-mail, meeting, note or task on a contact, account or opportunity."""
     require(actor, Action.CREATE_RECORD, ORGANISATION)
     if kind not in Activity.Kind.values:
-        raise _invalid("kind", "Choose call, e-mail, meeting, note or task.")
+        raise invalid("kind", "Choose call, e-mail, meeting, note or task.")
     if contact is None and account is None and opportunity is None:
-        raise _invalid("contact", "Say which contact, account or opportunity this is about.")
+        raise invalid("contact", "Say which contact, account or opportunity this is about.")
     if kind == Activity.Kind.TASK and due_at is None:
-        raise _invalid("due_at", "A task needs a due date.")
+        raise invalid("due_at", "A task needs a due date.")
     occurred_at = (
         timezone.now() if occurred_at is None else check_datetime(occurred_at, "occurred_at")
     )
@@ -321,7 +317,7 @@ def log_activity(
 def complete_task(*, actor: User, activity: Activity) -> Activity:
     require(actor, Action.CHANGE, activity)
     if activity.kind != Activity.Kind.TASK:
-        raise _invalid("kind", "Only tasks are completed.")
+        raise invalid("kind", "Only tasks are completed.")
     if activity.done_at is None:
         with transaction.atomic():
             activity.done_at = timezone.now()

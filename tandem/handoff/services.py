@@ -31,7 +31,7 @@ from django.utils.text import slugify
 from tandem.campaigns.models import Touchpoint
 from tandem.core.bulk import insert_rows, insert_selected, update_rows
 from tandem.core.dates import check_date, check_time_of_day
-from tandem.core.errors import DomainError, ErrorCode
+from tandem.core.errors import DomainError, ErrorCode, invalid
 from tandem.core.jobs import Progress, register_job_kind
 from tandem.core.models import Job
 from tandem.core.permissions import Action, can, require
@@ -75,17 +75,13 @@ HALF_LIFE_DAYS = ("0.1", "3650")
 MAX_LEAD_CAPACITY = 10_000
 
 
-def _invalid(field: str, message: str) -> DomainError:
-    return DomainError(ErrorCode.INVALID, message, field=field)
-
-
 def _decimal(value: Any, field: str, *, low: str, high: str) -> Decimal:
     try:
         number = Decimal(str(value).strip())
     except (InvalidOperation, ValueError):
-        raise _invalid(field, "Enter a number.") from None
+        raise invalid(field, "Enter a number.") from None
     if not number.is_finite() or not Decimal(low) <= number <= Decimal(high):
-        raise _invalid(field, f"Enter a number from {low} to {high}.")
+        raise invalid(field, f"Enter a number from {low} to {high}.")
     return number
 
 
@@ -93,9 +89,9 @@ def _whole(value: Any, field: str, *, low: int, high: int) -> int:
     try:
         number = int(str(value).strip())
     except (TypeError, ValueError):
-        raise _invalid(field, "Enter a whole number.") from None
+        raise invalid(field, "Enter a whole number.") from None
     if not low <= number <= high:
-        raise _invalid(field, f"Enter a whole number from {low} to {high}.")
+        raise invalid(field, f"Enter a whole number from {low} to {high}.")
     return number
 
 
@@ -150,9 +146,9 @@ def propose_sla_policy(
     for index, row in enumerate(tiers):
         tier = str(row.get("tier", ""))
         if tier not in Tier.values:
-            raise _invalid(f"tiers[{index}].tier", "Choose high, medium or low.")
+            raise invalid(f"tiers[{index}].tier", "Choose high, medium or low.")
         if tier in seen:
-            raise _invalid(f"tiers[{index}].tier", f"The {tier} tier is given twice.")
+            raise invalid(f"tiers[{index}].tier", f"The {tier} tier is given twice.")
         seen.add(tier)
         cleaned.append(
             SlaTier(
@@ -178,7 +174,7 @@ def propose_sla_policy(
             )
         )
     if not cleaned:
-        raise _invalid("tiers", "Give sales' promise for at least one priority tier.")
+        raise invalid("tiers", "Give sales' promise for at least one priority tier.")
     with transaction.atomic():
         policy.save()
         for tier_row in cleaned:
@@ -219,11 +215,11 @@ def propose_scoring_model(
                 )
             )
         except DomainError as exc:
-            raise _invalid(f"rules[{index}].{exc.field}", exc.message) from exc
+            raise invalid(f"rules[{index}].{exc.field}", exc.message) from exc
     if not checked:
-        raise _invalid("rules", "Give at least one rule.")
+        raise invalid("rules", "Give at least one rule.")
     if len(checked) > 200:
-        raise _invalid("rules", "At most 200 rules.")
+        raise invalid("rules", "At most 200 rules.")
     with transaction.atomic():
         model.save()
         ScoringRule.objects.bulk_create(
@@ -956,10 +952,10 @@ def reassign(*, actor: User, lead: Lead, rep: User) -> Lead:
     running from the hand-off (a reassignment does not buy time)."""
     require(actor, Action.ASSIGN, lead)
     if lead.stage not in OPEN_STAGES:
-        raise _invalid("stage", "Only an open lead (MQL or accepted) is reassigned.")
+        raise invalid("stage", "Only an open lead (MQL or accepted) is reassigned.")
     in_team = Membership.objects.filter(user=rep, team=lead.team).exists() if lead.team else False
     if not rep.is_active or not in_team:
-        raise _invalid("rep", f"{rep} is not in the team this lead was handed to.")
+        raise invalid("rep", f"{rep} is not in the team this lead was handed to.")
     if rep.pk == lead.rep_id:
         return lead
     with transaction.atomic():
@@ -1045,12 +1041,12 @@ def reject(*, actor: User, lead: Lead, reason: str, note: str) -> Lead:
     _check_worker(actor, lead)
     found = RejectionReason.objects.filter(code=(reason or "").strip()[:40], active=True).first()
     if found is None:
-        raise _invalid("reason", "Choose a reason for rejecting this lead.")
+        raise invalid("reason", "Choose a reason for rejecting this lead.")
     note = (note or "").strip()
     if not note:
-        raise _invalid("note", "Say in a few words why, so marketing can act on it.")
+        raise invalid("note", "Say in a few words why, so marketing can act on it.")
     if len(note) > MAX_NOTE:
-        raise _invalid("note", f"At most {MAX_NOTE} characters, please ({len(note)} given).")
+        raise invalid("note", f"At most {MAX_NOTE} characters, please ({len(note)} given).")
     if lead.stage not in OPEN_STAGES:
         raise DomainError(ErrorCode.CONFLICT, "This lead is no longer open; reload it.")
     now = timezone.now()
@@ -1103,9 +1099,9 @@ def record_follow_up(
 
     _check_worker(actor, lead)
     if lead.stage != Stage.ACCEPTED:
-        raise _invalid("stage", "Accept the lead before following it up.")
+        raise invalid("stage", "Accept the lead before following it up.")
     if kind not in (Activity.Kind.CALL, Activity.Kind.EMAIL, Activity.Kind.MEETING):
-        raise _invalid("kind", "A follow-up is a call, an e-mail or a meeting.")
+        raise invalid("kind", "A follow-up is a call, an e-mail or a meeting.")
     with transaction.atomic():
         activity = log_activity(
             actor=actor, kind=kind, subject=subject, body=body, contact=lead.contact
@@ -1131,7 +1127,7 @@ def move_stage(*, actor: User, lead: Lead, stage: str, why: str) -> Lead:
         Stage.DISQUALIFIED: {Stage.LEAD},
     }
     if stage not in allowed.get(lead.stage, set()):
-        raise _invalid(
+        raise invalid(
             "stage",
             f"A lead cannot go from {lead.get_stage_display().lower()} to "
             f"{dict(Stage.choices).get(stage, 'that stage').lower()}.",
@@ -1142,7 +1138,7 @@ def move_stage(*, actor: User, lead: Lead, stage: str, why: str) -> Lead:
         require(actor, Action.CHANGE, lead.contact)
     why = (why or "").strip()[:300]
     if not why:
-        raise _invalid("why", "Say why.")
+        raise invalid("why", "Say why.")
     now = timezone.now()
     with transaction.atomic():
         from_stage = lead.stage
@@ -1275,12 +1271,12 @@ def save_rejection_reason(
     the code no-budget). Reasons are retired, never deleted: past rejections keep them."""
     slug = slugify(code or "")[:40]
     if not (slug and re.search(REASON_CODE_PATTERN, code)):
-        raise _invalid("code", "Give the reason a short code (letters, digits, dashes).")
+        raise invalid("code", "Give the reason a short code (letters, digits, dashes).")
     reason = RejectionReason.objects.filter(code=slug).first() or RejectionReason(code=slug)
     require(actor, Action.CHANGE, reason)
     label = (label or "").strip()
     if not label or len(label) > 120:
-        raise _invalid("label", "Give the reason a label of at most 120 characters.")
+        raise invalid("label", "Give the reason a label of at most 120 characters.")
     position = _whole(position, "position", low=0, high=1000)
     with transaction.atomic():
         reason.label, reason.active, reason.position = label, active, position
@@ -1308,19 +1304,19 @@ def save_routing_rule(
     if rule.pk:
         require(actor, Action.CHANGE, rule)  # the team it routed to so far
     if team.function != Team.Function.SALES:
-        raise _invalid("team", f"{team} is not a sales team.")
+        raise invalid("team", f"{team} is not a sales team.")
     rule.team = team
     require(actor, Action.CHANGE, rule)
     name = (name or "").strip()
     if not name or len(name) > 120:
-        raise _invalid("name", "Give the rule a name of at most 120 characters.")
+        raise invalid("name", "Give the rule a name of at most 120 characters.")
     reps = reps or []
     members = set(Membership.objects.filter(team=team).values_list("user_id", flat=True))
     outside = [r for r in reps if r.pk not in members or not r.is_active]
     if outside:
-        raise _invalid("reps", f"{outside[0]} is not in {team}.")
+        raise invalid("reps", f"{outside[0]} is not in {team}.")
     if not 0 <= position <= 1000:
-        raise _invalid("position", "Use a position from 0 to 1000.")
+        raise invalid("position", "Use a position from 0 to 1000.")
     with transaction.atomic():
         rule.name, rule.position, rule.active = name, position, active
         rule.region, rule.segment = (region or "").strip()[:100], (segment or "").strip()[:100]
@@ -1343,7 +1339,7 @@ def set_capacity(
     fields = []
     if lead_capacity is not None:
         if not 0 <= lead_capacity <= MAX_LEAD_CAPACITY:
-            raise _invalid("lead_capacity", "Use a number from 0 to 10,000.")
+            raise invalid("lead_capacity", "Use a number from 0 to 10,000.")
         rep.lead_capacity = lead_capacity
         fields.append("lead_capacity")
     if away_until != "keep":
@@ -1365,10 +1361,10 @@ def set_business_hours(
     opens_at = check_time_of_day(opens_at, "opens_at")
     closes_at = check_time_of_day(closes_at, "closes_at")
     if closes_at <= opens_at:
-        raise _invalid("closes_at", "The day must close after it opens.")
+        raise invalid("closes_at", "The day must close after it opens.")
     days = "".join(sorted({d for d in str(weekdays) if d in "1234567"}))
     if not days:
-        raise _invalid("weekdays", "Choose at least one working day.")
+        raise invalid("weekdays", "Choose at least one working day.")
     with transaction.atomic():
         hours, _ = BusinessHours.objects.update_or_create(
             team=team,
@@ -1387,9 +1383,9 @@ def add_holiday(*, actor: User, team: Team, day: Any, name: str) -> Holiday:
     require(actor, Action.CHANGE, team)
     name = (name or "").strip()
     if not name or len(name) > 120:
-        raise _invalid("name", "Name the holiday (at most 120 characters).")
+        raise invalid("name", "Name the holiday (at most 120 characters).")
     if day is None:
-        raise _invalid("day", "Give the date.")
+        raise invalid("day", "Give the date.")
     day = check_date(day, "day")
     try:
         with transaction.atomic():
