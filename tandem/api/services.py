@@ -12,24 +12,14 @@ from django.utils import timezone
 
 from tandem.api.models import TOKEN_PREFIX, ApiToken, hash_secret
 from tandem.core.errors import DomainError, ErrorCode
-from tandem.core.permissions import Action, require
+from tandem.core.permissions import Action, Scope, require
 from tandem.core.services import record_event
 
 MAX_LIVE_TOKENS = 20
 
 
-class _TokenGrants:
-    """Granting permissions to tokens, as a whole (before any one token is found)."""
-
-    class _meta:  # what core.permissions reads off a model
-        label_lower = "api.apitoken"
-        verbose_name = "token"
-
-    permission_owner_id = None
-    permission_team_ids: tuple[int, ...] = ()
-
-
-TOKEN_GRANTS = _TokenGrants()
+# Granting permissions to tokens as a whole, before any one token is found.
+TOKEN_GRANTS = Scope("api.apitoken", "token", noun="tokens")
 LAST_USED_PRECISION = timedelta(minutes=1)
 
 

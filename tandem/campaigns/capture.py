@@ -8,7 +8,6 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from functools import cached_property
 from typing import Any
 
 from django.conf import settings
@@ -24,7 +23,7 @@ from tandem.core.dates import parse_datetime_text
 from tandem.core.errors import DomainError, ErrorCode, invalid
 from tandem.core.ids import is_id
 from tandem.core.money import parse_amount
-from tandem.core.permissions import ORGANISATION, Action, can, require
+from tandem.core.permissions import ORGANISATION, Action, Scope, can, require
 from tandem.core.services import record_event
 from tandem.crm.consent import request_opt_in, withdrawn
 from tandem.crm.models import Contact
@@ -41,28 +40,20 @@ CHANNELS = frozenset(Channel.values)
 
 
 # --- Touchpoints ---------------------------------------------------------------------------
-class TouchCapture:
-    """Capturing touches, as the permission table sees it: an object of the marketing
+def touch_capture() -> Scope:
+    """Capturing touches, as the permission table sees it: a scope of the marketing
     teams, so their members and heads (and administrators) may; nobody else, by hand."""
-
-    class _meta:
-        label_lower = "campaigns.touchpoint"
-        verbose_name = "touchpoint"
-
-    names_no_record = True
-    permission_owner_id = None
-
-    @cached_property
-    def permission_team_ids(self) -> set[int]:
-        return set(
-            Team.objects.filter(function=Team.Function.MARKETING).values_list("id", flat=True)
-        )
+    return Scope(
+        "campaigns.touchpoint",
+        "touchpoint",
+        lambda: Team.objects.filter(function=Team.Function.MARKETING).values_list("id", flat=True),
+    )
 
 
 def may_capture(user: Any) -> bool:
     """Whether ``user`` may capture touches by hand (pages show the way in only then)."""
     return can(user, Action.CREATE_RECORD, ORGANISATION) and can(
-        user, Action.CAPTURE_TOUCHES, TouchCapture()
+        user, Action.CAPTURE_TOUCHES, touch_capture()
     )
 
 
@@ -73,7 +64,7 @@ def require_capture(actor: User, *, token_granted: bool | None) -> None:
     it, so a leaked or curious staff token cannot manufacture MQLs."""
     require(actor, Action.CREATE_RECORD, ORGANISATION)
     if token_granted is None:
-        require(actor, Action.CAPTURE_TOUCHES, TouchCapture())
+        require(actor, Action.CAPTURE_TOUCHES, touch_capture())
     elif not token_granted:
         raise DomainError(
             ErrorCode.FORBIDDEN,

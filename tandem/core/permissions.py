@@ -7,8 +7,10 @@ all call ``can``/``require``, and each model's ``visible_to(user)`` queryset mir
 "view" row (a test checks they agree for every persona).
 """
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from enum import StrEnum
+from functools import cached_property
 from typing import Any, Protocol
 
 from tandem.core.errors import DomainError, ErrorCode
@@ -167,21 +169,39 @@ class OwnedRecord:
         return ()
 
 
-class _OrganisationMeta:
-    label_lower = "people.organisation"
-    verbose_name = "organisation"
+@dataclass(frozen=True)
+class _ScopeMeta:
+    label_lower: str
+    verbose_name: str
 
 
-class Organisation:
-    """The organisation as a whole, for actions that concern no one record."""
+class Scope:
+    """What a decision is about when it is no one record: the organisation as a whole,
+    or all records of a kind (granting tokens, capturing touches). Looked up in POLICY by
+    ``label``; ``team_ids`` (read when first needed) gives the teams whose heads and
+    members it belongs to; a refusal names no record ("not allowed to see the audit
+    log", not "... this organisation"), or the records in general (``noun``)."""
 
-    _meta = _OrganisationMeta()
-    names_no_record = True  # a refusal says "not allowed to see the audit log", no more
-    permission_team_ids: tuple[int, ...] = ()
     permission_owner_id: int | None = None
 
+    def __init__(
+        self,
+        label: str,
+        verbose_name: str,
+        team_ids: Callable[[], Iterable[int]] = tuple,
+        *,
+        noun: str = "",
+    ) -> None:
+        self._meta = _ScopeMeta(label, verbose_name)
+        self._team_ids = team_ids
+        self.noun = noun
 
-ORGANISATION = Organisation()
+    @cached_property
+    def permission_team_ids(self) -> frozenset[int]:
+        return frozenset(self._team_ids())
+
+
+ORGANISATION = Scope("people.organisation", "organisation")
 
 
 def label_of(obj: Any) -> str:
@@ -252,6 +272,6 @@ def refusal(action: Action, obj: Any) -> str:
     """The sentence a refused person reads. An action on the organisation as a whole
     names no record ("see the audit log", not "view audit log this organisation")."""
     phrase = PHRASES.get(action, action.value.replace("_", " "))
-    if getattr(obj, "names_no_record", False):
-        return f"You are not allowed to {phrase}."
+    if isinstance(obj, Scope):
+        return f"You are not allowed to {phrase}{f' {obj.noun}' if obj.noun else ''}."
     return f"You are not allowed to {phrase} this {obj._meta.verbose_name}."

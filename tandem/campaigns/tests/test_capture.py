@@ -61,6 +61,7 @@ def test_only_administrators_grant_and_a_withdrawn_grant_stops_capture(org):
         with pytest.raises(DomainError) as refused:
             find_token_for_grant(actor=getattr(org, persona), key=token.display)
         assert refused.value.code == "forbidden"
+        assert refused.value.message == "You are not allowed to grant permissions to tokens."
     found = find_token_for_grant(actor=org.admin, key=f"tdm_{token.key_id}")
     assert set_capture_grant(actor=org.admin, token=found, granted=True).may_capture
     set_capture_grant(actor=org.admin, token=found, granted=False)
