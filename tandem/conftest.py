@@ -112,6 +112,14 @@ class ApiClient:
         return call
 
 
+def bearer(user: User, scope: str = "write") -> dict[str, str]:
+    """The Authorization header of a new token of ``user``'s, for Django's test client."""
+    from tandem.api.services import create_token
+
+    _, raw = create_token(actor=user, name=f"test {scope}", scope=scope)
+    return {"HTTP_AUTHORIZATION": f"Bearer {raw}"}
+
+
 def grant_capture(token: Any) -> Any:
     """An administrator (the organisation's, or a new one) grants ``token`` capture."""
     from tandem.api.services import set_capture_grant

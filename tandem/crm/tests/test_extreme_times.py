@@ -6,29 +6,16 @@ from datetime import UTC, datetime
 import pytest
 from django.db import connection
 
-from tandem.api.services import create_token
 from tandem.campaigns.models import Touchpoint
+from tandem.conftest import bearer
 from tandem.crm import services
-
-
-@pytest.fixture
-def contact(org):
-    account = services.create_account(actor=org.marketer, name="Acme")
-    return services.create_contact(
-        actor=org.marketer, email="ann@example.test", first_name="Ann", account=account
-    )
-
-
-def _token(user, scope="write"):
-    _, raw = create_token(actor=user, name=f"test {scope}", scope=scope)
-    return {"HTTP_AUTHORIZATION": f"Bearer {raw}"}
 
 
 def _pages_and_timelines_answer(client, org, contact):
     client.force_login(org.marketer)
     for url in (f"/contacts/{contact.pk}/", f"/accounts/{contact.account_id}/", "/contacts/"):
         assert client.get(url).status_code == 200, url
-    auth = _token(org.marketer, "read")
+    auth = bearer(org.marketer, "read")
     entries = []
     for url in (
         f"/api/v1/contacts/{contact.pk}/timeline",

@@ -3,22 +3,9 @@ naming the field, and nothing is stored."""
 
 import pytest
 
-from tandem.api.services import create_token
+from tandem.conftest import bearer
 from tandem.core.errors import DomainError
 from tandem.crm import services
-
-
-@pytest.fixture
-def contact(org):
-    account = services.create_account(actor=org.marketer, name="Acme")
-    return services.create_contact(
-        actor=org.marketer, email="ann@example.test", first_name="Ann", account=account
-    )
-
-
-def _token(user, scope="write"):
-    _, raw = create_token(actor=user, name=f"test {scope}", scope=scope)
-    return {"HTTP_AUTHORIZATION": f"Bearer {raw}"}
 
 
 @pytest.mark.parametrize(
@@ -36,7 +23,7 @@ def test_the_activity_api_refuses_times_out_of_range(client, org, contact, field
     if field == "occurred_at":
         body["due_at"] = "2026-11-22T09:00:00Z"
     response = client.post(
-        "/api/v1/activities", body, content_type="application/json", **_token(org.marketer)
+        "/api/v1/activities", body, content_type="application/json", **bearer(org.marketer)
     )
     assert response.status_code == 422, response.content
     assert response.json()["details"]["field"] == field
@@ -55,7 +42,7 @@ def test_the_activity_form_refuses_year_1(client, org, contact):
 
 
 def test_an_opportunity_refuses_a_close_date_of_year_1_and_a_nan_amount(client, org, contact):
-    auth = _token(org.sales_rep)
+    auth = bearer(org.sales_rep)
     body = {"name": "Deal", "account_id": contact.account_id, "close_date": "0001-01-01"}
     response = client.post("/api/v1/opportunities", body, content_type="application/json", **auth)
     assert response.status_code == 422 and response.json()["details"]["field"] == "close_date"
