@@ -321,19 +321,16 @@ def capture_form(*, form_key: str, data: dict[str, str], ip: str) -> FormSubmiss
     """A submission of a campaign's embeddable form: rate-limited per client address
     (FORM_RATE_LIMIT in a fixed one-minute window; refusals do not extend it), bots
     caught by a honeypot field, the contact created or updated, consent recorded, and a
-    form touchpoint with the page's UTM fields."""
+    form touchpoint with the page's UTM fields.
+
+    Only a submission that would be stored is counted, and it is counted in the same
+    transaction as its write: without Redis the counter is a database row, and on SQLite
+    a separate count took the single write lock a second time, and a form posted during
+    an import waited for it twice (figures in bench/README.md). A honeypot hit or a
+    refused entry writes nothing and takes no lock."""
     campaign = Campaign.objects.filter(form_key=form_key[:32]).first()
     if campaign is None or campaign.status == Campaign.Status.CUT:
         raise DomainError(ErrorCode.NOT_FOUND, "This form is no longer open.")
-    verdict = ratelimit.hit(
-        "web-form-per-ip", ip, limit=settings.FORM_RATE_LIMIT, window=FORM_RATE_WINDOW
-    )
-    if not verdict.allowed:
-        raise DomainError(
-            ErrorCode.RATE_LIMITED,
-            f"Too many submissions; try again in {verdict.retry_after_seconds} seconds.",
-            retry_after=verdict.retry_after_seconds,
-        )
     if (data.get("website") or "").strip():  # honeypot: people never see this field
         return FormSubmission(contact=None, touchpoint_created=False)
     email = normalise_email(data.get("email", ""))
@@ -346,6 +343,15 @@ def capture_form(*, form_key: str, data: dict[str, str], ip: str) -> FormSubmiss
     utm = clean_utm(data)
     now = timezone.now()
     with transaction.atomic():
+        verdict = ratelimit.hit(
+            "web-form-per-ip", ip, limit=settings.FORM_RATE_LIMIT, window=FORM_RATE_WINDOW
+        )
+        if not verdict.allowed:  # raised inside: the refused attempt is not counted
+            raise DomainError(
+                ErrorCode.RATE_LIMITED,
+                f"Too many submissions; try again in {verdict.retry_after_seconds} seconds.",
+                retry_after=verdict.retry_after_seconds,
+            )
         contact, created = (
             Contact.objects.with_emails([email])
             .select_for_update()
