@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "tandem.core",
     "tandem.people",
     "tandem.notifications",
+    "tandem.approvals",
     "tandem.crm",
     "tandem.campaigns",
     "tandem.handoff",

@@ -1,0 +1,1 @@
+"""Approvals: the one mechanism for joint decisions (requests, requirements, decisions)."""
