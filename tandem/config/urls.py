@@ -52,6 +52,7 @@ urlpatterns = [
     path("", include(auth_patterns)),
     path("", include("tandem.people.urls")),
     path("", include("tandem.notifications.urls")),
+    path("", include("tandem.approvals.urls")),
     path("", include("tandem.core.urls")),
     path("", include("tandem.crm.urls")),
     path("", include("tandem.campaigns.urls")),

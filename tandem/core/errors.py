@@ -17,8 +17,8 @@ class ErrorCode(StrEnum):
     SERVER_ERROR = "server_error"
 
 
-# HTTP status each code is answered with by the API and the pages.
-HTTP_STATUS: dict[ErrorCode, int] = {
+# HTTP status each code is answered with by the API and the pages; apps add theirs.
+HTTP_STATUS: dict[StrEnum, int] = {
     ErrorCode.NOT_FOUND: 404,
     ErrorCode.FORBIDDEN: 403,
     ErrorCode.INVALID: 422,
@@ -32,11 +32,19 @@ HTTP_STATUS: dict[ErrorCode, int] = {
 }
 
 
+def register_codes(statuses: dict[Any, int]) -> None:
+    """An app's own error codes (``<app>/errors.py``) and their HTTP status."""
+    for code, status in statuses.items():
+        if HTTP_STATUS.get(code, status) != status:
+            raise ValueError(f"Error code {code!r} is registered twice.")
+        HTTP_STATUS[code] = status
+
+
 class DomainError(Exception):
     """A rule of the domain was not met. ``field`` names the input at fault, if any."""
 
     def __init__(
-        self, code: ErrorCode, message: str, *, field: str | None = None, **details: Any
+        self, code: StrEnum, message: str, *, field: str | None = None, **details: Any
     ) -> None:
         super().__init__(message)
         self.code = code

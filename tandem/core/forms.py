@@ -6,14 +6,14 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import Model
 
-from tandem.core.errors import DomainError, ErrorCode
+from tandem.core.errors import DomainError
 from tandem.core.ids import parse_id
 
 
 def form_error(form: Any, exc: DomainError) -> None:
     """Put a service's error on the field it names (or the form). A permission failure
     is not a form message: it is re-raised and becomes the 403 page."""
-    if exc.code == ErrorCode.FORBIDDEN:
+    if exc.status in (403, 404):
         raise exc
     form.add_error(exc.field if exc.field in form.fields else None, exc.message)
 

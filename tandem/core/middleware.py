@@ -58,13 +58,11 @@ class DomainErrorMiddleware:
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
         from django.shortcuts import render
 
-        from tandem.core.errors import DomainError, ErrorCode
+        from tandem.core.errors import DomainError
 
         if not isinstance(exception, DomainError) or request.path.startswith("/api/"):
             return None
-        template = {ErrorCode.NOT_FOUND: "404.html", ErrorCode.FORBIDDEN: "403.html"}.get(
-            exception.code, "400.html"
-        )
+        template = {404: "404.html", 403: "403.html"}.get(exception.status, "400.html")
         return render(request, template, {"message": exception.message}, status=exception.status)
 
 

@@ -35,6 +35,7 @@ ROUTES = {
     "/records/people.user/{marketer}/history/": {"outsider": MISSING, "*": OK},
     "/people/new/": {"admin": OK, "*": FORBIDDEN},
     "/audit/": {"admin": OK, "*": FORBIDDEN},
+    "/decisions/": {"outsider": MISSING, "*": OK},
     "/jobs/{job}/": {"marketer": OK, "admin": OK, "*": MISSING},
     "/accounts/": {"outsider": FORBIDDEN, "*": OK},
     "/contacts/": {"outsider": FORBIDDEN, "*": OK},

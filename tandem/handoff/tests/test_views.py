@@ -24,7 +24,9 @@ def test_the_queue_is_a_fixed_number_of_queries(
     for n in range(12):
         hot_lead(org, n)
     client.force_login(org.sales_rep)
-    with django_assert_max_num_queries(12):
+    # 12 leads on the page; the bound holds the shell's constant reads too (the unread
+    # and waiting-for-you counts of the navigation), never one per lead.
+    with django_assert_max_num_queries(13):
         assert client.get(reverse("handoff:queue")).status_code == 200
     with django_assert_max_num_queries(20):
         assert client.get(reverse("handoff:board")).status_code == 200
