@@ -15,6 +15,7 @@ from django.db import transaction
 from django.db.models import Case, Value, When
 from django.utils import timezone
 
+from tandem.campaigns.arrivals import touches_arrived
 from tandem.campaigns.models import Campaign, CampaignMember, Channel, Touchpoint
 from tandem.core import ratelimit
 from tandem.core.audit import current_source
@@ -28,7 +29,6 @@ from tandem.core.services import record_event
 from tandem.crm.consent import request_opt_in, withdrawn
 from tandem.crm.models import Contact
 from tandem.crm.normalise import is_email, normalise_email
-from tandem.handoff.services import note_arrivals
 from tandem.people.models import Team, User
 
 MAX_BATCH = 1000
@@ -251,7 +251,7 @@ def ingest_touchpoints(
         _stitch_visitors(clean, contacts)
         if result.created:
             record_event("touchpoints.ingested", data={"created": result.created, "via": via})
-            note_arrivals(sorted({r[0] for r in records if r[0] is not None}), source="api")
+            touches_arrived(sorted({r[0] for r in records if r[0] is not None}), source="api")
     return result
 
 
@@ -398,5 +398,5 @@ def capture_form(*, form_key: str, data: dict[str, str], ip: str) -> FormSubmiss
             defaults={"status": CampaignMember.Status.RESPONDED},
         )
         record_event("form.submitted", subject=contact, data={"campaign_id": campaign.pk})
-        note_arrivals([contact.pk], source="web form")
+        touches_arrived([contact.pk], source="web form")
     return FormSubmission(contact=contact, touchpoint_created=touch_created)
