@@ -398,3 +398,23 @@ def erase_contact(*, actor: User, contact: Contact) -> Contact:
         contact.history.all().delete()  # including the row the save above just wrote
         record_event("contact.erased", subject=contact)
     return contact
+
+
+# --- A web form's contact (campaigns' capture; crm writes contacts) ----------------------
+def contact_from_form(*, email: str, names: dict[str, str]) -> tuple[Contact, bool]:
+    """The contact a web form names (``email`` already normalised), locked until the
+    caller's transaction ends: created with ``names``, or an existing one's empty names
+    filled in (what sales typed is never overwritten by a form). Returns (contact,
+    created). Call inside a transaction."""
+    contact, created = (
+        Contact.objects.with_emails([email])
+        .select_for_update()
+        .get_or_create(email=email, defaults=names)
+    )
+    if not created:
+        changed = [k for k, v in names.items() if v and not getattr(contact, k)]
+        for k in changed:
+            setattr(contact, k, names[k])
+        if changed:
+            contact.save(update_fields=[*changed, "updated_at"])
+    return contact, created
