@@ -12,7 +12,7 @@ from playwright.sync_api import expect
 from tandem.campaigns.models import Campaign
 from tandem.demo import organisation
 from tandem.demo.tests.test_browser import log_out
-from tandem.handoff.tests.test_browser import sign_in
+from tandem.demo.tests.test_handoff_browser import sign_in
 
 pytestmark = pytest.mark.browser
 
