@@ -20,6 +20,7 @@ from ninja.params.models import BodyModel, FileModel, FormModel
 
 from tandem.api.auth import TokenAuth, TokenRateThrottle
 from tandem.api.schemas import ErrorOut
+from tandem.core.api_errors import error_response
 from tandem.core.errors import DomainError, ErrorCode
 
 log = logging.getLogger(__name__)
@@ -67,18 +68,6 @@ api = NinjaAPI(
     urls_namespace="api",
     docs_decorator=_docs_page,
 )
-
-
-def error_response(
-    request: HttpRequest,
-    status: int,
-    code: str,
-    message: str,
-    details: dict[str, Any] | None = None,
-) -> HttpResponse:
-    return api.create_response(
-        request, {"code": code, "message": message, "details": details or {}}, status=status
-    )
 
 
 @api.exception_handler(DomainError)

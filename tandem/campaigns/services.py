@@ -11,7 +11,7 @@ from django.db import transaction
 from django.db.models import DateTimeField, Value
 from django.utils import timezone
 
-from tandem.campaigns.models import Campaign, CampaignCost, CampaignMember, Channel
+from tandem.campaigns.models import Campaign, CampaignCost, CampaignMember, Channel, Touchpoint
 from tandem.core.bulk import insert_selected
 from tandem.core.dates import check_date
 from tandem.core.errors import DomainError, ErrorCode, invalid
@@ -189,3 +189,11 @@ def start_targeting(*, actor: User, campaign: Campaign, filters: dict[str, str])
         title=f"Target a contact list: {campaign.name}"[:200],
         params={"campaign_id": campaign.pk, "filters": kept},
     )
+
+
+# --- Erasure ---------------------------------------------------------------------------------
+def erase_touch_visitor_ids(contact_id: int, text: str) -> None:
+    """Part of erasing a contact (``crm.services.erase_contact``, registered in
+    ``CampaignsConfig.ready``): the visitor ids that could follow the person across
+    sites. The touches' campaigns, channels and times stay, so aggregates still add up."""
+    Touchpoint.objects.filter(contact_id=contact_id).update(visitor_id="")

@@ -13,7 +13,6 @@ from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
-from tandem.attribution import reports as attribution_reports
 from tandem.campaigns import capture as touches
 from tandem.campaigns import services
 from tandem.campaigns.forms import CampaignForm, CostForm, StatusForm
@@ -26,6 +25,7 @@ from tandem.core.forms import form_error
 from tandem.core.htmx import render_page_or_partial
 from tandem.core.ids import parse_id
 from tandem.core.pagination import paginate
+from tandem.core.panels import panels_for
 from tandem.core.permissions import ORGANISATION, Action, can, require
 from tandem.core.querysets import count_of
 from tandem.crm.models import Contact
@@ -144,7 +144,7 @@ def campaign(request: HttpRequest, pk: int) -> HttpResponse:
     labels = dict(Touchpoint.Kind.choices)
     spent = shown.costs.aggregate(total=Sum("amount"))["total"] or Decimal("0")
     context = {
-        "returns": attribution_reports.campaign_return(shown, user=signed_in(request), cost=spent),
+        "panels": panels_for("campaigns.campaign", request, shown),
         "record": shown,
         "label": "campaigns.campaign",
         "can_change": can_change,

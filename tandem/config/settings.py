@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "tandem.campaigns",
     "tandem.handoff",
     "tandem.attribution",
+    "tandem.home",
     "tandem.api",
     "tandem.demo",
 ]

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.utils import timezone
 
+from tandem.core.api_errors import error_response
 from tandem.core.audit import Source, acting_as
 
 
@@ -99,8 +100,6 @@ class RefuseNulMiddleware:
             return self.get_response(request)
         message = f"“{field}” contains a NUL character (\\u0000), which no text may hold."
         if is_api:
-            from tandem.api.api import error_response
-
             details = {"field": field, "errors": [{"field": field, "message": message}]}
             return error_response(request, 422, "invalid", message, details)
         from django.shortcuts import render

@@ -234,6 +234,17 @@ def row_key(values: dict[str, str]) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
+def contact_import_params(staged: StagedFile, layout: str) -> dict[str, Any]:
+    """The job's params for ``tandem import contacts``: the mapping recognised from the
+    headers ("auto"), or that of the named layout."""
+    mapping = (
+        staged.suggested
+        if layout == "auto"
+        else {h: LAYOUTS[layout][h.lower()] for h in staged.headers if h.lower() in LAYOUTS[layout]}
+    )
+    return {"token": staged.token, "mapping": check_mapping(staged.headers, mapping)}
+
+
 @register_job_kind(
     "crm.import_contacts", result_label="Download the rejected rows (CSV)", resumable=True
 )

@@ -365,9 +365,8 @@ def erase_contact(*, actor: User, contact: Contact) -> Contact:
     about them in the hand-off, and every field-history row that held the old values.
     The erasure itself is an audit event.
     """
-    from tandem.campaigns.models import Touchpoint
     from tandem.core.records import record_url
-    from tandem.handoff.services import erase_lead
+    from tandem.crm.erasure import erase_elsewhere
     from tandem.notifications.models import Comment, Notification
 
     require(actor, Action.ERASE, contact)
@@ -387,7 +386,6 @@ def erase_contact(*, actor: User, contact: Contact) -> Contact:
         activities = Activity.objects.filter(contact=contact)
         Activity.history.filter(id__in=activities.values("id")).delete()
         activities.update(subject=ERASED, body="")
-        Touchpoint.objects.filter(contact=contact).update(visitor_id="")
         comments = Comment.objects.on(contact)
         Comment.history.filter(id__in=comments.values("id")).delete()
         for comment in comments:
@@ -395,7 +393,28 @@ def erase_contact(*, actor: User, contact: Contact) -> Contact:
         comments.update(body=ERASED)
         if url:
             Notification.objects.filter(url=url).update(text=f"{ERASED} (a contact was erased)")
-        erase_lead(contact.pk, f"{ERASED} (a contact was erased)")
+        # What the apps above crm hold about them: touch visitor ids, the lead's notes.
+        erase_elsewhere(contact.pk, f"{ERASED} (a contact was erased)")
         contact.history.all().delete()  # including the row the save above just wrote
         record_event("contact.erased", subject=contact)
     return contact
+
+
+# --- A web form's contact (campaigns' capture; crm writes contacts) ----------------------
+def contact_from_form(*, email: str, names: dict[str, str]) -> tuple[Contact, bool]:
+    """The contact a web form names (``email`` already normalised), locked until the
+    caller's transaction ends: created with ``names``, or an existing one's empty names
+    filled in (what sales typed is never overwritten by a form). Returns (contact,
+    created). Call inside a transaction."""
+    contact, created = (
+        Contact.objects.with_emails([email])
+        .select_for_update()
+        .get_or_create(email=email, defaults=names)
+    )
+    if not created:
+        changed = [k for k, v in names.items() if v and not getattr(contact, k)]
+        for k in changed:
+            setattr(contact, k, names[k])
+        if changed:
+            contact.save(update_fields=[*changed, "updated_at"])
+    return contact, created

@@ -13,7 +13,6 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from tandem.campaigns.models import Campaign
 from tandem.core import saved_views
 from tandem.core.errors import DomainError, ErrorCode
 from tandem.core.exports import export_response
@@ -21,6 +20,7 @@ from tandem.core.forms import form_error
 from tandem.core.htmx import render_page_or_partial
 from tandem.core.ids import parse_id
 from tandem.core.pagination import paginate
+from tandem.core.panels import panels_for
 from tandem.core.permissions import ORGANISATION, Action, can, require
 from tandem.core.querysets import count_of
 from tandem.crm import services
@@ -230,7 +230,7 @@ def contacts(request: HttpRequest) -> HttpResponse:
         {
             "page": page,
             "activity_form": ActivityForm(),
-            "campaigns": Campaign.objects.targetable_by(request.user),
+            "panels": panels_for("crm.contacts", request, page),
             "filters": [(k, request.GET[k]) for k in CONTACT_FILTERS if request.GET.get(k)],
             **saved_views.context_for(request, "crm.contacts"),
         },
@@ -274,10 +274,7 @@ def contact(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "can_change": can(request.user, Action.CHANGE, shown) and not shown.erased_at,
             "can_erase": can(request.user, Action.ERASE, shown) and not shown.erased_at,
-            "memberships": shown.campaign_memberships.select_related("campaign").order_by(
-                "-added_at"
-            )[:50],
-            "campaigns": [] if shown.erased_at else Campaign.objects.targetable_by(request.user),
+            "panels": panels_for("crm.contact", request, shown),
             "consent_form": ConsentForm(
                 initial={
                     "consent": {True: "yes", False: "no"}.get(shown.marketing_consent, "unknown"),

@@ -16,9 +16,11 @@ class HandoffConfig(AppConfig):
     verbose_name = "Lead hand-off, SLA and scoring"
 
     def ready(self) -> None:
+        from tandem.campaigns.arrivals import register_arrival_listener
         from tandem.core.navigation import NavEntry, register_nav
         from tandem.core.permissions import is_staff
-        from tandem.handoff import services  # noqa: F401  (registers the rescore job kind)
+        from tandem.crm.erasure import register_eraser
+        from tandem.handoff import services  # (also registers the rescore job kind)
 
         register_nav(
             NavEntry(
@@ -31,3 +33,7 @@ class HandoffConfig(AppConfig):
             )
         )
         register_nav(NavEntry("SLA", "handoff:sla_report", 8, is_staff))
+        # Touches arriving queue their contacts to be scored; erasing a contact removes
+        # what sales wrote about the lead (campaigns and crm do not import handoff).
+        register_arrival_listener(services.note_arrivals)
+        register_eraser(services.erase_lead)

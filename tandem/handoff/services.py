@@ -62,7 +62,11 @@ from tandem.handoff.models import (
 from tandem.notifications.models import Notification
 from tandem.notifications.services import notify
 from tandem.people.models import Membership, Team, User
+
+# Capacity is people's to write (routing here reads it); named here too for callers.
+from tandem.people.services import MAX_LEAD_CAPACITY as MAX_LEAD_CAPACITY
 from tandem.people.services import clean_time_zone
+from tandem.people.services import set_capacity as set_capacity
 
 MAX_NOTE = 2000
 # The ranges a joint contract's figures are held to; the API's schemas read them.
@@ -72,7 +76,6 @@ TIER_MIN_SCORE = (-(10**6), 10**6)
 TIER_HOURS = ("0.25", "720")
 THRESHOLD = (1, 100_000)
 HALF_LIFE_DAYS = ("0.1", "3650")
-MAX_LEAD_CAPACITY = 10_000
 
 
 def _decimal(value: Any, field: str, *, low: str, high: str) -> Decimal:
@@ -1324,32 +1327,6 @@ def save_routing_rule(
         rule.reps.set(reps)
         record_event("routing_rule.saved", subject=rule)
     return rule
-
-
-def set_capacity(
-    *, actor: User, rep: User, lead_capacity: int | None = None, away_until: Any = "keep"
-) -> User:
-    """A head of one of the rep's teams (or an administrator) sets how many open leads
-    the rep can take; the rep, or such a head, sets when they are away."""
-    may_manage = actor.is_admin or bool(actor.headed_team_ids() & set(rep.team_roles()))
-    if lead_capacity is not None and not may_manage:
-        raise DomainError(ErrorCode.FORBIDDEN, "Only a head of the rep's team sets capacity.")
-    if away_until != "keep" and not (may_manage or actor.pk == rep.pk):
-        raise DomainError(ErrorCode.FORBIDDEN, "Only the rep or their head sets absence.")
-    fields = []
-    if lead_capacity is not None:
-        if not 0 <= lead_capacity <= MAX_LEAD_CAPACITY:
-            raise invalid("lead_capacity", "Use a number from 0 to 10,000.")
-        rep.lead_capacity = lead_capacity
-        fields.append("lead_capacity")
-    if away_until != "keep":
-        rep.away_until = None if away_until is None else check_date(away_until, "away_until")
-        fields.append("away_until")
-    if fields:
-        with transaction.atomic():
-            rep.save(update_fields=fields)
-            record_event("user.capacity_changed", subject=rep, data={"fields": fields})
-    return rep
 
 
 def set_business_hours(

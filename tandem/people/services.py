@@ -14,7 +14,8 @@ from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.utils.text import slugify
 
-from tandem.core.errors import DomainError, ErrorCode
+from tandem.core.dates import check_date
+from tandem.core.errors import DomainError, ErrorCode, invalid
 from tandem.core.permissions import ORGANISATION, Action, require
 from tandem.core.services import record_event
 from tandem.people.models import Membership, Team, User
@@ -253,3 +254,34 @@ def remove_member(*, actor: User | None, membership: Membership) -> None:
         team, user_id = locked.team, locked.user_id
         locked.delete()
         record_event("team.member_removed", subject=team, data={"user_id": user_id})
+
+
+# --- Capacity (read by the hand-off's routing) -------------------------------------------
+MAX_LEAD_CAPACITY = 10_000
+
+
+def set_capacity(
+    *, actor: User, rep: User, lead_capacity: int | None = None, away_until: Any = "keep"
+) -> User:
+    """A head of one of the rep's teams (or an administrator) sets how many open leads
+    the rep can take; the rep, or such a head, sets when they are away. Routing (in
+    handoff) reads it; only this function writes it."""
+    may_manage = actor.is_admin or bool(actor.headed_team_ids() & set(rep.team_roles()))
+    if lead_capacity is not None and not may_manage:
+        raise DomainError(ErrorCode.FORBIDDEN, "Only a head of the rep's team sets capacity.")
+    if away_until != "keep" and not (may_manage or actor.pk == rep.pk):
+        raise DomainError(ErrorCode.FORBIDDEN, "Only the rep or their head sets absence.")
+    fields = []
+    if lead_capacity is not None:
+        if not 0 <= lead_capacity <= MAX_LEAD_CAPACITY:
+            raise invalid("lead_capacity", "Use a number from 0 to 10,000.")
+        rep.lead_capacity = lead_capacity
+        fields.append("lead_capacity")
+    if away_until != "keep":
+        rep.away_until = None if away_until is None else check_date(away_until, "away_until")
+        fields.append("away_until")
+    if fields:
+        with transaction.atomic():
+            rep.save(update_fields=fields)
+            record_event("user.capacity_changed", subject=rep, data={"fields": fields})
+    return rep

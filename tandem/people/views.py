@@ -1,5 +1,5 @@
-"""Pages about people and teams, and each persona's home page. Thin: parse, call a
-service, render the page or its htmx fragment."""
+"""Pages about people and teams. Thin: parse, call a service, render the page or its htmx
+fragment."""
 
 from typing import Any
 

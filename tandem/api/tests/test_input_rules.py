@@ -13,10 +13,10 @@ from django.core.cache import cache
 from django.core.serializers.json import DjangoJSONEncoder
 
 from tandem.api.api import api
-from tandem.api.pagination import encode_cursor
 from tandem.api.services import create_token
 from tandem.attribution.models import MAX_LOOKBACK_DAYS
 from tandem.campaigns.models import Campaign
+from tandem.core.api_pagination import encode_cursor
 from tandem.core.errors import DomainError
 from tandem.core.ids import MAX_ID
 from tandem.handoff import services as handoff

@@ -267,6 +267,10 @@ def test_the_campaign_page_shows_its_return_by_the_model_in_force(
         description="Speaker",
     )  # fmt: skip
     client.force_login(org.marketer)
+    # Viewing the page starts no job: it offers to compute the return, which a POST does.
+    page = client.get(f"/campaigns/{webinar.pk}/").content.decode()
+    assert "not computed yet" in page and not Job.objects.exists()
+    client.post(f"/attribution/campaigns/{webinar.pk}/return/")
     page = client.get(f"/campaigns/{webinar.pk}/").content.decode()
     assert "being computed in the background" in page
     for report in AttributionReport.objects.all():

@@ -93,4 +93,4 @@ def home(request: HttpRequest) -> HttpResponse:
         )
     if persona == "newcomer":
         context["admins"] = User.objects.active().filter(is_admin=True)[:5]
-    return render(request, "people/home.html", context)
+    return render(request, "home/home.html", context)

@@ -1,0 +1,3 @@
+"""Fixtures campaigns' tests share with crm's."""
+
+from tandem.crm.tests.conftest import contact  # noqa: F401
