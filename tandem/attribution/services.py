@@ -14,7 +14,7 @@ from tandem.core.errors import DomainError, ErrorCode
 from tandem.core.models import Job
 from tandem.core.permissions import is_staff
 from tandem.core.services import record_event
-from tandem.handoff.services import approve_side, start_proposal
+from tandem.handoff.contracts import approve_side, start_proposal
 from tandem.people.models import User
 
 

@@ -28,7 +28,7 @@ from tandem.core.services import record_event
 from tandem.crm.consent import request_opt_in, withdrawn
 from tandem.crm.models import Contact
 from tandem.crm.normalise import is_email, normalise_email
-from tandem.handoff.services import note_arrivals
+from tandem.handoff.arrivals import note_arrivals
 from tandem.people.models import Team, User
 
 MAX_BATCH = 1000

@@ -367,7 +367,7 @@ def erase_contact(*, actor: User, contact: Contact) -> Contact:
     """
     from tandem.campaigns.models import Touchpoint
     from tandem.core.records import record_url
-    from tandem.handoff.services import erase_lead
+    from tandem.handoff.erasure import erase_lead
     from tandem.notifications.models import Comment, Notification
 
     require(actor, Action.ERASE, contact)

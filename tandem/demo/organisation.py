@@ -229,13 +229,13 @@ def _conversation(users: dict[str, User], teams: dict[str, Team]) -> None:
 def agree_contract(users: dict[str, User], teams: dict[str, Team]) -> None:
     """The SLA and scoring rules both heads agreed, the sales team's hours and holidays,
     and a routing rule: Yorkshire leads go to Sam, the rest round the whole team."""
-    from tandem.handoff import services as handoff
+    from tandem.handoff import contracts
     from tandem.handoff.models import BusinessHours, Holiday, RoutingRule, add_default_reasons
 
     marketing, sales = users["marketing head"], users["sales head"]
     add_default_reasons()  # a flushed test database may have lost the migration's
     with acting_as(marketing, Source.SYSTEM):
-        policy = handoff.propose_sla_policy(
+        policy = contracts.propose_sla_policy(
             actor=marketing,
             mqls_per_month=120,
             min_acceptance_rate="70",
@@ -261,7 +261,7 @@ def agree_contract(users: dict[str, User], teams: dict[str, Team]) -> None:
             ],
             note="Same-day hand-over for webinar leads, as agreed in October.",
         )
-        model = handoff.propose_scoring_model(
+        model = contracts.propose_scoring_model(
             actor=marketing,
             threshold=50,
             half_life_days=30,
@@ -303,8 +303,8 @@ def agree_contract(users: dict[str, User], teams: dict[str, Team]) -> None:
             note="Directors and owners of Yorkshire SMEs who came to an event.",
         )
     with acting_as(sales, Source.SYSTEM):
-        handoff.approve(actor=sales, proposal=policy)
-        handoff.approve(actor=sales, proposal=model)
+        contracts.approve(actor=sales, proposal=policy)
+        contracts.approve(actor=sales, proposal=model)
     BusinessHours.objects.create(team=teams["Sales"], time_zone="Europe/London")
     Holiday.objects.bulk_create(
         [
@@ -492,11 +492,11 @@ def _customers(users: dict[str, User]) -> None:
         capture.ingest_touchpoints(actor=marketer, rows=touches)
     # Score everyone now (the worker would, moments after the commit): the contacts who
     # came to the webinar and are directors cross the threshold and reach a rep's queue.
-    from tandem.handoff import services as handoff
+    from tandem.handoff import scoring_runs
 
-    rules = handoff.scoring_in_force()
+    rules = scoring_runs.scoring_in_force()
     if rules is not None:
-        handoff.rescore_all(rules)
+        scoring_runs.rescore_all(rules)
 
 
 def _bulk_people(per_team: int, password: str) -> None:

@@ -18,7 +18,7 @@ class HandoffConfig(AppConfig):
     def ready(self) -> None:
         from tandem.core.navigation import NavEntry, register_nav
         from tandem.core.permissions import is_staff
-        from tandem.handoff import services  # noqa: F401  (registers the rescore job kind)
+        from tandem.handoff import scoring_runs  # noqa: F401  (registers the rescore job kind)
 
         register_nav(
             NavEntry(

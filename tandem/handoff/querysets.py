@@ -1,5 +1,5 @@
 """Named reads of leads and joint proposals. Everyone who works here sees the funnel
-(the hand-off is measured in the open); acting on a lead is checked in services."""
+(the hand-off is measured in the open); acting on a lead is checked in ``lifecycle``."""
 
 from __future__ import annotations
 

@@ -21,7 +21,7 @@ from tandem.core.forms import form_error
 from tandem.core.ids import parse_id
 from tandem.core.pagination import paginate
 from tandem.core.permissions import Action, can, require_staff
-from tandem.handoff import reports, scoring, services
+from tandem.handoff import configuration, contracts, lifecycle, reports, scoring
 from tandem.handoff.forms import (
     BusinessHoursForm,
     CapacityForm,
@@ -47,6 +47,7 @@ from tandem.handoff.models import (
     SlaPolicy,
     Stage,
 )
+from tandem.handoff.routing import reassign as reassign_lead
 from tandem.people.auth import signed_in
 from tandem.people.models import Team, User
 
@@ -130,7 +131,7 @@ def lead(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _lead_page(request: HttpRequest, found: Lead, status: int = 200, **forms: Any) -> HttpResponse:
     user = request.user
-    can_work = services.may_work(user, found) and found.stage in OPEN_STAGES
+    can_work = lifecycle.may_work(user, found) and found.stage in OPEN_STAGES
     context = {
         "lead": found,
         "contact": found.contact,
@@ -158,7 +159,7 @@ def _done(request: HttpRequest, found: Lead, message: str) -> HttpResponse:
 def accept(request: HttpRequest, pk: int) -> HttpResponse:
     found = _lead(request, pk)
     try:
-        services.accept(actor=signed_in(request), lead=found)
+        lifecycle.accept(actor=signed_in(request), lead=found)
     except DomainError as exc:
         if exc.status == 403:
             raise
@@ -195,7 +196,7 @@ def reject(request: HttpRequest, pk: int) -> HttpResponse:
         found,
         "reject_form",
         RejectForm(request.POST),
-        lambda data: services.reject(actor=actor, lead=found, **data),
+        lambda data: lifecycle.reject(actor=actor, lead=found, **data),
         lambda data: "Rejected and sent back to nurture; marketing sees why.",
     )
 
@@ -209,7 +210,7 @@ def follow_up(request: HttpRequest, pk: int) -> HttpResponse:
         found,
         "follow_up_form",
         FollowUpForm(request.POST),
-        lambda data: services.record_follow_up(actor=actor, lead=found, **data),
+        lambda data: lifecycle.record_follow_up(actor=actor, lead=found, **data),
         lambda data: "Follow-up logged on the contact's timeline.",
     )
 
@@ -223,7 +224,7 @@ def reassign(request: HttpRequest, pk: int) -> HttpResponse:
         found,
         "reassign_form",
         ReassignForm(request.POST, team_id=found.team_id),
-        lambda data: services.reassign(actor=actor, lead=found, rep=data["rep"]),
+        lambda data: reassign_lead(actor=actor, lead=found, rep=data["rep"]),
         lambda data: f"Reassigned to {data['rep']}.",
     )
 
@@ -237,7 +238,7 @@ def move_stage(request: HttpRequest, pk: int) -> HttpResponse:
         found,
         "stage_form",
         StageForm(request.POST),
-        lambda data: services.move_stage(actor=actor, lead=found, **data),
+        lambda data: lifecycle.move_stage(actor=actor, lead=found, **data),
         lambda data: f"Moved to {Stage(data['stage']).label}.",
     )
 
@@ -276,7 +277,7 @@ def contract(request: HttpRequest) -> HttpResponse:
         {
             "sla": _proposals(SlaPolicy.objects.prefetch_related("tiers")),
             "score": _proposals(ScoringModel.objects.prefetch_related("rules")),
-            "sides": services.head_sides(request.user),
+            "sides": contracts.head_sides(request.user),
             "reasons": RejectionReason.objects.all(),
         },
     )
@@ -290,7 +291,7 @@ def decide(request: HttpRequest, kind: str, pk: int, decision: str) -> HttpRespo
     if model is None or decision not in ("approve", "withdraw"):
         raise Http404
     proposal = get_object_or_404(model.objects.all(), pk=pk)
-    action = services.approve if decision == "approve" else services.withdraw
+    action = contracts.approve if decision == "approve" else contracts.withdraw
     try:
         result = action(actor=signed_in(request), proposal=proposal)
     except DomainError as exc:
@@ -327,7 +328,7 @@ def propose_sla(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            services.propose_sla_policy(
+            contracts.propose_sla_policy(
                 actor=signed_in(request),
                 mqls_per_month=data["mqls_per_month"],
                 min_acceptance_rate=data["min_acceptance_rate"],
@@ -375,7 +376,7 @@ def propose_scoring(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid() and rules.is_valid():
         given = [r for r in rules.cleaned_data if r and r.get("kind")]
         try:
-            services.propose_scoring_model(
+            contracts.propose_scoring_model(
                 actor=signed_in(request),
                 threshold=form.cleaned_data["threshold"],
                 half_life_days=form.cleaned_data["half_life_days"],
@@ -411,7 +412,7 @@ def reasons(request: HttpRequest) -> HttpResponse:
     require_staff(request.user)
     if request.method == "POST":
         try:
-            services.save_rejection_reason(
+            configuration.save_rejection_reason(
                 actor=signed_in(request),
                 code=request.POST.get("code", ""),
                 label=request.POST.get("label", ""),
@@ -517,7 +518,9 @@ def routing(request: HttpRequest) -> HttpResponse:
     form = RoutingRuleForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            services.save_routing_rule(actor=signed_in(request), rule=editing, **form.cleaned_data)
+            configuration.save_routing_rule(
+                actor=signed_in(request), rule=editing, **form.cleaned_data
+            )
         except DomainError as exc:
             form_error(form, exc)
         else:
@@ -541,7 +544,7 @@ def capacity(request: HttpRequest, user_id: int) -> HttpResponse:
     form = CapacityForm(request.POST)
     if form.is_valid():
         try:
-            services.set_capacity(actor=signed_in(request), rep=rep, **form.cleaned_data)
+            configuration.set_capacity(actor=signed_in(request), rep=rep, **form.cleaned_data)
         except DomainError as exc:
             if exc.status == 403:
                 raise
@@ -565,7 +568,7 @@ def team_hours(request: HttpRequest, team_id: int) -> HttpResponse:
             form: Any = BusinessHoursForm(request.POST, prefix=f"hours-{team.pk}")
             if form.is_valid():
                 data = form.cleaned_data
-                services.set_business_hours(
+                configuration.set_business_hours(
                     actor=signed_in(request),
                     team=team,
                     time_zone=data["time_zone"],
@@ -577,13 +580,13 @@ def team_hours(request: HttpRequest, team_id: int) -> HttpResponse:
         elif what == "holiday":
             form = HolidayForm(request.POST, prefix=f"holiday-{team.pk}")
             if form.is_valid():
-                services.add_holiday(actor=signed_in(request), team=team, **form.cleaned_data)
+                configuration.add_holiday(actor=signed_in(request), team=team, **form.cleaned_data)
                 messages.success(request, "Holiday added.")
         elif what == "remove-holiday":
             holiday = get_object_or_404(
                 Holiday.objects.filter(team=team), pk=parse_id(request.POST.get("holiday", ""))
             )
-            services.remove_holiday(actor=signed_in(request), holiday=holiday)
+            configuration.remove_holiday(actor=signed_in(request), holiday=holiday)
             messages.success(request, "Holiday removed.")
             form = None
         else:

@@ -1,0 +1,31 @@
+"""Numbers arriving from outside (a JSON body, a form): one rule each, the field named.
+
+Money has its own rule in ``tandem.core.money``.
+"""
+
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from tandem.core.errors import invalid
+
+
+def decimal_number(value: Any, field: str, low: str, high: str) -> Decimal:
+    """``value`` as a finite number from ``low`` to ``high``, or INVALID naming ``field``."""
+    try:
+        number = Decimal(str(value).strip())
+    except (InvalidOperation, ValueError):
+        raise invalid(field, "Enter a number.") from None
+    if not number.is_finite() or not Decimal(low) <= number <= Decimal(high):
+        raise invalid(field, f"Enter a number from {low} to {high}.")
+    return number
+
+
+def whole_number(value: Any, field: str, low: int, high: int) -> int:
+    """``value`` as a whole number from ``low`` to ``high``, or INVALID naming ``field``."""
+    try:
+        number = int(str(value).strip())
+    except (TypeError, ValueError):
+        raise invalid(field, "Enter a whole number.") from None
+    if not low <= number <= high:
+        raise invalid(field, f"Enter a whole number from {low} to {high}.")
+    return number
