@@ -19,7 +19,8 @@ from common import REPO, Server, database, percentile, setup, summary
 
 
 def agree_if_needed() -> None:
-    from tandem.demo.organisation import agree_contract, persona_email
+    from tandem.demo.contract import agree_contract
+    from tandem.demo.organisation import persona_email
     from tandem.handoff.models import ScoringModel
     from tandem.people.models import Team, User
 
