@@ -1,6 +1,6 @@
-"""Numbers arriving from outside (a JSON body, a form): one rule each, the field named.
+"""Input arriving from outside (a JSON body, a form): one rule each, the field named.
 
-Money has its own rule in ``tandem.core.money``.
+Money has its own rule in ``tandem.core.money``, dates and times in ``tandem.core.dates``.
 """
 
 from decimal import Decimal, InvalidOperation
@@ -20,12 +20,22 @@ def decimal_number(value: Any, field: str, low: str, high: str) -> Decimal:
     return number
 
 
-def whole_number(value: Any, field: str, low: int, high: int) -> int:
-    """``value`` as a whole number from ``low`` to ``high``, or INVALID naming ``field``."""
+def whole_number(value: Any, field: str, low: int, high: int, *, message: str = "") -> int:
+    """``value`` as a whole number from ``low`` to ``high``, or INVALID naming ``field``
+    (with ``message``, when given, whether it is no number or out of range)."""
     try:
         number = int(str(value).strip())
     except (TypeError, ValueError):
-        raise invalid(field, "Enter a whole number.") from None
+        raise invalid(field, message or "Enter a whole number.") from None
     if not low <= number <= high:
-        raise invalid(field, f"Enter a whole number from {low} to {high}.")
+        raise invalid(field, message or f"Enter a whole number from {low} to {high}.")
     return number
+
+
+def required_text(value: str | None, field: str, limit: int, *, message: str) -> str:
+    """``value`` without surrounding spaces, or INVALID naming ``field`` with ``message``
+    when that leaves nothing or more than ``limit`` characters (a name, a label)."""
+    text = (value or "").strip()
+    if not text or len(text) > limit:
+        raise invalid(field, message)
+    return text

@@ -14,7 +14,7 @@ from tandem.core.dates import check_date, check_time_of_day
 from tandem.core.errors import DomainError, ErrorCode, invalid
 from tandem.core.permissions import Action, require
 from tandem.core.services import record_event
-from tandem.core.validation import whole_number
+from tandem.core.validation import required_text, whole_number
 from tandem.handoff.models import (
     REASON_CODE_PATTERN,
     BusinessHours,
@@ -39,9 +39,9 @@ def save_rejection_reason(
         raise invalid("code", "Give the reason a short code (letters, digits, dashes).")
     reason = RejectionReason.objects.filter(code=slug).first() or RejectionReason(code=slug)
     require(actor, Action.CHANGE, reason)
-    label = (label or "").strip()
-    if not label or len(label) > 120:
-        raise invalid("label", "Give the reason a label of at most 120 characters.")
+    label = required_text(
+        label, "label", 120, message="Give the reason a label of at most 120 characters."
+    )
     position = whole_number(position, "position", low=0, high=1000)
     with transaction.atomic():
         reason.label, reason.active, reason.position = label, active, position
@@ -72,9 +72,9 @@ def save_routing_rule(
         raise invalid("team", f"{team} is not a sales team.")
     rule.team = team
     require(actor, Action.CHANGE, rule)
-    name = (name or "").strip()
-    if not name or len(name) > 120:
-        raise invalid("name", "Give the rule a name of at most 120 characters.")
+    name = required_text(
+        name, "name", 120, message="Give the rule a name of at most 120 characters."
+    )
     reps = reps or []
     members = set(Membership.objects.filter(team=team).values_list("user_id", flat=True))
     outside = [r for r in reps if r.pk not in members or not r.is_active]
@@ -146,9 +146,7 @@ def set_business_hours(
 
 def add_holiday(*, actor: User, team: Team, day: Any, name: str) -> Holiday:
     require(actor, Action.CHANGE, team)
-    name = (name or "").strip()
-    if not name or len(name) > 120:
-        raise invalid("name", "Name the holiday (at most 120 characters).")
+    name = required_text(name, "name", 120, message="Name the holiday (at most 120 characters).")
     if day is None:
         raise invalid("day", "Give the date.")
     day = check_date(day, "day")
