@@ -78,9 +78,9 @@ def _latest_touch(field: str) -> Subquery:
 def _with_contact_and_account(ids: list[int]) -> list[Lead]:
     """These leads with their contacts and accounts, in three queries by id. Not joined:
     for "id IN (...)" PostgreSQL does not carry the list over to the contacts, and
-    walked the whole contact index to merge-join (1 s at 1M). Not prefetch_related
-    either: on SQLite Django writes its lookup as "id = %s OR id = %s ...", which
-    SQLite refuses from 1,000 leads on ("Expression tree is too large")."""
+    walked the whole contact index to merge-join (figures in bench/README.md). Not
+    prefetch_related either: on SQLite Django writes its lookup as "id = %s OR id = %s
+    ...", which SQLite refuses from 1,000 leads on ("Expression tree is too large")."""
     leads = list(Lead.objects.filter(pk__in=ids))  # a plain IN: the key is a relation
     contacts = Contact.objects.filter(pk__any_of=ids).in_bulk()
     account_ids = [c.account_id for c in contacts.values() if c.account_id]

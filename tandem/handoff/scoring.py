@@ -65,8 +65,9 @@ class DaysBetween(Func):
 
     def as_sql(self, compiler: Any, connection: Any, *args: Any, **extra: Any) -> Any:
         end, start, params = self._parts(compiler, connection)
-        # EXTRACT gives numeric, and numeric POWER is slow: a million leads' touches
-        # took 48 s to aggregate in numeric against a few in double precision.
+        # EXTRACT gives numeric, and numeric POWER is slow: aggregating a million leads'
+        # touches in numeric took many times as long as in double precision (figures in
+        # bench/README.md).
         return f"(EXTRACT(EPOCH FROM ({end} - {start}))::float8 / 86400.0::float8)", params
 
 

@@ -103,8 +103,8 @@ def score_contacts(
     """Score the leads of ``contacts`` (lookups on the contact id: ``{"in": ids}`` for
     speed to lead, ``{"gte": a, "lt": b}`` for a range of a full rescore) in one
     ``UPDATE ... FROM``: fit joined to the engagement aggregate. Correlated subqueries
-    per lead, which PostgreSQL runs as a sub-plan per row, took 128 s for a million
-    leads; a full rescore this way takes 27 s there and 9 s on SQLite (bench/README.md).
+    per lead, which PostgreSQL runs as a sub-plan per row, were several times slower
+    for a million leads (figures in bench/README.md).
     Both databases support ``UPDATE ... FROM``. Leads whose score is unchanged are not
     rewritten: their ``scored_at`` and model still explain the score they have. A list
     of ids (a few leads) is scored from ``scores_of`` (given, when read before the
@@ -236,7 +236,7 @@ def engagement_once(rules: Scoring, now: datetime) -> Iterator[str | None]:
     temporary table (this connection's own) that the ranges of a full rescore join; its
     name, or None where each range aggregates its own touches. A contact's touches lie
     all over the touch table, so aggregating per range of 50,000 contacts read nearly
-    the whole table twenty times over (2 s a range at 1M contacts). One pass, which
+    the whole table twenty times over (figures in bench/README.md). One pass, which
     PostgreSQL spreads over parallel workers, reads it once. SQLite has no parallel
     scan, and a range there reads only the touches' contact index (which holds their
     kind and times): there it stays per range."""
@@ -260,8 +260,9 @@ def engagement_once(rules: Scoring, now: datetime) -> Iterator[str | None]:
 
 
 def _without_jit() -> None:
-    """PostgreSQL compiles a large statement's expressions first (JIT): 0.4 s for each
-    range of a rescore, a fifth of its time, never won back. Off for this transaction."""
+    """PostgreSQL compiles a large statement's expressions first (JIT): a good part of
+    each range of a rescore, never won back (figures in bench/README.md). Off for this
+    transaction."""
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("SET LOCAL jit = off")
@@ -269,9 +270,9 @@ def _without_jit() -> None:
 
 def _refresh_statistics() -> None:
     """PostgreSQL: after lead rows or scores changed wholesale, refresh the planner's
-    statistics now rather than when autovacuum gets round to it. Measured at 1M: with
-    stale statistics My leads took 1 s instead of 40 ms, and the first scoring's join,
-    planned for an empty table, ran for minutes per chunk."""
+    statistics now rather than when autovacuum gets round to it. At 1M, with stale
+    statistics My leads was many times slower, and the first scoring's join, planned for
+    an empty table, ran far longer per chunk (figures in bench/README.md)."""
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute(f"ANALYZE {connection.ops.quote_name(Lead._meta.db_table)}")

@@ -100,15 +100,14 @@ class Lead(models.Model):
 
     class Meta:
         # No default ordering: PostgreSQL would sort (or walk an index) for every lookup
-        # by id, as it did for a hand-off batch (a second for 20 leads at 1M).
+        # by id, as it did for a hand-off batch (figures in bench/README.md).
         indexes = [
             models.Index(fields=["rep", "stage", "accept_due_at"]),  # "My leads"
             models.Index(fields=["rep", "assigned_at"]),  # round-robin: whose turn
             models.Index(fields=["team", "stage", "accept_due_at"]),  # a head's board
             # The SLA report per rep and tier, read from the index alone: a month's
-            # leads are spread over the whole table (17,000 MQLs in a month at 1M leads
-            # on SQLite: 33 ms with a row lookup each). Leads never handed off are not
-            # in it.
+            # leads are spread over the whole table, and a row lookup each is slow
+            # (figures in bench/README.md). Leads never handed off are not in it.
             models.Index(
                 fields=[
                     "mql_at",
