@@ -141,9 +141,7 @@ def start(actor: Any, contract: JointContract, note: str) -> None:
 
 def propose(actor: Any, kind: str, contract: JointContract) -> ApprovalRequest:
     """Ask for the contract's approval (call inside the transaction that saved it)."""
-    return services.request_approval(
-        actor=actor, kind=kind, subject=contract, reason=contract.note
-    )
+    return services.request_approval(actor=actor, kind=kind, subject=contract, reason=contract.note)
 
 
 def request_for(contract: Any) -> ApprovalRequest | None:

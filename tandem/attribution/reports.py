@@ -24,12 +24,12 @@ from tandem.attribution.journeys import (
     REVENUE,
     Scope,
     journeys,
-    money,
 )
 from tandem.attribution.models import MODELS, AttributionReport, current_choice
 from tandem.campaigns.models import Campaign, Channel
 from tandem.core.jobs import Progress, register_job_kind
 from tandem.core.models import Job
+from tandem.core.money import to_penny
 from tandem.core.services import start_job
 
 HALF_LIFE_DAYS = 7.0
@@ -256,7 +256,7 @@ def campaign_return(
             continue
         code = str(campaign.pk)
         mine = [r[3] for r in report.rows if r[0] == model and r[4:] == [code]]
-        credit[conversion] = money(sum(mine))
+        credit[conversion] = to_penny(sum(mine))
     return CampaignReturn(
         model=MODELS[model][0], start=start, end=end, pipeline=credit[PIPELINE],
         revenue=credit[REVENUE], cost=cost, computing=computing, can_queue=can_queue,

@@ -26,7 +26,7 @@ from tandem.core.exports import export_response
 from tandem.core.forms import form_error
 from tandem.core.htmx import render_page_or_partial
 from tandem.core.permissions import require_staff
-from tandem.handoff.services import head_sides
+from tandem.handoff.contracts import head_sides
 from tandem.people.auth import signed_in
 
 

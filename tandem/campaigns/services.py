@@ -20,6 +20,7 @@ from tandem.core.models import Job
 from tandem.core.money import parse_amount
 from tandem.core.permissions import ORGANISATION, Action, require
 from tandem.core.services import record_event
+from tandem.core.validation import required_text
 from tandem.crm.models import Contact
 from tandem.crm.querysets import CONTACT_FILTERS
 from tandem.people.models import User
@@ -42,9 +43,7 @@ def create_campaign(
     parent: Campaign | None = None,
 ) -> Campaign:
     require(actor, Action.CREATE_RECORD, ORGANISATION)
-    name = (name or "").strip()
-    if not name or len(name) > 200:
-        raise invalid("name", "Name the campaign (at most 200 characters).")
+    name = required_text(name, "name", 200, message="Name the campaign (at most 200 characters).")
     if type not in Campaign.Type.values:
         raise invalid("type", "Choose a campaign type from the list.")
     if channel not in Channel.values:

@@ -24,7 +24,7 @@ from tandem.core.jobs import execute_job
 from tandem.core.models import Job
 from tandem.crm import services as crm
 from tandem.crm.models import Opportunity
-from tandem.handoff import services as handoff_services
+from tandem.handoff import contracts
 
 DAY = timedelta(days=1)
 # Conversions 40 days ago, so the campaign pages' last-twelve-months reports see them.
@@ -199,7 +199,7 @@ def test_the_heads_choose_the_model_together(org: Any) -> None:
         actor=org.marketing_head, model="markov_1", lookback_days=60
     )
     assert current_choice() == ("linear", 90)  # one head is not enough
-    handoff_services.approve(actor=org.sales_head, proposal=choice)
+    contracts.approve(actor=org.sales_head, proposal=choice)
     assert current_choice() == ("markov_1", 60)
     with pytest.raises(DomainError, match="models listed"):
         services.propose_attribution_model(actor=org.marketing_head, model="magic", lookback_days=5)
@@ -283,7 +283,7 @@ def test_the_campaign_page_shows_its_return_by_the_model_in_force(
     choice = services.propose_attribution_model(
         actor=org.marketing_head, model="first_touch", lookback_days=90
     )
-    handoff_services.approve(actor=org.sales_head, proposal=choice)
+    contracts.approve(actor=org.sales_head, proposal=choice)
     for report in AttributionReport.objects.filter(computed_at__isnull=True):
         execute_job(report.job_id)
     page = client.get(f"/campaigns/{webinar.pk}/").content.decode()

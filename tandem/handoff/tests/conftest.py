@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from tandem.handoff import services
+from tandem.handoff import contracts
 from tandem.handoff.models import ScoringModel, SlaPolicy
 
 TIERS = [
@@ -38,14 +38,14 @@ def agree(
     org: Any, *, threshold: int = 50, rules: list[dict[str, Any]] | None = None
 ) -> ScoringModel:
     """Marketing proposes, sales approves: the SLA and scoring model come into force."""
-    policy = services.propose_sla_policy(
+    policy = contracts.propose_sla_policy(
         actor=org.marketing_head, mqls_per_month=100, min_acceptance_rate=60, tiers=TIERS
     )
-    services.approve(actor=org.sales_head, proposal=policy)
-    model = services.propose_scoring_model(
+    contracts.approve(actor=org.sales_head, proposal=policy)
+    model = contracts.propose_scoring_model(
         actor=org.marketing_head, threshold=threshold, half_life_days=30, rules=rules or RULES
     )
-    services.approve(actor=org.sales_head, proposal=model)
+    contracts.approve(actor=org.sales_head, proposal=model)
     model.refresh_from_db()
     assert model.status == "active"
     assert SlaPolicy.objects.in_force() == policy

@@ -6,7 +6,7 @@ from django.db import transaction
 from tandem.campaigns.arrivals import touches_arrived
 from tandem.crm import services as crm
 from tandem.crm.models import Contact
-from tandem.handoff import services
+from tandem.handoff import lifecycle
 from tandem.handoff.models import Arrival, LifecycleEvent
 from tandem.handoff.tests.test_lifecycle import hot_lead
 
@@ -33,7 +33,7 @@ def test_a_web_form_touch_arrives_through_the_registry(client, org):
 
 def test_erasing_a_contact_wipes_the_leads_notes(org, contract):
     lead = hot_lead(org)
-    services.reject(actor=org.sales_rep, lead=lead, reason="no-budget", note="Call 0770")
+    lifecycle.reject(actor=org.sales_rep, lead=lead, reason="no-budget", note="Call 0770")
     crm.erase_contact(actor=org.admin, contact=lead.contact)
     lead.refresh_from_db()
     assert lead.rejection_note == ""

@@ -82,12 +82,12 @@ def test_outsiders_and_other_reps_cannot_act_on_a_lead(client, org, contract):
 
 
 def test_the_sla_report_shows_both_sides_and_rejections_by_campaign(client, org, contract):
-    from tandem.handoff import services
+    from tandem.handoff import lifecycle, sla_clocks
 
     lead = hot_lead(org)
     late = hot_lead(org, 1)
-    services.detect_breaches(late.accept_due_at + timedelta(minutes=1))
-    services.reject(actor=org.sales_rep, lead=lead, reason="bad-data", note="Fake number")
+    sla_clocks.detect_breaches(late.accept_due_at + timedelta(minutes=1))
+    lifecycle.reject(actor=org.sales_rep, lead=lead, reason="bad-data", note="Fake number")
     client.force_login(org.marketer)
     page = client.get(reverse("handoff:sla_report")).content.decode()
     assert "MQLs delivered: <strong>2</strong> of 100 promised" in page
