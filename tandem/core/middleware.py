@@ -62,9 +62,10 @@ class DomainErrorMiddleware:
 
         if not isinstance(exception, DomainError) or request.path.startswith("/api/"):
             return None
-        template = {ErrorCode.NOT_FOUND: "404.html", ErrorCode.FORBIDDEN: "403.html"}.get(
-            exception.code, "400.html"
-        )
+        template = {
+            ErrorCode.NOT_FOUND.value: "404.html",
+            ErrorCode.FORBIDDEN.value: "403.html",
+        }.get(exception.code, "400.html")
         return render(request, template, {"message": exception.message}, status=exception.status)
 
 
