@@ -34,8 +34,6 @@ class ErrorCode(StrEnum):
     RATE_LIMITED = "rate_limited"
     UNAUTHENTICATED = "unauthenticated"
     READ_ONLY_TOKEN = "read_only_token"  # noqa: S105 - an error code, not a secret
-    ALREADY_MEMBER = "already_member"
-    LAST_HEAD = "last_head"
     SERVER_ERROR = "server_error"
 
 
@@ -88,8 +86,6 @@ register_codes(
         ErrorCode.RATE_LIMITED: 429,
         ErrorCode.UNAUTHENTICATED: 401,
         ErrorCode.READ_ONLY_TOKEN: 403,
-        ErrorCode.ALREADY_MEMBER: 409,
-        ErrorCode.LAST_HEAD: 409,
         ErrorCode.SERVER_ERROR: 500,
         CoreError.JOB_NOT_RESUMABLE: 409,
         CoreError.JOB_NOT_FAILED: 409,
