@@ -15,15 +15,16 @@ from django.views.decorators.http import require_POST
 
 from tandem.campaigns.models import Campaign
 from tandem.core import saved_views
-from tandem.core.errors import DomainError, ErrorCode
+from tandem.core.errors import DomainError
 from tandem.core.exports import export_response
-from tandem.core.forms import form_error
+from tandem.core.forms import error_message, form_error
 from tandem.core.htmx import render_page_or_partial
 from tandem.core.ids import parse_id
 from tandem.core.pagination import paginate
 from tandem.core.permissions import ORGANISATION, Action, can, require
 from tandem.core.querysets import count_of
 from tandem.crm import services
+from tandem.crm.errors import CrmError
 from tandem.crm.forms import (
     AccountForm,
     ActivityForm,
@@ -309,9 +310,7 @@ def log_activity(request: HttpRequest, label: str, pk: int) -> HttpResponse:
                 **({"contact": record} if label == "crm.contact" else {"account": record}),
             )
         except DomainError as exc:
-            if exc.code == ErrorCode.FORBIDDEN:
-                raise
-            error = exc.message
+            error = error_message(exc)
     else:
         error = "; ".join(f"{form.fields[f].label or f}: {e[0]}" for f, e in form.errors.items())
     if request.htmx:  # type: ignore[attr-defined]
@@ -336,9 +335,7 @@ def complete_task(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         services.complete_task(actor=signed_in(request), activity=task)
     except DomainError as exc:
-        if exc.code != ErrorCode.INVALID:
-            raise
-        error = exc.message
+        error = error_message(exc)
     if request.htmx:  # type: ignore[attr-defined]
         context = {
             "task_id": task.pk,
@@ -495,7 +492,7 @@ def edit_account(request: HttpRequest, pk: int) -> HttpResponse:
 def edit_contact(request: HttpRequest, pk: int) -> HttpResponse:
     shown = get_object_or_404(Contact.objects.visible_to(request.user), pk=pk)
     if shown.erased_at:
-        raise DomainError(ErrorCode.CONFLICT, "This contact was erased.")
+        raise DomainError(CrmError.CONTACT_ERASED, "This contact was erased.")
     return _edit(
         request,
         shown,
