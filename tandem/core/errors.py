@@ -33,7 +33,6 @@ class ErrorCode(StrEnum):
     CONFLICT = "conflict"
     RATE_LIMITED = "rate_limited"
     UNAUTHENTICATED = "unauthenticated"
-    READ_ONLY_TOKEN = "read_only_token"  # noqa: S105 - an error code, not a secret
     SERVER_ERROR = "server_error"
 
 
@@ -85,7 +84,6 @@ register_codes(
         ErrorCode.CONFLICT: 409,
         ErrorCode.RATE_LIMITED: 429,
         ErrorCode.UNAUTHENTICATED: 401,
-        ErrorCode.READ_ONLY_TOKEN: 403,
         ErrorCode.SERVER_ERROR: 500,
         CoreError.JOB_NOT_RESUMABLE: 409,
         CoreError.JOB_NOT_FAILED: 409,
