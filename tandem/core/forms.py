@@ -13,6 +13,10 @@ hands it to one of these three, and does nothing else with it:
 
 FORBIDDEN and NOT_FOUND are no message on a page: all three re-raise them, and
 ``core.middleware.DomainErrorMiddleware`` answers with the 403 or 404 page.
+
+The two public pages, for people who are not staff (a campaign's web form and the
+opt-in link), show a refusal in their own page, with its own status: visitors never
+see the staff pages, nor have their messages.
 """
 
 from typing import Any
