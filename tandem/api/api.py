@@ -1,7 +1,8 @@
 """The one NinjaAPI at /api/v1/: mounts every app's router, maps errors to one shape.
 
-Every error body is ``{"code", "message", "details"}``; ``code`` is a stable enum value
-(see tandem.core.errors.ErrorCode) a client can branch on.
+Every error body is ``{"code", "message", "details"}``; ``code`` is a stable value a
+client can branch on: a generic one (tandem.core.errors.ErrorCode) or an app's specific
+one (``tandem/<app>/errors.py``), each with its one HTTP status (``errors.HTTP_STATUS``).
 """
 
 import logging

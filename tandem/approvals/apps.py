@@ -7,13 +7,10 @@ class ApprovalsConfig(AppConfig):
     verbose_name = "Approvals"
 
     def ready(self) -> None:
-        from tandem.approvals.errors import STATUS
-        from tandem.core.errors import register_codes
         from tandem.core.navigation import NavEntry, register_nav
         from tandem.core.permissions import is_staff
         from tandem.core.records import register_record
 
-        register_codes(STATUS)
         register_record("approvals.approvalrequest", url_name="approvals:detail")
         register_nav(
             NavEntry(

@@ -2,6 +2,8 @@
 
 from enum import StrEnum
 
+from tandem.core.errors import register_codes
+
 
 class ApprovalError(StrEnum):
     ALREADY_DECIDED = "already_decided"  # closed, or this person already decided
@@ -10,9 +12,11 @@ class ApprovalError(StrEnum):
     NO_OVERRIDE = "no_override"  # the kind allows no override, or not by this person
 
 
-STATUS = {
-    ApprovalError.ALREADY_DECIDED: 409,
-    ApprovalError.VERSION_NOT_CURRENT: 409,
-    ApprovalError.NOT_A_DECIDER: 403,
-    ApprovalError.NO_OVERRIDE: 403,
-}
+register_codes(
+    {
+        ApprovalError.ALREADY_DECIDED: 409,
+        ApprovalError.VERSION_NOT_CURRENT: 409,
+        ApprovalError.NOT_A_DECIDER: 403,
+        ApprovalError.NO_OVERRIDE: 403,
+    }
+)

@@ -11,6 +11,7 @@ from django.db import transaction
 from django.db.models import DateTimeField, Value
 from django.utils import timezone
 
+from tandem.campaigns.errors import CampaignError
 from tandem.campaigns.models import Campaign, CampaignCost, CampaignMember, Channel, Touchpoint
 from tandem.core.bulk import insert_selected
 from tandem.core.dates import check_date
@@ -82,7 +83,9 @@ def set_status(*, actor: User, campaign: Campaign, status: str) -> Campaign:
     if status not in Campaign.Status.values:
         raise invalid("status", "Choose planned, live, finished or cut.")
     if campaign.status == Campaign.Status.CUT and status != Campaign.Status.CUT:
-        raise DomainError(ErrorCode.CONFLICT, "A cut campaign cannot be restarted.", field="status")
+        raise DomainError(
+            CampaignError.CAMPAIGN_CUT, "A cut campaign cannot be restarted.", field="status"
+        )
     with transaction.atomic():
         old = campaign.status
         campaign.status = status

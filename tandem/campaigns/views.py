@@ -21,7 +21,7 @@ from tandem.core import saved_views
 from tandem.core.clientip import client_ip
 from tandem.core.errors import DomainError, ErrorCode
 from tandem.core.exports import export_response
-from tandem.core.forms import form_error
+from tandem.core.forms import form_error, report_error
 from tandem.core.htmx import render_page_or_partial
 from tandem.core.ids import parse_id
 from tandem.core.pagination import paginate
@@ -190,9 +190,7 @@ def target_list(request: HttpRequest) -> HttpResponse:
             actor=signed_in(request), campaign=shown, filters=request.POST.dict()
         )
     except DomainError as exc:
-        if exc.code != ErrorCode.INVALID:
-            raise
-        messages.error(request, exc.message)
+        report_error(request, exc)
         return redirect("crm:contacts")
     return redirect("core:job", pk=job.pk)
 
@@ -206,9 +204,7 @@ def add_member(request: HttpRequest) -> HttpResponse:
     try:
         added = services.add_members(actor=signed_in(request), campaign=shown, contacts=[person])
     except DomainError as exc:
-        if exc.code != ErrorCode.INVALID:
-            raise
-        messages.error(request, exc.message)
+        report_error(request, exc)
     else:
         messages.success(
             request, f"Added to {shown.name}." if added else f"Already in {shown.name}."

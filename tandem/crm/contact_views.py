@@ -10,7 +10,7 @@ from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 
 from tandem.core import saved_views
-from tandem.core.errors import DomainError, ErrorCode
+from tandem.core.errors import DomainError
 from tandem.core.exports import export_response
 from tandem.core.forms import form_error
 from tandem.core.htmx import render_page_or_partial
@@ -19,6 +19,7 @@ from tandem.core.pagination import paginate
 from tandem.core.panels import panels_for
 from tandem.core.permissions import ORGANISATION, Action, can, require
 from tandem.crm import services
+from tandem.crm.errors import CrmError
 from tandem.crm.forms import (
     ActivityForm,
     ConsentForm,
@@ -138,7 +139,7 @@ def contact(request: HttpRequest, pk: int) -> HttpResponse:
 def edit_contact(request: HttpRequest, pk: int) -> HttpResponse:
     shown = get_object_or_404(Contact.objects.visible_to(request.user), pk=pk)
     if shown.erased_at:
-        raise DomainError(ErrorCode.CONFLICT, "This contact was erased.")
+        raise DomainError(CrmError.CONTACT_ERASED, "This contact was erased.")
     return edit_record(
         request,
         shown,

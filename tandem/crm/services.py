@@ -14,10 +14,11 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from tandem.core.dates import check_date, check_datetime
-from tandem.core.errors import DomainError, ErrorCode, invalid
+from tandem.core.errors import DomainError, invalid
 from tandem.core.money import parse_amount
 from tandem.core.permissions import ORGANISATION, Action, require
 from tandem.core.services import record_event
+from tandem.crm.errors import CrmError
 from tandem.crm.models import Account, Activity, Contact, Opportunity
 from tandem.crm.normalise import NotADomain, normalise_domain, normalise_email
 from tandem.people.models import User
@@ -42,9 +43,9 @@ def _owner_and_team(actor: User, owner: User | None) -> tuple[User, int | None]:
     return owner, owner.home_team_id()
 
 
-def _unique(exists: bool, field: str, message: str) -> None:
+def _unique(exists: bool, code: CrmError, field: str, message: str) -> None:
     if exists:
-        raise DomainError(ErrorCode.CONFLICT, message, field=field)
+        raise DomainError(code, message, field=field)
 
 
 def _domain(value: str | None) -> str:
@@ -79,6 +80,7 @@ def create_account(
     )
     _unique(
         bool(account.domain) and Account.objects.with_domains([account.domain]).exists(),
+        CrmError.DUPLICATE_DOMAIN,
         "domain",
         f"An account already has the domain {account.domain}.",
     )
@@ -88,7 +90,7 @@ def create_account(
             record_event("account.created", subject=account)
     except IntegrityError:
         raise DomainError(
-            ErrorCode.CONFLICT,
+            CrmError.DUPLICATE_DOMAIN,
             f"An account already has the domain {account.domain}.",
             field="domain",
         ) from None
@@ -115,6 +117,7 @@ def update_account(*, actor: User, account: Account, **changes: Any) -> Account:
         _unique(
             bool(account.domain)
             and Account.objects.with_domains([account.domain]).exclude(pk=account.pk).exists(),
+            CrmError.DUPLICATE_DOMAIN,
             "domain",
             f"An account already has the domain {account.domain}.",
         )
@@ -164,6 +167,7 @@ def create_contact(
     duplicate = f"A contact already has the e-mail {contact.email}."
     _unique(
         bool(contact.email) and Contact.objects.with_emails([contact.email]).exists(),
+        CrmError.DUPLICATE_EMAIL,
         "email",
         duplicate,
     )
@@ -172,7 +176,7 @@ def create_contact(
             contact.save()
             record_event("contact.created", subject=contact)
     except IntegrityError:
-        raise DomainError(ErrorCode.CONFLICT, duplicate, field="email") from None
+        raise DomainError(CrmError.DUPLICATE_EMAIL, duplicate, field="email") from None
     return contact
 
 
@@ -187,6 +191,7 @@ def update_contact(*, actor: User, contact: Contact, **changes: Any) -> Contact:
         _unique(
             bool(contact.email)
             and Contact.objects.with_emails([contact.email]).exclude(pk=contact.pk).exists(),
+            CrmError.DUPLICATE_EMAIL,
             "email",
             f"A contact already has the e-mail {contact.email}.",
         )
@@ -336,7 +341,7 @@ def set_consent(*, actor: User, contact: Contact, consent: bool | None, source: 
     )
     if consent is not False and contact.marketing_consent is False:
         raise DomainError(
-            ErrorCode.CONFLICT,
+            CrmError.CONSENT_WITHDRAWN,
             f"{contact} withdrew consent ({contact.consent_source}); only they can give it "
             "back. E-mail them an opt-in link: consent returns when they confirm.",
             field="consent",

@@ -12,8 +12,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from tandem.core.errors import DomainError, ErrorCode
-from tandem.core.forms import form_error
+from tandem.core.errors import DomainError
+from tandem.core.forms import error_message, form_error
 from tandem.core.pagination import paginate
 from tandem.core.permissions import Action, require
 from tandem.crm import services
@@ -93,9 +93,7 @@ def log_activity(request: HttpRequest, label: str, pk: int) -> HttpResponse:
                 **({"contact": record} if label == "crm.contact" else {"account": record}),
             )
         except DomainError as exc:
-            if exc.code == ErrorCode.FORBIDDEN:
-                raise
-            error = exc.message
+            error = error_message(exc)
     else:
         error = "; ".join(f"{form.fields[f].label or f}: {e[0]}" for f, e in form.errors.items())
     if request.htmx:  # type: ignore[attr-defined]
@@ -120,9 +118,7 @@ def complete_task(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         services.complete_task(actor=signed_in(request), activity=task)
     except DomainError as exc:
-        if exc.code != ErrorCode.INVALID:
-            raise
-        error = exc.message
+        error = error_message(exc)
     if request.htmx:  # type: ignore[attr-defined]
         context = {
             "task_id": task.pk,

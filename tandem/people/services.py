@@ -18,6 +18,7 @@ from tandem.core.dates import check_date
 from tandem.core.errors import DomainError, ErrorCode, invalid
 from tandem.core.permissions import ORGANISATION, Action, require
 from tandem.core.services import record_event
+from tandem.people.errors import PeopleError
 from tandem.people.models import Membership, Team, User
 
 
@@ -76,7 +77,7 @@ def create_user(
         raise DomainError(ErrorCode.INVALID, "Enter the person's name.", field="full_name")
     if User.objects.filter(email=email).exists():
         raise DomainError(
-            ErrorCode.CONFLICT, "Someone already has this e-mail address.", field="email"
+            PeopleError.EMAIL_TAKEN, "Someone already has this e-mail address.", field="email"
         )
     try:
         with transaction.atomic():
@@ -97,10 +98,11 @@ def create_user(
         # Two requests raced: the same e-mail, or (rarely) the same generated handle.
         if User.objects.filter(email=email).exists():
             raise DomainError(
-                ErrorCode.CONFLICT, "Someone already has this e-mail address.", field="email"
+                PeopleError.EMAIL_TAKEN, "Someone already has this e-mail address.", field="email"
             ) from None
         raise DomainError(
-            ErrorCode.CONFLICT, "Someone was added at the same moment; please try again."
+            PeopleError.USER_ADDED_CONCURRENTLY,
+            "Someone was added at the same moment; please try again.",
         ) from None
     return user
 
@@ -150,7 +152,9 @@ def update_team(*, actor: User | None, team: Team, name: str, description: str) 
     if not name:
         raise DomainError(ErrorCode.INVALID, "Enter the team's name.", field="name")
     if Team.objects.filter(name__iexact=name).exclude(pk=team.pk).exists():
-        raise DomainError(ErrorCode.CONFLICT, "A team with this name exists.", field="name")
+        raise DomainError(
+            PeopleError.TEAM_NAME_TAKEN, "A team with this name exists.", field="name"
+        )
     team.name, team.description = name, description.strip()[:2000]
     try:
         with transaction.atomic():
@@ -158,7 +162,7 @@ def update_team(*, actor: User | None, team: Team, name: str, description: str) 
             record_event("team.updated", subject=team)
     except IntegrityError:
         raise DomainError(
-            ErrorCode.CONFLICT, "A team with this name exists.", field="name"
+            PeopleError.TEAM_NAME_TAKEN, "A team with this name exists.", field="name"
         ) from None
     return team
 
@@ -170,7 +174,7 @@ def create_team(*, actor: User | None, name: str, function: str, description: st
         raise DomainError(ErrorCode.INVALID, "Enter the team's name.", field="name")
     if function not in Team.Function.values:
         raise DomainError(ErrorCode.INVALID, "Choose the team's function.", field="function")
-    taken = DomainError(ErrorCode.CONFLICT, "A team with this name exists.", field="name")
+    taken = DomainError(PeopleError.TEAM_NAME_TAKEN, "A team with this name exists.", field="name")
     if Team.objects.filter(name__iexact=name).exists():
         raise taken
     try:
@@ -195,7 +199,7 @@ def add_member(*, actor: User | None, team: Team, user: User, role: str = "membe
             record_event("team.member_added", subject=team, data={"user_id": user.pk, "role": role})
     except IntegrityError:
         raise DomainError(
-            ErrorCode.ALREADY_MEMBER, f"{user} is already in {team}.", field="user"
+            PeopleError.ALREADY_MEMBER, f"{user} is already in {team}.", field="user"
         ) from None
     user.forget_team_roles()
     return membership
@@ -219,7 +223,7 @@ def _keep_a_head(membership: Membership) -> None:
         return
     if Membership.objects.filter(team_id=membership.team_id).heads().count() <= 1:
         raise DomainError(
-            ErrorCode.LAST_HEAD,
+            PeopleError.LAST_HEAD,
             f"{membership.team} needs at least one head; make someone else head first.",
             field="role",
         )

@@ -128,6 +128,8 @@ def test_erasing_from_the_page_needs_the_word(client, org, ruth):
     assert ruth.erased_at is not None
     page = client.get(f"/contacts/{ruth.pk}/").content.decode()
     assert "Ruth" not in page and "was erased" in page
+    edit = client.get(f"/contacts/{ruth.pk}/edit/")  # contact_erased: nothing left to edit
+    assert edit.status_code == 409 and "This contact was erased." in edit.content.decode()
     client.force_login(org.marketer)
     assert "Erase this person" not in client.get(f"/contacts/{ruth.pk}/").content.decode()
 

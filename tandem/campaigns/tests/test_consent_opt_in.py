@@ -73,7 +73,7 @@ def test_a_colleague_cannot_set_it_back_but_can_ask(
 ):
     with pytest.raises(DomainError) as refused:
         services.set_consent(actor=org.sales_rep, contact=withdrawn, consent=True, source="Call")
-    assert refused.value.code == "conflict" and refused.value.field == "consent"
+    assert refused.value.code == "consent_withdrawn" and refused.value.field == "consent"
     assert "only they can give it back" in refused.value.message
     with django_capture_on_commit_callbacks(execute=True):
         assert consent.ask_to_opt_in(actor=org.sales_rep, contact=withdrawn) is True
@@ -96,6 +96,7 @@ def test_the_api_refuses_with_409_and_sends_the_link(live_org, api_for):
     api = api_for(live_org.sales_rep)
     answer = api.post(f"/contacts/{ruth.pk}/consent", json={"consent": True, "source": "Call"})
     assert answer.status_code == 409 and answer.json()["details"]["field"] == "consent"
+    assert answer.json()["code"] == "consent_withdrawn"
     asked = api.post(f"/contacts/{ruth.pk}/consent/opt-in-request")
     assert asked.status_code == 202 and asked.json() == {"sent": True}
     assert Contact.objects.get(pk=ruth.pk).marketing_consent is False

@@ -258,7 +258,7 @@ def test_the_owner_resumes_a_failed_job_from_the_page_and_the_api(
         assert job.status == "done" and counting_kind == [job.pk]
         with pytest.raises(DomainError) as error:  # only a failed job
             resume_job(actor=org.marketer, job=job)
-        assert error.value.code == "conflict"
+        assert error.value.code == "job_not_failed"
         # An administrator sees the job but does not run it as its owner.
         Job.objects.filter(pk=job.pk).update(status="failed")
         with pytest.raises(DomainError) as error:
