@@ -83,6 +83,7 @@ def rescore(label: str) -> None:
 
 def change_rules() -> None:
     """A rule change both heads approve: event attendance is worth more."""
+    from tandem.approvals import contracts as joint
     from tandem.handoff import contracts
     from tandem.handoff.models import ScoringModel
     from tandem.people.models import User
@@ -103,7 +104,7 @@ def change_rules() -> None:
     model = contracts.propose_scoring_model(
         actor=head, threshold=current.threshold, half_life_days=current.half_life_days, rules=rules
     )
-    contracts.approve(actor=other, proposal=model)
+    joint.approve(actor=other, contract=model)
     skip_background_rescore()
 
 

@@ -210,6 +210,7 @@ def document_errors(router: Router) -> None:
 
 def _mount() -> None:
     from tandem.api.tokens import router as tokens_router
+    from tandem.approvals.api import router as approvals_router
     from tandem.attribution.api import router as attribution_router
     from tandem.campaigns.api import router as campaigns_router
     from tandem.core.api import router as core_router
@@ -221,6 +222,7 @@ def _mount() -> None:
     for router in (
         people_router,
         notifications_router,
+        approvals_router,
         core_router,
         crm_router,
         campaigns_router,

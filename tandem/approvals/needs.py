@@ -34,9 +34,25 @@ class Need:
     params: dict[str, Any] = field(default_factory=dict)
 
     def holds(self, user: Any) -> bool:
+        """Read off the user's memberships, loaded once per user object (no query per
+        need): ``candidates()`` is the same rule as a query, for everyone at once."""
         if user is None or not user.is_authenticated or not user.is_active:
             return False
-        return bool(self.candidates().filter(pk=user.pk).exists())
+        if self.role == Role.PERSON:
+            return bool(user.pk == self.params.get("user_id"))
+        roles, functions = user.team_roles(), user.team_functions()
+        if self.role == Role.MEMBER_OF_TEAM:
+            return self.params.get("team_id") in roles
+        wanted = (
+            Team.Function.LEADERSHIP
+            if self.role == Role.EXECUTIVE
+            else self.params.get("function", "")
+        )
+        heads_only = self.role in (Role.HEAD_OF, Role.EXECUTIVE)
+        return any(
+            functions.get(team) == wanted and (role == Membership.Role.HEAD or not heads_only)
+            for team, role in roles.items()
+        )
 
     def candidates(self) -> Any:
         """Everyone who could satisfy this need, as a User queryset."""

@@ -51,3 +51,45 @@ def cards(requests: Any, user: Any) -> list[dict[str, Any]]:
 def _subject_url(found: ApprovalRequest, spec: Any) -> str:
     subject = found.subject
     return spec.url(subject) if subject is not None else ""
+
+
+def with_cards(subjects: Any, user: Any) -> list[Any]:
+    """The subjects, each with ``approval``: the card of its latest request (or None), in
+    one read of the requests for all of them. For pages that list proposals."""
+    from django.contrib.contenttypes.models import ContentType
+
+    found = list(subjects)
+    if not found:
+        return found
+    requests = ApprovalRequest.objects.filter(
+        subject_type=ContentType.objects.get_for_model(found[0]),
+        subject_id__in=[s.pk for s in found],
+    ).order_by("subject_id", "-requested_at", "-id")
+    latest: dict[int, ApprovalRequest] = {}
+    for request in with_details(requests):
+        latest.setdefault(request.subject_id, request)
+    for subject in found:
+        request = latest.get(subject.pk)
+        subject.approval = card(request, user) if request else None
+    return found
+
+
+def with_request_ids(contracts: Any) -> Any:
+    """Annotate each subject with ``approval_request_id``, its latest request's id (one
+    subquery, not one query per row)."""
+    from django.contrib.contenttypes.models import ContentType
+    from django.db.models import OuterRef, Subquery
+
+    latest = ApprovalRequest.objects.filter(
+        subject_type=ContentType.objects.get_for_model(contracts.model),
+        subject_id=OuterRef("pk"),
+    ).order_by("-requested_at", "-id")
+    return contracts.annotate(approval_request_id=Subquery(latest.values("pk")[:1]))
+
+
+def request_id_of(subject: Any) -> int | None:
+    """The annotated id, or (for a single subject just written) a read of it."""
+    if hasattr(subject, "approval_request_id"):
+        return subject.approval_request_id
+    found = ApprovalRequest.objects.about(subject).values_list("pk", flat=True).first()
+    return found

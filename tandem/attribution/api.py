@@ -7,10 +7,10 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest
-from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from ninja import Field, Query, Router, Status
 
+from tandem.approvals.reads import with_request_ids
 from tandem.attribution import reports, services
 from tandem.attribution.forms import ScopeForm
 from tandem.attribution.journeys import BY_CAMPAIGN, BY_CHANNEL, PIPELINE, REVENUE, Scope
@@ -20,10 +20,8 @@ from tandem.campaigns.models import Campaign
 from tandem.core.api import job_out
 from tandem.core.dates import ApiDate
 from tandem.core.errors import DomainError, ErrorCode
-from tandem.core.ids import RecordId
 from tandem.core.permissions import require_staff
 from tandem.core.schemas import InputSchema, JobOut, one_of
-from tandem.handoff import contracts
 from tandem.people.auth import signed_in
 
 router = Router(tags=["attribution"])
@@ -103,7 +101,7 @@ def list_models(request: HttpRequest) -> list[dict[str, str]]:
 @router.get("/attribution/choices", response=list[ChoiceOut], summary="Model proposals")
 def list_choices(request: HttpRequest) -> Any:
     require_staff(request.user)
-    return list(AttributionChoice.objects.all()[:100])
+    return list(with_request_ids(AttributionChoice.objects.all())[:100])
 
 
 @router.post("/attribution/choices", response={201: ChoiceOut}, summary="Propose a model")
@@ -118,18 +116,3 @@ def propose(request: HttpRequest, payload: ChoiceIn) -> Status[AttributionChoice
             note=payload.note,
         ),
     )
-
-
-def _choice(request: HttpRequest, choice_id: RecordId) -> AttributionChoice:
-    require_staff(request.user)
-    return get_object_or_404(AttributionChoice.objects.all(), pk=choice_id)
-
-
-@router.post("/attribution/choices/{choice_id}/approve", response=ChoiceOut)
-def approve(request: HttpRequest, choice_id: RecordId) -> Any:
-    return contracts.approve(actor=signed_in(request), proposal=_choice(request, choice_id))
-
-
-@router.post("/attribution/choices/{choice_id}/withdraw", response=ChoiceOut)
-def withdraw(request: HttpRequest, choice_id: RecordId) -> Any:
-    return contracts.withdraw(actor=signed_in(request), proposal=_choice(request, choice_id))

@@ -5,8 +5,8 @@ from __future__ import annotations
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
+from tandem.approvals.contracts import JointContract
 from tandem.core.models import Job
-from tandem.handoff.models import JointProposal
 
 # Every model the reports show, with a plain-language explanation beside it.
 MODELS: dict[str, tuple[str, str]] = {
@@ -73,7 +73,7 @@ class AttributionReport(models.Model):
 MAX_LOOKBACK_DAYS = 730
 
 
-class AttributionChoice(JointProposal):
+class AttributionChoice(JointContract):
     """The model campaign ROI uses: the two heads' joint choice, like the SLA."""
 
     model = models.CharField(max_length=20, choices=[(k, v[0]) for k, v in MODELS.items()])
@@ -81,7 +81,7 @@ class AttributionChoice(JointProposal):
         default=90, validators=[MinValueValidator(1), MaxValueValidator(MAX_LOOKBACK_DAYS)]
     )
 
-    class Meta(JointProposal.Meta):
+    class Meta(JointContract.Meta):
         indexes = [models.Index(fields=["status", "proposed_at"])]
 
     def __str__(self) -> str:

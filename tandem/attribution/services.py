@@ -7,6 +7,7 @@ from typing import Any
 
 from django.db import transaction
 
+from tandem.approvals import contracts
 from tandem.attribution import reports
 from tandem.attribution.journeys import Scope
 from tandem.attribution.models import MAX_LOOKBACK_DAYS, MODELS, AttributionChoice
@@ -15,8 +16,19 @@ from tandem.core.models import Job
 from tandem.core.permissions import is_staff
 from tandem.core.services import record_event
 from tandem.core.validation import whole_number
-from tandem.handoff.contracts import approve_side, start_proposal
 from tandem.people.models import User
+
+CHOICE_KIND = "attribution.model"
+
+
+class AttributionChoiceKind(contracts.ContractKind):
+    """The model campaign ROI is measured by: chosen by both heads, like the SLA."""
+
+    name, label, subject_model = CHOICE_KIND, "Attribution model", "attribution.attributionchoice"
+    url_name = "attribution:report"
+
+    def describe(self, subject: Any) -> str:
+        return f"Attribution by {MODELS[subject.model][0]}, {subject.lookback_days}-day lookback"
 
 
 def propose_attribution_model(
@@ -34,11 +46,11 @@ def propose_attribution_model(
         message=f"Give a lookback of 1 to {MAX_LOOKBACK_DAYS} days.",
     )
     choice = AttributionChoice(model=model, lookback_days=days)
-    start_proposal(actor, choice, note)
+    contracts.start(actor, choice, note)
     with transaction.atomic():
         choice.save()
         record_event("attribution.proposed", subject=choice, data={"model": model})
-        approve_side(actor, choice)
+        contracts.propose(actor, CHOICE_KIND, choice)
     return choice
 
 

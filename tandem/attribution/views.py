@@ -16,6 +16,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from tandem.approvals.contracts import contract_sides
+from tandem.approvals.reads import with_cards
 from tandem.attribution import panels, reports, services
 from tandem.attribution.forms import ChoiceForm, ScopeForm
 from tandem.attribution.journeys import Scope
@@ -26,7 +28,6 @@ from tandem.core.exports import export_response
 from tandem.core.forms import form_error
 from tandem.core.htmx import render_page_or_partial
 from tandem.core.permissions import require_staff
-from tandem.handoff.contracts import head_sides
 from tandem.people.auth import signed_in
 
 
@@ -69,11 +70,11 @@ def report(request: HttpRequest) -> HttpResponse:
             chart=reports.chart(cached) if cached.computed_at else None,
             query=_query(scope),
         )
-    context["proposals"] = AttributionChoice.objects.waiting().select_related(
-        "proposed_by", "marketing_approved_by", "sales_approved_by"
+    context["proposals"] = with_cards(
+        AttributionChoice.objects.waiting().select_related("proposed_by"), request.user
     )
     context["in_force"] = AttributionChoice.objects.in_force()
-    context["is_head"] = bool(head_sides(request.user))
+    context["is_head"] = bool(contract_sides(request.user))
     return render_page_or_partial(
         request, "attribution/report.html", "attribution/_results.html", context
     )

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from tandem.approvals import contracts as joint
 from tandem.core.audit import Source, acting_as
 from tandem.people.models import Team, User
 
@@ -86,8 +87,8 @@ def agree_contract(users: dict[str, User], teams: dict[str, Team]) -> None:
             note="Directors and owners of Yorkshire SMEs who came to an event.",
         )
     with acting_as(sales, Source.SYSTEM):
-        contracts.approve(actor=sales, proposal=policy)
-        contracts.approve(actor=sales, proposal=model)
+        joint.approve(actor=sales, contract=policy)
+        joint.approve(actor=sales, contract=model)
     BusinessHours.objects.create(team=teams["Sales"], time_zone="Europe/London")
     Holiday.objects.bulk_create(
         [

@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404
 from ninja import Router, Status
 from ninja.pagination import paginate
 
+from tandem.approvals.reads import with_request_ids
 from tandem.core.api_pagination import CursorPagination
 from tandem.core.errors import DomainError, ErrorCode
 from tandem.core.ids import RecordId
@@ -18,7 +19,6 @@ from tandem.handoff.clock import Calendar
 from tandem.handoff.models import (
     BusinessHours,
     Holiday,
-    JointProposal,
     Lead,
     RejectionReason,
     RoutingRule,
@@ -138,7 +138,7 @@ def move_stage(request: HttpRequest, lead_id: RecordId, payload: LeadStageIn) ->
 @paginate(CursorPagination, newest_first=True)
 def list_policies(request: HttpRequest) -> Any:
     require_staff(request.user)
-    return SlaPolicy.objects.prefetch_related("tiers")
+    return with_request_ids(SlaPolicy.objects.prefetch_related("tiers"))
 
 
 @router.post("/sla/policies", response={201: SlaPolicyOut}, summary="Propose an SLA")
@@ -152,7 +152,7 @@ def propose_policy(request: HttpRequest, payload: SlaPolicyIn) -> Status[SlaPoli
 @paginate(CursorPagination, newest_first=True)
 def list_models(request: HttpRequest) -> Any:
     require_staff(request.user)
-    return ScoringModel.objects.prefetch_related("rules")
+    return with_request_ids(ScoringModel.objects.prefetch_related("rules"))
 
 
 @router.post("/scoring/models", response={201: ScoringModelOut}, summary="Propose scoring rules")
@@ -160,35 +160,6 @@ def propose_model(request: HttpRequest, payload: ScoringModelIn) -> Status[Scori
     require_staff(request.user)
     data = payload.dict()
     return Status(201, contracts.propose_scoring_model(actor=signed_in(request), **data))
-
-
-def _proposal(request: HttpRequest, model: type[JointProposal], proposal_id: RecordId) -> Any:
-    require_staff(request.user)
-    return get_object_or_404(model.objects.all(), pk=proposal_id)
-
-
-@router.post("/sla/policies/{policy_id}/approve", response=SlaPolicyOut)
-def approve_policy(request: HttpRequest, policy_id: RecordId) -> Any:
-    found = _proposal(request, SlaPolicy, policy_id)
-    return contracts.approve(actor=signed_in(request), proposal=found)
-
-
-@router.post("/sla/policies/{policy_id}/withdraw", response=SlaPolicyOut)
-def withdraw_policy(request: HttpRequest, policy_id: RecordId) -> Any:
-    found = _proposal(request, SlaPolicy, policy_id)
-    return contracts.withdraw(actor=signed_in(request), proposal=found)
-
-
-@router.post("/scoring/models/{model_id}/approve", response=ScoringModelOut)
-def approve_model(request: HttpRequest, model_id: RecordId) -> Any:
-    found = _proposal(request, ScoringModel, model_id)
-    return contracts.approve(actor=signed_in(request), proposal=found)
-
-
-@router.post("/scoring/models/{model_id}/withdraw", response=ScoringModelOut)
-def withdraw_model(request: HttpRequest, model_id: RecordId) -> Any:
-    found = _proposal(request, ScoringModel, model_id)
-    return contracts.withdraw(actor=signed_in(request), proposal=found)
 
 
 @router.get("/rejection-reasons", response=list[RejectionReasonOut])

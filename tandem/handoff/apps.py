@@ -16,14 +16,18 @@ class HandoffConfig(AppConfig):
     verbose_name = "Lead hand-off, SLA and scoring"
 
     def ready(self) -> None:
+        from tandem.approvals.kinds import register_kind
         from tandem.campaigns.arrivals import register_arrival_listener
         from tandem.core.navigation import NavEntry, register_nav
         from tandem.core.permissions import is_staff
         from tandem.crm.erasure import register_eraser
         from tandem.handoff import scoring_runs  # noqa: F401  (registers the rescore job kind)
         from tandem.handoff.arrivals import note_arrivals
+        from tandem.handoff.contracts import ScoringKind, SlaKind
         from tandem.handoff.erasure import erase_lead
 
+        register_kind(SlaKind())
+        register_kind(ScoringKind())
         register_nav(
             NavEntry(
                 "Leads",

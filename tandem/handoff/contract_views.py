@@ -7,11 +7,11 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_POST
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
 
-from tandem.attribution.models import AttributionChoice
+from tandem.approvals.contracts import contract_sides
+from tandem.approvals.reads import with_cards
 from tandem.core.errors import DomainError
 from tandem.core.forms import form_error
 from tandem.core.permissions import require_staff
@@ -22,7 +22,6 @@ from tandem.handoff.forms import (
     SlaPolicyForm,
 )
 from tandem.handoff.models import (
-    JointProposal,
     RejectionReason,
     ScoringModel,
     SlaPolicy,
@@ -30,11 +29,11 @@ from tandem.handoff.models import (
 from tandem.people.auth import signed_in
 
 
-def _proposals(proposals: Any) -> dict[str, Any]:
-    waiting = proposals.waiting().select_related(
-        "proposed_by", "marketing_approved_by", "sales_approved_by"
-    )
-    return {"in_force": proposals.in_force(), "waiting": list(waiting[:10])}
+def _proposals(proposals: Any, user: Any) -> dict[str, Any]:
+    """The proposal in force, and those waiting, each with its approval request's card
+    (who approved, who it waits for, and this viewer's approve / withdraw buttons)."""
+    waiting = with_cards(proposals.waiting().select_related("proposed_by")[:10], user)
+    return {"in_force": proposals.in_force(), "waiting": waiting}
 
 
 @login_required
@@ -46,37 +45,12 @@ def contract(request: HttpRequest) -> HttpResponse:
         request,
         "handoff/contract.html",
         {
-            "sla": _proposals(SlaPolicy.objects.prefetch_related("tiers")),
-            "score": _proposals(ScoringModel.objects.prefetch_related("rules")),
-            "sides": contracts.head_sides(request.user),
+            "sla": _proposals(SlaPolicy.objects.prefetch_related("tiers"), request.user),
+            "score": _proposals(ScoringModel.objects.prefetch_related("rules"), request.user),
+            "sides": contract_sides(request.user),
             "reasons": RejectionReason.objects.all(),
         },
     )
-
-
-@login_required
-@require_POST
-def decide(request: HttpRequest, kind: str, pk: int, decision: str) -> HttpResponse:
-    require_staff(request.user)
-    model = {"sla": SlaPolicy, "scoring": ScoringModel, "attribution": AttributionChoice}.get(kind)
-    if model is None or decision not in ("approve", "withdraw"):
-        raise Http404
-    proposal = get_object_or_404(model.objects.all(), pk=pk)
-    action = contracts.approve if decision == "approve" else contracts.withdraw
-    try:
-        result = action(actor=signed_in(request), proposal=proposal)
-    except DomainError as exc:
-        if exc.status == 403:
-            raise
-        messages.error(request, exc.message)
-    else:
-        if result.status == JointProposal.Status.ACTIVE:
-            messages.success(request, "Approved by both sides: the change is now in force.")
-        elif decision == "approve":
-            messages.success(request, "Approved. It takes effect when the other side approves.")
-        else:
-            messages.success(request, "Withdrawn.")
-    return redirect("attribution:report" if kind == "attribution" else "handoff:contract")
 
 
 @login_required

@@ -1,31 +1,30 @@
 """Joint contracts of marketing and sales: the SLA policy and the scoring model.
 
 A head proposes; it is in force once a marketing head and a sales head (two people)
-have approved it. A scoring model coming into force rescores everyone in the background.
+have approved it through the approvals app (the proposer's approval counts for their
+side); deciding happens there, on the Decisions page or ``/api/v1/approvals/``. A scoring
+model coming into force rescores everyone in the background.
 """
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
 from django.db import transaction
-from django.utils import timezone
 
-from tandem.core.errors import DomainError, ErrorCode, invalid
-from tandem.core.permissions import Action, require
+from tandem.approvals import contracts
+from tandem.core.errors import DomainError, invalid
 from tandem.core.services import record_event, start_job
 from tandem.core.validation import decimal_number, whole_number
 from tandem.handoff import scoring
 from tandem.handoff.models import (
-    JointProposal,
     ScoringModel,
     ScoringRule,
     SlaPolicy,
     SlaTier,
     Tier,
 )
-from tandem.people.models import Membership, Team, User
+from tandem.people.models import User
 
 # The ranges a joint contract's figures are held to; the API's schemas read them.
 MQLS_PER_MONTH = (1, 1_000_000)
@@ -34,25 +33,35 @@ TIER_MIN_SCORE = (-(10**6), 10**6)
 TIER_HOURS = ("0.25", "720")
 THRESHOLD = (1, 100_000)
 HALF_LIFE_DAYS = ("0.1", "3650")
+SLA_KIND, SCORING_KIND = "handoff.sla", "handoff.scoring"
 
 
-def head_sides(user: Any) -> set[str]:
-    """Which side(s) of the contracts ``user`` signs for: "marketing" and/or "sales"."""
-    if not user.is_authenticated:
-        return set()
-    functions = Team.objects.filter(
-        memberships__user=user,
-        memberships__role=Membership.Role.HEAD,
-        function__in=(Team.Function.MARKETING, Team.Function.SALES),
-    ).values_list("function", flat=True)
-    return set(functions)
+class SlaKind(contracts.ContractKind):
+    name, label, subject_model = SLA_KIND, "SLA change", "handoff.slapolicy"
+    url_name = "handoff:contract"
+
+    def describe(self, subject: Any) -> str:
+        return (
+            f"SLA: {subject.mqls_per_month:,} MQLs a month, at least "
+            f"{subject.min_acceptance_rate.normalize():f} % accepted"
+        )
 
 
-def start_proposal(actor: User, proposal: JointProposal, note: str) -> None:
-    require(actor, Action.APPROVE, proposal)  # heads of marketing and sales teams only
-    proposal.note = (note or "").strip()[:500]
-    proposal.proposed_by = actor
-    proposal.proposed_at = timezone.now()
+class ScoringKind(contracts.ContractKind):
+    name, label, subject_model = SCORING_KIND, "Scoring rules change", "handoff.scoringmodel"
+    url_name = "handoff:contract"
+
+    def describe(self, subject: Any) -> str:
+        return f"Scoring rules: qualified at {subject.threshold:,} points"
+
+    def in_force(self, contract: Any, actor: Any) -> None:
+        """New rules: everyone is rescored in the background."""
+        start_job(
+            owner=actor,
+            kind="handoff.rescore",
+            title="Rescore every lead under the new scoring rules",
+            params={"model_id": contract.pk},
+        )
 
 
 def propose_sla_policy(
@@ -76,7 +85,7 @@ def propose_sla_policy(
             high=ACCEPTANCE_RATE[1],
         ),
     )
-    start_proposal(actor, policy, note)
+    contracts.start(actor, policy, note)
     cleaned: list[SlaTier] = []
     seen: set[str] = set()
     for index, row in enumerate(tiers):
@@ -117,7 +126,7 @@ def propose_sla_policy(
             tier_row.policy = policy
         SlaTier.objects.bulk_create(cleaned)
         record_event("sla.proposed", subject=policy)
-        approve_side(actor, policy)
+        contracts.propose(actor, SLA_KIND, policy)
     return policy
 
 
@@ -137,7 +146,7 @@ def propose_scoring_model(
             half_life_days, "half_life_days", low=HALF_LIFE_DAYS[0], high=HALF_LIFE_DAYS[1]
         ),
     )
-    start_proposal(actor, model, note)
+    contracts.start(actor, model, note)
     checked = []
     for index, row in enumerate(rules):
         try:
@@ -172,73 +181,5 @@ def propose_scoring_model(
             ]
         )
         record_event("scoring.proposed", subject=model)
-        approve_side(actor, model)
+        contracts.propose(actor, SCORING_KIND, model)
     return model
-
-
-def approve(*, actor: User, proposal: JointProposal) -> JointProposal:
-    """The actor's side approves; with both sides approved the proposal comes into force
-    (and a new scoring model rescores everyone in the background)."""
-    require(actor, Action.APPROVE, proposal)
-    with transaction.atomic():
-        locked = type(proposal).objects.select_for_update().get(pk=proposal.pk)
-        if locked.status != JointProposal.Status.PROPOSED:
-            raise DomainError(
-                ErrorCode.CONFLICT, f"This proposal is {locked.get_status_display().lower()}."
-            )
-        approve_side(actor, locked)
-    return locked
-
-
-def approve_side(actor: User, proposal: JointProposal) -> None:
-    sides = head_sides(actor)
-    now = timezone.now()
-    signed = {proposal.marketing_approved_by_id, proposal.sales_approved_by_id} - {None}
-    pending = [
-        s
-        for s in ("marketing", "sales")
-        if s in sides and getattr(proposal, f"{s}_approved_by_id") is None
-    ]
-    if not sides:
-        raise DomainError(ErrorCode.FORBIDDEN, "Only the heads of marketing and sales approve.")
-    if not pending or actor.pk in signed:
-        raise DomainError(
-            ErrorCode.CONFLICT,
-            "You have approved this already; it needs the other side's head.",
-        )
-    side = pending[0]  # one person signs for one side: both sides need two people
-    setattr(proposal, f"{side}_approved_by", actor)
-    setattr(proposal, f"{side}_approved_at", now)
-    proposal.save()
-    record_event(f"{proposal._meta.model_name}.approved", subject=proposal, data={"side": side})
-    if proposal.marketing_approved_by_id and proposal.sales_approved_by_id:
-        _bring_into_force(actor, proposal, now)
-
-
-def _bring_into_force(actor: User, proposal: JointProposal, now: datetime) -> None:
-    model = type(proposal)
-    model.objects.filter(status=JointProposal.Status.ACTIVE).update(
-        status=JointProposal.Status.SUPERSEDED
-    )
-    proposal.status = JointProposal.Status.ACTIVE
-    proposal.activated_at = now
-    proposal.save()
-    record_event(f"{model._meta.model_name}.in_force", subject=proposal)
-    if isinstance(proposal, ScoringModel):
-        start_job(
-            owner=actor,
-            kind="handoff.rescore",
-            title="Rescore every lead under the new scoring rules",
-            params={"model_id": proposal.pk},
-        )
-
-
-def withdraw(*, actor: User, proposal: JointProposal) -> JointProposal:
-    require(actor, Action.APPROVE, proposal)
-    if proposal.status != JointProposal.Status.PROPOSED:
-        raise DomainError(ErrorCode.CONFLICT, "Only a proposal waiting for approval is withdrawn.")
-    with transaction.atomic():
-        proposal.status = JointProposal.Status.WITHDRAWN
-        proposal.save(update_fields=["status"])
-        record_event(f"{proposal._meta.model_name}.withdrawn", subject=proposal)
-    return proposal

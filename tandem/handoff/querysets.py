@@ -39,12 +39,3 @@ class LeadQuerySet(models.QuerySet[Any]):
             )
             .order_by("clock_due", "-score", "contact_id")
         )
-
-
-class ProposalQuerySet(models.QuerySet[Any]):
-    def in_force(self) -> Any:
-        """The proposal now in force, or None."""
-        return self.filter(status="active").order_by("-activated_at", "-id").first()
-
-    def waiting(self) -> ProposalQuerySet:
-        return self.filter(status="proposed")

@@ -5,6 +5,7 @@ from typing import Any
 from ninja import Field, Schema
 from pydantic import StrictBool
 
+from tandem.approvals.reads import request_id_of
 from tandem.core.dates import ApiDate, TimeOfDay
 from tandem.core.ids import RecordId
 from tandem.core.schemas import InputSchema, RequiredText, one_of
@@ -135,11 +136,14 @@ class ProposalOut(Schema):
     note: str
     proposed_by_id: int | None
     proposed_at: datetime
-    marketing_approved_by_id: int | None
-    marketing_approved_at: datetime | None
-    sales_approved_by_id: int | None
-    sales_approved_at: datetime | None
     activated_at: datetime | None
+    approval_request_id: int | None = Field(
+        None, description="Its approval request: decide on it at /approvals/{id}/decide"
+    )
+
+    @staticmethod
+    def resolve_approval_request_id(obj: Any) -> int | None:
+        return request_id_of(obj)
 
 
 class TierOut(TierFields):

@@ -14,7 +14,6 @@ urlpatterns = [
     path("leads/<id:pk>/stage/", lead_views.move_stage, name="move_stage"),
     path("sla/", report_views.sla_report, name="sla_report"),
     path("sla/contract/", contract_views.contract, name="contract"),
-    path("sla/contract/<str:kind>/<id:pk>/<str:decision>/", contract_views.decide, name="decide"),
     path("sla/contract/sla/new/", contract_views.propose_sla, name="propose_sla"),
     path("sla/contract/scoring/new/", contract_views.propose_scoring, name="propose_scoring"),
     path("sla/reasons/", configuration_views.reasons, name="reasons"),

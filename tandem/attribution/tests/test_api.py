@@ -42,13 +42,12 @@ def test_the_heads_choose_the_model_through_the_api(api_for, live_org):
         "/attribution/choices", json={"model": "shapley", "lookback_days": 30}
     )
     assert proposed.status_code == 201 and proposed.json()["status"] == "proposed"
-    choice_id = proposed.json()["id"]
-    assert (
-        api_for(live_org.sales_rep).post(f"/attribution/choices/{choice_id}/approve").status_code
-        == 403
-    )
-    done = api_for(live_org.sales_head).post(f"/attribution/choices/{choice_id}/approve")
-    assert done.json()["status"] == "active"
+    decide = f"/approvals/{proposed.json()['approval_request_id']}/decide"
+    approve = {"outcome": "approve", "version": 1}
+    assert api_for(live_org.sales_rep).post(decide, json=approve).status_code == 403
+    done = api_for(live_org.sales_head).post(decide, json=approve)
+    assert done.json()["status"] == "approved"
+    assert marketing.get("/attribution/choices").json()[0]["status"] == "active"
     bad = marketing.post("/attribution/choices", json={"model": "guess", "lookback_days": 30})
     assert bad.status_code == 422 and bad.json()["details"]["field"] == "model"
     assert marketing.get("/attribution/report", params=QUERY).json()["model_in_force"] == "shapley"

@@ -13,6 +13,7 @@ import pytest
 from django.db.models import F
 from django.utils import timezone
 
+from tandem.approvals import contracts as joint
 from tandem.attribution import reports, services
 from tandem.attribution.engine import attribute, from_paths, from_touchpoints
 from tandem.attribution.journeys import Scope, journeys
@@ -24,7 +25,6 @@ from tandem.core.jobs import execute_job
 from tandem.core.models import Job
 from tandem.crm import services as crm
 from tandem.crm.models import Opportunity
-from tandem.handoff import contracts
 
 DAY = timedelta(days=1)
 # Conversions 40 days ago, so the campaign pages' last-twelve-months reports see them.
@@ -199,7 +199,7 @@ def test_the_heads_choose_the_model_together(org: Any) -> None:
         actor=org.marketing_head, model="markov_1", lookback_days=60
     )
     assert current_choice() == ("linear", 90)  # one head is not enough
-    contracts.approve(actor=org.sales_head, proposal=choice)
+    joint.approve(actor=org.sales_head, contract=choice)
     assert current_choice() == ("markov_1", 60)
     with pytest.raises(DomainError, match="models listed"):
         services.propose_attribution_model(actor=org.marketing_head, model="magic", lookback_days=5)
@@ -283,7 +283,7 @@ def test_the_campaign_page_shows_its_return_by_the_model_in_force(
     choice = services.propose_attribution_model(
         actor=org.marketing_head, model="first_touch", lookback_days=90
     )
-    contracts.approve(actor=org.sales_head, proposal=choice)
+    joint.approve(actor=org.sales_head, contract=choice)
     for report in AttributionReport.objects.filter(computed_at__isnull=True):
         execute_job(report.job_id)
     page = client.get(f"/campaigns/{webinar.pk}/").content.decode()

@@ -3,7 +3,7 @@
 A contact's place in the funnel is its ``Lead`` (one per contact, created when it is
 first scored). The SLA policy and the scoring model are joint contracts: a change is a
 proposal that takes effect only when a marketing head and a sales head have both
-approved it (``JointProposal``).
+approved it (``tandem.approvals.contracts``).
 """
 
 from tandem.handoff.models.configuration import (
@@ -16,12 +16,10 @@ from tandem.handoff.models.configuration import (
     add_default_reasons,
 )
 from tandem.handoff.models.contracts import (
-    JointProposal,
     ScoringModel,
     ScoringRule,
     SlaPolicy,
     SlaTier,
-    contract_team_ids,
 )
 from tandem.handoff.models.leads import (
     NURTURE_STAGES,
@@ -42,7 +40,6 @@ __all__ = [
     "Arrival",
     "BusinessHours",
     "Holiday",
-    "JointProposal",
     "Lead",
     "LifecycleEvent",
     "RejectionReason",
@@ -55,5 +52,4 @@ __all__ = [
     "Stage",
     "Tier",
     "add_default_reasons",
-    "contract_team_ids",
 ]

@@ -10,8 +10,8 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from tandem.approvals.contracts import contract_team_ids
 from tandem.core.audit import field_history
-from tandem.handoff.models.contracts import contract_team_ids
 
 # The reasons a new organisation starts with (a data migration adds them).
 DEFAULT_REJECTION_REASONS = [

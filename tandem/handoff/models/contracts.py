@@ -1,69 +1,22 @@
 """The joint contracts: the SLA policy (with a promise per tier) and the scoring model
 (with its rules). A change is a proposal that takes effect only when a marketing head
-and a sales head have both approved it (``JointProposal``)."""
+and a sales head have both approved it (``tandem.approvals.contracts``)."""
 
 from __future__ import annotations
 
 from decimal import Decimal
 
-from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 
+from tandem.approvals.contracts import JointContract
 from tandem.core.audit import field_history
 from tandem.handoff.models.leads import Tier
-from tandem.handoff.querysets import ProposalQuerySet
 from tandem.handoff.scoring import describe_rule
-from tandem.people.models import Team
 
 
-def contract_team_ids() -> tuple[int, ...]:
-    """The teams party to the joint contracts (SLA, scoring, rejection reasons): every
-    marketing and sales team, so their heads are the ones who may change them."""
-    functions = (Team.Function.MARKETING, Team.Function.SALES)
-    return tuple(Team.objects.filter(function__in=functions).values_list("id", flat=True))
-
-
-class JointProposal(models.Model):
-    """A change to a joint contract: in force only once both heads have approved it."""
-
-    class Status(models.TextChoices):
-        PROPOSED = "proposed", "Waiting for approval"
-        ACTIVE = "active", "In force"
-        SUPERSEDED = "superseded", "Superseded"
-        WITHDRAWN = "withdrawn", "Withdrawn"
-
-    status = models.CharField(max_length=12, choices=Status.choices, default=Status.PROPOSED)
-    note = models.CharField(max_length=500, blank=True)
-    proposed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    proposed_at = models.DateTimeField()
-    marketing_approved_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    marketing_approved_at = models.DateTimeField(null=True, blank=True)
-    sales_approved_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    sales_approved_at = models.DateTimeField(null=True, blank=True)
-    activated_at = models.DateTimeField(null=True, blank=True)
-
-    objects = ProposalQuerySet.as_manager()
-
-    class Meta:
-        abstract = True
-        ordering = ["-proposed_at", "-id"]
-
-    permission_owner_id = None
-
-    @property
-    def permission_team_ids(self) -> tuple[int, ...]:
-        return contract_team_ids()
-
-
-class SlaPolicy(JointProposal):
+class SlaPolicy(JointContract):
     """Marketing's promise (MQLs a month, acceptance rate) and sales' (per tier, below)."""
 
     mqls_per_month = models.PositiveIntegerField(
@@ -77,7 +30,7 @@ class SlaPolicy(JointProposal):
     )
     history = field_history()
 
-    class Meta(JointProposal.Meta):
+    class Meta(JointContract.Meta):
         verbose_name = "SLA policy"
         verbose_name_plural = "SLA policies"
         indexes = [models.Index(fields=["status", "proposed_at"])]
@@ -109,7 +62,7 @@ class SlaTier(models.Model):
         return self.get_tier_display()
 
 
-class ScoringModel(JointProposal):
+class ScoringModel(JointContract):
     """The definition of "qualified": rules, their decay and the MQL threshold."""
 
     threshold = models.PositiveIntegerField("MQL threshold", validators=[MinValueValidator(1)])
@@ -121,7 +74,7 @@ class ScoringModel(JointProposal):
     )
     history = field_history()
 
-    class Meta(JointProposal.Meta):
+    class Meta(JointContract.Meta):
         indexes = [models.Index(fields=["status", "proposed_at"])]
 
     def __str__(self) -> str:

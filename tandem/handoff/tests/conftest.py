@@ -6,6 +6,7 @@ from typing import Any
 
 import pytest
 
+from tandem.approvals import contracts as joint
 from tandem.handoff import contracts
 from tandem.handoff.models import ScoringModel, SlaPolicy
 
@@ -41,11 +42,11 @@ def agree(
     policy = contracts.propose_sla_policy(
         actor=org.marketing_head, mqls_per_month=100, min_acceptance_rate=60, tiers=TIERS
     )
-    contracts.approve(actor=org.sales_head, proposal=policy)
+    joint.approve(actor=org.sales_head, contract=policy)
     model = contracts.propose_scoring_model(
         actor=org.marketing_head, threshold=threshold, half_life_days=30, rules=rules or RULES
     )
-    contracts.approve(actor=org.sales_head, proposal=model)
+    joint.approve(actor=org.sales_head, contract=model)
     model.refresh_from_db()
     assert model.status == "active"
     assert SlaPolicy.objects.in_force() == policy

@@ -19,11 +19,14 @@ def test_the_contract_through_the_api_needs_both_heads(api_for, live_org):
     assert proposed.status_code == 201, proposed.text
     policy = proposed.json()
     assert policy["status"] == "proposed" and len(policy["tiers"]) == 3
-    again = marketing.post(f"/sla/policies/{policy['id']}/approve")
-    assert again.status_code == 409 and again.json()["code"] == "conflict"
-    rep = api_for(live_org.sales_rep).post(f"/sla/policies/{policy['id']}/approve")
+    decide = f"/approvals/{policy['approval_request_id']}/decide"
+    again = marketing.post(decide, json={"outcome": "approve", "version": 1})
+    assert again.status_code == 409 and again.json()["code"] == "already_decided"
+    rep = api_for(live_org.sales_rep).post(decide, json={"outcome": "approve", "version": 1})
     assert rep.status_code == 403
-    assert sales.post(f"/sla/policies/{policy['id']}/approve").json()["status"] == "active"
+    passed = sales.post(decide, json={"outcome": "approve", "version": 1}).json()
+    assert passed["status"] == "approved"
+    assert sales.get("/sla/policies").json()["items"][0]["status"] == "active"
 
     bad = marketing.post(
         "/scoring/models",
@@ -39,7 +42,8 @@ def test_the_contract_through_the_api_needs_both_heads(api_for, live_org):
     model = marketing.post(
         "/scoring/models", json={"threshold": 50, "half_life_days": "30", "rules": RULES}
     ).json()
-    assert sales.post(f"/scoring/models/{model['id']}/approve").json()["status"] == "active"
+    decide = f"/approvals/{model['approval_request_id']}/decide"
+    assert sales.post(decide, json={"outcome": "approve", "version": 1}).status_code == 200
     listed = api_for(live_org.marketer).get("/scoring/models").json()["items"]
     assert [m["status"] for m in listed] == ["active"] and len(listed[0]["rules"]) == 4
     assert api_for(live_org.outsider).get("/sla/policies").status_code == 404
@@ -51,11 +55,12 @@ def test_a_rep_works_the_queue_through_the_api(api_for, live_org):
     policy = marketing.post(
         "/sla/policies", json={"mqls_per_month": 90, "min_acceptance_rate": "60", "tiers": TIERS}
     ).json()
-    sales.post(f"/sla/policies/{policy['id']}/approve")
+    approve = {"outcome": "approve", "version": 1}
+    sales.post(f"/approvals/{policy['approval_request_id']}/decide", json=approve)
     model = marketing.post(
         "/scoring/models", json={"threshold": 50, "half_life_days": "30", "rules": RULES}
     ).json()
-    sales.post(f"/scoring/models/{model['id']}/approve")
+    sales.post(f"/approvals/{model['approval_request_id']}/decide", json=approve)
     # Reasons come from a data migration, which transactional tests flush: add the one used.
     sales.put(
         "/rejection-reasons", json={"code": "duplicate", "label": "Duplicate of another lead"}
@@ -144,7 +149,7 @@ def test_the_openapi_document_lists_the_hand_off(api_for, live_org):
         "/api/v1/leads/queue",
         "/api/v1/leads/{lead_id}/reject",
         "/api/v1/sla/report",
-        "/api/v1/scoring/models/{model_id}/approve",
+        "/api/v1/approvals/{approval_id}/decide",
     ):
         assert path in paths
     assert (

@@ -2,6 +2,7 @@
 
 import pytest
 
+from tandem.approvals import contracts as joint
 from tandem.core.errors import DomainError
 from tandem.handoff import contracts
 from tandem.handoff.models import ScoringModel, SlaPolicy
@@ -15,18 +16,19 @@ def propose(org, actor=None, **overrides):
 
 def test_one_heads_approval_changes_nothing_both_bring_it_into_force(org):
     policy = propose(org)
-    assert policy.marketing_approved_by == org.marketing_head  # the proposer signs their side
+    signed = joint.request_for(policy).requirements.values_list("side", "satisfied_by")
+    assert dict(signed) == {"marketing": org.marketing_head.pk, "sales": None}  # proposer's side
     assert policy.status == "proposed" and SlaPolicy.objects.in_force() is None
     with pytest.raises(DomainError, match="approved this already"):
-        contracts.approve(actor=org.marketing_head, proposal=policy)
+        joint.approve(actor=org.marketing_head, contract=policy)
     assert SlaPolicy.objects.in_force() is None
 
-    contracts.approve(actor=org.sales_head, proposal=policy)
+    joint.approve(actor=org.sales_head, contract=policy)
     assert SlaPolicy.objects.in_force() == policy
 
     newer = propose(org, actor=org.sales_head, mqls_per_month=150)
     assert SlaPolicy.objects.in_force() == policy  # still the old one
-    contracts.approve(actor=org.marketing_head, proposal=newer)
+    joint.approve(actor=org.marketing_head, contract=newer)
     policy.refresh_from_db()
     assert (SlaPolicy.objects.in_force(), policy.status) == (newer, "superseded")
 
@@ -38,8 +40,8 @@ def test_only_heads_of_marketing_and_sales_propose_or_approve(org, who):
     assert caught.value.code == "forbidden"
     policy = propose(org)
     with pytest.raises(DomainError) as caught:
-        contracts.approve(actor=getattr(org, who), proposal=policy)
-    assert caught.value.code == "forbidden"
+        joint.approve(actor=getattr(org, who), contract=policy)
+    assert caught.value.code == "not_a_decider" and caught.value.status == 403
     assert SlaPolicy.objects.in_force() is None
 
 
@@ -48,17 +50,17 @@ def test_one_person_heading_both_teams_cannot_sign_both_sides(org):
 
     MembershipFactory(user=org.marketing_head, team=org.sales, role="head")
     policy = propose(org)
-    with pytest.raises(DomainError, match="other side"):
-        contracts.approve(actor=org.marketing_head, proposal=policy)
-    contracts.approve(actor=org.sales_head, proposal=policy)
+    with pytest.raises(DomainError, match="needs someone else for a head of a sales team"):
+        joint.approve(actor=org.marketing_head, contract=policy)
+    joint.approve(actor=org.sales_head, contract=policy)
     assert SlaPolicy.objects.in_force() == policy
 
 
 def test_a_withdrawn_proposal_cannot_be_approved(org):
     policy = propose(org)
-    contracts.withdraw(actor=org.marketing_head, proposal=policy)
+    joint.withdraw(actor=org.marketing_head, contract=policy)
     with pytest.raises(DomainError, match="withdrawn"):
-        contracts.approve(actor=org.sales_head, proposal=policy)
+        joint.approve(actor=org.sales_head, contract=policy)
 
 
 @pytest.mark.parametrize(
@@ -133,6 +135,6 @@ def test_bringing_scoring_into_force_rescores_everyone_in_the_background(
     )
     assert not Job.objects.filter(kind="handoff.rescore").exists()
     with django_capture_on_commit_callbacks(execute=True):
-        contracts.approve(actor=org.marketing_head, proposal=model)
+        joint.approve(actor=org.marketing_head, contract=model)
     job = Job.objects.get(kind="handoff.rescore")
     assert job.params == {"model_id": model.pk} and job.status == "done"

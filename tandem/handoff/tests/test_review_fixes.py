@@ -3,6 +3,7 @@
 import pytest
 from django.urls import reverse
 
+from tandem.approvals import contracts as joint
 from tandem.core.errors import DomainError
 from tandem.handoff import configuration, contracts, lifecycle, scoring_runs
 from tandem.handoff.models import LifecycleEvent, RejectionReason
@@ -38,7 +39,7 @@ def test_a_rescore_queued_for_rules_since_replaced_does_not_apply_them(
         half_life_days=30,
         rules=[{**r, "points": r["points"] * 2} for r in RULES],
     )
-    contracts.approve(actor=org.sales_head, proposal=newer)
+    joint.approve(actor=org.sales_head, contract=newer)
     # The job queued when the old rules came into force runs only now.
     job = Job.objects.create(
         owner=org.sales_head, kind="handoff.rescore", title="late", params={"model_id": old.pk}

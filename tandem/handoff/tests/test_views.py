@@ -6,6 +6,7 @@ from datetime import timedelta
 import pytest
 from django.urls import reverse
 
+from tandem.approvals.models import ApprovalRequest
 from tandem.handoff.models import Lead, ScoringModel, SlaPolicy, Stage
 from tandem.handoff.tests.test_lifecycle import hot_lead
 
@@ -113,7 +114,12 @@ def test_heads_propose_and_approve_from_the_contract_page(client, org):
     page = client.get(reverse("handoff:contract")).content.decode()
     assert "No SLA in force yet" in page and "waiting" in page
     client.force_login(org.sales_head)
-    client.post(reverse("handoff:decide", args=["sla", policy.pk, "approve"]))
+    page = client.get(reverse("handoff:contract")).content.decode()
+    assert "Approve version 1" in page  # the approval's card, inline
+    request_id = ApprovalRequest.objects.about(policy).get().pk
+    client.post(
+        reverse("approvals:decide", args=[request_id]), {"outcome": "approve", "version": 1}
+    )
     assert SlaPolicy.objects.in_force() == policy
 
     rules = {
