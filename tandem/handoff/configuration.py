@@ -11,10 +11,11 @@ from django.db import IntegrityError, transaction
 from django.utils.text import slugify
 
 from tandem.core.dates import check_date, check_time_of_day
-from tandem.core.errors import DomainError, ErrorCode, invalid
+from tandem.core.errors import DomainError, invalid
 from tandem.core.permissions import Action, require
 from tandem.core.services import record_event
 from tandem.core.validation import required_text, whole_number
+from tandem.handoff.errors import HandoffError
 from tandem.handoff.models import (
     REASON_CODE_PATTERN,
     BusinessHours,
@@ -127,7 +128,9 @@ def add_holiday(*, actor: User, team: Team, day: Any, name: str) -> Holiday:
             holiday = Holiday.objects.create(team=team, day=day, name=name)
             record_event("holiday.added", subject=team, data={"day": str(day)})
     except IntegrityError:  # the unique (team, day) constraint, also under a race
-        raise DomainError(ErrorCode.CONFLICT, f"{day} is already a holiday.", field="day") from None
+        raise DomainError(
+            HandoffError.HOLIDAY_EXISTS, f"{day} is already a holiday.", field="day"
+        ) from None
     return holiday
 
 

@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from tandem.core.errors import DomainError
-from tandem.core.forms import form_error
+from tandem.core.forms import form_error, report_error
 from tandem.core.ids import parse_id
 from tandem.core.pagination import paginate
 from tandem.core.permissions import Action, can, require_staff
@@ -55,9 +55,7 @@ def reasons(request: HttpRequest) -> HttpResponse:
                 else 0,
             )
         except DomainError as exc:
-            if exc.status == 403:
-                raise
-            messages.error(request, exc.message)
+            report_error(request, exc)
         else:
             messages.success(request, "Saved.")
         return redirect("handoff:reasons")
@@ -178,9 +176,7 @@ def capacity(request: HttpRequest, user_id: int) -> HttpResponse:
         try:
             people_services.set_capacity(actor=signed_in(request), rep=rep, **form.cleaned_data)
         except DomainError as exc:
-            if exc.status == 403:
-                raise
-            messages.error(request, exc.message)
+            report_error(request, exc)
         else:
             messages.success(request, f"Saved {rep}'s capacity.")
     else:
@@ -226,7 +222,5 @@ def team_hours(request: HttpRequest, team_id: int) -> HttpResponse:
         if form is not None and form.errors:
             messages.error(request, _errors(form))
     except DomainError as exc:
-        if exc.status == 403:
-            raise
-        messages.error(request, exc.message)
+        report_error(request, exc)
     return redirect("handoff:routing")

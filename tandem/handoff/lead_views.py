@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from tandem.core.errors import DomainError
-from tandem.core.forms import form_error
+from tandem.core.forms import form_error, report_error
 from tandem.core.permissions import Action, can, require_staff
 from tandem.handoff import lifecycle, scoring
 from tandem.handoff.forms import (
@@ -143,9 +143,7 @@ def accept(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         lifecycle.accept(actor=signed_in(request), lead=found)
     except DomainError as exc:
-        if exc.status == 403:
-            raise
-        messages.error(request, exc.message)
+        report_error(request, exc)
         return redirect("handoff:lead", pk=found.pk)
     return _done(request, found, "Accepted. The follow-up clock is running.")
 

@@ -16,6 +16,7 @@ from tandem.core.permissions import Action, can, require
 from tandem.core.services import record_event
 from tandem.crm.models import Activity
 from tandem.handoff.clock import business_hours_between
+from tandem.handoff.errors import HandoffError
 from tandem.handoff.models import (
     OPEN_STAGES,
     Lead,
@@ -61,7 +62,8 @@ def accept(*, actor: User, lead: Lead) -> Lead:
         )
         if not won:
             raise DomainError(
-                ErrorCode.CONFLICT, "Someone else has already accepted or rejected this lead."
+                HandoffError.LEAD_ALREADY_DECIDED,
+                "Someone else has already accepted or rejected this lead.",
             )
         lead.refresh_from_db()
         _event(lead, Stage.MQL, Stage.ACCEPTED, actor=actor, why="Accepted by sales", at=now)
@@ -103,7 +105,7 @@ def reject(*, actor: User, lead: Lead, reason: str, note: str) -> Lead:
     if len(note) > MAX_NOTE:
         raise invalid("note", f"At most {MAX_NOTE} characters, please ({len(note)} given).")
     if lead.stage not in OPEN_STAGES:
-        raise DomainError(ErrorCode.CONFLICT, "This lead is no longer open; reload it.")
+        raise DomainError(HandoffError.LEAD_NOT_OPEN, "This lead is no longer open; reload it.")
     now = timezone.now()
     with transaction.atomic():
         from_stage = lead.stage
@@ -119,7 +121,8 @@ def reject(*, actor: User, lead: Lead, reason: str, note: str) -> Lead:
         )
         if not won:
             raise DomainError(
-                ErrorCode.CONFLICT, "Someone else has already accepted or rejected this lead."
+                HandoffError.LEAD_ALREADY_DECIDED,
+                "Someone else has already accepted or rejected this lead.",
             )
         lead.refresh_from_db()
         _event(
@@ -201,7 +204,7 @@ def move_stage(*, actor: User, lead: Lead, stage: str, why: str) -> Lead:
         if not Lead.objects.filter(pk=lead.pk, stage=from_stage).update(
             stage=stage, stage_changed_at=now
         ):
-            raise DomainError(ErrorCode.CONFLICT, "The lead moved on meanwhile; reload it.")
+            raise DomainError(HandoffError.LEAD_MOVED_ON, "The lead moved on meanwhile; reload it.")
         lead.refresh_from_db()
         _event(lead, from_stage, stage, actor=actor, why=why, at=now)
         record_event("lead.stage_changed", subject=lead.contact, data={"stage": stage})

@@ -40,7 +40,7 @@ def test_two_reps_accepting_at_once_exactly_one_wins(live_org):
         thread.start()
     for thread in threads:
         thread.join(timeout=30)
-    assert sorted(outcomes.values()) == ["conflict", "won"]
+    assert sorted(outcomes.values()) == ["lead_already_decided", "won"]
     winner = next(name for name, result in outcomes.items() if result == "won")
     lead.refresh_from_db()
     assert (lead.stage, lead.rep.full_name) == (Stage.ACCEPTED, winner)

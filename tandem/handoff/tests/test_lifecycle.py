@@ -87,7 +87,7 @@ def test_accepting_twice_has_exactly_one_winner(org, contract):
     lifecycle.accept(actor=org.sales_rep, lead=lead)
     with pytest.raises(DomainError, match="already accepted or rejected") as caught:
         lifecycle.accept(actor=org.sales_head, lead=stale)
-    assert caught.value.code == "conflict"
+    assert caught.value.code == "lead_already_decided"
     assert LifecycleEvent.objects.filter(lead=lead, to_stage=Stage.ACCEPTED).count() == 1
     lead.refresh_from_db()
     assert lead.accept_hours is not None

@@ -96,7 +96,7 @@ def test_hours_and_holidays_decide_the_due_times(org, contract):
     configuration.add_holiday(actor=org.sales_head, team=org.sales, day=tomorrow, name="Day off")
     with pytest.raises(DomainError) as caught:
         configuration.add_holiday(actor=org.sales_head, team=org.sales, day=tomorrow, name="Again")
-    assert caught.value.code == "conflict"
+    assert caught.value.code == "holiday_exists"
     lead = hot_lead(org)  # medium: accept within 4 business hours
     hours = clock.business_hours_between(
         lead.mql_at, lead.accept_due_at, routing.calendar_of(org.sales.pk)
