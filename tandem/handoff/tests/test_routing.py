@@ -7,10 +7,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from tandem.core.errors import DomainError
+from tandem.factories import MembershipFactory, UserFactory
 from tandem.handoff import services
 from tandem.handoff.models import BusinessHours, Holiday, RoutingRule
-from tandem.handoff.tests.test_lifecycle import hot_lead
-from tandem.people.tests.factories import MembershipFactory, UserFactory
+from tandem.handoff.tests.conftest import hot_lead
 
 
 def test_a_rule_names_only_reps_of_its_sales_team_and_only_its_heads_write_it(org):

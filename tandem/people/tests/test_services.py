@@ -7,9 +7,9 @@ from django.contrib.contenttypes.models import ContentType
 
 from tandem.core.errors import DomainError, ErrorCode
 from tandem.core.models import DomainEvent
+from tandem.factories import MembershipFactory, TeamFactory, UserFactory
 from tandem.people import services
 from tandem.people.models import Membership, Team, User
-from tandem.people.tests.factories import MembershipFactory, TeamFactory, UserFactory
 
 
 @contextmanager

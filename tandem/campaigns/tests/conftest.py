@@ -1,0 +1,18 @@
+"""Helpers the campaign tests share."""
+
+from datetime import date
+
+from tandem.campaigns import services
+
+
+def make_campaign(actor, **overrides):
+    """A spring webinar with a budget, made through the service as ``actor``."""
+    fields = {
+        "name": "Spring heat pumps",
+        "type": "webinar",
+        "channel": "events",
+        "starts_on": date(2026, 3, 1),
+        "ends_on": date(2026, 4, 30),
+        "planned_budget": "5000",
+    }
+    return services.create_campaign(actor=actor, **{**fields, **overrides})
