@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 export TANDEM_VAR_DIR ?= $(CURDIR)/var
 
-.PHONY: demo test lint typecheck migrations-check pytest install install-dev browser clean
+.PHONY: demo test lint typecheck layers migrations-check pytest install install-dev browser clean
 
 $(BIN)/python:
 	$(PYTHON) -c 'import sys; assert sys.version_info[:2] == (3, 11), "Tandem needs Python 3.11"'
@@ -34,7 +34,7 @@ demo: install
 	$(BIN)/tandem serve --bind 127.0.0.1:8000
 
 ## test: lint, type checks, migration check and the whole suite (browser tests included).
-test: install-dev lint typecheck migrations-check browser pytest
+test: install-dev lint typecheck layers migrations-check browser pytest
 
 lint:
 	$(BIN)/ruff check .
@@ -42,6 +42,10 @@ lint:
 
 typecheck:
 	$(BIN)/mypy tandem
+
+## layers: no module imports an app above its own (the contract in pyproject.toml).
+layers:
+	$(BIN)/lint-imports
 
 migrations-check:
 	$(BIN)/tandem makemigrations --check --dry-run

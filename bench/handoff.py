@@ -19,7 +19,8 @@ from common import REPO, Server, database, percentile, setup, summary
 
 
 def agree_if_needed() -> None:
-    from tandem.demo.organisation import agree_contract, persona_email
+    from tandem.demo.contract import agree_contract
+    from tandem.demo.organisation import persona_email
     from tandem.handoff.models import ScoringModel
     from tandem.people.models import Team, User
 
@@ -66,13 +67,13 @@ def forget_leads() -> None:
 
 
 def rescore(label: str) -> None:
-    from tandem.handoff import services
+    from tandem.handoff import scoring_runs
 
-    rules = services.scoring_in_force()
+    rules = scoring_runs.scoring_in_force()
     began = time.perf_counter()
-    total = services.score_everyone(rules)
+    total = scoring_runs.score_everyone(rules)
     scored = time.perf_counter() - began
-    handed = services.hand_off_qualifying(rules)
+    handed = scoring_runs.hand_off_qualifying(rules)
     both = time.perf_counter() - began
     print(
         f"{label}: scored {total:,} contact ids in {scored:.1f} s; handed off {handed:,} "
@@ -82,7 +83,7 @@ def rescore(label: str) -> None:
 
 def change_rules() -> None:
     """A rule change both heads approve: event attendance is worth more."""
-    from tandem.handoff import services
+    from tandem.handoff import contracts
     from tandem.handoff.models import ScoringModel
     from tandem.people.models import User
 
@@ -99,10 +100,10 @@ def change_rules() -> None:
     ]
     head = User.objects.get(email="priya.raman@brightwell.example")
     other = User.objects.get(email="david.okafor@brightwell.example")
-    model = services.propose_scoring_model(
+    model = contracts.propose_scoring_model(
         actor=head, threshold=current.threshold, half_life_days=current.half_life_days, rules=rules
     )
-    services.approve(actor=other, proposal=model)
+    contracts.approve(actor=other, proposal=model)
     skip_background_rescore()
 
 

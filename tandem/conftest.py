@@ -15,7 +15,7 @@ import pytest
 import requests
 from django.db import connections
 
-from tandem.factories import PASSWORD, MembershipFactory, TeamFactory, UserFactory
+from tandem.factories.people import PASSWORD, MembershipFactory, TeamFactory, UserFactory
 from tandem.people.models import Team, User
 
 CI = os.environ.get("CI", "").lower() == "true"

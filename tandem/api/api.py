@@ -1,7 +1,8 @@
 """The one NinjaAPI at /api/v1/: mounts every app's router, maps errors to one shape.
 
-Every error body is ``{"code", "message", "details"}``; ``code`` is a stable enum value
-(see tandem.core.errors.ErrorCode) a client can branch on.
+Every error body is ``{"code", "message", "details"}``; ``code`` is a stable value a
+client can branch on: a generic one (tandem.core.errors.ErrorCode) or an app's specific
+one (``tandem/<app>/errors.py``), each with its one HTTP status (``errors.HTTP_STATUS``).
 """
 
 import logging
@@ -20,6 +21,7 @@ from ninja.params.models import BodyModel, FileModel, FormModel
 
 from tandem.api.auth import TokenAuth, TokenRateThrottle
 from tandem.api.schemas import ErrorOut
+from tandem.core.api_errors import error_response
 from tandem.core.errors import DomainError, ErrorCode
 
 log = logging.getLogger(__name__)
@@ -67,18 +69,6 @@ api = NinjaAPI(
     urls_namespace="api",
     docs_decorator=_docs_page,
 )
-
-
-def error_response(
-    request: HttpRequest,
-    status: int,
-    code: str,
-    message: str,
-    details: dict[str, Any] | None = None,
-) -> HttpResponse:
-    return api.create_response(
-        request, {"code": code, "message": message, "details": details or {}}, status=status
-    )
 
 
 @api.exception_handler(DomainError)

@@ -9,10 +9,11 @@ from django.http import HttpRequest
 from ninja.security import HttpBearer
 from ninja.throttling import BaseThrottle
 
+from tandem.api.errors import ApiError
 from tandem.api.models import ApiToken
 from tandem.api.services import authenticate_token
 from tandem.core import audit, ratelimit
-from tandem.core.errors import DomainError, ErrorCode
+from tandem.core.errors import DomainError
 
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
 
@@ -26,7 +27,7 @@ class TokenAuth(HttpBearer):
             return None
         if request.method not in SAFE_METHODS and not found.can_write:
             raise DomainError(
-                ErrorCode.READ_ONLY_TOKEN,
+                ApiError.READ_ONLY_TOKEN,
                 "This token is read-only; create a read-write token to make changes.",
             )
         request.user = found.user

@@ -7,10 +7,17 @@ from tandem.core.schemas import InputSchema
 
 
 class ErrorOut(Schema):
-    """Every error the API answers: ``code`` a stable tandem.core.errors.ErrorCode value,
+    """Every error the API answers: ``code`` a stable string (a generic
+    tandem.core.errors.ErrorCode or an app's specific code, e.g. ``duplicate_email``),
     ``message`` for people, ``details`` the field at fault and per-field ``errors``."""
 
-    code: str
+    code: str = Field(
+        description=(
+            "A stable code to branch on: generic (not_found, forbidden, invalid, conflict, "
+            "rate_limited, unauthenticated, server_error) or specific to the rule, such as "
+            "duplicate_email. New codes may be added; treat an unknown one by its status."
+        )
+    )
     message: str
     details: dict[str, Any]
 

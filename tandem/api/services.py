@@ -10,6 +10,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from tandem.api.errors import ApiError
 from tandem.api.models import TOKEN_PREFIX, ApiToken, hash_secret
 from tandem.core.errors import DomainError, ErrorCode
 from tandem.core.permissions import Action, Scope, require
@@ -36,7 +37,7 @@ def create_token(*, actor: Any, name: str, scope: str) -> tuple[ApiToken, str]:
         raise DomainError(ErrorCode.INVALID, "Choose read or write.", field="scope")
     if ApiToken.objects.visible_to(actor).live().count() >= MAX_LIVE_TOKENS:
         raise DomainError(
-            ErrorCode.CONFLICT,
+            ApiError.TOO_MANY_TOKENS,
             f"You have {MAX_LIVE_TOKENS} live tokens; revoke one first.",
             field="name",
         )

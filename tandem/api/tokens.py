@@ -9,8 +9,8 @@ from ninja.pagination import paginate
 
 from tandem.api import services
 from tandem.api.models import ApiToken
-from tandem.api.pagination import CursorPagination
 from tandem.api.schemas import CaptureGrantIn, TokenOut
+from tandem.core.api_pagination import CursorPagination
 from tandem.core.ids import RecordId
 
 router = Router(tags=["tokens"])

@@ -9,7 +9,8 @@ from django.views.decorators.http import require_POST
 
 from tandem.api import services
 from tandem.api.models import ApiToken
-from tandem.core.errors import DomainError, ErrorCode
+from tandem.core.errors import DomainError
+from tandem.core.forms import form_error, report_error
 
 
 class NewTokenForm(forms.Form):
@@ -25,7 +26,7 @@ def tokens(request: HttpRequest) -> HttpResponse:
         try:
             _token, new_secret = services.create_token(actor=request.user, **form.cleaned_data)
         except DomainError as exc:
-            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+            form_error(form, exc)
         else:
             form = NewTokenForm()
     listed = (
@@ -65,9 +66,7 @@ def grant_capture(request: HttpRequest) -> HttpResponse:
         token = services.find_token_for_grant(actor=request.user, key=form.cleaned_data["key"])
         services.set_capture_grant(actor=request.user, token=token, granted=True)
     except DomainError as exc:
-        if exc.code != ErrorCode.INVALID:
-            raise
-        messages.error(request, exc.message)
+        report_error(request, exc)
     else:
         messages.success(
             request, f"{token.display} ({token.user}) may now capture touches through the API."

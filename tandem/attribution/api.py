@@ -23,7 +23,7 @@ from tandem.core.errors import DomainError, ErrorCode
 from tandem.core.ids import RecordId
 from tandem.core.permissions import require_staff
 from tandem.core.schemas import InputSchema, JobOut, one_of
-from tandem.handoff import services as contract
+from tandem.handoff import contracts
 from tandem.people.auth import signed_in
 
 router = Router(tags=["attribution"])
@@ -127,9 +127,9 @@ def _choice(request: HttpRequest, choice_id: RecordId) -> AttributionChoice:
 
 @router.post("/attribution/choices/{choice_id}/approve", response=ChoiceOut)
 def approve(request: HttpRequest, choice_id: RecordId) -> Any:
-    return contract.approve(actor=signed_in(request), proposal=_choice(request, choice_id))
+    return contracts.approve(actor=signed_in(request), proposal=_choice(request, choice_id))
 
 
 @router.post("/attribution/choices/{choice_id}/withdraw", response=ChoiceOut)
 def withdraw(request: HttpRequest, choice_id: RecordId) -> Any:
-    return contract.withdraw(actor=signed_in(request), proposal=_choice(request, choice_id))
+    return contracts.withdraw(actor=signed_in(request), proposal=_choice(request, choice_id))

@@ -8,7 +8,11 @@ class AttributionConfig(AppConfig):
 
     def ready(self) -> None:
         from tandem.attribution import reports  # noqa: F401  (registers the report job kind)
+        from tandem.attribution.panels import CAMPAIGN_RETURN
         from tandem.core.navigation import NavEntry, register_nav
+        from tandem.core.panels import register_panel
         from tandem.core.permissions import is_staff
 
         register_nav(NavEntry("Attribution", "attribution:report", 9, is_staff))
+        # The campaign page shows the campaign's return without importing attribution.
+        register_panel("campaigns.campaign", CAMPAIGN_RETURN)

@@ -20,6 +20,7 @@ import polars as pl
 from django.db import connection
 
 from tandem.campaigns.models import Campaign, Touchpoint
+from tandem.core.money import to_penny
 from tandem.crm.models import Account, Contact, Opportunity
 
 PIPELINE, REVENUE = "pipeline", "revenue"
@@ -220,13 +221,8 @@ def _assemble(
     return Journeys(
         frame=frame,
         conversions=in_currency.height,
-        value=money(in_currency["amount"].sum() if in_currency.height else 0),
+        value=to_penny(in_currency["amount"].sum() if in_currency.height else 0),
         untouched=missed.height,
-        untouched_value=money(missed["amount"].sum() if missed.height else 0),
+        untouched_value=to_penny(missed["amount"].sum() if missed.height else 0),
         other_currency=events.height - in_currency.height,
     )
-
-
-def money(amount: float | Decimal) -> Decimal:
-    """An amount summed in floating point, as money: rounded to the penny."""
-    return Decimal(str(round(float(amount), 2))).quantize(Decimal("0.01"))

@@ -24,12 +24,12 @@ from tandem.attribution.journeys import (
     REVENUE,
     Scope,
     journeys,
-    money,
 )
 from tandem.attribution.models import MODELS, AttributionReport, current_choice
 from tandem.campaigns.models import Campaign, Channel
 from tandem.core.jobs import Progress, register_job_kind
 from tandem.core.models import Job
+from tandem.core.money import to_penny
 from tandem.core.services import start_job
 
 HALF_LIFE_DAYS = 7.0
@@ -53,6 +53,16 @@ def report_for(scope: Scope, *, user: Any) -> AttributionReport:
     if stale and not is_computing(report):
         refresh(report, user=user)
         report.refresh_from_db()  # a worker may have finished it already
+    return report
+
+
+def stored_report(scope: Scope) -> AttributionReport | None:
+    """The cached report of this scope if one was ever asked for, else None; never queues
+    anything (for a GET). Marked viewed, so the periodic refresh keeps it fresh."""
+    report = AttributionReport.objects.filter(key=scope_key(scope)).select_related("job").first()
+    now = timezone.now()
+    if report is not None and now - report.viewed_at > timedelta(minutes=10):
+        AttributionReport.objects.filter(pk=report.pk).update(viewed_at=now)
     return report
 
 
@@ -206,6 +216,9 @@ class CampaignReturn:
     revenue: Decimal | None
     cost: Decimal
     computing: bool
+    # A figure was never computed and nothing is computing it: the page offers to queue
+    # it (one already stored is kept fresh by the periodic refresh of viewed reports).
+    can_queue: bool = False
 
     @property
     def roi_percent(self) -> Decimal | None:
@@ -214,30 +227,37 @@ class CampaignReturn:
         return ((self.revenue - self.cost) / self.cost * 100).quantize(Decimal("0.1"))
 
 
-def campaign_return(campaign: Campaign, *, user: Any, cost: Decimal) -> CampaignReturn:
+def campaign_return(
+    campaign: Campaign, *, user: Any, cost: Decimal, queue: bool = False
+) -> CampaignReturn:
     """Reads two reports every campaign page shares (pipeline and revenue by campaign,
-    the twelve months to the end of this month), queued when missing."""
+    the twelve months to the end of this month). Only with ``queue`` (a POST) are those
+    missing or old queued for the worker; a page view reads what is stored."""
     model, lookback = current_choice()
     today = timezone.localdate()
     end = (today.replace(day=1) + timedelta(days=32)).replace(day=1) - timedelta(days=1)
     start = (end.replace(day=1) - timedelta(days=335)).replace(day=1)
     credit: dict[str, Decimal | None] = {}
-    computing = False
+    computing = can_queue = False
     for conversion in (PIPELINE, REVENUE):
         scope = Scope(
             conversion=conversion, start=start, end=end, lookback_days=lookback,
             currency=campaign.currency, by=BY_CAMPAIGN,
             time_zone=timezone.get_current_timezone_name(),
         )  # fmt: skip
-        report = report_for(scope, user=user)
+        report = report_for(scope, user=user) if queue else stored_report(scope)
+        if report is None:
+            credit[conversion], can_queue = None, True
+            continue
         computing = computing or is_computing(report)
+        can_queue = can_queue or (report.computed_at is None and not is_computing(report))
         if report.computed_at is None:
             credit[conversion] = None
             continue
         code = str(campaign.pk)
         mine = [r[3] for r in report.rows if r[0] == model and r[4:] == [code]]
-        credit[conversion] = money(sum(mine))
+        credit[conversion] = to_penny(sum(mine))
     return CampaignReturn(
         model=MODELS[model][0], start=start, end=end, pipeline=credit[PIPELINE],
-        revenue=credit[REVENUE], cost=cost, computing=computing,
+        revenue=credit[REVENUE], cost=cost, computing=computing, can_queue=can_queue,
     )  # fmt: skip

@@ -14,7 +14,8 @@ from tandem.core.errors import DomainError, ErrorCode
 from tandem.core.models import Job
 from tandem.core.permissions import is_staff
 from tandem.core.services import record_event
-from tandem.handoff.services import approve_side, start_proposal
+from tandem.core.validation import whole_number
+from tandem.handoff.contracts import approve_side, start_proposal
 from tandem.people.models import User
 
 
@@ -25,16 +26,13 @@ def propose_attribution_model(
     a sales head have both approved (the proposer's approval counts for their side)."""
     if model not in MODELS:
         raise DomainError(ErrorCode.INVALID, "Choose one of the models listed.", field="model")
-    try:
-        days = int(str(lookback_days).strip())
-    except ValueError:
-        days = 0
-    if not 1 <= days <= MAX_LOOKBACK_DAYS:
-        raise DomainError(
-            ErrorCode.INVALID,
-            f"Give a lookback of 1 to {MAX_LOOKBACK_DAYS} days.",
-            field="lookback_days",
-        )
+    days = whole_number(
+        lookback_days,
+        "lookback_days",
+        1,
+        MAX_LOOKBACK_DAYS,
+        message=f"Give a lookback of 1 to {MAX_LOOKBACK_DAYS} days.",
+    )
     choice = AttributionChoice(model=model, lookback_days=days)
     start_proposal(actor, choice, note)
     with transaction.atomic():

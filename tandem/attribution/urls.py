@@ -8,4 +8,5 @@ urlpatterns = [
     path("attribution/refresh/", views.refresh, name="refresh"),
     path("attribution/export.csv", views.export, name="export"),
     path("attribution/model/new/", views.propose, name="propose"),
+    path("attribution/campaigns/<id:pk>/return/", views.campaign_return, name="campaign_return"),
 ]

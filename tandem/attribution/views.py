@@ -11,21 +11,22 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from tandem.attribution import reports, services
+from tandem.attribution import panels, reports, services
 from tandem.attribution.forms import ChoiceForm, ScopeForm
 from tandem.attribution.journeys import Scope
 from tandem.attribution.models import MODELS, AttributionChoice, current_choice
+from tandem.campaigns.models import Campaign
 from tandem.core.errors import DomainError
 from tandem.core.exports import export_response
 from tandem.core.forms import form_error
 from tandem.core.htmx import render_page_or_partial
 from tandem.core.permissions import require_staff
-from tandem.handoff.services import head_sides
+from tandem.handoff.contracts import head_sides
 from tandem.people.auth import signed_in
 
 
@@ -133,3 +134,19 @@ def propose(request: HttpRequest) -> HttpResponse:
             )
             return redirect("attribution:report")
     return render(request, "attribution/propose.html", {"form": form, "models": MODELS})
+
+
+@login_required
+@require_POST
+def campaign_return(request: HttpRequest, pk: int) -> HttpResponse:
+    """Queue the reports a campaign's return is read from (the campaign page only reads
+    what is stored: a GET never starts a job); answers with the panel (htmx) or goes
+    back to the campaign page."""
+    require_staff(request.user)
+    campaign = get_object_or_404(Campaign.objects.visible_to(request.user), pk=pk)
+    context = panels.return_context(request, campaign, queue=True)
+    if request.htmx:  # type: ignore[attr-defined]
+        return render(
+            request, "attribution/_campaign_return.html", {"panel": context, "record": campaign}
+        )
+    return redirect("campaigns:campaign", pk=campaign.pk)

@@ -8,7 +8,6 @@ from ninja import File, Router, Status
 from ninja.files import UploadedFile
 from ninja.pagination import paginate
 
-from tandem.api.pagination import CursorPagination
 from tandem.campaigns import capture, imports, services
 from tandem.campaigns.models import Campaign, CampaignCost, Touchpoint
 from tandem.campaigns.schemas import (
@@ -26,6 +25,7 @@ from tandem.campaigns.schemas import (
     TouchpointsIn,
 )
 from tandem.core.api import job_out
+from tandem.core.api_pagination import CursorPagination
 from tandem.core.errors import DomainError, ErrorCode
 from tandem.core.ids import RecordId
 from tandem.core.permissions import ORGANISATION, Action, require

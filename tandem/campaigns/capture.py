@@ -15,6 +15,7 @@ from django.db import transaction
 from django.db.models import Case, Value, When
 from django.utils import timezone
 
+from tandem.campaigns.arrivals import touches_arrived
 from tandem.campaigns.models import Campaign, CampaignMember, Channel, Touchpoint
 from tandem.core import ratelimit
 from tandem.core.audit import current_source
@@ -25,10 +26,10 @@ from tandem.core.ids import is_id
 from tandem.core.money import parse_amount
 from tandem.core.permissions import ORGANISATION, Action, Scope, can, require
 from tandem.core.services import record_event
-from tandem.crm.consent import request_opt_in, withdrawn
+from tandem.crm.consent import consent_from_form, request_opt_in, withdrawn
 from tandem.crm.models import Contact
 from tandem.crm.normalise import is_email, normalise_email
-from tandem.handoff.services import note_arrivals
+from tandem.crm.services import contact_from_form
 from tandem.people.models import Team, User
 
 MAX_BATCH = 1000
@@ -251,7 +252,7 @@ def ingest_touchpoints(
         _stitch_visitors(clean, contacts)
         if result.created:
             record_event("touchpoints.ingested", data={"created": result.created, "via": via})
-            note_arrivals(sorted({r[0] for r in records if r[0] is not None}), source="api")
+            touches_arrived(sorted({r[0] for r in records if r[0] is not None}), source="api")
     return result
 
 
@@ -352,27 +353,13 @@ def capture_form(*, form_key: str, data: dict[str, str], ip: str) -> FormSubmiss
                 f"Too many submissions; try again in {verdict.retry_after_seconds} seconds.",
                 retry_after=verdict.retry_after_seconds,
             )
-        contact, created = (
-            Contact.objects.with_emails([email])
-            .select_for_update()
-            .get_or_create(email=email, defaults=names)
-        )
-        if not created:  # fill gaps only: what sales typed is never overwritten by a form
-            changed = [k for k, v in names.items() if v and not getattr(contact, k)]
-            for k in changed:
-                setattr(contact, k, names[k])
-            if changed:
-                contact.save(update_fields=[*changed, "updated_at"])
+        # Fill gaps only: what sales typed is never overwritten by a form.
+        contact, _ = contact_from_form(email=email, names=names)
         if data.get("consent") in ("on", "yes", "true", "1") and withdrawn(contact):
             # Anyone can type their address: they confirm from their inbox instead.
             request_opt_in(contact=contact, source=f"web form: {campaign.name}")
         elif data.get("consent") in ("on", "yes", "true", "1"):
-            contact.marketing_consent = True
-            contact.consent_source = f"web form: {campaign.name}"[:200]
-            contact.consent_at = now
-            contact.save(
-                update_fields=["marketing_consent", "consent_source", "consent_at", "updated_at"]
-            )
+            consent_from_form(contact=contact, source=f"web form: {campaign.name}", at=now)
         minute = now.strftime("%Y%m%d%H%M")  # a double click is one touch, not two
         key = f"form:{campaign.pk}:{hashlib.sha256(email.encode()).hexdigest()[:24]}:{minute}"
         _, touch_created = Touchpoint.objects.get_or_create(
@@ -398,5 +385,5 @@ def capture_form(*, form_key: str, data: dict[str, str], ip: str) -> FormSubmiss
             defaults={"status": CampaignMember.Status.RESPONDED},
         )
         record_event("form.submitted", subject=contact, data={"campaign_id": campaign.pk})
-        note_arrivals([contact.pk], source="web form")
+        touches_arrived([contact.pk], source="web form")
     return FormSubmission(contact=contact, touchpoint_created=touch_created)

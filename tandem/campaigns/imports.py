@@ -18,7 +18,7 @@ from tandem.core.jobs import Progress, register_job_kind
 from tandem.core.models import Job
 from tandem.core.permissions import ORGANISATION, Action, require
 from tandem.crm.contact_writes import Outcome
-from tandem.crm.imports import staged_path, write_report
+from tandem.crm.imports import StagedFile, staged_path, write_report
 
 COLUMNS = (
     "idempotency_key",
@@ -79,6 +79,13 @@ def _as_row(headers: list[str], cells: list[str]) -> dict[str, Any]:
         value = row.get(key, "")
         row[key] = parse_id(value) or value or None  # text that is no id: the row is refused
     return row
+
+
+def touchpoint_import_params(staged: StagedFile, layout: str) -> dict[str, Any]:
+    """The job's params for ``tandem import touchpoints`` (one layout: ``layout`` is not
+    used)."""
+    check_headers(staged.headers)
+    return {"token": staged.token}
 
 
 # Resumable: idempotency keys make a second run add nothing twice.

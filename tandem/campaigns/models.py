@@ -206,9 +206,9 @@ class Touchpoint(models.Model):
     class Meta:
         indexes = [
             # A contact's timeline, and its engagement score: the kind and the time a
-            # touch was recorded make scoring read the index alone (a full rescore at 1M
-            # contacts on SQLite: 3 s a range of 50,000 contacts with table lookups for
-            # them, 0.3 s without).
+            # touch was recorded make scoring read the index alone (on SQLite a full
+            # rescore's ranges are several times faster without the table lookups;
+            # figures in bench/README.md).
             models.Index(
                 fields=["contact", "occurred_at", "kind", "recorded_at"],
                 name="touchpoint_contact_time_idx",

@@ -11,7 +11,8 @@ from django.db import transaction
 from django.db.models import DateTimeField, Value
 from django.utils import timezone
 
-from tandem.campaigns.models import Campaign, CampaignCost, CampaignMember, Channel
+from tandem.campaigns.errors import CampaignError
+from tandem.campaigns.models import Campaign, CampaignCost, CampaignMember, Channel, Touchpoint
 from tandem.core.bulk import insert_selected
 from tandem.core.dates import check_date
 from tandem.core.errors import DomainError, ErrorCode, invalid
@@ -20,6 +21,7 @@ from tandem.core.models import Job
 from tandem.core.money import parse_amount
 from tandem.core.permissions import ORGANISATION, Action, require
 from tandem.core.services import record_event
+from tandem.core.validation import required_text
 from tandem.crm.models import Contact
 from tandem.crm.querysets import CONTACT_FILTERS
 from tandem.people.models import User
@@ -42,9 +44,7 @@ def create_campaign(
     parent: Campaign | None = None,
 ) -> Campaign:
     require(actor, Action.CREATE_RECORD, ORGANISATION)
-    name = (name or "").strip()
-    if not name or len(name) > 200:
-        raise invalid("name", "Name the campaign (at most 200 characters).")
+    name = required_text(name, "name", 200, message="Name the campaign (at most 200 characters).")
     if type not in Campaign.Type.values:
         raise invalid("type", "Choose a campaign type from the list.")
     if channel not in Channel.values:
@@ -83,7 +83,9 @@ def set_status(*, actor: User, campaign: Campaign, status: str) -> Campaign:
     if status not in Campaign.Status.values:
         raise invalid("status", "Choose planned, live, finished or cut.")
     if campaign.status == Campaign.Status.CUT and status != Campaign.Status.CUT:
-        raise DomainError(ErrorCode.CONFLICT, "A cut campaign cannot be restarted.", field="status")
+        raise DomainError(
+            CampaignError.CAMPAIGN_CUT, "A cut campaign cannot be restarted.", field="status"
+        )
     with transaction.atomic():
         old = campaign.status
         campaign.status = status
@@ -189,3 +191,11 @@ def start_targeting(*, actor: User, campaign: Campaign, filters: dict[str, str])
         title=f"Target a contact list: {campaign.name}"[:200],
         params={"campaign_id": campaign.pk, "filters": kept},
     )
+
+
+# --- Erasure ---------------------------------------------------------------------------------
+def erase_touch_visitor_ids(contact_id: int, text: str) -> None:
+    """Part of erasing a contact (``crm.services.erase_contact``, registered in
+    ``CampaignsConfig.ready``): the visitor ids that could follow the person across
+    sites. The touches' campaigns, channels and times stay, so aggregates still add up."""
+    Touchpoint.objects.filter(contact_id=contact_id).update(visitor_id="")

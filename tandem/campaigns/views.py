@@ -13,7 +13,6 @@ from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
-from tandem.attribution import reports as attribution_reports
 from tandem.campaigns import capture as touches
 from tandem.campaigns import services
 from tandem.campaigns.forms import CampaignForm, CostForm, StatusForm
@@ -22,10 +21,11 @@ from tandem.core import saved_views
 from tandem.core.clientip import client_ip
 from tandem.core.errors import DomainError, ErrorCode
 from tandem.core.exports import export_response
-from tandem.core.forms import form_error
+from tandem.core.forms import form_error, report_error
 from tandem.core.htmx import render_page_or_partial
 from tandem.core.ids import parse_id
 from tandem.core.pagination import paginate
+from tandem.core.panels import panels_for
 from tandem.core.permissions import ORGANISATION, Action, can, require
 from tandem.core.querysets import count_of
 from tandem.crm.models import Contact
@@ -144,7 +144,7 @@ def campaign(request: HttpRequest, pk: int) -> HttpResponse:
     labels = dict(Touchpoint.Kind.choices)
     spent = shown.costs.aggregate(total=Sum("amount"))["total"] or Decimal("0")
     context = {
-        "returns": attribution_reports.campaign_return(shown, user=signed_in(request), cost=spent),
+        "panels": panels_for("campaigns.campaign", request, shown),
         "record": shown,
         "label": "campaigns.campaign",
         "can_change": can_change,
@@ -190,9 +190,7 @@ def target_list(request: HttpRequest) -> HttpResponse:
             actor=signed_in(request), campaign=shown, filters=request.POST.dict()
         )
     except DomainError as exc:
-        if exc.code != ErrorCode.INVALID:
-            raise
-        messages.error(request, exc.message)
+        report_error(request, exc)
         return redirect("crm:contacts")
     return redirect("core:job", pk=job.pk)
 
@@ -206,9 +204,7 @@ def add_member(request: HttpRequest) -> HttpResponse:
     try:
         added = services.add_members(actor=signed_in(request), campaign=shown, contacts=[person])
     except DomainError as exc:
-        if exc.code != ErrorCode.INVALID:
-            raise
-        messages.error(request, exc.message)
+        report_error(request, exc)
     else:
         messages.success(
             request, f"Added to {shown.name}." if added else f"Already in {shown.name}."

@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "tandem.campaigns",
     "tandem.handoff",
     "tandem.attribution",
+    "tandem.home",
     "tandem.api",
     "tandem.demo",
 ]
@@ -280,6 +281,9 @@ STATICFILES_DIRS = [PACKAGE_DIR / "static"]  # vendored libraries (static/vendor
 MEDIA_ROOT = VAR_DIR / "media"
 # Staged uploads, exports and rejected-row reports are deleted after this many days.
 FILE_RETENTION_DAYS = int(os.environ.get("TANDEM_FILE_RETENTION_DAYS", "7"))
+# Hours a joint decision waits before the people it waits for are reminded (and again
+# every as many hours while it waits).
+APPROVAL_REMINDER_HOURS = float(os.environ.get("TANDEM_APPROVAL_REMINDER_HOURS", "24"))
 MEDIA_URL = "/media/"
 # Uploads kept through Django's storage: owner-only, like everything under var/.
 FILE_UPLOAD_PERMISSIONS = 0o600

@@ -4,7 +4,7 @@ from django.urls import include, path
 from tandem.api import views as api_views
 from tandem.api.api import api
 from tandem.core import views as core_views
-from tandem.people import home as people_home
+from tandem.home import views as home_views
 from tandem.people.forms import EmailLoginForm, ResetOrInviteForm
 from tandem.people.password_views import ChangePasswordView, ChooseNewPasswordView
 
@@ -46,12 +46,13 @@ auth_patterns = [
 ]
 
 urlpatterns = [
-    path("", people_home.home, name="home"),
+    path("", home_views.home, name="home"),
     # Browsers ask for /favicon.ico whatever the page says.
     path("favicon.ico", core_views.favicon),
     path("", include(auth_patterns)),
     path("", include("tandem.people.urls")),
     path("", include("tandem.notifications.urls")),
+    path("", include("tandem.approvals.urls")),
     path("", include("tandem.core.urls")),
     path("", include("tandem.crm.urls")),
     path("", include("tandem.campaigns.urls")),

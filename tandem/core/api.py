@@ -8,8 +8,8 @@ from django.urls import reverse
 from ninja import Router, Status
 from ninja.pagination import paginate
 
-from tandem.api.pagination import CursorPagination
 from tandem.core import services
+from tandem.core.api_pagination import CursorPagination
 from tandem.core.history import history_entries
 from tandem.core.ids import RecordId
 from tandem.core.models import DomainEvent, Job

@@ -1,12 +1,13 @@
 """Set-based writes for imports, bulk APIs and the demo loader: rows go to the database as
 plain tuples, not model instances.
 
-Django's ``bulk_create`` prepares every value of every instance through its field (about
-5 µs each) and django-simple-history builds a second instance per row for the history
-table; at tens of thousands of rows a second that is most of the time. Here a column's
-conversion is decided once, ids are reserved up front (so the history rows and callers
-know them without reading back), and rows are written with PostgreSQL's COPY or SQLite's
-``executemany``. Callers still validate every value first: this layer only writes.
+Django's ``bulk_create`` prepares every value of every instance through its field and
+django-simple-history builds a second instance per row for the history table; at tens of
+thousands of rows a second that is most of the time (figures in bench/README.md). Here a
+column's conversion is decided once, ids are reserved up front (so the history rows and
+callers know them without reading back), and rows are written with PostgreSQL's COPY or
+SQLite's ``executemany``. Callers still validate every value first: this layer only
+writes.
 
 History rows written here are the same rows django-simple-history would write (type "+"
 for created, "~" for changed, with the acting user and source), so the audit log and the

@@ -5,7 +5,7 @@ binding then splices each value into the statement text by regex, which for the
 5,000-value lookups of an import chunk cost more than the lookup itself. On PostgreSQL
 this sends ``= ANY(%s)`` with the values as one array; on SQLite, text and whole
 numbers go as one JSON array read by ``json_each`` (Django would prepare and bind each
-value separately, about a second per 100,000 values); anything else is the ordinary
+value separately: figures in bench/README.md); anything else is the ordinary
 ``IN``. Registered for every field in ``CoreConfig.ready``.
 """
 

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.utils import timezone
 
+from tandem.core.api_errors import error_response
 from tandem.core.audit import Source, acting_as
 
 
@@ -58,13 +59,11 @@ class DomainErrorMiddleware:
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
         from django.shortcuts import render
 
-        from tandem.core.errors import DomainError, ErrorCode
+        from tandem.core.errors import DomainError
 
         if not isinstance(exception, DomainError) or request.path.startswith("/api/"):
             return None
-        template = {ErrorCode.NOT_FOUND: "404.html", ErrorCode.FORBIDDEN: "403.html"}.get(
-            exception.code, "400.html"
-        )
+        template = {404: "404.html", 403: "403.html"}.get(exception.status, "400.html")
         return render(request, template, {"message": exception.message}, status=exception.status)
 
 
@@ -101,8 +100,6 @@ class RefuseNulMiddleware:
             return self.get_response(request)
         message = f"“{field}” contains a NUL character (\\u0000), which no text may hold."
         if is_api:
-            from tandem.api.api import error_response
-
             details = {"field": field, "errors": [{"field": field, "message": message}]}
             return error_response(request, 422, "invalid", message, details)
         from django.shortcuts import render

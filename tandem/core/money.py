@@ -34,3 +34,8 @@ def parse_amount(value: Any, field: str) -> Decimal:
     if rounded > MAX_AMOUNT:  # 999999999999.999 rounds up past what the column holds
         raise invalid(field, f"{field} is too large (at most {MAX_AMOUNT:,}).")
     return rounded
+
+
+def to_penny(amount: float | Decimal) -> Decimal:
+    """An amount summed in floating point, as money: rounded to the penny."""
+    return Decimal(str(round(float(amount), 2))).quantize(PENNY)

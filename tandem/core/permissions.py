@@ -138,6 +138,9 @@ POLICY: dict[str, dict[Action, frozenset[Relation]]] = {
             "attribution.attributionchoice",
         )
     },
+    # Joint decisions are made in the open: everyone who works here reads them and
+    # comments; who may decide is the request's requirements' business (approvals).
+    "approvals.approvalrequest": {Action.VIEW: STAFF, Action.COMMENT: STAFF},
     "handoff.rejectionreason": {Action.VIEW: STAFF, Action.CHANGE: frozenset({HEAD})},
     "handoff.routingrule": {Action.VIEW: STAFF, Action.CHANGE: frozenset({ADMIN, HEAD})},
     # Administrators see everyone's jobs; resuming one runs it as its owner again, so

@@ -16,6 +16,7 @@ from tandem.core.errors import DomainError, ErrorCode
 from tandem.core.models import SavedView
 from tandem.core.permissions import ORGANISATION, Action, require
 from tandem.core.services import record_event
+from tandem.core.validation import required_text
 
 # List name -> (URL name of the list page, filter parameters it understands).
 LISTS: dict[str, tuple[str, tuple[str, ...]]] = {}
@@ -37,9 +38,7 @@ def save_view(
     if list_name not in LISTS:
         raise DomainError(ErrorCode.NOT_FOUND, "No such list.")
     require(actor, Action.CREATE_RECORD, ORGANISATION)  # every saved list is a staff list
-    name = (name or "").strip()
-    if not name or len(name) > 80:
-        raise DomainError(ErrorCode.INVALID, "Name the view (at most 80 characters).", field="name")
+    name = required_text(name, "name", 80, message="Name the view (at most 80 characters).")
     with transaction.atomic():
         view, _ = SavedView.objects.update_or_create(
             owner=actor,

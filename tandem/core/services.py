@@ -8,7 +8,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 
 from tandem.core import audit
-from tandem.core.errors import DomainError, ErrorCode
+from tandem.core.errors import CoreError, DomainError, ErrorCode
 from tandem.core.jobs import is_resumable, job_kind
 from tandem.core.models import DomainEvent, Job
 from tandem.core.permissions import ORGANISATION, Action, require
@@ -47,14 +47,16 @@ def resume_job(*, actor: Any, job: Job) -> Job:
     (an administrator sees others' jobs, but resuming runs as the owner)."""
     require(actor, Action.RESUME, job)
     if not is_resumable(job.kind):
-        raise DomainError(ErrorCode.CONFLICT, "This kind of job cannot be resumed; start it again.")
+        raise DomainError(
+            CoreError.JOB_NOT_RESUMABLE, "This kind of job cannot be resumed; start it again."
+        )
     with transaction.atomic():
         # Conditional, as the runner's claim is: a double click queues it once.
         requeued = Job.objects.filter(pk=job.pk, status=Job.Status.FAILED).update(
             status=Job.Status.QUEUED, finished_at=None, message="Resumed; waiting for a worker."
         )
         if not requeued:
-            raise DomainError(ErrorCode.CONFLICT, "Only a job that failed can be resumed.")
+            raise DomainError(CoreError.JOB_NOT_FAILED, "Only a job that failed can be resumed.")
         record_event("job.resumed", subject=job, data={"kind": job.kind})
         from tandem.core.tasks import run_job
 

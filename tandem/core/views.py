@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from tandem.core import services
 from tandem.core.errors import DomainError
+from tandem.core.forms import report_error
 from tandem.core.history import describe_page, history_rows
 from tandem.core.htmx import render_page_or_partial
 from tandem.core.models import DomainEvent, Job
@@ -42,10 +43,7 @@ def job_download(request: HttpRequest, pk: int) -> HttpResponseBase:
     job = get_object_or_404(Job.objects.visible_to(request.user), pk=pk)
     if services.job_result_expired(job):
         return _job_page(request, job, status=410)  # the page says it expired
-    try:
-        relative = services.job_result_path(job)
-    except DomainError as exc:
-        raise Http404(exc.message) from None
+    relative = services.job_result_path(job)  # NOT_FOUND: the 404 page, with its message
     media_root = Path(settings.MEDIA_ROOT).resolve()
     path = (media_root / relative).resolve()
     if media_root not in path.parents or not path.is_file():
@@ -131,9 +129,7 @@ def save_view(request: HttpRequest, list_name: str) -> HttpResponse:
             shared=request.POST.get("shared") == "1",
         )
     except DomainError as exc:
-        if exc.code in ("not_found", "forbidden"):
-            raise
-        messages.error(request, exc.message)
+        report_error(request, exc)
         return redirect(reverse(saved_views.LISTS[list_name][0]) + "?" + query.urlencode())
     messages.success(request, f"View {view.name} saved.")
     return redirect(reverse(saved_views.LISTS[list_name][0]) + "?" + view.query)

@@ -9,8 +9,8 @@ from ninja import File, Form, Router, Status
 from ninja.files import UploadedFile
 from ninja.pagination import paginate
 
-from tandem.api.pagination import CursorPagination, OffsetCursorPagination
 from tandem.core.api import job_out
+from tandem.core.api_pagination import CursorPagination, OffsetCursorPagination
 from tandem.core.errors import DomainError, ErrorCode
 from tandem.core.ids import RecordId
 from tandem.core.permissions import ORGANISATION, Action, require

@@ -11,8 +11,10 @@ class CrmConfig(AppConfig):
         from tandem.core.permissions import ORGANISATION, Action, can
         from tandem.core.records import register_record
         from tandem.core.saved_views import register_list
-        from tandem.crm import imports  # noqa: F401  (registers the import job kind)
+        from tandem.crm import imports
+        from tandem.crm.import_kinds import ImportKind, register_import_kind
         from tandem.crm.querysets import CONTACT_FILTERS
+        from tandem.crm.timeline import ACTIVITIES, register_timeline_source
 
         register_list("crm.contacts", "crm:contacts", (*CONTACT_FILTERS, "sort"))
         register_list("crm.accounts", "crm:accounts", ("q", "region", "segment", "sort", "mine"))
@@ -27,3 +29,8 @@ class CrmConfig(AppConfig):
         register_nav(NavEntry("Accounts", "crm:accounts", 3, staff))
         register_nav(NavEntry("Contacts", "crm:contacts", 4, staff))
         register_nav(NavEntry("Opportunities", "crm:opportunities", 5, staff))
+
+        register_timeline_source(ACTIVITIES)
+        register_import_kind(
+            ImportKind("contacts", "crm.import_contacts", imports.contact_import_params)
+        )

@@ -11,7 +11,7 @@ given, with its source, as before.)
 from __future__ import annotations
 
 import hashlib
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.core import signing
@@ -33,6 +33,15 @@ RESEND_AFTER = timedelta(hours=1)
 
 def withdrawn(contact: Contact) -> bool:
     return contact.marketing_consent is False
+
+
+def consent_from_form(*, contact: Contact, source: str, at: datetime) -> None:
+    """A web form's consent box, ticked by someone who had not withdrawn (one who had
+    confirms from their inbox instead: ``request_opt_in``)."""
+    contact.marketing_consent = True
+    contact.consent_source = source[:200]
+    contact.consent_at = at
+    contact.save(update_fields=["marketing_consent", "consent_source", "consent_at", "updated_at"])
 
 
 def _email_digest(email: str) -> str:

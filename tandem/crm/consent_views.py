@@ -9,7 +9,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from tandem.core.errors import DomainError, ErrorCode
+from tandem.core.errors import DomainError
+from tandem.core.forms import report_error
 from tandem.crm import consent, services
 from tandem.crm.forms import ConsentForm
 from tandem.crm.models import Contact
@@ -32,9 +33,7 @@ def contact_consent(request: HttpRequest, pk: int) -> HttpResponse:
                 source=form.cleaned_data["source"],
             )
         except DomainError as exc:
-            if exc.code == ErrorCode.FORBIDDEN:
-                raise
-            messages.error(request, exc.message)
+            report_error(request, exc)
         else:
             messages.success(request, "Consent recorded.")
     return redirect("crm:contact", pk=shown.pk)
@@ -47,9 +46,7 @@ def ask_to_opt_in(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         sent = consent.ask_to_opt_in(actor=signed_in(request), contact=shown)
     except DomainError as exc:
-        if exc.code == ErrorCode.FORBIDDEN:
-            raise
-        messages.error(request, exc.message)
+        report_error(request, exc)
     else:
         messages.success(
             request,

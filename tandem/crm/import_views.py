@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 
 from tandem.core import import_files
 from tandem.core.errors import DomainError, ErrorCode
+from tandem.core.forms import error_message, form_error
 from tandem.core.permissions import ORGANISATION, Action, require
 from tandem.crm import imports
 from tandem.people.auth import signed_in
@@ -37,9 +38,7 @@ def upload(request: HttpRequest) -> HttpResponse:
                 size=uploaded.size,
             )
         except DomainError as exc:
-            if exc.code == ErrorCode.FORBIDDEN:
-                raise
-            form.add_error("file", exc.message)
+            form_error(form, exc)
         else:
             mine = request.session.get(SESSION_KEY, {})
             mine[staged.token] = staged.original_name
@@ -67,9 +66,7 @@ def mapping(request: HttpRequest, token: str) -> HttpResponse:
                 actor=signed_in(request), token=token, mapping=chosen, original_name=name
             )
         except DomainError as exc:
-            if exc.code in (ErrorCode.FORBIDDEN, ErrorCode.NOT_FOUND):
-                raise
-            error = exc.message
+            error = error_message(exc)
         else:
             request.session[SESSION_KEY] = {
                 t: n for t, n in request.session.get(SESSION_KEY, {}).items() if t != token

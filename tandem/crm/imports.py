@@ -38,9 +38,9 @@ from tandem.crm.contact_writes import Outcome, write_chunk, write_in_parallel
 from tandem.crm.normalise import NotADomain, is_email, normalise_domain, normalise_email
 
 # Rows per transaction. SQLite has one write lock for the whole database, held by each
-# chunk until it commits; web-form posts and quick-adds queue behind it. With 5,000
-# rows a form post during an import waited up to 1.3 s (p95 644 ms); with 1,000, p95 75 ms
-# for 12 % less import speed (bench/form_during_import.py). PostgreSQL locks rows, and
+# chunk until it commits; web-form posts and quick-adds queue behind it, far less
+# with 1,000 rows a chunk than with 5,000, for a little import speed
+# (bench/form_during_import.py; figures in bench/README.md). PostgreSQL locks rows, and
 # its parallel writers want chunks big enough to be worth a transaction each.
 CHUNK = 5000
 SQLITE_CHUNK = 1000
@@ -232,6 +232,17 @@ def row_key(values: dict[str, str]) -> str:
 
     text = "\x1f".join(" ".join(values.get(name, "").split()).casefold() for name in FIELDS)
     return hashlib.sha256(text.encode()).hexdigest()
+
+
+def contact_import_params(staged: StagedFile, layout: str) -> dict[str, Any]:
+    """The job's params for ``tandem import contacts``: the mapping recognised from the
+    headers ("auto"), or that of the named layout."""
+    mapping = (
+        staged.suggested
+        if layout == "auto"
+        else {h: LAYOUTS[layout][h.lower()] for h in staged.headers if h.lower() in LAYOUTS[layout]}
+    )
+    return {"token": staged.token, "mapping": check_mapping(staged.headers, mapping)}
 
 
 @register_job_kind(

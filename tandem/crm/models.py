@@ -204,11 +204,10 @@ class Opportunity(OwnedByTeam):
             # Attribution's conversions: opportunities created (pipeline) or won
             # (revenue) in a period.
             models.Index(fields=["stage", "closed_at"]),
-            # The list's sorts (views.OPPORTUNITY_SORTS), read in index order instead of
-            # sorting every opportunity for each page. At 100k on SQLite the list took
-            # p50 193 ms by close date and 202 ms by amount, 15 ms with these; on
-            # PostgreSQL "newest first" sorted them all (p95 234 ms) with created_at
-            # alone in the index. That one also serves attribution's pipeline periods.
+            # The list's sorts (opportunity_views.OPPORTUNITY_SORTS), read in index order
+            # instead of sorting every opportunity for each page; on PostgreSQL "newest
+            # first" sorted them all with created_at alone in the index (figures in
+            # bench/README.md). That one also serves attribution's pipeline periods.
             models.Index(fields=["created_at", "id"], name="opportunity_created_sort_idx"),
             models.Index(fields=["close_date", "id"], name="opportunity_close_sort_idx"),
             models.Index(fields=["-amount", "id"], name="opportunity_amount_sort_idx"),

@@ -66,8 +66,8 @@ def sort_matches(model: Any, order: Sequence[str]) -> list[Any]:
     collation, which no index provides, so the planner sorts the matches it finds through
     the search indexes. Otherwise it walks the whole list in name order expecting to meet
     matches early, as if they were spread evenly; a surname's matches sit together, and
-    a search for "wright" read a million contacts first (1.5 s). Under a C-collated
-    database (as here) the order is the list's own."""
+    a search for "wright" read a million contacts first (figures in bench/README.md).
+    Under a C-collated database (as here) the order is the list's own."""
     if connection.vendor != "postgresql":
         return list(order)
     out: list[Any] = []

@@ -14,10 +14,11 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from tandem.core.dates import check_date, check_datetime
-from tandem.core.errors import DomainError, ErrorCode, invalid
+from tandem.core.errors import DomainError, invalid
 from tandem.core.money import parse_amount
 from tandem.core.permissions import ORGANISATION, Action, require
 from tandem.core.services import record_event
+from tandem.crm.errors import CrmError
 from tandem.crm.models import Account, Activity, Contact, Opportunity
 from tandem.crm.normalise import NotADomain, normalise_domain, normalise_email
 from tandem.people.models import User
@@ -42,9 +43,9 @@ def _owner_and_team(actor: User, owner: User | None) -> tuple[User, int | None]:
     return owner, owner.home_team_id()
 
 
-def _unique(exists: bool, field: str, message: str) -> None:
+def _unique(exists: bool, code: CrmError, field: str, message: str) -> None:
     if exists:
-        raise DomainError(ErrorCode.CONFLICT, message, field=field)
+        raise DomainError(code, message, field=field)
 
 
 def _domain(value: str | None) -> str:
@@ -79,6 +80,7 @@ def create_account(
     )
     _unique(
         bool(account.domain) and Account.objects.with_domains([account.domain]).exists(),
+        CrmError.DUPLICATE_DOMAIN,
         "domain",
         f"An account already has the domain {account.domain}.",
     )
@@ -88,7 +90,7 @@ def create_account(
             record_event("account.created", subject=account)
     except IntegrityError:
         raise DomainError(
-            ErrorCode.CONFLICT,
+            CrmError.DUPLICATE_DOMAIN,
             f"An account already has the domain {account.domain}.",
             field="domain",
         ) from None
@@ -115,6 +117,7 @@ def update_account(*, actor: User, account: Account, **changes: Any) -> Account:
         _unique(
             bool(account.domain)
             and Account.objects.with_domains([account.domain]).exclude(pk=account.pk).exists(),
+            CrmError.DUPLICATE_DOMAIN,
             "domain",
             f"An account already has the domain {account.domain}.",
         )
@@ -164,6 +167,7 @@ def create_contact(
     duplicate = f"A contact already has the e-mail {contact.email}."
     _unique(
         bool(contact.email) and Contact.objects.with_emails([contact.email]).exists(),
+        CrmError.DUPLICATE_EMAIL,
         "email",
         duplicate,
     )
@@ -172,7 +176,7 @@ def create_contact(
             contact.save()
             record_event("contact.created", subject=contact)
     except IntegrityError:
-        raise DomainError(ErrorCode.CONFLICT, duplicate, field="email") from None
+        raise DomainError(CrmError.DUPLICATE_EMAIL, duplicate, field="email") from None
     return contact
 
 
@@ -187,6 +191,7 @@ def update_contact(*, actor: User, contact: Contact, **changes: Any) -> Contact:
         _unique(
             bool(contact.email)
             and Contact.objects.with_emails([contact.email]).exclude(pk=contact.pk).exists(),
+            CrmError.DUPLICATE_EMAIL,
             "email",
             f"A contact already has the e-mail {contact.email}.",
         )
@@ -336,7 +341,7 @@ def set_consent(*, actor: User, contact: Contact, consent: bool | None, source: 
     )
     if consent is not False and contact.marketing_consent is False:
         raise DomainError(
-            ErrorCode.CONFLICT,
+            CrmError.CONSENT_WITHDRAWN,
             f"{contact} withdrew consent ({contact.consent_source}); only they can give it "
             "back. E-mail them an opt-in link: consent returns when they confirm.",
             field="consent",
@@ -365,9 +370,8 @@ def erase_contact(*, actor: User, contact: Contact) -> Contact:
     about them in the hand-off, and every field-history row that held the old values.
     The erasure itself is an audit event.
     """
-    from tandem.campaigns.models import Touchpoint
     from tandem.core.records import record_url
-    from tandem.handoff.services import erase_lead
+    from tandem.crm.erasure import erase_elsewhere
     from tandem.notifications.models import Comment, Notification
 
     require(actor, Action.ERASE, contact)
@@ -387,7 +391,6 @@ def erase_contact(*, actor: User, contact: Contact) -> Contact:
         activities = Activity.objects.filter(contact=contact)
         Activity.history.filter(id__in=activities.values("id")).delete()
         activities.update(subject=ERASED, body="")
-        Touchpoint.objects.filter(contact=contact).update(visitor_id="")
         comments = Comment.objects.on(contact)
         Comment.history.filter(id__in=comments.values("id")).delete()
         for comment in comments:
@@ -395,7 +398,28 @@ def erase_contact(*, actor: User, contact: Contact) -> Contact:
         comments.update(body=ERASED)
         if url:
             Notification.objects.filter(url=url).update(text=f"{ERASED} (a contact was erased)")
-        erase_lead(contact.pk, f"{ERASED} (a contact was erased)")
+        # What the apps above crm hold about them: touch visitor ids, the lead's notes.
+        erase_elsewhere(contact.pk, f"{ERASED} (a contact was erased)")
         contact.history.all().delete()  # including the row the save above just wrote
         record_event("contact.erased", subject=contact)
     return contact
+
+
+# --- A web form's contact (campaigns' capture; crm writes contacts) ----------------------
+def contact_from_form(*, email: str, names: dict[str, str]) -> tuple[Contact, bool]:
+    """The contact a web form names (``email`` already normalised), locked until the
+    caller's transaction ends: created with ``names``, or an existing one's empty names
+    filled in (what sales typed is never overwritten by a form). Returns (contact,
+    created). Call inside a transaction."""
+    contact, created = (
+        Contact.objects.with_emails([email])
+        .select_for_update()
+        .get_or_create(email=email, defaults=names)
+    )
+    if not created:
+        changed = [k for k, v in names.items() if v and not getattr(contact, k)]
+        for k in changed:
+            setattr(contact, k, names[k])
+        if changed:
+            contact.save(update_fields=[*changed, "updated_at"])
+    return contact, created

@@ -1,15 +1,19 @@
 """One timeline per contact or account: sales activities and marketing touches together.
 
-Both are read in one SQL ``UNION ALL``, ordered and paginated by the database, so a
-contact with 10,000 touches costs what one with ten does. Filter by kind or by side.
+Every source is read in one SQL ``UNION ALL``, ordered and paginated by the database, so
+a contact with 10,000 touches costs what one with ten does. Filter by kind or by side.
+
+crm knows only its own activities. An app above it that has entries about a contact
+(campaigns: the marketing touches) registers a source in its ``AppConfig.ready``.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import CharField, DateTimeField, F, Q, Value
-from django.db.models.functions import Coalesce
+from django.db.models import CharField, F, Q, Value
 
 from tandem.crm.models import Activity
 
@@ -26,12 +30,40 @@ COLUMNS = (
     "due_at",  # tasks only
     "done_at",
 )
-# An activity is something a person did (a call, a note); a touch is a marketing
-# interaction the customer had (a visit, a form, an e-mail click).
-SIDES = {"activity": "Activities", "touch": "Marketing touches"}
 
 
-def _activities(where: Q) -> Any:
+@dataclass(frozen=True)
+class TimelineSource:
+    """One side of the timeline.
+
+    ``entries(contact_id=…, account_id=…)`` (exactly one given) returns an unordered
+    ``.values(*COLUMNS)`` queryset with ``side`` set to this source's side; ``kinds()``
+    the (value, label) choices of its ``entry_kind``.
+    """
+
+    side: str
+    label: str
+    entries: Callable[..., Any]
+    kinds: Callable[[], list[tuple[str, str]]]
+
+
+_SOURCES: dict[str, TimelineSource] = {}
+# side -> label, in the order the sources registered. An activity is something a person
+# did (a call, a note); a touch is a marketing interaction the customer had (a visit, a
+# form, an e-mail click).
+SIDES: dict[str, str] = {}
+
+
+def register_timeline_source(source: TimelineSource) -> None:
+    _SOURCES.setdefault(source.side, source)
+    SIDES.setdefault(source.side, source.label)
+
+
+def activity_entries(*, contact_id: int | None = None, account_id: int | None = None) -> Any:
+    if contact_id is not None:
+        where = Q(contact_id=contact_id)
+    else:
+        where = Q(account_id=account_id) | Q(contact__account_id=account_id)
     return (
         Activity.objects.filter(where)
         .annotate(
@@ -48,46 +80,27 @@ def _activities(where: Q) -> Any:
     )
 
 
-def _touches(where: Q) -> Any:
-    from tandem.campaigns.models import Touchpoint
+def activity_kinds() -> list[tuple[str, str]]:
+    return list(Activity.Kind.choices)
 
-    return (
-        Touchpoint.objects.filter(where)
-        .annotate(
-            side=Value("touch", output_field=CharField()),
-            entry_kind=F("kind"),
-            title=F("utm_campaign"),
-            detail=F("channel"),
-            who_id=F("campaign__owner_id"),  # the campaign's owner answers for the touch
-            campaign_name=Coalesce(F("campaign__name"), Value("", output_field=CharField())),
-            due_at=Value(None, output_field=DateTimeField()),
-            done_at=Value(None, output_field=DateTimeField()),
-        )
-        .values(*COLUMNS)
-        .order_by()
-    )
+
+ACTIVITIES = TimelineSource("activity", "Activities", activity_entries, activity_kinds)
 
 
 def kinds() -> list[tuple[str, str]]:
-    from tandem.campaigns.models import Touchpoint
-
-    return [*Activity.Kind.choices, *Touchpoint.Kind.choices]
+    return [kind for source in _SOURCES.values() for kind in source.kinds()]
 
 
 def timeline(
     *, contact_id: int | None = None, account_id: int | None = None, kind: str = "", side: str = ""
 ) -> Any:
     """The entries, newest first, as dicts with COLUMNS (a lazy, sliceable queryset)."""
-    if contact_id is not None:
-        activity_where, touch_where = Q(contact_id=contact_id), Q(contact_id=contact_id)
-    else:
-        activity_where = Q(account_id=account_id) | Q(contact__account_id=account_id)
-        touch_where = Q(contact__account_id=account_id)
-    activities, touches = _activities(activity_where), _touches(touch_where)
+    # One side, or (none asked, or one no source has) every side together.
+    sources = [s for s in _SOURCES.values() if s.side == side] or [*_SOURCES.values()]
+    parts = [s.entries(contact_id=contact_id, account_id=account_id) for s in sources]
     if kind:
-        activities, touches = activities.filter(kind=kind), touches.filter(kind=kind)
-    if side == "activity":
-        return activities.order_by("-occurred_at", "-id")
-    if side == "touch":
-        return touches.order_by("-occurred_at", "-id")
-    return activities.union(touches, all=True).order_by("-occurred_at", "-id")
+        parts = [part.filter(entry_kind=kind) for part in parts]
+    first, *rest = parts
+    if rest:
+        first = first.union(*rest, all=True)
+    return first.order_by("-occurred_at", "-id")

@@ -59,7 +59,7 @@ def load_customers(scale: str, *, owner_ids: list[int], seed: int) -> dict[str, 
     from tandem.campaigns.capture import TOUCH_COLUMNS
     from tandem.campaigns.models import Campaign, Touchpoint
     from tandem.crm.models import Account, Contact, Opportunity
-    from tandem.demo.organisation import FIRST, LAST, REGIONS
+    from tandem.demo.names import FIRST, LAST, REGIONS
 
     n_accounts, n_contacts, n_deals, n_touches, n_campaigns = CUSTOMER_SCALES[scale]
     if not n_accounts:

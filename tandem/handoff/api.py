@@ -9,11 +9,11 @@ from django.shortcuts import get_object_or_404
 from ninja import Router, Status
 from ninja.pagination import paginate
 
-from tandem.api.pagination import CursorPagination
+from tandem.core.api_pagination import CursorPagination
 from tandem.core.errors import DomainError, ErrorCode
 from tandem.core.ids import RecordId
 from tandem.core.permissions import require_staff
-from tandem.handoff import reports, scoring, services
+from tandem.handoff import configuration, contracts, lifecycle, reports, routing, scoring
 from tandem.handoff.clock import Calendar
 from tandem.handoff.models import (
     BusinessHours,
@@ -50,6 +50,7 @@ from tandem.handoff.schemas import (
     SlaPolicyOut,
     SlaReportOut,
 )
+from tandem.people import services as people_services
 from tandem.people.auth import signed_in
 from tandem.people.models import Team, User
 
@@ -99,18 +100,20 @@ def get_lead(request: HttpRequest, lead_id: RecordId) -> dict[str, Any]:
 
 @router.post("/leads/{lead_id}/accept", response=LeadOut)
 def accept(request: HttpRequest, lead_id: RecordId) -> Lead:
-    return services.accept(actor=signed_in(request), lead=_lead(request, lead_id))
+    return lifecycle.accept(actor=signed_in(request), lead=_lead(request, lead_id))
 
 
 @router.post("/leads/{lead_id}/reject", response=LeadOut, summary="Reject with a reason code")
 def reject(request: HttpRequest, lead_id: RecordId, payload: RejectIn) -> Lead:
-    return services.reject(actor=signed_in(request), lead=_lead(request, lead_id), **payload.dict())
+    return lifecycle.reject(
+        actor=signed_in(request), lead=_lead(request, lead_id), **payload.dict()
+    )
 
 
 @router.post("/leads/{lead_id}/follow-up", response=LeadOut, summary="Log a follow-up")
 def follow_up(request: HttpRequest, lead_id: RecordId, payload: FollowUpIn) -> Lead:
     found = _lead(request, lead_id)
-    services.record_follow_up(actor=signed_in(request), lead=found, **payload.dict())
+    lifecycle.record_follow_up(actor=signed_in(request), lead=found, **payload.dict())
     found.refresh_from_db()
     return found
 
@@ -121,13 +124,13 @@ def reassign(request: HttpRequest, lead_id: RecordId, payload: ReassignIn) -> Le
     rep = User.objects.visible_to(request.user).filter(pk=payload.rep_id).first()
     if rep is None:
         raise DomainError(ErrorCode.INVALID, f"No user {payload.rep_id}.", field="rep_id")
-    return services.reassign(actor=signed_in(request), lead=found, rep=rep)
+    return routing.reassign(actor=signed_in(request), lead=found, rep=rep)
 
 
 @router.post("/leads/{lead_id}/stage", response=LeadOut)
 def move_stage(request: HttpRequest, lead_id: RecordId, payload: LeadStageIn) -> Lead:
     found = _lead(request, lead_id)
-    return services.move_stage(actor=signed_in(request), lead=found, **payload.dict())
+    return lifecycle.move_stage(actor=signed_in(request), lead=found, **payload.dict())
 
 
 # --- The joint contract --------------------------------------------------------------------
@@ -142,7 +145,7 @@ def list_policies(request: HttpRequest) -> Any:
 def propose_policy(request: HttpRequest, payload: SlaPolicyIn) -> Status[SlaPolicy]:
     require_staff(request.user)
     data = payload.dict()
-    return Status(201, services.propose_sla_policy(actor=signed_in(request), **data))
+    return Status(201, contracts.propose_sla_policy(actor=signed_in(request), **data))
 
 
 @router.get("/scoring/models", response=list[ScoringModelOut], summary="Scoring proposals")
@@ -156,7 +159,7 @@ def list_models(request: HttpRequest) -> Any:
 def propose_model(request: HttpRequest, payload: ScoringModelIn) -> Status[ScoringModel]:
     require_staff(request.user)
     data = payload.dict()
-    return Status(201, services.propose_scoring_model(actor=signed_in(request), **data))
+    return Status(201, contracts.propose_scoring_model(actor=signed_in(request), **data))
 
 
 def _proposal(request: HttpRequest, model: type[JointProposal], proposal_id: RecordId) -> Any:
@@ -167,25 +170,25 @@ def _proposal(request: HttpRequest, model: type[JointProposal], proposal_id: Rec
 @router.post("/sla/policies/{policy_id}/approve", response=SlaPolicyOut)
 def approve_policy(request: HttpRequest, policy_id: RecordId) -> Any:
     found = _proposal(request, SlaPolicy, policy_id)
-    return services.approve(actor=signed_in(request), proposal=found)
+    return contracts.approve(actor=signed_in(request), proposal=found)
 
 
 @router.post("/sla/policies/{policy_id}/withdraw", response=SlaPolicyOut)
 def withdraw_policy(request: HttpRequest, policy_id: RecordId) -> Any:
     found = _proposal(request, SlaPolicy, policy_id)
-    return services.withdraw(actor=signed_in(request), proposal=found)
+    return contracts.withdraw(actor=signed_in(request), proposal=found)
 
 
 @router.post("/scoring/models/{model_id}/approve", response=ScoringModelOut)
 def approve_model(request: HttpRequest, model_id: RecordId) -> Any:
     found = _proposal(request, ScoringModel, model_id)
-    return services.approve(actor=signed_in(request), proposal=found)
+    return contracts.approve(actor=signed_in(request), proposal=found)
 
 
 @router.post("/scoring/models/{model_id}/withdraw", response=ScoringModelOut)
 def withdraw_model(request: HttpRequest, model_id: RecordId) -> Any:
     found = _proposal(request, ScoringModel, model_id)
-    return services.withdraw(actor=signed_in(request), proposal=found)
+    return contracts.withdraw(actor=signed_in(request), proposal=found)
 
 
 @router.get("/rejection-reasons", response=list[RejectionReasonOut])
@@ -197,7 +200,7 @@ def list_reasons(request: HttpRequest) -> Any:
 @router.put("/rejection-reasons", response=RejectionReasonOut, summary="Add or change a reason")
 def save_reason(request: HttpRequest, payload: RejectionReasonIn) -> RejectionReason:
     require_staff(request.user)
-    return services.save_rejection_reason(actor=signed_in(request), **payload.dict())
+    return configuration.save_rejection_reason(actor=signed_in(request), **payload.dict())
 
 
 @router.get("/sla/report", response=SlaReportOut, summary="Both sides of the SLA for a month")
@@ -242,7 +245,7 @@ def _rule_args(request: HttpRequest, payload: RoutingRuleIn) -> dict[str, Any]:
 def add_rule(request: HttpRequest, payload: RoutingRuleIn) -> Status[RoutingRule]:
     require_staff(request.user)
     args = _rule_args(request, payload)
-    return Status(201, services.save_routing_rule(actor=signed_in(request), **args))
+    return Status(201, configuration.save_routing_rule(actor=signed_in(request), **args))
 
 
 @router.put("/routing-rules/{rule_id}", response=RoutingRuleOut, summary="Change a rule")
@@ -250,7 +253,7 @@ def change_rule(request: HttpRequest, rule_id: RecordId, payload: RoutingRuleIn)
     require_staff(request.user)
     rule = get_object_or_404(RoutingRule.objects.all(), pk=rule_id)
     args = _rule_args(request, payload)
-    return services.save_routing_rule(actor=signed_in(request), rule=rule, **args)
+    return configuration.save_routing_rule(actor=signed_in(request), rule=rule, **args)
 
 
 @router.put(
@@ -262,7 +265,7 @@ def set_capacity(request: HttpRequest, user_id: RecordId, payload: CapacityIn) -
     require_staff(request.user)
     rep = get_object_or_404(User.objects.visible_to(request.user), pk=user_id)
     away: Any = None if payload.clear_away else payload.away_until or "keep"
-    return services.set_capacity(
+    return people_services.set_capacity(
         actor=signed_in(request), rep=rep, lead_capacity=payload.lead_capacity, away_until=away
     )
 
@@ -292,7 +295,7 @@ def get_hours(request: HttpRequest, team_id: RecordId) -> Any:
 @router.put("/teams/{team_id}/business-hours", response=BusinessHoursOut)
 def put_hours(request: HttpRequest, team_id: RecordId, payload: BusinessHoursIn) -> BusinessHours:
     team = _team(request, team_id)
-    return services.set_business_hours(actor=signed_in(request), team=team, **payload.dict())
+    return configuration.set_business_hours(actor=signed_in(request), team=team, **payload.dict())
 
 
 @router.get("/teams/{team_id}/holidays", response=list[HolidayOut])
@@ -303,12 +306,14 @@ def list_holidays(request: HttpRequest, team_id: RecordId) -> Any:
 @router.post("/teams/{team_id}/holidays", response={201: HolidayOut})
 def add_holiday(request: HttpRequest, team_id: RecordId, payload: HolidayIn) -> Status[Holiday]:
     team = _team(request, team_id)
-    return Status(201, services.add_holiday(actor=signed_in(request), team=team, **payload.dict()))
+    return Status(
+        201, configuration.add_holiday(actor=signed_in(request), team=team, **payload.dict())
+    )
 
 
 @router.delete("/teams/{team_id}/holidays/{holiday_id}", response={204: None})
 def remove_holiday(request: HttpRequest, team_id: RecordId, holiday_id: RecordId) -> Status[None]:
     team = _team(request, team_id)
     holiday = get_object_or_404(Holiday.objects.filter(team=team), pk=holiday_id)
-    services.remove_holiday(actor=signed_in(request), holiday=holiday)
+    configuration.remove_holiday(actor=signed_in(request), holiday=holiday)
     return Status(204, None)

@@ -16,9 +16,13 @@ class HandoffConfig(AppConfig):
     verbose_name = "Lead hand-off, SLA and scoring"
 
     def ready(self) -> None:
+        from tandem.campaigns.arrivals import register_arrival_listener
         from tandem.core.navigation import NavEntry, register_nav
         from tandem.core.permissions import is_staff
-        from tandem.handoff import services  # noqa: F401  (registers the rescore job kind)
+        from tandem.crm.erasure import register_eraser
+        from tandem.handoff import scoring_runs  # noqa: F401  (registers the rescore job kind)
+        from tandem.handoff.arrivals import note_arrivals
+        from tandem.handoff.erasure import erase_lead
 
         register_nav(
             NavEntry(
@@ -31,3 +35,7 @@ class HandoffConfig(AppConfig):
             )
         )
         register_nav(NavEntry("SLA", "handoff:sla_report", 8, is_staff))
+        # Touches arriving queue their contacts to be scored; erasing a contact removes
+        # what sales wrote about the lead (campaigns and crm do not import handoff).
+        register_arrival_listener(note_arrivals)
+        register_eraser(erase_lead)

@@ -1,5 +1,5 @@
 """Named reads of leads and joint proposals. Everyone who works here sees the funnel
-(the hand-off is measured in the open); acting on a lead is checked in services."""
+(the hand-off is measured in the open); acting on a lead is checked in ``lifecycle``."""
 
 from __future__ import annotations
 
@@ -29,7 +29,7 @@ class LeadQuerySet(models.QuerySet[Any]):
             .open()
             .exclude(stage=Stage.ACCEPTED, followed_up_at__isnull=False)
             # Prefetched, not joined: joined, PostgreSQL merge-joined along the whole
-            # contact index (200 ms at 1M contacts) to find a rep's forty leads.
+            # contact index to find a rep's forty leads (figures in bench/README.md).
             .prefetch_related("contact__account", "source_campaign")
             .annotate(
                 clock_due=models.Case(

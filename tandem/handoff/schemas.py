@@ -8,16 +8,16 @@ from pydantic import StrictBool
 from tandem.core.dates import ApiDate, TimeOfDay
 from tandem.core.ids import RecordId
 from tandem.core.schemas import InputSchema, RequiredText, one_of
-from tandem.handoff.models import REASON_CODE_PATTERN, Tier
-from tandem.handoff.services import (
+from tandem.handoff.contracts import (
     ACCEPTANCE_RATE,
     HALF_LIFE_DAYS,
-    MAX_LEAD_CAPACITY,
     MQLS_PER_MONTH,
     THRESHOLD,
     TIER_HOURS,
     TIER_MIN_SCORE,
 )
+from tandem.handoff.models import REASON_CODE_PATTERN, Tier
+from tandem.people.services import MAX_LEAD_CAPACITY
 
 
 class LeadOut(Schema):

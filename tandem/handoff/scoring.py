@@ -3,7 +3,7 @@
 Score = fit points + engagement points, where each touch of a kind with a rule is worth
 that rule's points halved every ``half_life_days`` since it happened. Everything is
 computed by the database as expressions (``Case``/``When`` for fit, an aggregate over
-touches for engagement; ``services.score_contacts`` joins the two in one UPDATE), so
+touches for engagement; ``scoring_runs.score_contacts`` joins the two in one UPDATE), so
 rescoring a million leads is a statement per range of contacts rather than a loop per
 contact, and ``explain`` answers "why this score?" with the same expressions for one
 lead at the moment it was scored.
@@ -65,8 +65,9 @@ class DaysBetween(Func):
 
     def as_sql(self, compiler: Any, connection: Any, *args: Any, **extra: Any) -> Any:
         end, start, params = self._parts(compiler, connection)
-        # EXTRACT gives numeric, and numeric POWER is slow: a million leads' touches
-        # took 48 s to aggregate in numeric against a few in double precision.
+        # EXTRACT gives numeric, and numeric POWER is slow: aggregating a million leads'
+        # touches in numeric took many times as long as in double precision (figures in
+        # bench/README.md).
         return f"(EXTRACT(EPOCH FROM ({end} - {start}))::float8 / 86400.0::float8)", params
 
 
@@ -218,7 +219,7 @@ def engagement_totals(
 
 def contact_scores(rules: list[Rule], half_life_days: float, as_of: datetime) -> dict[str, Any]:
     """``Contact.objects.filter(...).annotate(**contact_scores(...))``: fit and engagement
-    per contact, the same numbers ``services.score_contacts`` joins over a range, here
+    per contact, the same numbers ``scoring_runs.score_contacts`` joins over a range, here
     with a subquery per contact. For a few contacts (speed to lead) these are index
     lookups, read before a transaction takes the write lock."""
     totals = engagement_totals(rules, half_life_days, as_of, {"exact": OuterRef("pk")})

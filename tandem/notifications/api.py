@@ -7,7 +7,7 @@ from django.shortcuts import get_object_or_404
 from ninja import Router, Status
 from ninja.pagination import paginate
 
-from tandem.api.pagination import CursorPagination
+from tandem.core.api_pagination import CursorPagination
 from tandem.core.ids import RecordId
 from tandem.core.records import access_record
 from tandem.notifications import services

@@ -8,7 +8,8 @@ from django.shortcuts import get_object_or_404, redirect
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
-from tandem.core.errors import DomainError, ErrorCode
+from tandem.core.errors import DomainError
+from tandem.core.forms import error_message
 from tandem.core.htmx import render_page_or_partial
 from tandem.core.pagination import paginate
 from tandem.core.permissions import Action, can
@@ -96,9 +97,7 @@ def comments(request: HttpRequest, label: str, pk: int) -> HttpResponse:
                 actor=request.user, record=record, body=request.POST.get("body", "")
             )
         except DomainError as exc:
-            if exc.code == ErrorCode.FORBIDDEN:
-                raise
-            extra = {"error": exc.message, "draft": request.POST.get("body", "")[:6000]}
+            extra = {"error": error_message(exc), "draft": request.POST.get("body", "")[:6000]}
             status = 422
         else:
             extra = {"notified": posted.notified, "cannot_see": posted.cannot_see}

@@ -7,7 +7,7 @@ from django.shortcuts import get_object_or_404
 from ninja import Router, Status
 from ninja.pagination import paginate
 
-from tandem.api.pagination import CursorPagination
+from tandem.core.api_pagination import CursorPagination
 from tandem.core.errors import DomainError, ErrorCode
 from tandem.core.ids import RecordId
 from tandem.people import services

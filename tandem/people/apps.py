@@ -14,7 +14,6 @@ class PeopleConfig(AppConfig):
         register_record("people.team", url_name="people:team")
         register_record("people.user", url_name="people:person")
 
-        register_nav(NavEntry("Home", "home", 0, lambda u: True))
         register_nav(NavEntry("Teams", "people:teams", 10, is_staff))
         register_nav(NavEntry("People", "people:directory", 20, is_staff))
         register_nav(

@@ -80,9 +80,18 @@ class User(AbstractBaseUser):
         """{team_id: role} for this user, loaded once per user object."""
         cached: dict[int, str] | None = getattr(self, "_team_roles", None)
         if cached is None:
-            cached = dict(self.memberships.values_list("team_id", "role")) if self.pk else {}
+            rows = self.memberships.values_list("team_id", "role", "team__function")
+            found = list(rows) if self.pk else []
+            cached = {team: role for team, role, _ in found}
             self._team_roles = cached
+            self._team_functions = {team: function for team, _, function in found}
         return cached
+
+    def team_functions(self) -> dict[int, str]:
+        """{team_id: the team's function} (marketing, sales, ...), loaded with the roles."""
+        self.team_roles()
+        functions: dict[int, str] = self.__dict__.get("_team_functions", {})
+        return functions
 
     def headed_team_ids(self) -> set[int]:
         """The teams this person heads."""
@@ -94,6 +103,7 @@ class User(AbstractBaseUser):
 
     def forget_team_roles(self) -> None:
         self.__dict__.pop("_team_roles", None)
+        self.__dict__.pop("_team_functions", None)
 
     @property
     def permission_team_ids(self) -> set[int]:

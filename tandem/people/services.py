@@ -14,9 +14,11 @@ from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.utils.text import slugify
 
-from tandem.core.errors import DomainError, ErrorCode
+from tandem.core.dates import check_date
+from tandem.core.errors import DomainError, ErrorCode, invalid
 from tandem.core.permissions import ORGANISATION, Action, require
 from tandem.core.services import record_event
+from tandem.people.errors import PeopleError
 from tandem.people.models import Membership, Team, User
 
 
@@ -75,7 +77,7 @@ def create_user(
         raise DomainError(ErrorCode.INVALID, "Enter the person's name.", field="full_name")
     if User.objects.filter(email=email).exists():
         raise DomainError(
-            ErrorCode.CONFLICT, "Someone already has this e-mail address.", field="email"
+            PeopleError.EMAIL_TAKEN, "Someone already has this e-mail address.", field="email"
         )
     try:
         with transaction.atomic():
@@ -96,10 +98,11 @@ def create_user(
         # Two requests raced: the same e-mail, or (rarely) the same generated handle.
         if User.objects.filter(email=email).exists():
             raise DomainError(
-                ErrorCode.CONFLICT, "Someone already has this e-mail address.", field="email"
+                PeopleError.EMAIL_TAKEN, "Someone already has this e-mail address.", field="email"
             ) from None
         raise DomainError(
-            ErrorCode.CONFLICT, "Someone was added at the same moment; please try again."
+            PeopleError.USER_ADDED_CONCURRENTLY,
+            "Someone was added at the same moment; please try again.",
         ) from None
     return user
 
@@ -149,7 +152,9 @@ def update_team(*, actor: User | None, team: Team, name: str, description: str) 
     if not name:
         raise DomainError(ErrorCode.INVALID, "Enter the team's name.", field="name")
     if Team.objects.filter(name__iexact=name).exclude(pk=team.pk).exists():
-        raise DomainError(ErrorCode.CONFLICT, "A team with this name exists.", field="name")
+        raise DomainError(
+            PeopleError.TEAM_NAME_TAKEN, "A team with this name exists.", field="name"
+        )
     team.name, team.description = name, description.strip()[:2000]
     try:
         with transaction.atomic():
@@ -157,7 +162,7 @@ def update_team(*, actor: User | None, team: Team, name: str, description: str) 
             record_event("team.updated", subject=team)
     except IntegrityError:
         raise DomainError(
-            ErrorCode.CONFLICT, "A team with this name exists.", field="name"
+            PeopleError.TEAM_NAME_TAKEN, "A team with this name exists.", field="name"
         ) from None
     return team
 
@@ -169,7 +174,7 @@ def create_team(*, actor: User | None, name: str, function: str, description: st
         raise DomainError(ErrorCode.INVALID, "Enter the team's name.", field="name")
     if function not in Team.Function.values:
         raise DomainError(ErrorCode.INVALID, "Choose the team's function.", field="function")
-    taken = DomainError(ErrorCode.CONFLICT, "A team with this name exists.", field="name")
+    taken = DomainError(PeopleError.TEAM_NAME_TAKEN, "A team with this name exists.", field="name")
     if Team.objects.filter(name__iexact=name).exists():
         raise taken
     try:
@@ -194,7 +199,7 @@ def add_member(*, actor: User | None, team: Team, user: User, role: str = "membe
             record_event("team.member_added", subject=team, data={"user_id": user.pk, "role": role})
     except IntegrityError:
         raise DomainError(
-            ErrorCode.ALREADY_MEMBER, f"{user} is already in {team}.", field="user"
+            PeopleError.ALREADY_MEMBER, f"{user} is already in {team}.", field="user"
         ) from None
     user.forget_team_roles()
     return membership
@@ -218,7 +223,7 @@ def _keep_a_head(membership: Membership) -> None:
         return
     if Membership.objects.filter(team_id=membership.team_id).heads().count() <= 1:
         raise DomainError(
-            ErrorCode.LAST_HEAD,
+            PeopleError.LAST_HEAD,
             f"{membership.team} needs at least one head; make someone else head first.",
             field="role",
         )
@@ -253,3 +258,34 @@ def remove_member(*, actor: User | None, membership: Membership) -> None:
         team, user_id = locked.team, locked.user_id
         locked.delete()
         record_event("team.member_removed", subject=team, data={"user_id": user_id})
+
+
+# --- Capacity (read by the hand-off's routing) -------------------------------------------
+MAX_LEAD_CAPACITY = 10_000
+
+
+def set_capacity(
+    *, actor: User, rep: User, lead_capacity: int | None = None, away_until: Any = "keep"
+) -> User:
+    """A head of one of the rep's teams (or an administrator) sets how many open leads
+    the rep can take; the rep, or such a head, sets when they are away. Routing (in
+    handoff) reads it; only this function writes it."""
+    may_manage = actor.is_admin or bool(actor.headed_team_ids() & set(rep.team_roles()))
+    if lead_capacity is not None and not may_manage:
+        raise DomainError(ErrorCode.FORBIDDEN, "Only a head of the rep's team sets capacity.")
+    if away_until != "keep" and not (may_manage or actor.pk == rep.pk):
+        raise DomainError(ErrorCode.FORBIDDEN, "Only the rep or their head sets absence.")
+    fields = []
+    if lead_capacity is not None:
+        if not 0 <= lead_capacity <= MAX_LEAD_CAPACITY:
+            raise invalid("lead_capacity", "Use a number from 0 to 10,000.")
+        rep.lead_capacity = lead_capacity
+        fields.append("lead_capacity")
+    if away_until != "keep":
+        rep.away_until = None if away_until is None else check_date(away_until, "away_until")
+        fields.append("away_until")
+    if fields:
+        with transaction.atomic():
+            rep.save(update_fields=fields)
+            record_event("user.capacity_changed", subject=rep, data={"fields": fields})
+    return rep

@@ -1,5 +1,5 @@
-"""Pages about people and teams, and each persona's home page. Thin: parse, call a
-service, render the page or its htmx fragment."""
+"""Pages about people and teams. Thin: parse, call a service, render the page or its htmx
+fragment."""
 
 from typing import Any
 
@@ -9,8 +9,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from tandem.core.errors import DomainError, ErrorCode
-from tandem.core.forms import form_error
+from tandem.core.errors import DomainError
+from tandem.core.forms import error_message, form_error
 from tandem.core.htmx import render_page_or_partial
 from tandem.core.ids import parse_id
 from tandem.core.pagination import paginate
@@ -246,7 +246,5 @@ def change_member(request: HttpRequest, pk: int, membership_id: int) -> HttpResp
             role = form.cleaned_data["role"] if form.is_valid() else ""
             services.change_role(actor=signed_in(request), membership=membership, role=role)
     except DomainError as exc:
-        if exc.code == ErrorCode.FORBIDDEN:
-            raise
-        return _members_partial(request, shown, error=exc.message)
+        return _members_partial(request, shown, error=error_message(exc))
     return _members_partial(request, shown)

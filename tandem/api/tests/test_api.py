@@ -15,9 +15,9 @@ from django.core.cache import cache
 
 from tandem.api import services
 from tandem.api.models import ApiToken
-from tandem.api.pagination import MAX_LIMIT, encode_cursor
 from tandem.conftest import PERSONA_NAMES
-from tandem.factories import TeamFactory
+from tandem.core.api_pagination import MAX_LIMIT, encode_cursor
+from tandem.factories.people import TeamFactory
 from tandem.notifications.models import Comment, Notification
 from tandem.people.models import Team
 

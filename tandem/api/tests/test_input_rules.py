@@ -13,13 +13,14 @@ from django.core.cache import cache
 from django.core.serializers.json import DjangoJSONEncoder
 
 from tandem.api.api import api
-from tandem.api.pagination import encode_cursor
 from tandem.api.services import create_token
 from tandem.attribution.models import MAX_LOOKBACK_DAYS
 from tandem.campaigns.models import Campaign
+from tandem.core.api_pagination import encode_cursor
 from tandem.core.errors import DomainError
 from tandem.core.ids import MAX_ID
-from tandem.handoff import services as handoff
+from tandem.handoff import configuration, contracts
+from tandem.people import services as people_services
 
 SCHEMA = json.loads(json.dumps(api.get_openapi_schema(), cls=DjangoJSONEncoder))
 COMPONENTS = SCHEMA["components"]["schemas"]
@@ -132,13 +133,13 @@ def test_the_contract_ranges_are_declared_from_the_services_constants():
         (variant,) = _variants(lookback)
         assert (variant["minimum"], variant["maximum"]) == (1, MAX_LOOKBACK_DAYS)
     scoring, sla = _body("ScoringModelIn"), _body("SlaPolicyIn")
-    assert (scoring["threshold"]["minimum"], scoring["threshold"]["maximum"]) == handoff.THRESHOLD
+    assert (scoring["threshold"]["minimum"], scoring["threshold"]["maximum"]) == contracts.THRESHOLD
     mqls = sla["mqls_per_month"]
-    assert (mqls["minimum"], mqls["maximum"]) == handoff.MQLS_PER_MONTH
+    assert (mqls["minimum"], mqls["maximum"]) == contracts.MQLS_PER_MONTH
     assert sla["tiers"]["minItems"] == scoring["rules"]["minItems"] == 1
     assert _body("TierIn")["tier"]["enum"] == ["high", "medium", "low"]
     assert _body("CapacityIn")["lead_capacity"]["anyOf"][0]["maximum"] == (
-        handoff.MAX_LEAD_CAPACITY
+        people_services.MAX_LEAD_CAPACITY
     )
 
 
@@ -181,9 +182,9 @@ def test_a_reason_code_with_no_letter_or_digit_is_refused_as_declared(call, org)
     assert "code" in _fields(call("PUT", "/rejection-reasons", {"code": "é", "label": "Accent"}))
     # The service holds the same rule for every door: "é" slugified to "e" and was stored.
     with pytest.raises(DomainError) as refused:
-        handoff.save_rejection_reason(actor=org.sales_head, code="é", label="Accent")
+        configuration.save_rejection_reason(actor=org.sales_head, code="é", label="Accent")
     assert refused.value.field == "code"
-    saved = handoff.save_rejection_reason(actor=org.sales_head, code="No Budget", label="x")
+    saved = configuration.save_rejection_reason(actor=org.sales_head, code="No Budget", label="x")
     assert saved.code == "no-budget"
 
 

@@ -7,7 +7,7 @@ from django.test.utils import CaptureQueriesContext
 from tandem.api.services import create_token
 from tandem.core.audit import Source, acting_as
 from tandem.core.services import record_event
-from tandem.factories import MembershipFactory, TeamFactory, UserFactory
+from tandem.factories.people import MembershipFactory, TeamFactory, UserFactory
 from tandem.notifications.services import post_comment
 
 

@@ -2,8 +2,11 @@
 
 import re
 
+import pytest
+
 from tandem.api.models import ApiToken, hash_secret
-from tandem.api.services import authenticate_token, create_token
+from tandem.api.services import MAX_LIVE_TOKENS, authenticate_token, create_token
+from tandem.core.errors import DomainError
 
 
 def test_a_new_token_is_shown_once_and_stored_hashed(client, org):
@@ -24,6 +27,18 @@ def test_creating_a_token_needs_a_name(client, org):
     response = client.post("/settings/tokens/", {"name": "  ", "scope": "write"})
     assert "This field is required" in response.content.decode()  # the form strips spaces
     assert not ApiToken.objects.exists()
+
+
+def test_a_twenty_first_live_token_is_refused_on_the_form(client, org):
+    for n in range(MAX_LIVE_TOKENS):
+        create_token(actor=org.marketer, name=f"script {n}", scope="read")
+    with pytest.raises(DomainError) as refused:
+        create_token(actor=org.marketer, name="one more", scope="read")
+    assert (refused.value.code, refused.value.status) == ("too_many_tokens", 409)
+    client.force_login(org.marketer)
+    response = client.post("/settings/tokens/", {"name": "one more", "scope": "read"})
+    assert f"You have {MAX_LIVE_TOKENS} live tokens; revoke one first." in response.content.decode()
+    assert ApiToken.objects.filter(user=org.marketer).count() == MAX_LIVE_TOKENS
 
 
 def test_revoking_stops_the_token_at_once(client, org):

@@ -12,7 +12,7 @@ from django.utils import timezone
 from tandem.campaigns import services as campaign_services
 from tandem.crm import services as crm
 from tandem.crm.models import Opportunity
-from tandem.factories import TouchpointFactory
+from tandem.factories.campaigns import TouchpointFactory
 
 DAY = timedelta(days=1)
 # Conversions 40 days ago, so the campaign pages' last-twelve-months reports see them.

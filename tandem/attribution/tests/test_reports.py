@@ -22,7 +22,7 @@ from tandem.campaigns import services as campaign_services
 from tandem.core.errors import DomainError
 from tandem.core.jobs import execute_job
 from tandem.core.models import Job
-from tandem.handoff import services as handoff_services
+from tandem.handoff import contracts
 
 
 def pipeline(**overrides: Any) -> Scope:
@@ -136,7 +136,7 @@ def test_the_heads_choose_the_model_together(org: Any) -> None:
         actor=org.marketing_head, model="markov_1", lookback_days=60
     )
     assert current_choice() == ("linear", 90)  # one head is not enough
-    handoff_services.approve(actor=org.sales_head, proposal=choice)
+    contracts.approve(actor=org.sales_head, proposal=choice)
     assert current_choice() == ("markov_1", 60)
     with pytest.raises(DomainError, match="models listed"):
         services.propose_attribution_model(actor=org.marketing_head, model="magic", lookback_days=5)
@@ -204,6 +204,10 @@ def test_the_campaign_page_shows_its_return_by_the_model_in_force(
         description="Speaker",
     )  # fmt: skip
     client.force_login(org.marketer)
+    # Viewing the page starts no job: it offers to compute the return, which a POST does.
+    page = client.get(f"/campaigns/{webinar.pk}/").content.decode()
+    assert "not computed yet" in page and not Job.objects.exists()
+    client.post(f"/attribution/campaigns/{webinar.pk}/return/")
     page = client.get(f"/campaigns/{webinar.pk}/").content.decode()
     assert "being computed in the background" in page
     for report in AttributionReport.objects.all():
@@ -216,7 +220,7 @@ def test_the_campaign_page_shows_its_return_by_the_model_in_force(
     choice = services.propose_attribution_model(
         actor=org.marketing_head, model="first_touch", lookback_days=90
     )
-    handoff_services.approve(actor=org.sales_head, proposal=choice)
+    contracts.approve(actor=org.sales_head, proposal=choice)
     for report in AttributionReport.objects.filter(computed_at__isnull=True):
         execute_job(report.job_id)
     page = client.get(f"/campaigns/{webinar.pk}/").content.decode()

@@ -1,8 +1,9 @@
-"""Helpers the campaign tests share."""
+"""Helpers and fixtures the campaign tests share (``contact`` is crm's)."""
 
 from datetime import date
 
 from tandem.campaigns import services
+from tandem.crm.tests.conftest import contact  # noqa: F401
 
 
 def make_campaign(actor, **overrides):

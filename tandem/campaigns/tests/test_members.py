@@ -4,7 +4,7 @@ their page; who may, and what an ended campaign says."""
 from tandem.campaigns.models import CampaignMember
 from tandem.campaigns.tests.conftest import make_campaign
 from tandem.core.models import Job
-from tandem.factories import ContactFactory
+from tandem.factories.crm import ContactFactory
 
 
 def _people():

@@ -50,8 +50,9 @@ def test_costs_cannot_be_negative_and_cut_campaigns_stay_cut(org):
         description="Webinar platform",
     )
     services.set_status(actor=org.marketer, campaign=campaign, status="cut")
-    with pytest.raises(DomainError):
+    with pytest.raises(DomainError) as restarted:
         services.set_status(actor=org.marketer, campaign=campaign, status="live")
+    assert (restarted.value.code, restarted.value.status) == ("campaign_cut", 409)
     with pytest.raises(DomainError) as forbidden:  # sales can read, not change, marketing's
         services.set_status(actor=org.sales_rep, campaign=campaign, status="finished")
     assert forbidden.value.code == "forbidden"

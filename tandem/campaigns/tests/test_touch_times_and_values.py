@@ -12,7 +12,7 @@ from tandem.api.services import create_token
 from tandem.campaigns.models import Campaign, CampaignCost, Touchpoint
 from tandem.conftest import grant_capture
 from tandem.core.models import Job
-from tandem.factories import CampaignFactory
+from tandem.factories.campaigns import CampaignFactory
 
 
 @pytest.fixture

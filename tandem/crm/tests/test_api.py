@@ -41,6 +41,7 @@ def test_duplicates_and_bad_input_name_the_field(api_for, live_org):
     api.post("/accounts", json={"name": "Acme", "domain": "acme.co.uk"})
     dup = api.post("/accounts", json={"name": "Acme 2", "domain": "ACME.co.uk"})
     assert dup.status_code == 409 and dup.json()["details"]["field"] == "domain"
+    assert dup.json()["code"] == "duplicate_domain"
     bad = api.post("/contacts", json={"email": "nope"})
     assert bad.status_code == 422 and bad.json()["details"]["field"] == "email"
     negative = api.post("/opportunities", json={"name": "X", "account_id": 1, "amount": "-5"})

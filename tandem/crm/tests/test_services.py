@@ -36,7 +36,7 @@ def test_one_account_per_domain_whatever_the_spelling(org):
     services.create_account(actor=org.sales_rep, name="Acme", domain="https://acme.co.uk")
     with pytest.raises(DomainError) as error:
         services.create_account(actor=org.marketer, name="ACME Ltd", domain="www.ACME.co.uk")
-    assert error.value.code == "conflict" and error.value.field == "domain"
+    assert error.value.code == "duplicate_domain" and error.value.field == "domain"
     assert Account.objects.count() == 1
     # Accounts without a domain are not duplicates of each other.
     services.create_account(actor=org.sales_rep, name="Corner shop")
@@ -47,7 +47,7 @@ def test_one_contact_per_email_whatever_the_case(org):
     services.create_contact(actor=org.sales_rep, first_name="Jane", email="Jane@Acme.co.uk")
     with pytest.raises(DomainError) as error:
         services.create_contact(actor=org.marketer, first_name="J", email="jane@acme.CO.uk ")
-    assert error.value.code == "conflict" and error.value.field == "email"
+    assert error.value.code == "duplicate_email" and error.value.field == "email"
 
 
 @pytest.mark.parametrize(

@@ -4,7 +4,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from tandem.core.models import DomainEvent
-from tandem.demo import closed_loop, organisation
+from tandem.demo import closed_loop, customers, names, organisation, staff
 from tandem.notifications.models import Comment, Notification
 from tandem.people.models import Membership, Team, User
 
@@ -27,21 +27,21 @@ def test_small_seed_has_every_persona_in_the_right_team(db):
     # Customers whose timelines show both teams' work.
     from tandem.crm.models import Account, Activity, Opportunity
 
-    assert Account.objects.count() == len(organisation.CUSTOMERS) + closed_loop.ACCOUNTS
+    assert Account.objects.count() == len(customers.CUSTOMERS) + closed_loop.ACCOUNTS
     # Closed-loop revenue: some of those accounts opened deals, some won them.
     loop = Opportunity.objects.filter(account__name__regex=r" \d+$")
     assert 5 < loop.count() < closed_loop.ACCOUNTS and loop.filter(stage="won").exists()
-    assert Opportunity.objects.count() == len(organisation.CUSTOMERS) + loop.count()
+    assert Opportunity.objects.count() == len(customers.CUSTOMERS) + loop.count()
     owners = set(Activity.objects.values_list("owner__email", flat=True))
     assert owners == {"sam.patel@brightwell.example", "tom.fletcher@brightwell.example"}
 
 
 def test_the_generated_organisation_is_deterministic():
-    first = organisation.plan_people(organisation.SEED, 6)
-    assert first == organisation.plan_people(organisation.SEED, 6)
-    assert len(first) == 6 * 3 * len(organisation.REGIONS)
+    first = staff.plan_people(names.SEED, 6)
+    assert first == staff.plan_people(names.SEED, 6)
+    assert len(first) == 6 * 3 * len(names.REGIONS)
     assert len({p["email"] for p in first}) == len(first)
-    assert first != organisation.plan_people(organisation.SEED + 1, 6)
+    assert first != staff.plan_people(names.SEED + 1, 6)
 
 
 def test_medium_seed_bulk_inserts_regional_teams(db, django_assert_max_num_queries):

@@ -7,8 +7,9 @@ from typing import Any
 
 import pytest
 
-from tandem.factories import AccountFactory, ContactFactory, TouchpointFactory
-from tandem.handoff import services
+from tandem.factories.campaigns import TouchpointFactory
+from tandem.factories.crm import AccountFactory, ContactFactory
+from tandem.handoff import arrivals, contracts
 from tandem.handoff.models import Lead, ScoringModel, SlaPolicy
 
 TIERS = [
@@ -40,14 +41,14 @@ def agree(
     org: Any, *, threshold: int = 50, rules: list[dict[str, Any]] | None = None
 ) -> ScoringModel:
     """Marketing proposes, sales approves: the SLA and scoring model come into force."""
-    policy = services.propose_sla_policy(
+    policy = contracts.propose_sla_policy(
         actor=org.marketing_head, mqls_per_month=100, min_acceptance_rate=60, tiers=TIERS
     )
-    services.approve(actor=org.sales_head, proposal=policy)
-    model = services.propose_scoring_model(
+    contracts.approve(actor=org.sales_head, proposal=policy)
+    model = contracts.propose_scoring_model(
         actor=org.marketing_head, threshold=threshold, half_life_days=30, rules=rules or RULES
     )
-    services.approve(actor=org.sales_head, proposal=model)
+    contracts.approve(actor=org.sales_head, proposal=model)
     model.refresh_from_db()
     assert model.status == "active"
     assert SlaPolicy.objects.in_force() == policy
@@ -66,5 +67,5 @@ def hot_lead(org: Any, n: int = 0, *, region: str = "", campaign: Any = None) ->
         email=f"lead{n}@co.test", last_name=f"Lead {n}", job_title="Director", account=account
     )
     TouchpointFactory(contact=contact, campaign=campaign, channel="search", kind="form")
-    assert services.lead_arrived([contact.pk]) == 1
+    assert arrivals.lead_arrived([contact.pk]) == 1
     return Lead.objects.select_related("contact").get(pk=contact.pk)

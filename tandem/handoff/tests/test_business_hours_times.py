@@ -9,7 +9,7 @@ import pytest
 from tandem.api.services import create_token
 from tandem.core.dates import TIME_OF_DAY_PATTERN
 from tandem.core.errors import DomainError
-from tandem.handoff import services
+from tandem.handoff import configuration
 from tandem.handoff.models import BusinessHours, Holiday
 
 
@@ -57,7 +57,7 @@ def test_local_times_are_stored_and_answered_one_way(client, org, head):
 
 def test_the_service_refuses_an_offset_from_any_door(org):
     with pytest.raises(DomainError) as refused:
-        services.set_business_hours(
+        configuration.set_business_hours(
             actor=org.sales_head,
             team=org.sales,
             time_zone="Europe/London",

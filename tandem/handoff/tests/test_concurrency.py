@@ -5,8 +5,8 @@ import threading
 from django.db import connection
 
 from tandem.core.errors import DomainError
-from tandem.factories import MembershipFactory, UserFactory
-from tandem.handoff import services
+from tandem.factories.people import MembershipFactory, UserFactory
+from tandem.handoff import lifecycle
 from tandem.handoff.models import Lead, LifecycleEvent, Stage
 from tandem.handoff.tests.conftest import agree, hot_lead
 
@@ -27,7 +27,7 @@ def test_two_reps_accepting_at_once_exactly_one_wins(live_org):
         try:
             mine = Lead.objects.get(pk=lead.pk)  # each loads it before either accepts
             start.wait(timeout=10)
-            services.accept(actor=rep, lead=mine)
+            lifecycle.accept(actor=rep, lead=mine)
             outcomes[rep.full_name] = "won"
         except DomainError as exc:
             outcomes[rep.full_name] = exc.code

@@ -3,14 +3,14 @@
 import pytest
 
 from tandem.core.errors import DomainError
-from tandem.handoff import services
+from tandem.handoff import contracts
 from tandem.handoff.models import ScoringModel, SlaPolicy
 from tandem.handoff.tests.conftest import RULES, TIERS
 
 
 def propose(org, actor=None, **overrides):
     fields = {"mqls_per_month": 120, "min_acceptance_rate": "70", "tiers": TIERS} | overrides
-    return services.propose_sla_policy(actor=actor or org.marketing_head, **fields)
+    return contracts.propose_sla_policy(actor=actor or org.marketing_head, **fields)
 
 
 def test_one_heads_approval_changes_nothing_both_bring_it_into_force(org):
@@ -18,15 +18,15 @@ def test_one_heads_approval_changes_nothing_both_bring_it_into_force(org):
     assert policy.marketing_approved_by == org.marketing_head  # the proposer signs their side
     assert policy.status == "proposed" and SlaPolicy.objects.in_force() is None
     with pytest.raises(DomainError, match="approved this already"):
-        services.approve(actor=org.marketing_head, proposal=policy)
+        contracts.approve(actor=org.marketing_head, proposal=policy)
     assert SlaPolicy.objects.in_force() is None
 
-    services.approve(actor=org.sales_head, proposal=policy)
+    contracts.approve(actor=org.sales_head, proposal=policy)
     assert SlaPolicy.objects.in_force() == policy
 
     newer = propose(org, actor=org.sales_head, mqls_per_month=150)
     assert SlaPolicy.objects.in_force() == policy  # still the old one
-    services.approve(actor=org.marketing_head, proposal=newer)
+    contracts.approve(actor=org.marketing_head, proposal=newer)
     policy.refresh_from_db()
     assert (SlaPolicy.objects.in_force(), policy.status) == (newer, "superseded")
 
@@ -38,27 +38,27 @@ def test_only_heads_of_marketing_and_sales_propose_or_approve(org, who):
     assert caught.value.code == "forbidden"
     policy = propose(org)
     with pytest.raises(DomainError) as caught:
-        services.approve(actor=getattr(org, who), proposal=policy)
+        contracts.approve(actor=getattr(org, who), proposal=policy)
     assert caught.value.code == "forbidden"
     assert SlaPolicy.objects.in_force() is None
 
 
 def test_one_person_heading_both_teams_cannot_sign_both_sides(org):
-    from tandem.factories import MembershipFactory
+    from tandem.factories.people import MembershipFactory
 
     MembershipFactory(user=org.marketing_head, team=org.sales, role="head")
     policy = propose(org)
     with pytest.raises(DomainError, match="other side"):
-        services.approve(actor=org.marketing_head, proposal=policy)
-    services.approve(actor=org.sales_head, proposal=policy)
+        contracts.approve(actor=org.marketing_head, proposal=policy)
+    contracts.approve(actor=org.sales_head, proposal=policy)
     assert SlaPolicy.objects.in_force() == policy
 
 
 def test_a_withdrawn_proposal_cannot_be_approved(org):
     policy = propose(org)
-    services.withdraw(actor=org.marketing_head, proposal=policy)
+    contracts.withdraw(actor=org.marketing_head, proposal=policy)
     with pytest.raises(DomainError, match="withdrawn"):
-        services.approve(actor=org.sales_head, proposal=policy)
+        contracts.approve(actor=org.sales_head, proposal=policy)
 
 
 @pytest.mark.parametrize(
@@ -116,7 +116,7 @@ def test_a_bad_sla_names_the_field_and_stores_nothing(org, overrides, field):
 def test_a_rule_on_a_field_that_does_not_exist_is_refused(org, rule, field, message):
     rule = {"points": 5, **rule}
     with pytest.raises(DomainError, match=message) as caught:
-        services.propose_scoring_model(
+        contracts.propose_scoring_model(
             actor=org.marketing_head, threshold=50, half_life_days=30, rules=[rule]
         )
     assert caught.value.field == field
@@ -128,11 +128,11 @@ def test_bringing_scoring_into_force_rescores_everyone_in_the_background(
 ):
     from tandem.core.models import Job
 
-    model = services.propose_scoring_model(
+    model = contracts.propose_scoring_model(
         actor=org.sales_head, threshold=40, half_life_days=14, rules=RULES
     )
     assert not Job.objects.filter(kind="handoff.rescore").exists()
     with django_capture_on_commit_callbacks(execute=True):
-        services.approve(actor=org.marketing_head, proposal=model)
+        contracts.approve(actor=org.marketing_head, proposal=model)
     job = Job.objects.get(kind="handoff.rescore")
     assert job.params == {"model_id": model.pk} and job.status == "done"

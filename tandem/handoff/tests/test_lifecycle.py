@@ -8,15 +8,10 @@ from django.utils import timezone
 from tandem.campaigns.models import Touchpoint
 from tandem.core.errors import DomainError
 from tandem.crm.models import Activity, Contact
-from tandem.factories import (
-    AccountFactory,
-    CampaignFactory,
-    ContactFactory,
-    MembershipFactory,
-    TouchpointFactory,
-    UserFactory,
-)
-from tandem.handoff import services
+from tandem.factories.campaigns import CampaignFactory, TouchpointFactory
+from tandem.factories.crm import AccountFactory, ContactFactory
+from tandem.factories.people import MembershipFactory, UserFactory
+from tandem.handoff import arrivals, configuration, lifecycle, routing, scoring_runs, sla_clocks
 from tandem.handoff.models import (
     Lead,
     LifecycleEvent,
@@ -68,7 +63,7 @@ def test_with_no_rep_free_the_lead_waits_and_the_head_is_told(org, contract):
     # Anyone in the team can take it by accepting.
     colleague = UserFactory()
     MembershipFactory(user=colleague, team=org.sales)
-    services.accept(actor=colleague, lead=lead)
+    lifecycle.accept(actor=colleague, lead=lead)
     lead.refresh_from_db()
     assert (lead.stage, lead.rep) == (Stage.ACCEPTED, colleague)
 
@@ -76,9 +71,9 @@ def test_with_no_rep_free_the_lead_waits_and_the_head_is_told(org, contract):
 def test_accepting_twice_has_exactly_one_winner(org, contract):
     lead = hot_lead(org)
     stale = Lead.objects.get(pk=lead.pk)  # the head's copy, loaded at the same moment
-    services.accept(actor=org.sales_rep, lead=lead)
+    lifecycle.accept(actor=org.sales_rep, lead=lead)
     with pytest.raises(DomainError, match="already accepted or rejected") as caught:
-        services.accept(actor=org.sales_head, lead=stale)
+        lifecycle.accept(actor=org.sales_head, lead=stale)
     assert caught.value.code == "conflict"
     assert LifecycleEvent.objects.filter(lead=lead, to_stage=Stage.ACCEPTED).count() == 1
     lead.refresh_from_db()
@@ -89,26 +84,26 @@ def test_accepting_twice_has_exactly_one_winner(org, contract):
 def test_only_the_rep_their_team_or_heads_work_a_lead(org, contract, who):
     lead = hot_lead(org)
     with pytest.raises(DomainError) as caught:
-        services.accept(actor=getattr(org, who), lead=lead)
+        lifecycle.accept(actor=getattr(org, who), lead=lead)
     assert caught.value.code == "forbidden"
     other_rep = UserFactory()
     MembershipFactory(user=other_rep, team=org.sales)
     with pytest.raises(DomainError, match="Sam Rep's to work"):
-        services.reject(actor=other_rep, lead=lead, reason="no-budget", note="x")
+        lifecycle.reject(actor=other_rep, lead=lead, reason="no-budget", note="x")
 
 
 def test_rejecting_needs_a_reason_and_a_note_and_tells_marketing(org, contract):
     campaign = CampaignFactory(name="Spring webinar", owner=org.marketer)
     lead = hot_lead(org, campaign=campaign)
     with pytest.raises(DomainError) as caught:
-        services.reject(actor=org.sales_rep, lead=lead, reason="", note="why")
+        lifecycle.reject(actor=org.sales_rep, lead=lead, reason="", note="why")
     assert caught.value.field == "reason"
     with pytest.raises(DomainError) as caught:
-        services.reject(actor=org.sales_rep, lead=lead, reason="no-budget", note="  ")
+        lifecycle.reject(actor=org.sales_rep, lead=lead, reason="no-budget", note="  ")
     assert caught.value.field == "note"
     assert Lead.objects.get(pk=lead.pk).stage == Stage.MQL  # nothing half-done
 
-    services.reject(actor=org.sales_rep, lead=lead, reason="no-budget", note="Student project")
+    lifecycle.reject(actor=org.sales_rep, lead=lead, reason="no-budget", note="Student project")
     lead.refresh_from_db()
     assert lead.stage == Stage.RECYCLED and lead.rejection_reason.code == "no-budget"
     event = lead.events.get(to_stage=Stage.RECYCLED)
@@ -121,8 +116,8 @@ def test_the_sla_report_counts_each_reps_leads_by_tier(org, contract):
     from tandem.handoff.reports import sla_report
 
     taken, refused, waiting = (hot_lead(org, n) for n in range(3))
-    services.accept(actor=org.sales_rep, lead=taken)
-    services.reject(actor=org.sales_rep, lead=refused, reason="no-budget", note="Too small")
+    lifecycle.accept(actor=org.sales_rep, lead=taken)
+    lifecycle.reject(actor=org.sales_rep, lead=refused, reason="no-budget", note="Too small")
     LifecycleEvent.objects.create(  # a change that is none of the report's counts
         lead=waiting, from_stage=Stage.LEAD, to_stage=Stage.LEAD, at=timezone.now()
     )
@@ -144,14 +139,14 @@ def test_the_sla_report_counts_each_reps_leads_by_tier(org, contract):
 def test_a_head_reassigns_only_within_the_team(org, contract):
     lead = hot_lead(org)
     with pytest.raises(DomainError) as caught:
-        services.reassign(actor=org.sales_head, lead=lead, rep=org.marketer)
+        routing.reassign(actor=org.sales_head, lead=lead, rep=org.marketer)
     assert caught.value.field == "rep"
     with pytest.raises(DomainError) as caught:
-        services.reassign(actor=org.sales_rep, lead=lead, rep=org.sales_head)
+        routing.reassign(actor=org.sales_rep, lead=lead, rep=org.sales_head)
     assert caught.value.code == "forbidden"
     other = UserFactory(full_name="Ola Other")
     MembershipFactory(user=other, team=org.sales)
-    services.reassign(actor=org.sales_head, lead=lead, rep=other)
+    routing.reassign(actor=org.sales_head, lead=lead, rep=other)
     lead.refresh_from_db()
     assert lead.rep == other
     assert lead.events.filter(why__contains="Reassigned from Sam Rep to Ola Other").exists()
@@ -160,10 +155,10 @@ def test_a_head_reassigns_only_within_the_team(org, contract):
 def test_follow_up_stops_the_clock_and_lands_on_the_timeline(org, contract):
     lead = hot_lead(org)
     with pytest.raises(DomainError, match="Accept the lead"):
-        services.record_follow_up(actor=org.sales_rep, lead=lead, kind="call", subject="Hi")
-    services.accept(actor=org.sales_rep, lead=lead)
+        lifecycle.record_follow_up(actor=org.sales_rep, lead=lead, kind="call", subject="Hi")
+    lifecycle.accept(actor=org.sales_rep, lead=lead)
     lead.refresh_from_db()
-    services.record_follow_up(actor=org.sales_rep, lead=lead, kind="call", subject="Intro call")
+    lifecycle.record_follow_up(actor=org.sales_rep, lead=lead, kind="call", subject="Intro call")
     lead.refresh_from_db()
     assert lead.followed_up_at is not None and lead.follow_up_hours is not None
     assert Activity.objects.filter(contact=lead.contact, subject="Intro call").exists()
@@ -172,13 +167,13 @@ def test_follow_up_stops_the_clock_and_lands_on_the_timeline(org, contract):
 def test_breaches_are_notified_once_to_the_rep_then_once_to_the_head(org, contract):
     lead = hot_lead(org)  # medium tier: accept within 4 business hours
     late = lead.accept_due_at + timedelta(minutes=1)
-    assert services.detect_breaches(late) == 1
-    assert services.detect_breaches(late) == 0  # a second run (or a restarted worker)
+    assert sla_clocks.detect_breaches(late) == 1
+    assert sla_clocks.detect_breaches(late) == 0  # a second run (or a restarted worker)
     rep_alerts = Notification.objects.filter(recipient=org.sales_rep, kind="sla.breach")
     assert rep_alerts.count() == 1
     much_later = lead.accept_due_at + timedelta(days=7)  # another window has passed
-    assert services.detect_breaches(much_later) == 1
-    assert services.detect_breaches(much_later) == 0
+    assert sla_clocks.detect_breaches(much_later) == 1
+    assert sla_clocks.detect_breaches(much_later) == 0
     assert Notification.objects.filter(recipient=org.sales_head, kind="sla.breach").count() == 1
     assert SlaBreach.objects.filter(lead=lead).count() == 2
 
@@ -187,10 +182,10 @@ def test_a_follow_up_logged_in_the_crm_counts(org, contract):
     from tandem.crm.services import log_activity
 
     lead = hot_lead(org)
-    services.accept(actor=org.sales_rep, lead=lead)
+    lifecycle.accept(actor=org.sales_rep, lead=lead)
     log_activity(actor=org.sales_rep, kind="email", subject="Sent pricing", contact=lead.contact)
     lead.refresh_from_db()
-    assert services.detect_breaches(lead.follow_up_due_at + timedelta(minutes=5)) == 0
+    assert sla_clocks.detect_breaches(lead.follow_up_due_at + timedelta(minutes=5)) == 0
     lead.refresh_from_db()
     assert lead.followed_up_at is not None
 
@@ -198,11 +193,11 @@ def test_a_follow_up_logged_in_the_crm_counts(org, contract):
 def test_stage_moves_follow_the_lifecycle(org, contract):
     lead = hot_lead(org)
     with pytest.raises(DomainError) as caught:
-        services.move_stage(actor=org.sales_rep, lead=lead, stage=Stage.CUSTOMER, why="won")
+        lifecycle.move_stage(actor=org.sales_rep, lead=lead, stage=Stage.CUSTOMER, why="won")
     assert caught.value.field == "stage"
-    services.accept(actor=org.sales_rep, lead=lead)
+    lifecycle.accept(actor=org.sales_rep, lead=lead)
     lead.refresh_from_db()
-    services.move_stage(actor=org.sales_rep, lead=lead, stage=Stage.SQL, why="Opportunity opened")
+    lifecycle.move_stage(actor=org.sales_rep, lead=lead, stage=Stage.SQL, why="Opportunity opened")
     assert Lead.objects.get(pk=lead.pk).stage == Stage.SQL
     assert list(lead.events.order_by("at", "id").values_list("to_stage", flat=True)) == [
         Stage.MQL,
@@ -234,10 +229,12 @@ def test_a_batch_hand_off_takes_the_same_few_queries_for_any_number_of_leads(
         ]
     )
     now = timezone.now()
-    services.ensure_leads(Contact.objects.all(), now)
-    services.score_contacts(services.scoring_in_force(), now, {"in": [p.pk for p in people]})
+    scoring_runs.ensure_leads(Contact.objects.all(), now)
+    scoring_runs.score_contacts(
+        scoring_runs.scoring_in_force(), now, {"in": [p.pk for p in people]}
+    )
     with django_assert_max_num_queries(30):
-        assert services.hand_off([p.pk for p in people], now=now) == 40
+        assert routing.hand_off([p.pk for p in people], now=now) == 40
     reps = list(Lead.objects.values_list("rep__full_name", flat=True))
     assert sorted(set(reps)) == ["Rae Rep", "Sam Rep"] and reps.count("Rae Rep") == 20
     assert Notification.objects.filter(kind="lead.assigned").count() == 2
@@ -256,7 +253,7 @@ def test_a_rep_in_a_rule_and_in_the_team_is_not_given_twice_their_limit(org, con
         account = AccountFactory(name=f"Co {n}", region="North" if n % 2 else "South")
         people.append(ContactFactory(job_title="Director", account=account))
         TouchpointFactory(contact=people[-1])
-    services.lead_arrived([p.pk for p in people])
+    arrivals.lead_arrived([p.pk for p in people])
     assert Lead.objects.filter(rep=org.sales_rep).count() == 3
     assert Lead.objects.filter(rep__isnull=True, stage=Stage.MQL).count() == 5
 
@@ -266,17 +263,19 @@ def test_an_overdue_backlog_costs_a_few_queries_once_everyone_is_told(
 ):
     leads = [hot_lead(org, n) for n in range(15)]
     late = max(lead.accept_due_at for lead in leads) + timedelta(minutes=1)
-    assert services.detect_breaches(late) == 15
+    assert sla_clocks.detect_breaches(late) == 15
     with django_assert_max_num_queries(12):
-        assert services.detect_breaches(late) == 0
+        assert sla_clocks.detect_breaches(late) == 0
 
 
 def test_changing_a_reason_keeps_its_code_and_bounds_its_position(org):
-    services.save_rejection_reason(actor=org.sales_head, code="Went Elsewhere", label="A")
-    services.save_rejection_reason(actor=org.sales_head, code="Went Elsewhere", label="B")
+    configuration.save_rejection_reason(actor=org.sales_head, code="Went Elsewhere", label="A")
+    configuration.save_rejection_reason(actor=org.sales_head, code="Went Elsewhere", label="B")
     assert list(
         RejectionReason.objects.filter(code="went-elsewhere").values_list("label", flat=True)
     ) == ["B"]
     with pytest.raises(DomainError) as caught:
-        services.save_rejection_reason(actor=org.sales_head, code="x", label="X", position=99999)
+        configuration.save_rejection_reason(
+            actor=org.sales_head, code="x", label="X", position=99999
+        )
     assert caught.value.field == "position"

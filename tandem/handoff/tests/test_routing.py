@@ -7,52 +7,53 @@ from django.urls import reverse
 from django.utils import timezone
 
 from tandem.core.errors import DomainError
-from tandem.factories import MembershipFactory, UserFactory
-from tandem.handoff import services
+from tandem.factories.people import MembershipFactory, UserFactory
+from tandem.handoff import clock, configuration, routing
 from tandem.handoff.models import BusinessHours, Holiday, RoutingRule
 from tandem.handoff.tests.conftest import hot_lead
+from tandem.people import services as people_services
 
 
 def test_a_rule_names_only_reps_of_its_sales_team_and_only_its_heads_write_it(org):
     with pytest.raises(DomainError) as caught:
-        services.save_routing_rule(
+        configuration.save_routing_rule(
             actor=org.sales_head, team=org.sales, name="North", reps=[org.marketer]
         )
     assert caught.value.field == "reps"
     with pytest.raises(DomainError) as caught:
-        services.save_routing_rule(actor=org.sales_head, team=org.marketing, name="Oops")
+        configuration.save_routing_rule(actor=org.sales_head, team=org.marketing, name="Oops")
     assert caught.value.field == "team"
     for who in (org.sales_rep, org.marketing_head, org.outsider):
         with pytest.raises(DomainError) as caught:
-            services.save_routing_rule(actor=who, team=org.sales, name="North")
+            configuration.save_routing_rule(actor=who, team=org.sales, name="North")
         assert caught.value.code == "forbidden"
-    rule = services.save_routing_rule(
+    rule = configuration.save_routing_rule(
         actor=org.sales_head, team=org.sales, name="North", region="North", reps=[org.sales_rep]
     )
     assert list(rule.reps.all()) == [org.sales_rep]
-    services.save_routing_rule(actor=org.admin, rule=rule, team=org.sales, name="North 2")
+    configuration.save_routing_rule(actor=org.admin, rule=rule, team=org.sales, name="North 2")
     assert RoutingRule.objects.get().name == "North 2"
 
 
 def test_capacity_is_the_heads_and_absence_the_reps_too(org):
     with pytest.raises(DomainError):
-        services.set_capacity(actor=org.sales_rep, rep=org.sales_rep, lead_capacity=500)
+        people_services.set_capacity(actor=org.sales_rep, rep=org.sales_rep, lead_capacity=500)
     back = timezone.localdate() + timedelta(days=7)
-    services.set_capacity(actor=org.sales_rep, rep=org.sales_rep, away_until=back)
-    services.set_capacity(actor=org.sales_head, rep=org.sales_rep, lead_capacity=12)
+    people_services.set_capacity(actor=org.sales_rep, rep=org.sales_rep, away_until=back)
+    people_services.set_capacity(actor=org.sales_head, rep=org.sales_rep, lead_capacity=12)
     org.sales_rep.refresh_from_db()
     assert (org.sales_rep.lead_capacity, org.sales_rep.away_until) == (12, back)
     with pytest.raises(DomainError) as caught:
-        services.set_capacity(actor=org.marketing_head, rep=org.sales_rep, lead_capacity=1)
+        people_services.set_capacity(actor=org.marketing_head, rep=org.sales_rep, lead_capacity=1)
     assert caught.value.code == "forbidden"
     with pytest.raises(DomainError) as caught:
-        services.set_capacity(actor=org.sales_head, rep=org.sales_rep, lead_capacity=-1)
+        people_services.set_capacity(actor=org.sales_head, rep=org.sales_rep, lead_capacity=-1)
     assert caught.value.field == "lead_capacity"
 
 
 def test_hours_and_holidays_decide_the_due_times(org, contract):
     with pytest.raises(DomainError) as caught:
-        services.set_business_hours(
+        configuration.set_business_hours(
             actor=org.sales_head,
             team=org.sales,
             time_zone="Mars/Olympus",
@@ -62,7 +63,7 @@ def test_hours_and_holidays_decide_the_due_times(org, contract):
         )
     assert caught.value.field == "time_zone"
     with pytest.raises(DomainError) as caught:
-        services.set_business_hours(
+        configuration.set_business_hours(
             actor=org.sales_head,
             team=org.sales,
             time_zone="UTC",
@@ -72,7 +73,7 @@ def test_hours_and_holidays_decide_the_due_times(org, contract):
         )
     assert caught.value.field == "closes_at"
     with pytest.raises(DomainError) as caught:
-        services.set_business_hours(
+        configuration.set_business_hours(
             actor=org.sales_rep,
             team=org.sales,
             time_zone="UTC",
@@ -83,7 +84,7 @@ def test_hours_and_holidays_decide_the_due_times(org, contract):
     assert caught.value.code == "forbidden"
     # Open round the clock every day except tomorrow: a 4-hour clock skips tomorrow
     # whenever it would run into it.
-    services.set_business_hours(
+    configuration.set_business_hours(
         actor=org.sales_head,
         team=org.sales,
         time_zone="UTC",
@@ -92,13 +93,13 @@ def test_hours_and_holidays_decide_the_due_times(org, contract):
         weekdays="1234567",
     )
     tomorrow = timezone.now().date() + timedelta(days=1)
-    services.add_holiday(actor=org.sales_head, team=org.sales, day=tomorrow, name="Day off")
+    configuration.add_holiday(actor=org.sales_head, team=org.sales, day=tomorrow, name="Day off")
     with pytest.raises(DomainError) as caught:
-        services.add_holiday(actor=org.sales_head, team=org.sales, day=tomorrow, name="Again")
+        configuration.add_holiday(actor=org.sales_head, team=org.sales, day=tomorrow, name="Again")
     assert caught.value.code == "conflict"
     lead = hot_lead(org)  # medium: accept within 4 business hours
-    hours = services.business_hours_between(
-        lead.mql_at, lead.accept_due_at, services.calendar_of(org.sales.pk)
+    hours = clock.business_hours_between(
+        lead.mql_at, lead.accept_due_at, routing.calendar_of(org.sales.pk)
     )
     assert hours == pytest.approx(4, abs=0.01)
     assert lead.accept_due_at.date() != tomorrow

@@ -8,8 +8,9 @@ from django.utils import timezone
 
 from tandem.campaigns.models import Touchpoint
 from tandem.crm.models import Contact
-from tandem.factories import AccountFactory, ContactFactory, TouchpointFactory
-from tandem.handoff import services
+from tandem.factories.campaigns import TouchpointFactory
+from tandem.factories.crm import AccountFactory, ContactFactory
+from tandem.handoff import arrivals, lifecycle, scoring_runs
 from tandem.handoff.models import Lead, Stage
 from tandem.handoff.scoring import explain, rule_of
 
@@ -36,7 +37,7 @@ def test_fit_and_decayed_engagement_add_up_and_are_explained(org, contract, dire
     touch(director, "form", days_ago=30)  # one half-life: 15
     touch(director, "email_click", days_ago=60)  # two half-lives: 1.25
     touch(director, "visit", days_ago=0)  # no rule for visits
-    services.lead_arrived([director.pk])
+    arrivals.lead_arrived([director.pk])
     lead = Lead.objects.get(pk=director.pk)
     # fit: director 20 + retail (case-insensitive) 10; engagement round(30 + 15 + 1.25)
     assert (lead.fit_score, lead.engagement_score, lead.score) == (30, 46, 76)
@@ -52,7 +53,7 @@ def test_fit_and_decayed_engagement_add_up_and_are_explained(org, contract, dire
 
 def test_touches_after_the_scoring_moment_are_not_in_its_explanation(org, contract, director):
     touch(director, "form")
-    services.lead_arrived([director.pk])
+    arrivals.lead_arrived([director.pk])
     lead = Lead.objects.get(pk=director.pk)
     touch(director, "form")  # arrives later
     rules = [rule_of(r) for r in contract.rules.all()]
@@ -63,16 +64,16 @@ def test_touches_after_the_scoring_moment_are_not_in_its_explanation(org, contra
 def test_crossing_the_threshold_hands_the_lead_off_once(org, contract, director):
     Contact.objects.filter(pk=director.pk).update(job_title="Intern")
     touch(director, "email_click")
-    assert services.lead_arrived([director.pk]) == 0
+    assert arrivals.lead_arrived([director.pk]) == 0
     lead = Lead.objects.get(pk=director.pk)
     assert (lead.stage, lead.score) == (Stage.LEAD, 15)  # 10 fit + 5
     touch(director, "form")
-    assert services.lead_arrived([director.pk]) == 0  # 45: just short
+    assert arrivals.lead_arrived([director.pk]) == 0  # 45: just short
     touch(director, "form")
-    assert services.lead_arrived([director.pk]) == 1
+    assert arrivals.lead_arrived([director.pk]) == 1
     lead.refresh_from_db()
     assert (lead.stage, lead.score) == (Stage.MQL, 75)
-    assert services.lead_arrived([director.pk]) == 0  # again: already handed off
+    assert arrivals.lead_arrived([director.pk]) == 0  # again: already handed off
     assert lead.events.filter(to_stage=Stage.MQL).count() == 1
 
 
@@ -94,7 +95,7 @@ def test_a_score_storm_is_one_score_and_one_hand_off(org, contract, director):
         batch_size=2000,
     )
     for _ in range(3):
-        services.lead_arrived([director.pk])
+        arrivals.lead_arrived([director.pk])
     lead = Lead.objects.get(pk=director.pk)
     assert lead.engagement_score == pytest.approx(50_000, rel=0.001)
     assert lead.stage == Stage.MQL
@@ -103,19 +104,19 @@ def test_a_score_storm_is_one_score_and_one_hand_off(org, contract, director):
 
 def test_nothing_is_scored_without_an_agreed_model(org, director):
     touch(director, "form")
-    assert services.lead_arrived([director.pk]) == 0
+    assert arrivals.lead_arrived([director.pk]) == 0
     assert not Lead.objects.exists()
 
 
 def test_a_recycled_lead_comes_back_only_with_new_engagement(org, contract, director):
     touch(director, "form", days_ago=1)
-    services.lead_arrived([director.pk])
+    arrivals.lead_arrived([director.pk])
     lead = Lead.objects.get(pk=director.pk)
-    services.reject(actor=lead.rep, lead=lead, reason="too-early", note="Call in spring")
-    assert services.lead_arrived([director.pk]) == 0  # the old score alone does not return it
+    lifecycle.reject(actor=lead.rep, lead=lead, reason="too-early", note="Call in spring")
+    assert arrivals.lead_arrived([director.pk]) == 0  # the old score alone does not return it
     assert Lead.objects.get(pk=director.pk).stage == Stage.RECYCLED
     touch(director, "form")
-    assert services.lead_arrived([director.pk]) == 1
+    assert arrivals.lead_arrived([director.pk]) == 1
     assert Lead.objects.get(pk=director.pk).stage == Stage.MQL
 
 
@@ -125,8 +126,8 @@ def test_rescoring_everyone_scores_contacts_without_leads_and_hands_off(org, con
     )
     for person in people[:5]:
         touch(person, "form")
-    rules = services.scoring_in_force()
-    handed = services.rescore_all(rules)
+    rules = scoring_runs.scoring_in_force()
+    handed = scoring_runs.rescore_all(rules)
     assert Lead.objects.count() == 30
     # Directors with a form: 20 + 30 = 50 >= 50. Others stay leads.
     directors_with_form = sum(1 for p in people[:5] if p.job_title)
@@ -139,11 +140,11 @@ def test_arrivals_wait_for_the_worker_and_are_taken_once(org, contract, director
     from tandem.handoff.models import Arrival
 
     touch(director, "form")
-    services.note_arrivals([director.pk, director.pk], source="api")  # no worker ran yet
+    arrivals.note_arrivals([director.pk, director.pk], source="api")  # no worker ran yet
     assert Arrival.objects.count() == 2 and not Lead.objects.exists()
-    assert services.process_arrivals() == 1  # the sweep (or a woken worker) takes both
+    assert arrivals.process_arrivals() == 1  # the sweep (or a woken worker) takes both
     assert not Arrival.objects.exists()
-    assert services.process_arrivals() == 0
+    assert arrivals.process_arrivals() == 0
     assert Lead.objects.get(pk=director.pk).stage == Stage.MQL
 
 
@@ -190,23 +191,23 @@ def test_scores_equal_a_python_computation_by_id_list_and_by_range(org, contract
             if (now - t.occurred_at).days < 30 * 14
         )
         expected[person.pk] = (fit, round(engagement), fit + round(engagement))
-    rules = services.scoring_in_force()
+    rules = scoring_runs.scoring_in_force()
     columns = ("pk", "fit_score", "engagement_score", "score")
-    services.ensure_leads(Contact.objects.all(), now)
-    services.score_contacts(rules, now, {"in": [p.pk for p in people]})
+    scoring_runs.ensure_leads(Contact.objects.all(), now)
+    scoring_runs.score_contacts(rules, now, {"in": [p.pk for p in people]})
     by_ids = {pk: rest for pk, *rest in Lead.objects.values_list(*columns)}
     assert {pk: tuple(v) for pk, v in by_ids.items()} == expected
     assert any(v[0] for v in expected.values()) and any(v[1] for v in expected.values())
     Lead.objects.update(fit_score=-1, engagement_score=-1, score=-1, scored_at=None)
-    services.score_contacts(rules, now, {"gte": people[0].pk, "lt": people[-1].pk + 1})
+    scoring_runs.score_contacts(rules, now, {"gte": people[0].pk, "lt": people[-1].pk + 1})
     assert {pk: tuple(rest) for pk, *rest in Lead.objects.values_list(*columns)} == expected
 
     # A full rescore's ranges join everyone's engagement computed once (PostgreSQL), and
     # a range rescores its own leads only.
     Lead.objects.update(fit_score=-1, engagement_score=-1, score=-1, scored_at=None)
-    with services.engagement_once(rules, now) as engagement:
+    with scoring_runs.engagement_once(rules, now) as engagement:
         assert (engagement is not None) == (connection.vendor == "postgresql")
-        services.score_contacts(
+        scoring_runs.score_contacts(
             rules, now, {"gte": people[1].pk, "lt": people[3].pk}, engagement=engagement
         )
         scored = {pk: tuple(rest) for pk, *rest in Lead.objects.values_list(*columns)}
@@ -214,7 +215,7 @@ def test_scores_equal_a_python_computation_by_id_list_and_by_range(org, contract
             pk: expected[pk] for pk in (people[1].pk, people[2].pk)
         }
         assert {scored[p.pk] for p in people if p not in people[1:3]} == {(-1, -1, -1)}
-        services.score_contacts(
+        scoring_runs.score_contacts(
             rules, now, {"gte": people[0].pk, "lt": people[-1].pk + 1}, engagement=engagement
         )
     assert {pk: tuple(rest) for pk, *rest in Lead.objects.values_list(*columns)} == expected

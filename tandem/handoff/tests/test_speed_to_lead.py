@@ -4,7 +4,7 @@ import requests
 from django.core.cache import cache
 from django.utils import timezone
 
-from tandem.factories import CampaignFactory
+from tandem.factories.campaigns import CampaignFactory
 from tandem.handoff.models import Lead, Stage
 from tandem.handoff.tests.conftest import agree
 from tandem.notifications.models import Notification
@@ -78,7 +78,7 @@ def test_a_backlog_larger_than_a_batch_is_handed_off(org):
     SQLite a prefetch of 1,000 contacts once failed ("Expression tree is too large")."""
     from tandem.campaigns.models import Touchpoint
     from tandem.crm.models import Contact
-    from tandem.handoff import services
+    from tandem.handoff import arrivals
     from tandem.handoff.models import Arrival
 
     agree(org, rules=HOT)
@@ -94,9 +94,9 @@ def test_a_backlog_larger_than_a_batch_is_handed_off(org):
             for c in contacts
         ]
     )
-    services.note_arrivals([c.pk for c in contacts], source="web")  # its wake-up never runs
+    arrivals.note_arrivals([c.pk for c in contacts], source="web")  # its wake-up never runs
     assert Arrival.objects.count() == 1200
-    assert services.process_arrivals() == 1200
+    assert arrivals.process_arrivals() == 1200
     assert Lead.objects.filter(stage=Stage.MQL).count() == 1200
     assert not Arrival.objects.exists()
 
@@ -105,17 +105,19 @@ def test_scores_read_under_rules_since_replaced_are_not_written(org):
     """The worker reads rules and scores before its transaction; if both heads brought
     new rules into force meanwhile, the batch is scored again under the new ones."""
     from tandem.crm.models import Contact
-    from tandem.handoff import services
+    from tandem.handoff import arrivals, scoring_runs
     from tandem.handoff.models import Lead
 
     agree(org, rules=HOT)
     contact = Contact.objects.create(email="cto@bigco.example", owner=org.marketer)
-    stale = services.Prepared(services.scoring_in_force(), timezone.now(), [(contact.pk, 999, 0)])
+    stale = arrivals.Prepared(
+        scoring_runs.scoring_in_force(), timezone.now(), [(contact.pk, 999, 0)]
+    )
     agree(org, rules=HOT[:1])  # fit only: 30 points for @bigco.
-    services.lead_arrived([contact.pk], prepared=stale)
+    arrivals.lead_arrived([contact.pk], prepared=stale)
     assert Lead.objects.get(pk=contact.pk).score == 30
-    fresh = services.Prepared(services.scoring_in_force(), timezone.now(), [(contact.pk, 7, 1)])
-    services.lead_arrived([contact.pk], prepared=fresh)
+    fresh = arrivals.Prepared(scoring_runs.scoring_in_force(), timezone.now(), [(contact.pk, 7, 1)])
+    arrivals.lead_arrived([contact.pk], prepared=fresh)
     assert Lead.objects.get(pk=contact.pk).score == 8  # what was read is what is written
 
 
@@ -128,7 +130,7 @@ def test_a_worker_writes_only_the_scores_of_the_arrivals_it_claimed(org, monkeyp
 
     from tandem.campaigns.models import Touchpoint
     from tandem.crm.models import Contact
-    from tandem.handoff import services
+    from tandem.handoff import arrivals
     from tandem.handoff.models import Arrival
 
     agree(org, rules=HOT)
@@ -142,22 +144,22 @@ def test_a_worker_writes_only_the_scores_of_the_arrivals_it_claimed(org, monkeyp
             contact=contact, channel="web", kind="form", occurred_at=earlier,
             idempotency_key=f"form-{contact.pk}",
         )  # fmt: skip
-    services.note_arrivals([mine.pk, theirs.pk], source="web")
-    read = services.scores_of
+    arrivals.note_arrivals([mine.pk, theirs.pk], source="web")
+    read = arrivals.scores_of
 
     def other_worker_claims_theirs_meanwhile(rules, now, ids):
         scores = read(rules, now, ids)  # this worker's scores: 60 each
-        monkeypatch.setattr(services, "scores_of", read)  # the other worker reads its own
+        monkeypatch.setattr(arrivals, "scores_of", read)  # the other worker reads its own
         Touchpoint.objects.create(
             contact=theirs, channel="email", kind="email_click", occurred_at=earlier,
             idempotency_key="click",
         )  # fmt: skip
         Arrival.objects.filter(contact=theirs).delete()  # the other worker's claim
-        services.lead_arrived([theirs.pk], source="web")  # it scores 70 and hands off
+        arrivals.lead_arrived([theirs.pk], source="web")  # it scores 70 and hands off
         return scores
 
-    monkeypatch.setattr(services, "scores_of", other_worker_claims_theirs_meanwhile)
-    assert services.process_arrivals() == 1  # this worker handed off its own only
+    monkeypatch.setattr(arrivals, "scores_of", other_worker_claims_theirs_meanwhile)
+    assert arrivals.process_arrivals() == 1  # this worker handed off its own only
     scores = dict(Lead.objects.values_list("pk", "score"))
     assert scores == {mine.pk: 60, theirs.pk: 70}  # not 60: the other worker's scores stay
     assert set(Lead.objects.values_list("stage", flat=True)) == {Stage.MQL}

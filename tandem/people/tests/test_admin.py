@@ -60,6 +60,6 @@ def test_others_cannot_edit_a_team_and_names_stay_unique(client, org):
     assert client.post(url, {"name": "Hijacked", "description": ""}).status_code == 403
     with pytest.raises(DomainError) as error:
         update_team(actor=org.admin, team=org.marketing, name="sales", description="")
-    assert error.value.code == "conflict"
+    assert error.value.code == "team_name_taken"
     org.marketing.refresh_from_db()
     assert org.marketing.name == "Marketing"

@@ -7,8 +7,9 @@ from django.contrib.contenttypes.models import ContentType
 
 from tandem.core.errors import DomainError, ErrorCode
 from tandem.core.models import DomainEvent
-from tandem.factories import MembershipFactory, TeamFactory, UserFactory
+from tandem.factories.people import MembershipFactory, TeamFactory, UserFactory
 from tandem.people import services
+from tandem.people.errors import PeopleError
 from tandem.people.models import Membership, Team, User
 
 
@@ -75,7 +76,7 @@ def test_create_user_rejects_an_invalid_email(org, email):
 
 def test_create_user_rejects_an_email_taken_in_another_case(org):
     count = User.objects.count()
-    with raises(ErrorCode.CONFLICT, field="email"):
+    with raises(PeopleError.EMAIL_TAKEN, field="email"):
         services.create_user(
             actor=org.admin, email=org.marketer.email.upper(), full_name="Mia Again"
         )
@@ -171,7 +172,7 @@ def test_create_team_rules(org):
         services.create_team(actor=org.admin, name="  ", function="sales")
     with raises(ErrorCode.INVALID, field="function"):
         services.create_team(actor=org.admin, name="New", function="finance")
-    with raises(ErrorCode.CONFLICT, field="name"):
+    with raises(PeopleError.TEAM_NAME_TAKEN, field="name"):
         services.create_team(actor=org.admin, name="MARKETING", function="marketing")
     assert not Team.objects.filter(name="New").exists()
     team = services.create_team(actor=org.admin, name=" Field reps ", function="front_line")
@@ -205,7 +206,7 @@ def test_others_cannot_add_members(org, persona):
 
 def test_adding_someone_twice_is_already_member(org):
     events_before = DomainEvent.objects.count()
-    with raises(ErrorCode.ALREADY_MEMBER, field="user"):
+    with raises(PeopleError.ALREADY_MEMBER, field="user"):
         services.add_member(
             actor=org.marketing_head, team=org.marketing, user=org.marketer, role="head"
         )
@@ -272,9 +273,9 @@ def test_change_role_rules(org):
 def test_the_last_head_cannot_be_demoted(org):
     hana = membership(org, org.marketing_head, org.marketing)
     events_before = DomainEvent.objects.count()
-    with raises(ErrorCode.LAST_HEAD, field="role"):
+    with raises(PeopleError.LAST_HEAD, field="role"):
         services.change_role(actor=org.marketing_head, membership=hana, role="member")
-    with raises(ErrorCode.LAST_HEAD):
+    with raises(PeopleError.LAST_HEAD):
         services.change_role(actor=org.admin, membership=hana, role="member")
     assert membership(org, org.marketing_head, org.marketing).role == "head"
     assert DomainEvent.objects.count() == events_before
@@ -284,9 +285,9 @@ def test_the_last_head_cannot_be_demoted(org):
 def test_the_last_head_cannot_be_removed(org):
     hana = membership(org, org.marketing_head, org.marketing)
     events_before = DomainEvent.objects.count()
-    with raises(ErrorCode.LAST_HEAD):
+    with raises(PeopleError.LAST_HEAD):
         services.remove_member(actor=org.admin, membership=hana)
-    with raises(ErrorCode.LAST_HEAD):
+    with raises(PeopleError.LAST_HEAD):
         services.remove_member(actor=org.marketing_head, membership=hana)
     assert Membership.objects.filter(pk=hana.pk, role="head").exists()
     assert DomainEvent.objects.count() == events_before
@@ -354,12 +355,12 @@ def test_remove_member_rechecks_the_role_stored_now(org):
     )
     hana = membership(org, org.marketing_head, org.marketing)
     services.change_role(actor=org.admin, membership=hana, role="member")  # Mia is now the head
-    with raises(ErrorCode.LAST_HEAD):
+    with raises(PeopleError.LAST_HEAD):
         services.remove_member(actor=org.admin, membership=stale)
     assert org.marketing.memberships.filter(role="head").count() == 1
 
 
 def test_create_team_conflict_is_checked_on_the_stored_name(org):
     TeamFactory(name="x" * 120)
-    with raises(ErrorCode.CONFLICT, field="name"):
+    with raises(PeopleError.TEAM_NAME_TAKEN, field="name"):
         services.create_team(actor=org.admin, name="x" * 125, function="sales")

@@ -1,21 +1,21 @@
 """`tandem import contacts|touchpoints FILE --as EMAIL`: the same imports as the pages, in
 the foreground, with a progress bar. The job record is kept, so the audit trail says who
-imported what."""
+imported what. The kinds are those registered in ``tandem.crm.import_kinds`` (contacts
+by crm, touchpoints by campaigns)."""
 
 import sys
 import time
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from tandem.campaigns import imports as touchpoint_imports
 from tandem.core.audit import Source, acting_as
 from tandem.core.errors import DomainError
-from tandem.core.jobs import Progress
+from tandem.core.jobs import Progress, job_kind
 from tandem.core.models import Job
 from tandem.crm import imports
+from tandem.crm.import_kinds import ImportKind, import_kind, import_kind_names
 from tandem.people.models import User
 
 
@@ -23,7 +23,7 @@ class Command(BaseCommand):
     help = "Import contacts (and their accounts) or touchpoints from a CSV or XLSX file."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("what", choices=["contacts", "touchpoints"])
+        parser.add_argument("what", choices=import_kind_names())
         parser.add_argument("file", type=Path)
         parser.add_argument(
             "--as",
@@ -54,26 +54,8 @@ class Command(BaseCommand):
                     chunks=iter(lambda: stream.read(1 << 20), b""),
                     size=file.stat().st_size,
                 )
-                if what == "touchpoints":
-                    touchpoint_imports.check_headers(staged.headers)
-                    params: dict[str, Any] = {"token": staged.token}
-                    handler = touchpoint_imports.import_touchpoints
-                else:
-                    mapping = (
-                        staged.suggested
-                        if layout == "auto"
-                        else {
-                            h: imports.LAYOUTS[layout][h.lower()]
-                            for h in staged.headers
-                            if h.lower() in imports.LAYOUTS[layout]
-                        }
-                    )
-                    params = {
-                        "token": staged.token,
-                        "mapping": imports.check_mapping(staged.headers, mapping),
-                    }
-                    handler = imports.import_contacts
-                self._run(actor, what, file.name, params, handler)
+                kind = import_kind(what)
+                self._run(actor, what, file.name, kind, kind.params(staged, layout))
         except DomainError as exc:
             raise CommandError(exc.message) from None
 
@@ -82,19 +64,18 @@ class Command(BaseCommand):
         actor: User,
         what: str,
         name: str,
+        kind: ImportKind,
         params: dict[str, Any],
-        handler: Callable[[Job, Progress], None],
     ) -> None:
-        kind = "campaigns.import_touchpoints" if what == "touchpoints" else "crm.import_contacts"
         job = Job.objects.create(
             owner=actor,
-            kind=kind,
+            kind=kind.job_kind,
             title=f"Import of {what} from {name}"[:200],
             status=Job.Status.RUNNING,
             params=params,
         )
         started = time.perf_counter()
-        handler(job, self._progress(job))
+        job_kind(kind.job_kind)(job, self._progress(job))
         Job.objects.filter(pk=job.pk).update(status=Job.Status.DONE)
         job.refresh_from_db()
         self.stdout.write("")

@@ -1,0 +1,121 @@
+"""The Decisions page: what waits for me, what I asked for, what was decided lately.
+Thin: read through the querysets, write through ``approvals.services``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from tandem.approvals import services
+from tandem.approvals.forms import DecideForm, OverrideForm
+from tandem.approvals.models import ApprovalRequest, Decision
+from tandem.approvals.reads import card, cards
+from tandem.core.errors import DomainError
+from tandem.core.forms import form_error
+from tandem.core.permissions import require_staff
+from tandem.people.auth import signed_in
+
+RECENT = 30
+
+
+@login_required
+def decisions(request: HttpRequest) -> HttpResponse:
+    user = signed_in(request)
+    require_staff(user)
+    visible = ApprovalRequest.objects.visible_to(user)
+    context = {
+        "waiting": [c for c in cards(visible.waiting_for(user), user) if c["may_decide"]],
+        "asked": cards(visible.asked_by(user)[:RECENT], user),
+        "recent": cards(visible.exclude(status="open")[:RECENT], user),
+        "mine": Decision.objects.filter(decided_by=user).select_related("request")[:RECENT],
+    }
+    return render(request, "approvals/decisions.html", context)
+
+
+def _request(request: HttpRequest, pk: int) -> ApprovalRequest:
+    require_staff(request.user)
+    visible = ApprovalRequest.objects.visible_to(request.user)
+    return get_object_or_404(visible, pk=pk)
+
+
+@login_required
+def detail(request: HttpRequest, pk: int) -> HttpResponse:
+    found = _request(request, pk)
+    return render(request, "approvals/detail.html", {"c": card(found, request.user)})
+
+
+def _answer(request: HttpRequest, found: ApprovalRequest, status: int = 200, **forms: Any) -> Any:
+    """After a decision: htmx swaps the request's card; a plain form goes back."""
+    if getattr(request, "htmx", None):
+        found.refresh_from_db()
+        context = {"c": card(found, request.user, **forms)}
+        return render(request, "approvals/_card.html", context, status=status)
+    if status != 200:
+        context = {"c": card(found, request.user, **forms)}
+        return render(request, "approvals/detail.html", context, status=status)
+    if request.POST.get("back") == "list":
+        return redirect("approvals:decisions")
+    return redirect(found_url(found))
+
+
+def found_url(found: ApprovalRequest) -> str:
+    from django.urls import reverse
+
+    return reverse("approvals:detail", args=[found.pk])
+
+
+@login_required
+@require_POST
+def decide(request: HttpRequest, pk: int) -> HttpResponse:
+    found = _request(request, pk)
+    form = DecideForm(request.POST)
+    if form.is_valid():
+        try:
+            services.decide(
+                actor=request.user,
+                request=found,
+                outcome=form.cleaned_data["outcome"],
+                version=form.cleaned_data["version"],
+                comment=form.cleaned_data["comment"],
+            )
+        except DomainError as exc:
+            form_error(form, exc)
+        else:
+            said = "Approved" if form.cleaned_data["outcome"] == "approve" else "Changes requested"
+            messages.success(request, f"{said}: {found.title}.")
+            return _answer(request, found)
+    return _answer(request, found, 422, decide_form=form)
+
+
+@login_required
+@require_POST
+def withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+    found = _request(request, pk)
+    try:
+        services.withdraw(actor=request.user, request=found)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, f"Withdrawn: {found.title}.")
+    return _answer(request, found)
+
+
+@login_required
+@require_POST
+def override(request: HttpRequest, pk: int) -> HttpResponse:
+    found = _request(request, pk)
+    form = OverrideForm(request.POST)
+    if form.is_valid():
+        try:
+            services.override(actor=request.user, request=found, reason=form.cleaned_data["reason"])
+        except DomainError as exc:
+            form_error(form, exc)
+        else:
+            messages.success(request, f"Overridden: {found.title}.")
+            return _answer(request, found)
+    return _answer(request, found, 422, override_form=form)

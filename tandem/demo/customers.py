@@ -1,0 +1,159 @@
+"""A few Yorkshire customers of the demo, touched by sales and marketing alike: their
+accounts, contacts, deals and activities, a webinar campaign and its touches."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from django.utils import timezone
+
+from tandem.campaigns import capture
+from tandem.core.audit import Source, acting_as
+from tandem.people.models import User
+
+# (company, domain, industry, segment, contacts [(first, last, title)], deal (name, amount))
+CUSTOMERS = [
+    (
+        "Harrogate Dental Group",
+        "harrogatedental.example",
+        "Healthcare",
+        "SME",
+        [("Ruth", "Bailey", "Practice Manager"), ("Imran", "Hussain", "Finance Director")],
+        ("Solar for three surgeries", "48500"),
+    ),
+    (
+        "Pennine Farms Ltd",
+        "penninefarms.example",
+        "Agriculture",
+        "SME",
+        [("Gareth", "Lloyd", "Owner")],
+        ("Barn roof array and battery", "36200"),
+    ),
+    (
+        "Kirkstall Brewery Co",
+        "kirkstallbrew.example",
+        "Food & drink",
+        "Mid-market",
+        [("Sophie", "Turner", "Operations Director"), ("Dan", "Whitaker", "Site Engineer")],
+        ("Heat pumps for the brewhouse", "122000"),
+    ),
+    (
+        "Calder Valley Schools Trust",
+        "caldervalleyschools.example",
+        "Education",
+        "Public sector",
+        [("Margaret", "Holt", "Estates Lead")],
+        ("Five-school solar programme", "310000"),
+    ),
+]
+
+
+def add_customers(users: dict[str, User]) -> None:
+    """A few Yorkshire customers, touched by sales and marketing alike."""
+    from tandem.campaigns import services as campaigns
+    from tandem.crm import services as crm
+
+    rep, marketer = users["sales rep"], users["marketer"]
+    with acting_as(marketer, Source.SYSTEM):
+        webinar = campaigns.create_campaign(
+            actor=marketer,
+            name="Spring heat-pump webinar",
+            type="webinar",
+            channel="events",
+            starts_on=date(2026, 3, 2),
+            ends_on=date(2026, 4, 24),
+            planned_budget="6500",
+            expected_leads_per_week=25,
+            audience="SMEs in Yorkshire with gas heating",
+            goal="120 qualified leads for the spring install season",
+        )
+        campaigns.set_status(actor=marketer, campaign=webinar, status="live")
+        campaigns.add_cost(
+            actor=marketer,
+            campaign=webinar,
+            incurred_on=date(2026, 3, 2),
+            amount="1800",
+            description="Webinar platform and speaker",
+        )
+        campaigns.add_cost(
+            actor=marketer,
+            campaign=webinar,
+            incurred_on=date(2026, 3, 9),
+            amount="2400",
+            description="LinkedIn promotion",
+        )
+    touches: list[dict[str, object]] = []
+    for index, (company, domain, industry, segment, people_, (deal, amount)) in enumerate(
+        CUSTOMERS
+    ):
+        with acting_as(rep, Source.SYSTEM):
+            account = crm.create_account(
+                actor=rep,
+                name=company,
+                domain=domain,
+                industry=industry,
+                segment=segment,
+                region="Yorkshire",
+            )
+            contacts = [
+                crm.create_contact(
+                    actor=rep,
+                    first_name=first,
+                    last_name=last,
+                    job_title=title,
+                    email=f"{first}.{last}@{domain}".lower(),
+                    account=account,
+                )
+                for first, last, title in people_
+            ]
+            crm.create_opportunity(actor=rep, name=deal, account=account, amount=amount)
+            crm.log_activity(
+                actor=rep,
+                kind="call",
+                contact=contacts[0],
+                subject=f"Discovery call with {contacts[0].first_name}",
+                body="Interested in cutting energy bills; wants a site survey.",
+            )
+        with acting_as(marketer, Source.SYSTEM):
+            crm.log_activity(
+                actor=marketer,
+                kind="note",
+                contact=contacts[0],
+                subject="Downloaded the commercial solar guide",
+                body="Came in through the spring heat-pump campaign.",
+            )
+        for n, kind in enumerate(("ad_click", "visit", "event")):
+            touches.append(
+                {
+                    "idempotency_key": f"demo:{domain}:{kind}",
+                    "kind": kind,
+                    "contact_id": contacts[0].pk,
+                    "campaign_id": webinar.pk,
+                    "occurred_at": (timezone.now() - timedelta(days=20 - 5 * n)).isoformat(),
+                    "utm_source": "linkedin",
+                    "utm_medium": "paid_social",
+                    "utm_campaign": "spring-heat-pumps",
+                }
+            )
+        if index in (1, 2):  # asked for a quote on the web: these two are hot leads
+            touches.append(
+                {
+                    "idempotency_key": f"demo:{domain}:form",
+                    "kind": "form",
+                    "contact_id": contacts[0].pk,
+                    "campaign_id": webinar.pk,
+                    "occurred_at": (timezone.now() - timedelta(hours=3)).isoformat(),
+                    "utm_source": "linkedin",
+                    "utm_medium": "paid_social",
+                    "utm_campaign": "spring-heat-pumps",
+                }
+            )
+    with acting_as(marketer, Source.SYSTEM):
+        capture.ingest_touchpoints(actor=marketer, rows=touches)
+    # Score everyone now (the worker would, moments after the commit): the contacts who
+    # came to the webinar and are directors cross the threshold and reach a rep's queue.
+    from tandem.handoff import scoring_runs
+
+    rules = scoring_runs.scoring_in_force()
+    if rules is not None:
+        scoring_runs.rescore_all(rules)

@@ -1,0 +1,59 @@
+"""Each persona's home page: what it shows whom."""
+
+import pytest
+
+
+def as_persona(client, org, persona):
+    user = getattr(org, persona)
+    client.force_login(user)
+    return user
+
+
+def text(response):
+    return response.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("persona", "shown", "not_shown"),
+    [
+        ("outsider", "You&#x27;re not in a team yet", "Administration"),
+        ("admin", "Administration", "You&#x27;re not in a team yet"),
+        ("executive", "People per team", "Administration"),
+        ("marketing_head", "People you lead", "People per team"),
+        ("sales_head", "People you lead", "Administration"),
+        ("marketer", "What&#x27;s happening in your teams", "People you lead"),
+        ("sales_rep", "Your teams", "People per team"),
+        ("front_liner", "Leeds Branch", "People you lead"),
+    ],
+)
+def test_home_page_per_persona(client, org, persona, shown, not_shown):
+    user = as_persona(client, org, persona)
+    response = client.get("/")
+    assert response.status_code == 200
+    page = text(response).replace("You're", "You&#x27;re").replace("What's", "What&#x27;s")
+    assert shown in page
+    assert not_shown not in page
+    assert f"Hello, {user.get_short_name()}" in page
+
+
+def test_outsider_home_names_an_admin_to_ask(client, org):
+    as_persona(client, org, "outsider")
+    assert "mailto:ada@example.test" in text(client.get("/"))
+
+
+def test_a_head_sees_the_people_they_lead(client, org):
+    as_persona(client, org, "marketing_head")
+    response = client.get("/")
+    names = [m.user.full_name for m in response.context["my_people"]]
+    assert names == ["Hana Head", "Mia Marketer"]
+
+
+def test_executive_sees_the_headcount_of_every_team(client, org):
+    as_persona(client, org, "executive")
+    chart = client.get("/").context["headcount_chart"]
+    assert dict(zip(chart["labels"], chart["values"], strict=True)) == {
+        "Leadership": 1,
+        "Leeds Branch": 1,
+        "Marketing": 2,
+        "Sales": 2,
+    }
