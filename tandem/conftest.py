@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
+import subprocess
+import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -12,8 +15,8 @@ import pytest
 import requests
 from django.db import connections
 
+from tandem.factories.people import PASSWORD, MembershipFactory, TeamFactory, UserFactory
 from tandem.people.models import Team, User
-from tandem.people.tests.factories import PASSWORD, MembershipFactory, TeamFactory, UserFactory
 
 CI = os.environ.get("CI", "").lower() == "true"
 
@@ -90,6 +93,77 @@ def org(db: Any) -> Org:
 @pytest.fixture
 def live_org(transactional_db: Any) -> Org:
     return build_org()
+
+
+# --- Contact imports -------------------------------------------------------------------
+def stage_import(org: Org, name: str, data: bytes) -> Any:
+    """``data`` staged by the marketer as a file called ``name``, as the upload page does."""
+    from tandem.crm import imports
+
+    return imports.stage_file(actor=org.marketer, name=name, chunks=iter([data]), size=len(data))
+
+
+def run_import(org: Org, staged: Any, capture: Any, mapping: dict[str, str] | None = None) -> Any:
+    """The marketer imports ``staged`` (with its suggested mapping unless given); the job
+    runs when the transaction commits (``capture`` is django_capture_on_commit_callbacks).
+    Returns the job as it ended."""
+    from tandem.crm import imports
+
+    with capture(execute=True):
+        job = imports.start_contact_import(
+            actor=org.marketer,
+            token=staged.token,
+            mapping=mapping or staged.suggested,
+            original_name=staged.original_name,
+        )
+    job.refresh_from_db()
+    return job
+
+
+# --- A real worker -----------------------------------------------------------------------
+def database_url() -> str:
+    """The test database as a TANDEM_DATABASE_URL, for processes started by a test."""
+    db = connections["default"].settings_dict
+    if db["ENGINE"].endswith("sqlite3"):
+        return f"sqlite:///{db['NAME']}"
+    user = db.get("USER") or "postgres"
+    password = f":{db['PASSWORD']}" if db.get("PASSWORD") else ""
+    host = f"{db.get('HOST') or '127.0.0.1'}:{db.get('PORT') or 5432}"
+    return f"postgres://{user}{password}@{host}/{db['NAME']}"
+
+
+def start_worker(
+    queue_name: str,
+    *,
+    queue_file: Any = None,
+    redis_url: str = "",
+    output: bool = True,
+) -> subprocess.Popen[bytes]:
+    """`tandem run_huey` as a process of its own, with production settings pointed at
+    the test database and the named queue: in ``queue_file`` (SQLite), or on Redis at
+    ``redis_url``. ``output``: keep stdout and stderr (read them with communicate())."""
+    from django.conf import settings
+
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "tandem.config.settings",
+        "TANDEM_DATABASE_URL": database_url(),
+        "TANDEM_VAR_DIR": str(settings.VAR_DIR),
+        "TANDEM_QUEUE_NAME": queue_name,
+        "TANDEM_INSECURE_HTTP": "true",
+    }
+    env.pop("TANDEM_REDIS_URL", None)
+    env.pop("TANDEM_QUEUE_FILE", None)
+    if redis_url:
+        env["TANDEM_REDIS_URL"] = redis_url
+    if queue_file is not None:
+        env["TANDEM_QUEUE_FILE"] = str(queue_file)
+    return subprocess.Popen(
+        [sys.executable, "-m", "tandem", "run_huey", "--workers", "1", "--no-periodic"],
+        env=env,
+        stdout=subprocess.PIPE if output else subprocess.DEVNULL,
+        stderr=subprocess.STDOUT if output else subprocess.DEVNULL,
+    )
 
 
 # --- Real HTTP ---------------------------------------------------------------------------
@@ -193,6 +267,36 @@ def page(live_server: Any, monkeypatch: Any) -> Iterator[Any]:
         # A CSP violation or script error is a bug even if the page looked right.
         unexpected = [e for e in errors if expected not in e]
         assert not unexpected, f"browser errors: {unexpected}"
+
+
+@pytest.fixture
+def demo(transactional_db: Any) -> Any:
+    """The small demo organisation, for the browser tests that walk through it."""
+    from tandem.demo import organisation
+
+    return organisation.seed("small")
+
+
+def log_in(page: Any, email: str, password: str) -> None:
+    page.goto("/login/")
+    page.get_by_label("E-mail").fill(email)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Log in").click()
+
+
+def sign_in(page: Any, email: str, password: str) -> None:
+    """Log in and wait for the home page, so the next navigation is signed in."""
+    from playwright.sync_api import expect
+
+    log_in(page, email, password)
+    expect(page.get_by_role("heading", name=re.compile(r"^Hello, "))).to_be_visible()
+
+
+def log_out(page: Any) -> None:
+    from playwright.sync_api import expect
+
+    page.get_by_role("button", name="Log out").click()
+    expect(page.get_by_role("heading", name="Log in to Tandem")).to_be_visible()
 
 
 # --- Rate-limit counters -----------------------------------------------------------------

@@ -17,9 +17,9 @@ from tandem.api import services
 from tandem.api.models import ApiToken
 from tandem.conftest import PERSONA_NAMES
 from tandem.core.api_pagination import MAX_LIMIT, encode_cursor
+from tandem.factories.people import TeamFactory
 from tandem.notifications.models import Comment, Notification
 from tandem.people.models import Team
-from tandem.people.tests.factories import TeamFactory
 
 ERROR_KEYS = {"code", "message", "details"}
 

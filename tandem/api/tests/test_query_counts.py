@@ -7,8 +7,8 @@ from django.test.utils import CaptureQueriesContext
 from tandem.api.services import create_token
 from tandem.core.audit import Source, acting_as
 from tandem.core.services import record_event
+from tandem.factories.people import MembershipFactory, TeamFactory, UserFactory
 from tandem.notifications.services import post_comment
-from tandem.people.tests.factories import MembershipFactory, TeamFactory, UserFactory
 
 
 def _grow(org, n):

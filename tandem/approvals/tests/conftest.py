@@ -1,11 +1,12 @@
-"""Approval kinds of the tests' own, about teams (any registered record would do)."""
+"""Approval kinds of the tests' own, about teams (any registered record would do), and
+the asking and approving the tests share."""
 
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
 
-from tandem.approvals import needs
+from tandem.approvals import needs, services
 from tandem.approvals.kinds import ApprovalKind, Override, register_kind, unregister_kind
 from tandem.core.errors import DomainError, ErrorCode
 
@@ -88,3 +89,14 @@ def kinds(log: Log, request: Any) -> Iterator[dict[str, ApprovalKind]]:
     yield made
     for kind in made.values():
         unregister_kind(kind.name)
+
+
+def ask(actor: Any, kind: ApprovalKind, subject: Any, **extra: Any) -> Any:
+    return services.request_approval(actor=actor, kind=kind.name, subject=subject, **extra)
+
+
+def approve(actor: Any, request: Any, comment: str = "") -> Any:
+    request.refresh_from_db()
+    return services.decide(
+        actor=actor, request=request, outcome="approve", version=request.version, comment=comment
+    )

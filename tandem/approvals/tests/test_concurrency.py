@@ -10,9 +10,9 @@ from django.db import connection, transaction
 
 from tandem.approvals import services
 from tandem.approvals.models import ApprovalRequest, Decision
-from tandem.approvals.tests.test_requirements import ask
+from tandem.approvals.tests.conftest import ask
 from tandem.core.errors import DomainError
-from tandem.people.tests.factories import MembershipFactory, UserFactory
+from tandem.factories.people import MembershipFactory, UserFactory
 
 
 def at_once(*work: Callable[[], Any]) -> list[str]:

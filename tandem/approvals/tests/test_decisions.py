@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from tandem.approvals import services
 from tandem.approvals.models import ApprovalRequest, Decision
-from tandem.approvals.tests.test_requirements import approve, ask
+from tandem.approvals.tests.conftest import approve, ask
 from tandem.core.errors import DomainError
 from tandem.notifications.models import Notification
 

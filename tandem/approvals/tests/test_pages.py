@@ -1,7 +1,7 @@
 """The Decisions page: what waits for me, deciding inline, stale versions, who sees it."""
 
 from tandem.approvals.models import ApprovalRequest
-from tandem.approvals.tests.test_requirements import ask
+from tandem.approvals.tests.conftest import ask
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
 

@@ -4,20 +4,10 @@ import pytest
 
 from tandem.approvals import services
 from tandem.approvals.models import ApprovalRequest, Decision
+from tandem.approvals.tests.conftest import approve, ask
 from tandem.core.errors import DomainError
 from tandem.core.models import DomainEvent
-from tandem.people.tests.factories import MembershipFactory, UserFactory
-
-
-def ask(actor, kind, subject, **extra):
-    return services.request_approval(actor=actor, kind=kind.name, subject=subject, **extra)
-
-
-def approve(actor, request, comment=""):
-    request.refresh_from_db()
-    return services.decide(
-        actor=actor, request=request, outcome="approve", version=request.version, comment=comment
-    )
+from tandem.factories.people import MembershipFactory, UserFactory
 
 
 def test_a_marketing_head_and_a_sales_head_pass_it(org, kinds, log):

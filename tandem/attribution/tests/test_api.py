@@ -1,7 +1,7 @@
 """Attribution over real HTTP: the report of a scope, refresh, models, the joint choice."""
 
 from tandem.attribution.models import AttributionReport
-from tandem.attribution.tests.test_reports import END, START, build_world
+from tandem.attribution.tests.conftest import END, START, build_world
 
 QUERY = {"start": str(START), "end": str(END)}
 

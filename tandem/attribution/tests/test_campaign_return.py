@@ -2,8 +2,8 @@
 view only reads stored reports (it starts no job); a POST queues them."""
 
 from tandem.attribution.models import AttributionReport
-from tandem.campaigns.tests.factories import CampaignFactory
 from tandem.core.models import Job
+from tandem.factories.campaigns import CampaignFactory
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
 

@@ -7,11 +7,11 @@ from datetime import timedelta
 import pytest
 from django.core import mail, signing
 
-from tandem.campaigns.tests.factories import CampaignFactory
 from tandem.core.errors import DomainError
 from tandem.core.models import DomainEvent
 from tandem.crm import consent, services
 from tandem.crm.models import Contact
+from tandem.factories.campaigns import CampaignFactory
 
 
 @pytest.fixture

@@ -9,23 +9,10 @@ import zipfile
 import pytest
 from openpyxl import Workbook
 
+from tandem.conftest import run_import, stage_import
 from tandem.core import import_files
 from tandem.core.errors import DomainError
-from tandem.crm import imports
 from tandem.crm.models import Contact
-
-
-def stage(org, name, data):
-    return imports.stage_file(actor=org.marketer, name=name, chunks=iter([data]), size=len(data))
-
-
-def run(org, staged, capture):
-    with capture(execute=True):
-        job = imports.start_contact_import(
-            actor=org.marketer, token=staged.token, mapping=staged.suggested
-        )
-    job.refresh_from_db()
-    return job
 
 
 def test_an_unterminated_quote_fails_the_import_naming_its_row_and_writes_nothing(
@@ -35,8 +22,8 @@ def test_an_unterminated_quote_fails_the_import_naming_its_row_and_writes_nothin
     lines += [f"p{n}@example.test,Pat{n}" for n in range(3000)]
     lines.insert(2001, 'broken@example.test,"Dana')  # the quote opens on line 2002, row 2002
     lines += ["last@example.test,Lee"]
-    staged = stage(org, "contacts.csv", ("\n".join(lines) + "\n").encode())
-    job = run(org, staged, django_capture_on_commit_callbacks)
+    staged = stage_import(org, "contacts.csv", ("\n".join(lines) + "\n").encode())
+    job = run_import(org, staged, django_capture_on_commit_callbacks)
     assert job.status == "failed"
     assert "Row 2002 (line 2002)" in job.message and "never closed" in job.message
     assert Contact.objects.count() == 0
@@ -62,7 +49,7 @@ def test_the_touchpoint_import_refuses_an_unterminated_quote_too(
         b'k2,form,2025-01-02T10:00:00Z,"b@example.test\n'
         b"k3,form,2025-01-02T10:00:00Z,c@example.test\n"
     )
-    staged = stage(org, "touches.csv", data)
+    staged = stage_import(org, "touches.csv", data)
     with django_capture_on_commit_callbacks(execute=True):
         job = start_touchpoint_import(actor=org.marketer, token=staged.token)
     job.refresh_from_db()
@@ -113,7 +100,7 @@ def test_an_xlsx_bomb_is_refused_unread_naming_the_file(org):
     started = time.monotonic()
     try:
         with pytest.raises(DomainError) as error:
-            stage(org, "contacts.xlsx", data)
+            stage_import(org, "contacts.xlsx", data)
         peak = tracemalloc.get_traced_memory()[1]
     finally:
         tracemalloc.stop()

@@ -2,16 +2,16 @@
 their page; who may, and what an ended campaign says."""
 
 from tandem.campaigns.models import CampaignMember
-from tandem.campaigns.tests.test_services import make_campaign
+from tandem.campaigns.tests.conftest import make_campaign
 from tandem.core.models import Job
-from tandem.crm.models import Contact
+from tandem.factories.crm import ContactFactory
 
 
 def _people():
     return [
-        Contact.objects.create(first_name="Ann", last_name="Baker", email="ann@bakery.example"),
-        Contact.objects.create(first_name="Ben", last_name="Baker", email="ben@bakery.example"),
-        Contact.objects.create(first_name="Cal", last_name="Smith", email="cal@smith.example"),
+        ContactFactory(first_name="Ann", last_name="Baker", email="ann@bakery.example"),
+        ContactFactory(first_name="Ben", last_name="Baker", email="ben@bakery.example"),
+        ContactFactory(first_name="Cal", last_name="Smith", email="cal@smith.example"),
     ]
 
 

@@ -7,8 +7,8 @@ from django.core.cache import cache
 from django.utils import timezone
 
 from tandem.campaigns.models import Touchpoint
-from tandem.campaigns.tests.factories import CampaignFactory
 from tandem.crm.models import Contact
+from tandem.factories.campaigns import CampaignFactory
 
 
 def test_api_bodies_name_the_field_and_bulk_rows_are_refused_one_by_one(live_org, api_for):

@@ -4,10 +4,10 @@ wipes, and ``tandem import touchpoints``."""
 
 from tandem.campaigns.capture import ingest_touchpoints
 from tandem.campaigns.models import Touchpoint
-from tandem.campaigns.tests.factories import CampaignFactory
 from tandem.crm import services
 from tandem.crm.import_kinds import import_kind, import_kind_names
 from tandem.crm.timeline import SIDES, kinds, timeline
+from tandem.factories.campaigns import CampaignFactory
 
 
 def touch(org, contact, key="t1", visitor="cookie-1"):

@@ -9,20 +9,9 @@ from django.utils import timezone
 
 from tandem.campaigns import capture, services
 from tandem.campaigns.models import Campaign, CampaignMember, Touchpoint
+from tandem.campaigns.tests.conftest import make_campaign
 from tandem.core.errors import DomainError
 from tandem.crm.models import Contact
-
-
-def make_campaign(actor, **overrides):
-    fields = {
-        "name": "Spring heat pumps",
-        "type": "webinar",
-        "channel": "events",
-        "starts_on": date(2026, 3, 1),
-        "ends_on": date(2026, 4, 30),
-        "planned_budget": "5000",
-    }
-    return services.create_campaign(actor=actor, **{**fields, **overrides})
 
 
 @pytest.mark.parametrize(

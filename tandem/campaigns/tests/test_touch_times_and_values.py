@@ -10,9 +10,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from tandem.api.services import create_token
 from tandem.campaigns.models import Campaign, CampaignCost, Touchpoint
-from tandem.campaigns.tests.factories import CampaignFactory
 from tandem.conftest import grant_capture
 from tandem.core.models import Job
+from tandem.factories.campaigns import CampaignFactory
 
 
 @pytest.fixture

@@ -1,28 +1,16 @@
 """Campaign pages, the public web form over real HTTP, and the bulk touchpoint API."""
 
-from datetime import date
-
 import pytest
 import requests
 from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from tandem.campaigns import capture, services
+from tandem.campaigns import capture
 from tandem.campaigns.models import Campaign, Touchpoint
+from tandem.campaigns.tests.conftest import make_campaign
 from tandem.conftest import STAFF_NAMES
 from tandem.crm.models import Contact
-
-
-def make_campaign(actor, **overrides):
-    fields = {
-        "name": "Spring heat pumps",
-        "type": "webinar",
-        "channel": "events",
-        "starts_on": date(2026, 3, 1),
-        "ends_on": date(2026, 4, 30),
-    }
-    return services.create_campaign(actor=actor, **{**fields, **overrides})
 
 
 @pytest.mark.parametrize("persona", STAFF_NAMES)

@@ -15,7 +15,7 @@ from tandem.core.models import Job
 from tandem.core.services import record_event, start_audit_export, start_job
 from tandem.core.spreadsheets import safe_cell
 from tandem.core.tasks import fail_stalled_jobs
-from tandem.people.tests.factories import UserFactory
+from tandem.factories.people import UserFactory
 
 
 @pytest.fixture

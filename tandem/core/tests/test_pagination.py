@@ -1,7 +1,7 @@
 """Lists stop counting at a cap, so a million-row table pages as fast as a small one."""
 
 from tandem.core import pagination
-from tandem.people.tests.factories import UserFactory
+from tandem.factories.people import UserFactory
 
 
 def test_past_the_cap_the_pager_says_many(client, org, monkeypatch):

@@ -7,32 +7,19 @@ database and queue, and waits for the job's status to become done.
 
 import os
 import secrets
-import subprocess
-import sys
 import time
 from pathlib import Path
 
 import pytest
 from django.conf import settings
-from django.db import connection
 from huey import RedisHuey, SqliteHuey
 
-from tandem.conftest import CI
+from tandem.conftest import CI, start_worker
 from tandem.core.models import Job
 from tandem.core.services import start_job
 from tandem.core.tasks import run_job
 
 REDIS_URL = os.environ.get("TANDEM_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
-
-
-def _database_url() -> str:
-    db = connection.settings_dict
-    if db["ENGINE"].endswith("sqlite3"):
-        return f"sqlite:///{db['NAME']}"
-    user = db.get("USER") or "postgres"
-    password = f":{db['PASSWORD']}" if db.get("PASSWORD") else ""
-    host = f"{db.get('HOST') or '127.0.0.1'}:{db.get('PORT') or 5432}"
-    return f"postgres://{user}{password}@{host}/{db['NAME']}"
 
 
 def _redis_available() -> bool:
@@ -48,26 +35,17 @@ def _redis_available() -> bool:
 @pytest.mark.parametrize("backend", ["sqlite", "redis"])
 def test_a_real_worker_runs_a_queued_job(backend, tmp_path, live_org):
     queue_name = f"tandem-test-{secrets.token_hex(4)}"
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "tandem.config.settings",
-        "TANDEM_DATABASE_URL": _database_url(),
-        "TANDEM_VAR_DIR": str(settings.VAR_DIR),
-        "TANDEM_QUEUE_NAME": queue_name,
-        "TANDEM_INSECURE_HTTP": "true",
-    }
     if backend == "redis":
         if not _redis_available():
             if CI:
                 pytest.fail(f"Redis is not reachable at {REDIS_URL}")
             pytest.skip(f"Redis is not reachable at {REDIS_URL}")
         producer = RedisHuey(queue_name, url=REDIS_URL)
-        env["TANDEM_REDIS_URL"] = REDIS_URL
+        queue = {"redis_url": REDIS_URL}
     else:
         queue_file = tmp_path / "queue.sqlite3"
         producer = SqliteHuey(queue_name, filename=str(queue_file))
-        env.pop("TANDEM_REDIS_URL", None)
-        env["TANDEM_QUEUE_FILE"] = str(queue_file)
+        queue = {"queue_file": queue_file}
 
     # The job record is committed first (as start_job does), then the task is queued.
     job = Job.objects.create(owner=live_org.admin, kind="core.audit_export", title="Export")
@@ -75,12 +53,7 @@ def test_a_real_worker_runs_a_queued_job(backend, tmp_path, live_org):
     producer.task(name="core.run_job")(run_job.func)(job.pk)
     assert len(producer) == 1
 
-    worker = subprocess.Popen(
-        [sys.executable, "-m", "tandem", "run_huey", "--workers", "1", "--no-periodic"],
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-    )
+    worker = start_worker(queue_name, **queue)
     try:
         deadline = time.monotonic() + 45
         while time.monotonic() < deadline:

@@ -7,6 +7,7 @@ from django.db import connection, transaction
 
 from tandem.core import bulk
 from tandem.crm.models import Account, Contact
+from tandem.crm.tests.conftest import query_plan
 
 
 def test_create_with_history_writes_records_and_their_history(org):
@@ -76,24 +77,13 @@ def test_update_with_history_changes_columns_and_records_the_new_state(org):
     )
 
 
-def _plan(queryset) -> str:
-    sql, params = queryset.query.sql_with_params()
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute("SET LOCAL enable_seqscan = off")
-            cursor.execute(f"EXPLAIN {sql}", params)
-        else:
-            cursor.execute(f"EXPLAIN QUERY PLAN {sql}", params)
-        return " ".join(str(row) for row in cursor.fetchall())
-
-
 def test_email_and_domain_lookups_use_the_unique_indexes(org):
     """There is no second index on e-mail or domain: lookups must say "<> ''" so the
     partial unique index serves them (else an import scans a million contacts)."""
     emails = Contact.objects.with_emails(["a@example.com", "b@example.com"]).values("id")
     domains = Account.objects.with_domains(["acme.example", "b.example"]).values("id")
-    assert "one_contact_per_email" in _plan(emails)
-    assert "one_account_per_domain" in _plan(domains)
+    assert "one_contact_per_email" in query_plan(emails)
+    assert "one_account_per_domain" in query_plan(domains)
 
 
 def test_any_of_is_in_with_one_array_on_postgresql(org):

@@ -4,19 +4,16 @@ two and resumed, and running a file again never stores a row twice, e-mail or no
 import os
 import secrets
 import signal
-import subprocess
-import sys
 import time
 
 import pytest
-from django.conf import settings
 from django.db.models import Count
 from huey import SqliteHuey
 
+from tandem.conftest import run_import, stage_import, start_worker
 from tandem.core import tasks
 from tandem.core.models import Job
 from tandem.core.services import resume_job
-from tandem.core.tests.test_worker import _database_url
 from tandem.crm import imports
 from tandem.crm.models import Contact
 
@@ -30,29 +27,18 @@ def _file(rows: int) -> bytes:
     return ("\n".join(lines) + "\n").encode()
 
 
-def _stage(org, data):
-    return imports.stage_file(
-        actor=org.marketer, name="people.csv", chunks=iter([data]), size=len(data)
-    )
-
-
-def _run(org, staged, capture):
-    with capture(execute=True):
-        job = imports.start_contact_import(
-            actor=org.marketer, token=staged.token, mapping=staged.suggested
-        )
-    job.refresh_from_db()
-    return job
-
-
 def test_importing_a_file_again_adds_no_contact_without_an_email_twice(
     org, django_capture_on_commit_callbacks
 ):
     data = _file(40) + b",Pat,Person0,0113 000000\n"  # a repeated row is reported, not added
-    first = _run(org, _stage(org, data), django_capture_on_commit_callbacks)
+    first = run_import(
+        org, stage_import(org, "people.csv", data), django_capture_on_commit_callbacks
+    )
     assert first.status == "done", first.message
     assert "40 contacts added" in first.message and "1 rows rejected" in first.message
-    again = _run(org, _stage(org, data), django_capture_on_commit_callbacks)
+    again = run_import(
+        org, stage_import(org, "people.csv", data), django_capture_on_commit_callbacks
+    )
     assert again.status == "done", again.message
     assert "0 contacts added" in again.message
     assert Contact.objects.count() == 40
@@ -71,7 +57,7 @@ def test_an_import_whose_worker_is_killed_is_failed_then_resumed_without_duplica
     org, tmp_path, monkeypatch
 ):
     rows = 40_000
-    staged = _stage(org, _file(rows))
+    staged = stage_import(org, "people.csv", _file(rows))
     job = Job.objects.create(
         owner=org.marketer,
         kind="crm.import_contacts",
@@ -82,22 +68,7 @@ def test_an_import_whose_worker_is_killed_is_failed_then_resumed_without_duplica
     queue_file = tmp_path / "queue.sqlite3"
     producer = SqliteHuey(queue_name, filename=str(queue_file))
     producer.task(name="core.run_job")(tasks.run_job.func)(job.pk)
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "tandem.config.settings",
-        "TANDEM_DATABASE_URL": _database_url(),
-        "TANDEM_VAR_DIR": str(settings.VAR_DIR),
-        "TANDEM_QUEUE_NAME": queue_name,
-        "TANDEM_QUEUE_FILE": str(queue_file),
-        "TANDEM_INSECURE_HTTP": "true",
-    }
-    env.pop("TANDEM_REDIS_URL", None)
-    worker = subprocess.Popen(
-        [sys.executable, "-m", "tandem", "run_huey", "--workers", "1", "--no-periodic"],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
+    worker = start_worker(queue_name, queue_file=queue_file, output=False)
     try:
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:

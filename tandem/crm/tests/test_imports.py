@@ -10,6 +10,7 @@ from django.conf import settings
 from django.core.management import CommandError, call_command
 from django.db import connection
 
+from tandem.conftest import run_import, stage_import
 from tandem.core.errors import DomainError
 from tandem.core.models import Job
 from tandem.crm import imports
@@ -52,34 +53,18 @@ HUBSPOT = [
 ]
 
 
-def stage(org, name, data):
-    return imports.stage_file(actor=org.marketer, name=name, chunks=iter([data]), size=len(data))
-
-
 def csv_bytes(rows, encoding="utf-8"):
     out = io.StringIO()
     csv.writer(out).writerows(rows)
     return out.getvalue().encode(encoding)
 
 
-def run(org, staged, mapping=None, capture=None):
-    with capture(execute=True):
-        job = imports.start_contact_import(
-            actor=org.marketer,
-            token=staged.token,
-            mapping=mapping or staged.suggested,
-            original_name=staged.original_name,
-        )
-    job.refresh_from_db()
-    return job
-
-
 def test_a_hubspot_csv_with_bad_rows_imports_the_good_ones_and_reports_the_rest(
     org, django_capture_on_commit_callbacks
 ):
-    staged = stage(org, "hubspot-contacts.csv", csv_bytes(HUBSPOT))
+    staged = stage_import(org, "hubspot-contacts.csv", csv_bytes(HUBSPOT))
     assert staged.suggested["Company Domain Name"] == "account_domain"
-    job = run(org, staged, capture=django_capture_on_commit_callbacks)
+    job = run_import(org, staged, capture=django_capture_on_commit_callbacks)
     assert job.status == "done", job.message
     assert "3 contacts added" in job.message and "4 rows rejected" in job.message
     ruth = Contact.objects.get(email="ruth@harrogate.example")
@@ -103,8 +88,8 @@ def test_a_hubspot_csv_with_bad_rows_imports_the_good_ones_and_reports_the_rest(
 
 
 def test_the_rejected_rows_report_cannot_run_formulas(org, django_capture_on_commit_callbacks):
-    staged = stage(org, "x.csv", b"=Email,First Name\nnot-an-email,A\n")
-    job = run(
+    staged = stage_import(org, "x.csv", b"=Email,First Name\nnot-an-email,A\n")
+    job = run_import(
         org,
         staged,
         mapping={"=Email": "email", "First Name": "first_name"},
@@ -117,16 +102,20 @@ def test_the_rejected_rows_report_cannot_run_formulas(org, django_capture_on_com
 def test_importing_again_adds_nothing_and_fills_only_blanks(
     org, django_capture_on_commit_callbacks
 ):
-    run(
-        org, stage(org, "a.csv", csv_bytes(HUBSPOT[:3])), capture=django_capture_on_commit_callbacks
+    run_import(
+        org,
+        stage_import(org, "a.csv", csv_bytes(HUBSPOT[:3])),
+        capture=django_capture_on_commit_callbacks,
     )
     Contact.objects.filter(email="ruth@harrogate.example").update(phone="")
     second = [
         *HUBSPOT[:2],
         ["Ruth", "Renamed", "ruth@harrogate.example", "07700 900000", "", "", ""],
     ]
-    job = run(
-        org, stage(org, "b.csv", csv_bytes(second)), capture=django_capture_on_commit_callbacks
+    job = run_import(
+        org,
+        stage_import(org, "b.csv", csv_bytes(second)),
+        capture=django_capture_on_commit_callbacks,
     )
     assert "0 contacts added, 1 updated" in job.message
     ruth = Contact.objects.get(email="ruth@harrogate.example")
@@ -157,7 +146,7 @@ def test_a_salesforce_xlsx(org, django_capture_on_commit_callbacks):
     )
     out = io.BytesIO()
     book.save(out)
-    staged = stage(org, "salesforce.xlsx", out.getvalue())
+    staged = stage_import(org, "salesforce.xlsx", out.getvalue())
     assert staged.suggested == {
         "First Name": "first_name",
         "Last Name": "last_name",
@@ -166,7 +155,7 @@ def test_a_salesforce_xlsx(org, django_capture_on_commit_callbacks):
         "Account Name": "account_name",
         "Website": "account_domain",
     }
-    job = run(org, staged, capture=django_capture_on_commit_callbacks)
+    job = run_import(org, staged, capture=django_capture_on_commit_callbacks)
     assert "2 contacts added" in job.message and "1 accounts added" in job.message
     assert not job.result_file
 
@@ -184,7 +173,7 @@ def test_a_salesforce_xlsx(org, django_capture_on_commit_callbacks):
 )
 def test_broken_files_are_refused_with_a_reason(org, name, data, message):
     with pytest.raises(DomainError) as error:
-        stage(org, name, data)
+        stage_import(org, name, data)
     assert message in error.value.message and error.value.field == "file"
 
 
@@ -192,14 +181,14 @@ def test_a_file_not_in_utf8_fails_the_job_with_the_line_and_writes_nothing(
     org, django_capture_on_commit_callbacks
 ):
     data = "Email,First Name\n" + "a{}@example.com,Ann\n" * 1 + "b@example.com,Zoë\n"
-    staged = stage(org, "mixed.csv", data.format(1).encode("cp1252"))
-    job = run(org, staged, capture=django_capture_on_commit_callbacks)
+    staged = stage_import(org, "mixed.csv", data.format(1).encode("cp1252"))
+    job = run_import(org, staged, capture=django_capture_on_commit_callbacks)
     assert job.status == "failed" and "Line 3 is not UTF-8" in job.message
     assert Contact.objects.count() == 0  # the chunk never got written
 
 
 def test_file_names_never_become_paths(org):
-    staged = stage(org, "../../../etc/passwd.csv", b"Email\na@example.com\n")
+    staged = stage_import(org, "../../../etc/passwd.csv", b"Email\na@example.com\n")
     assert staged.original_name == "passwd.csv"
     assert staged.path.parent == imports.imports_dir() and ".." not in staged.token
     for token in ("../secret_key", "a/b.csv", "", "nothex.csv"):
@@ -208,7 +197,7 @@ def test_file_names_never_become_paths(org):
 
 
 def test_mapping_must_make_sense(org):
-    staged = stage(org, "x.csv", b"Email,Name,Other\na@example.com,A,B\n")
+    staged = stage_import(org, "x.csv", b"Email,Name,Other\na@example.com,A,B\n")
     for mapping, message in (
         ({"Email": "email", "Name": "email"}, "Two columns"),
         ({"Other": "job_title"}, "at least the e-mail or a name"),
@@ -241,8 +230,10 @@ def test_a_larger_file_is_written_in_chunks(org, django_capture_on_commit_callba
     rows = [["Email", "First Name", "Company Domain Name"]] + [
         [f"person{n}@co{n % 50}.example", f"P{n}", f"co{n % 50}.example"] for n in range(5000)
     ]
-    job = run(
-        org, stage(org, "big.csv", csv_bytes(rows)), capture=django_capture_on_commit_callbacks
+    job = run_import(
+        org,
+        stage_import(org, "big.csv", csv_bytes(rows)),
+        capture=django_capture_on_commit_callbacks,
     )
     assert "5,000 contacts added" in job.message and "50 accounts added" in job.message
     assert job.done == job.total == 5000
@@ -272,7 +263,7 @@ def test_a_large_file_written_by_parallel_writers_is_whole_and_deduped(
         rows.append(["P", f"Person{n}", f"p{n}@{domain}", "", "Buyer", f"Co {n % 7}", domain])
     rows.append(["Known", "Again", "known@shared.example", "", "Director", "", ""])
     rows.append(["Dup", "Row", "p5@co5.example", "", "", "", ""])
-    staged = stage(org, "big.csv", csv_bytes(rows))
+    staged = stage_import(org, "big.csv", csv_bytes(rows))
     job = Job.objects.create(
         owner=org.marketer,
         kind="crm.import_contacts",
@@ -299,8 +290,10 @@ def test_a_nul_character_rejects_its_row_not_the_import(org, django_capture_on_c
         ["Nul\x00", "Byte", "nul@example.com", "", "", "", ""],
         ["Ok", "Row", "ok@example.com", "", "", "", ""],
     ]
-    job = run(
-        org, stage(org, "nul.csv", csv_bytes(rows)), capture=django_capture_on_commit_callbacks
+    job = run_import(
+        org,
+        stage_import(org, "nul.csv", csv_bytes(rows)),
+        capture=django_capture_on_commit_callbacks,
     )
     assert job.status == "done", job.message
     assert "1 contacts added" in job.message and "1 rows rejected" in job.message

@@ -4,7 +4,7 @@ import pytest
 
 from tandem.crm import querysets
 from tandem.crm.models import Account, Contact
-from tandem.crm.tests.test_bulk_writes import _plan
+from tandem.crm.tests.conftest import query_plan
 
 
 @pytest.mark.parametrize("byte_order", [True, False], ids=["byte-order", "linguistic"])
@@ -34,10 +34,12 @@ def test_search_matches_word_prefixes_of_names_and_e_mail(db, monkeypatch, byte_
 def test_search_uses_indexes(org):
     contacts = Contact.objects.search("tom fle").values("id")
     accounts = Account.objects.search("acme").values("id")
-    plan = _plan(contacts)
+    plan = query_plan(contacts)
     for index in ("contact_first_name_search", "contact_last_name_search", "one_contact_per_email"):
         assert index in plan, plan
-    assert "account_name_search" in _plan(accounts) and "one_account_per_domain" in _plan(accounts)
+    assert "account_name_search" in query_plan(accounts) and "one_account_per_domain" in query_plan(
+        accounts
+    )
 
 
 def test_search_results_keep_the_list_order(client, org):

@@ -10,16 +10,9 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from tandem.campaigns.models import Campaign
-from tandem.demo import organisation
-from tandem.demo.tests.test_browser import log_out
-from tandem.demo.tests.test_handoff_browser import sign_in
+from tandem.conftest import log_out, sign_in
 
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture
-def demo(transactional_db):
-    return organisation.seed("small")
 
 
 def test_both_heads_read_every_model_and_agree_the_one_roi_uses(page, demo):

@@ -9,28 +9,11 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from tandem.conftest import log_in, log_out
 from tandem.core.models import Job
-from tandem.demo import organisation
 from tandem.people.models import User
 
 pytestmark = pytest.mark.browser
-
-
-def log_in(page, email, password):
-    page.goto("/login/")
-    page.get_by_label("E-mail").fill(email)
-    page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name="Log in").click()
-
-
-def log_out(page):
-    page.get_by_role("button", name="Log out").click()
-    expect(page.get_by_role("heading", name="Log in to Tandem")).to_be_visible()
-
-
-@pytest.fixture
-def demo(transactional_db):
-    return organisation.seed("small")
 
 
 def test_marketer_mentions_the_rep_who_sees_the_notification(page, demo):

@@ -9,22 +9,10 @@ from django.core.cache import cache
 from playwright.sync_api import expect
 
 from tandem.campaigns.models import Campaign
-from tandem.demo import organisation
-from tandem.demo.tests.test_browser import log_in, log_out
+from tandem.conftest import log_out, sign_in
 from tandem.handoff.models import Lead
 
 pytestmark = pytest.mark.browser
-
-
-def sign_in(page, email, password):
-    """Log in and wait for the home page, so the next navigation is signed in."""
-    log_in(page, email, password)
-    expect(page.get_by_role("heading", name=re.compile(r"^Hello, "))).to_be_visible()
-
-
-@pytest.fixture
-def demo(transactional_db):
-    return organisation.seed("small")
 
 
 def test_a_lead_crosses_the_threshold_is_rejected_with_a_reason_and_marketing_sees_why(page, demo):

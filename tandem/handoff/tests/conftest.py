@@ -1,4 +1,5 @@
-"""The hand-off contract most tests start from: both heads agreed an SLA and scoring."""
+"""The hand-off contract most tests start from (both heads agreed an SLA and scoring),
+and the hot lead it hands off."""
 
 from __future__ import annotations
 
@@ -7,8 +8,10 @@ from typing import Any
 import pytest
 
 from tandem.approvals import contracts as joint
-from tandem.handoff import contracts
-from tandem.handoff.models import ScoringModel, SlaPolicy
+from tandem.factories.campaigns import TouchpointFactory
+from tandem.factories.crm import AccountFactory, ContactFactory
+from tandem.handoff import arrivals, contracts
+from tandem.handoff.models import Lead, ScoringModel, SlaPolicy
 
 TIERS = [
     {"tier": "high", "min_score": 80, "accept_within_hours": 1, "follow_up_within_hours": 4},
@@ -56,3 +59,14 @@ def agree(
 @pytest.fixture
 def contract(org: Any) -> ScoringModel:
     return agree(org)
+
+
+def hot_lead(org: Any, n: int = 0, *, region: str = "", campaign: Any = None) -> Lead:
+    """A contact whose form fill takes it over the threshold, handed off now."""
+    account = AccountFactory(name=f"Co {n}", region=region, industry="Retail")
+    contact = ContactFactory(
+        email=f"lead{n}@co.test", last_name=f"Lead {n}", job_title="Director", account=account
+    )
+    TouchpointFactory(contact=contact, campaign=campaign, channel="search", kind="form")
+    assert arrivals.lead_arrived([contact.pk]) == 1
+    return Lead.objects.select_related("contact").get(pk=contact.pk)

@@ -11,9 +11,9 @@ from django.utils import timezone
 from tandem.api.services import create_token, find_token_for_grant, set_capture_grant
 from tandem.campaigns import capture
 from tandem.campaigns.models import Touchpoint
-from tandem.campaigns.tests.factories import CampaignFactory
 from tandem.core.errors import DomainError
 from tandem.core.models import DomainEvent
+from tandem.factories.campaigns import CampaignFactory
 from tandem.handoff.models import Lead
 
 

@@ -5,11 +5,10 @@ import threading
 from django.db import connection
 
 from tandem.core.errors import DomainError
+from tandem.factories.people import MembershipFactory, UserFactory
 from tandem.handoff import lifecycle
 from tandem.handoff.models import Lead, LifecycleEvent, Stage
-from tandem.handoff.tests.conftest import agree
-from tandem.handoff.tests.test_lifecycle import hot_lead
-from tandem.people.tests.factories import MembershipFactory, UserFactory
+from tandem.handoff.tests.conftest import agree, hot_lead
 
 
 def test_two_reps_accepting_at_once_exactly_one_wins(live_org):

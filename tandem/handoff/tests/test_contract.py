@@ -46,7 +46,7 @@ def test_only_heads_of_marketing_and_sales_propose_or_approve(org, who):
 
 
 def test_one_person_heading_both_teams_cannot_sign_both_sides(org):
-    from tandem.people.tests.factories import MembershipFactory
+    from tandem.factories.people import MembershipFactory
 
     MembershipFactory(user=org.marketing_head, team=org.sales, role="head")
     policy = propose(org)

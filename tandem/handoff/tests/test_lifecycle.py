@@ -6,35 +6,22 @@ import pytest
 from django.utils import timezone
 
 from tandem.campaigns.models import Touchpoint
-from tandem.campaigns.tests.factories import CampaignFactory
 from tandem.core.errors import DomainError
-from tandem.crm.models import Account, Activity, Contact
-from tandem.handoff import arrivals, lifecycle, routing, scoring_runs, sla_clocks
-from tandem.handoff.models import Lead, LifecycleEvent, RoutingRule, SlaBreach, Stage
+from tandem.crm.models import Activity, Contact
+from tandem.factories.campaigns import CampaignFactory, TouchpointFactory
+from tandem.factories.crm import AccountFactory, ContactFactory
+from tandem.factories.people import MembershipFactory, UserFactory
+from tandem.handoff import arrivals, configuration, lifecycle, routing, scoring_runs, sla_clocks
+from tandem.handoff.models import (
+    Lead,
+    LifecycleEvent,
+    RejectionReason,
+    RoutingRule,
+    SlaBreach,
+    Stage,
+)
+from tandem.handoff.tests.conftest import hot_lead
 from tandem.notifications.models import Notification
-from tandem.people.tests.factories import MembershipFactory, UserFactory
-
-
-def hot_lead(org, n=0, *, region="", campaign=None):
-    """A contact whose form fill takes it over the threshold, handed off now."""
-    account = Account.objects.create(name=f"Co {n}", region=region, industry="Retail")
-    contact = Contact.objects.create(
-        email=f"lead{n}@co.test",
-        first_name="Lee",
-        last_name=f"Lead {n}",
-        job_title="Director",
-        account=account,
-    )
-    Touchpoint.objects.create(
-        contact=contact,
-        campaign=campaign,
-        channel="search",
-        kind="form",
-        occurred_at=timezone.now(),
-        idempotency_key=f"hot-{n}",
-    )
-    assert arrivals.lead_arrived([contact.pk]) == 1
-    return Lead.objects.select_related("contact").get(pk=contact.pk)
 
 
 def test_a_handed_off_lead_gets_a_tier_a_rep_due_times_and_a_notification(org, contract):
@@ -263,17 +250,9 @@ def test_a_rep_in_a_rule_and_in_the_team_is_not_given_twice_their_limit(org, con
     rule.reps.add(org.sales_rep)
     people = []
     for n in range(8):
-        account = Account.objects.create(name=f"Co {n}", region="North" if n % 2 else "South")
-        people.append(
-            Contact.objects.create(email=f"r{n}@co.test", job_title="Director", account=account)
-        )
-        Touchpoint.objects.create(
-            contact=people[-1],
-            channel="web",
-            kind="form",
-            occurred_at=timezone.now(),
-            idempotency_key=f"r-{n}",
-        )
+        account = AccountFactory(name=f"Co {n}", region="North" if n % 2 else "South")
+        people.append(ContactFactory(job_title="Director", account=account))
+        TouchpointFactory(contact=people[-1])
     arrivals.lead_arrived([p.pk for p in people])
     assert Lead.objects.filter(rep=org.sales_rep).count() == 3
     assert Lead.objects.filter(rep__isnull=True, stage=Stage.MQL).count() == 5
@@ -287,3 +266,16 @@ def test_an_overdue_backlog_costs_a_few_queries_once_everyone_is_told(
     assert sla_clocks.detect_breaches(late) == 15
     with django_assert_max_num_queries(12):
         assert sla_clocks.detect_breaches(late) == 0
+
+
+def test_changing_a_reason_keeps_its_code_and_bounds_its_position(org):
+    configuration.save_rejection_reason(actor=org.sales_head, code="Went Elsewhere", label="A")
+    configuration.save_rejection_reason(actor=org.sales_head, code="Went Elsewhere", label="B")
+    assert list(
+        RejectionReason.objects.filter(code="went-elsewhere").values_list("label", flat=True)
+    ) == ["B"]
+    with pytest.raises(DomainError) as caught:
+        configuration.save_rejection_reason(
+            actor=org.sales_head, code="x", label="X", position=99999
+        )
+    assert caught.value.field == "position"

@@ -8,7 +8,7 @@ from tandem.crm import services as crm
 from tandem.crm.models import Contact
 from tandem.handoff import lifecycle
 from tandem.handoff.models import Arrival, LifecycleEvent
-from tandem.handoff.tests.test_lifecycle import hot_lead
+from tandem.handoff.tests.conftest import hot_lead
 
 
 def test_a_touch_arrival_reaches_handoff(org):
@@ -19,7 +19,7 @@ def test_a_touch_arrival_reaches_handoff(org):
 
 
 def test_a_web_form_touch_arrives_through_the_registry(client, org):
-    from tandem.campaigns.tests.factories import CampaignFactory
+    from tandem.factories.campaigns import CampaignFactory
 
     campaign = CampaignFactory(owner=org.marketer)
     answer = client.post(

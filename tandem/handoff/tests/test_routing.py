@@ -7,11 +7,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from tandem.core.errors import DomainError
+from tandem.factories.people import MembershipFactory, UserFactory
 from tandem.handoff import clock, configuration, routing
 from tandem.handoff.models import BusinessHours, Holiday, RoutingRule
-from tandem.handoff.tests.test_lifecycle import hot_lead
+from tandem.handoff.tests.conftest import hot_lead
 from tandem.people import services as people_services
-from tandem.people.tests.factories import MembershipFactory, UserFactory
 
 
 def test_a_rule_names_only_reps_of_its_sales_team_and_only_its_heads_write_it(org):

@@ -7,27 +7,23 @@ from django.db import connection
 from django.utils import timezone
 
 from tandem.campaigns.models import Touchpoint
-from tandem.crm.models import Account, Contact
+from tandem.crm.models import Contact
+from tandem.factories.campaigns import TouchpointFactory
+from tandem.factories.crm import AccountFactory, ContactFactory
 from tandem.handoff import arrivals, lifecycle, scoring_runs
 from tandem.handoff.models import Lead, Stage
 from tandem.handoff.scoring import explain, rule_of
 
 
-def touch(contact, kind, days_ago=0.0, key=None, **fields):
-    return Touchpoint.objects.create(
-        contact=contact,
-        channel="web",
-        kind=kind,
-        occurred_at=timezone.now() - timedelta(days=days_ago),
-        idempotency_key=key or f"{contact.pk}-{kind}-{days_ago}-{Touchpoint.objects.count()}",
-        **fields,
-    )
+def touch(contact, kind, days_ago=0.0, **fields):
+    occurred_at = timezone.now() - timedelta(days=days_ago)
+    return TouchpointFactory(contact=contact, kind=kind, occurred_at=occurred_at, **fields)
 
 
 @pytest.fixture
 def director(org):
-    account = Account.objects.create(name="Shopco", industry="retail", region="North")
-    return Contact.objects.create(
+    account = AccountFactory(name="Shopco", industry="retail", region="North")
+    return ContactFactory(
         first_name="Dana",
         last_name="Director",
         email="dana@shopco.test",
@@ -162,10 +158,10 @@ def test_scores_equal_a_python_computation_by_id_list_and_by_range(org, contract
     titles = ["Director", "Owner", "Intern", "", "Sales DIRECTOR"]
     industries = ["retail", "Retail", "Farming", ""]
     people = [
-        Contact.objects.create(
+        ContactFactory(
             email=f"s{i}@x.test",
             job_title=rng.choice(titles),
-            account=Account.objects.create(name=f"A{i}", industry=rng.choice(industries)),
+            account=AccountFactory(name=f"A{i}", industry=rng.choice(industries)),
         )
         for i in range(40)
     ]

@@ -4,7 +4,7 @@ import requests
 from django.core.cache import cache
 from django.utils import timezone
 
-from tandem.campaigns.tests.factories import CampaignFactory
+from tandem.factories.campaigns import CampaignFactory
 from tandem.handoff.models import Lead, Stage
 from tandem.handoff.tests.conftest import agree
 from tandem.notifications.models import Notification

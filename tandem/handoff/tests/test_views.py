@@ -7,8 +7,9 @@ import pytest
 from django.urls import reverse
 
 from tandem.approvals.models import ApprovalRequest
+from tandem.factories.people import MembershipFactory, UserFactory
 from tandem.handoff.models import Lead, ScoringModel, SlaPolicy, Stage
-from tandem.handoff.tests.test_lifecycle import hot_lead
+from tandem.handoff.tests.conftest import hot_lead
 
 
 def test_the_rep_sees_the_lead_in_the_queue_with_a_countdown(client, org, contract):
@@ -143,3 +144,21 @@ def test_heads_propose_and_approve_from_the_contract_page(client, org):
     rules["rules-0-field"] = "job_title"
     assert client.post(reverse("handoff:propose_scoring"), rules).status_code == 302
     assert ScoringModel.objects.get().status == "proposed"
+
+
+@pytest.mark.parametrize("month", ["0001-01", "9999-12", "2026-13", "-1", "x" * 500])
+def test_any_month_in_the_address_gives_a_report_not_an_error(client, org, month):
+    client.force_login(org.marketer)
+    assert client.get(reverse("handoff:sla_report"), {"month": month}).status_code == 200
+
+
+def test_the_lead_page_offers_work_only_to_whoever_may_do_it(client, org, contract):
+    lead = hot_lead(org)  # Sam's
+    colleague = UserFactory()
+    MembershipFactory(user=colleague, team=org.sales)
+    client.force_login(colleague)
+    page = client.get(reverse("handoff:lead", args=[lead.pk])).content.decode()
+    assert "Accept</button>" not in page and "Reject and send back" not in page
+    client.force_login(org.sales_rep)
+    page = client.get(reverse("handoff:lead", args=[lead.pk])).content.decode()
+    assert "Accept</button>" in page

@@ -5,10 +5,10 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from tandem.core.errors import DomainError
+from tandem.factories.people import UserFactory
 from tandem.notifications.mentions import handles_in, render_with_mentions
 from tandem.notifications.models import Comment, Notification
 from tandem.notifications.services import mark_read, post_comment
-from tandem.people.tests.factories import UserFactory
 
 
 def test_handles_are_found_but_not_inside_email_addresses():

@@ -7,10 +7,10 @@ from django.contrib.contenttypes.models import ContentType
 
 from tandem.core.errors import DomainError, ErrorCode
 from tandem.core.models import DomainEvent
+from tandem.factories.people import MembershipFactory, TeamFactory, UserFactory
 from tandem.people import services
 from tandem.people.errors import PeopleError
 from tandem.people.models import Membership, Team, User
-from tandem.people.tests.factories import MembershipFactory, TeamFactory, UserFactory
 
 
 @contextmanager

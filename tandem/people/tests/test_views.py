@@ -8,8 +8,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from tandem.conftest import PERSONA_NAMES, STAFF_NAMES
+from tandem.factories.people import MembershipFactory, TeamFactory, UserFactory
 from tandem.people.models import Membership, Team, User
-from tandem.people.tests.factories import MembershipFactory, TeamFactory, UserFactory
 
 STAFF = list(STAFF_NAMES)
 EVERYONE = list(PERSONA_NAMES)

@@ -1,4 +1,5 @@
-"""factory_boy factories. Passwords are random per run: none is written in the repo."""
+"""Factories for people, teams and memberships. Passwords are random per run: none is
+written in the repo."""
 
 import secrets
 
