@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from tandem.approvals import services
@@ -58,8 +59,9 @@ def _answer(request: HttpRequest, found: ApprovalRequest, status: int = 200, **f
     if status != 200:
         context = {"c": card(found, request.user, **forms)}
         return render(request, "approvals/detail.html", context, status=status)
-    if request.POST.get("back") == "list":
-        return redirect("approvals:decisions")
+    back = request.POST.get("next", "")
+    if back and url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
+        return redirect(back)  # the page the card was on (the contract, the Decisions page)
     return redirect(found_url(found))
 
 
@@ -86,10 +88,19 @@ def decide(request: HttpRequest, pk: int) -> HttpResponse:
         except DomainError as exc:
             form_error(form, exc)
         else:
-            said = "Approved" if form.cleaned_data["outcome"] == "approve" else "Changes requested"
-            messages.success(request, f"{said}: {found.title}.")
+            messages.success(request, _outcome_message(found))
             return _answer(request, found)
     return _answer(request, found, 422, decide_form=form)
+
+
+def _outcome_message(found: ApprovalRequest) -> str:
+    found.refresh_from_db()
+    if found.status == ApprovalRequest.Status.APPROVED:
+        return f"Approved by everyone it needed: {found.title} takes effect."
+    if found.status == ApprovalRequest.Status.CHANGES_REQUESTED:
+        return f"Changes requested: {found.title} goes back to {found.requested_by}."
+    waiting = " and ".join(r.label for r in found.requirements.all() if r.satisfied_by_id is None)
+    return f"Approved. {found.title} now waits for {waiting}."
 
 
 @login_required

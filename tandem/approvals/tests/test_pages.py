@@ -24,16 +24,24 @@ def test_the_page_lists_what_waits_and_decides_inline(client, org, kinds, log):
     assert 'aria-label="1 waiting for you"' not in client.get("/decisions/").content.decode()
 
 
-def test_a_plain_form_goes_back_to_the_list_with_a_message(client, org, kinds):
+def test_a_plain_form_goes_back_to_the_page_it_was_on_with_a_message(client, org, kinds):
     request = ask(org.marketer, kinds["two"], org.marketing)
     client.force_login(org.marketing_head)
     answer = client.post(
         f"/decisions/{request.pk}/decide/",
-        {"outcome": "approve", "version": 1, "back": "list"},
+        {"outcome": "approve", "version": 1, "next": "/decisions/"},
         follow=True,
     )
     assert answer.redirect_chain[-1][0] == "/decisions/"
-    assert "Approved: " in answer.content.decode()
+    assert "now waits for a head of a sales team" in answer.content.decode()
+    client.force_login(org.sales_head)
+    elsewhere = client.post(
+        f"/decisions/{request.pk}/decide/",
+        {"outcome": "approve", "version": 1, "next": "https://evil.example/"},
+        follow=True,
+    )
+    assert elsewhere.redirect_chain[-1][0] == f"/decisions/{request.pk}/"  # never off-site
+    assert "Approved by everyone it needed" in elsewhere.content.decode()
 
 
 def test_a_stale_version_or_a_missing_comment_is_said_on_the_form(client, org, kinds, log):

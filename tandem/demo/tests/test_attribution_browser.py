@@ -39,10 +39,10 @@ def test_both_heads_read_every_model_and_agree_the_one_roi_uses(page, demo):
 
     sign_in(page, "david.okafor@brightwell.example", demo.password)
     page.goto("/attribution/")
-    waiting = page.locator("table", has_text="Waiting for approval")
-    expect(waiting).to_contain_text("Markov (data-driven)")
-    waiting.get_by_role("button", name="Approve").click()
-    expect(page.get_by_text("Approved by both sides")).to_be_visible()
+    waiting = page.locator("article.decision-card", has_text="Attribution by Markov")
+    waiting.get_by_role("button", name="Approve version 1").click()
+    expect(waiting).to_contain_text("approved by David Okafor")
+    page.reload()
     expect(
         page.get_by_text(re.compile(r"Markov \(data-driven\).* agreed by both heads"))
     ).to_be_visible()

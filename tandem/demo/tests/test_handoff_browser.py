@@ -76,6 +76,9 @@ def test_heads_agree_a_change_to_the_sla_from_their_pages(page, demo):
 
     sign_in(page, "david.okafor@brightwell.example", demo.password)
     page.goto("/sla/contract/")
-    page.locator("article", has_text="Proposed SLA").get_by_role("button", name="Approve").click()
-    expect(page.get_by_text("Approved by both sides: the change is now in force.")).to_be_visible()
-    expect(page.get_by_text("150 MQLs a month")).to_be_visible()
+    proposed = page.locator("article", has_text="Proposed SLA")
+    expect(proposed).to_contain_text("A head of a sales team: waiting")
+    proposed.get_by_role("button", name="Approve version 1").click()
+    expect(proposed).to_contain_text("approved by David Okafor")  # swapped in place
+    page.reload()
+    expect(page.get_by_text("150 MQLs a month", exact=True)).to_be_visible()
