@@ -1,0 +1,381 @@
+"""The route table: every route in the URLconf, and what each persona gets from it.
+
+Data, not tests: test_routes.py walks this table against Django's URL resolver, so a
+route added without a row here fails, and adding a route means deciding here who may see
+it. Each row says what a GET gets per persona and for an anonymous visitor and, for a
+route that changes something, a form that would be accepted and who must be refused.
+The API under /api/v1/ is the one exception: its operations are walked from the OpenAPI
+schema by tandem/api/tests/test_contract.py and test_schema_probe.py, so here each API
+route only has to be an operation of that schema (its pages, the docs and the schema,
+are rows).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from tandem.conftest import PERSONA_NAMES
+
+PERSONAS = list(PERSONA_NAMES)
+LOGIN = "log in"  # an anonymous visitor is sent to /login/?next=...
+OK, MOVED, FOUND, FORBIDDEN, MISSING, NOT_ALLOWED = 200, 301, 302, 403, 404, 405
+API_PREFIX = "api/v1/"
+
+
+@dataclass(frozen=True)
+class Route:
+    """What a GET gets per persona ("*": everyone not named), and for an anonymous
+    visitor; for a route that changes something, ``post`` is a form that would be
+    accepted from someone allowed, and ``refused`` the personas whose POST of it must
+    be refused (403, or 404 when they may not know the record is there) changing
+    nothing."""
+
+    get: dict[str, int]
+    anonymous: int | str = LOGIN
+    post: dict[str, str] = field(default_factory=dict)
+    refused: dict[str, int] = field(default_factory=dict)
+
+    def status(self, persona: str) -> int:
+        return self.get.get(persona, self.get["*"])
+
+
+EVERYONE = {"*": OK}
+STAFF = {"outsider": FORBIDDEN, "*": OK}
+STAFF_RECORD = {"outsider": MISSING, "*": OK}  # a record outsiders may not know exists
+# The hand-off and attribution answer outsiders as if nothing were there (require_staff).
+STAFF_ONLY = STAFF_RECORD
+EDITORS = {"sales_rep": OK, "sales_head": OK, "admin": OK, "outsider": MISSING, "*": FORBIDDEN}
+NOT_EDITORS = {p: s for p, s in EDITORS.items() if s != OK and p != "*"} | {
+    p: FORBIDDEN for p in ("marketer", "marketing_head", "front_liner", "executive")
+}
+POST_ONLY = {"*": NOT_ALLOWED}
+NOT_STAFF = {"outsider": FORBIDDEN}
+HEADS = ("marketing_head", "sales_head")
+NOT_HEADS = {p: FORBIDDEN for p in PERSONAS if p not in HEADS}
+NOT_ADMIN = {p: FORBIDDEN for p in PERSONAS if p != "admin"}
+# Sam, whose lead it is, and his head work it; everyone else working here is refused.
+NOT_WORKING_THE_LEAD = {p: FORBIDDEN for p in PERSONAS if p not in ("sales_rep", "sales_head")} | {
+    "outsider": MISSING
+}
+SLA_FORM = {"mqls_per_month": "120", "min_acceptance_rate": "60"} | {
+    f"{tier}_{name}": value
+    for tier, score in (("high", "80"), ("medium", "50"), ("low", "0"))
+    for name, value in (("min_score", score), ("accept", "4"), ("follow_up", "8"))
+}
+SCORING_FORM = {
+    "threshold": "60",
+    "half_life_days": "30",
+    "rules-TOTAL_FORMS": "1",
+    "rules-INITIAL_FORMS": "0",
+    "rules-0-kind": "engagement",
+    "rules-0-field": "form",
+    "rules-0-points": "30",
+}
+NOT_MARKETING = {p: FORBIDDEN for p in ("sales_rep", "sales_head", "front_liner", "executive")}
+
+# url (with {ids} from the fixture) -> who gets what. Several rows may share a route.
+ROUTES: dict[str, Route] = {
+    # --- Signing in, out and passwords ---------------------------------------------------
+    "/login/": Route({"*": FOUND}, anonymous=OK),  # signed in: sent on home
+    "/logout/": Route(POST_ONLY, anonymous=NOT_ALLOWED),
+    "/password/change/": Route(EVERYONE),
+    "/password/change/done/": Route(EVERYONE),
+    "/password/reset/": Route(EVERYONE, anonymous=OK),
+    "/password/reset/sent/": Route(EVERYONE, anonymous=OK),
+    "/password/reset/{reset_uid}/not-a-token/": Route(EVERYONE, anonymous=OK),
+    "/password/reset/done/": Route(EVERYONE, anonymous=OK),
+    "/favicon.ico": Route({"*": MOVED}, anonymous=MOVED),
+    # --- People, teams, notifications ---------------------------------------------------
+    "/": Route(EVERYONE),
+    "/profile/": Route(EVERYONE),
+    "/people/": Route(EVERYONE),
+    "/people/new/": Route(
+        {"admin": OK, "*": FORBIDDEN},
+        post={"email": "new@example.test", "full_name": "New Person", "time_zone": "UTC"},
+        refused=NOT_ADMIN,
+    ),
+    "/people/{marketer}/": Route(STAFF_RECORD),
+    "/people/999999/": Route({"*": MISSING}),
+    "/people/{marketer}/active/": Route(
+        POST_ONLY,
+        post={"active": "0"},
+        refused={
+            **{p: FORBIDDEN for p in PERSONAS if p not in ("admin", "marketer")},
+            "outsider": MISSING,
+        },
+    ),
+    "/teams/": Route(EVERYONE),
+    "/teams/{marketing}/": Route(STAFF_RECORD),
+    "/teams/999999/": Route({"*": MISSING}),
+    "/teams/{marketing}/members/": Route(
+        POST_ONLY,
+        post={"email": "sid@example.test", "role": "member"},
+        refused={
+            **{p: FORBIDDEN for p in PERSONAS if p not in ("admin", "marketing_head")},
+            "outsider": MISSING,
+        },
+    ),
+    "/teams/{marketing}/members/{membership}/": Route(
+        POST_ONLY,
+        post={"action": "remove"},
+        refused={
+            **{p: FORBIDDEN for p in PERSONAS if p not in ("admin", "marketing_head")},
+            "outsider": MISSING,
+        },
+    ),
+    "/notifications/": Route(EVERYONE),
+    "/notifications/read-all/": Route(POST_ONLY),
+    "/notifications/{notification}/open/": Route(
+        POST_ONLY, post={}, refused={p: MISSING for p in PERSONAS if p != "marketer"}
+    ),
+    "/records/people.team/{marketing}/comments/": Route(
+        STAFF_RECORD, post={"body": "Hello"}, refused={"outsider": MISSING}
+    ),
+    "/records/people.team/{marketing}/history/": Route(STAFF_RECORD),
+    "/records/people.user/{marketer}/history/": Route(STAFF_RECORD),
+    # --- Jobs, history, the audit log, saved views --------------------------------------
+    "/jobs/{job}/": Route({"marketer": OK, "admin": OK, "*": MISSING}),
+    "/jobs/999999/": Route({"*": MISSING}),
+    "/jobs/{job}/download/": Route({"marketer": OK, "admin": OK, "*": MISSING}),
+    "/jobs/{job}/resume/": Route(
+        POST_ONLY,
+        post={},
+        refused={**{p: MISSING for p in PERSONAS if p != "marketer"}, "admin": FORBIDDEN},
+    ),
+    "/audit/": Route({"admin": OK, "*": FORBIDDEN}),
+    "/audit/export/": Route(POST_ONLY, post={}, refused=NOT_ADMIN),
+    "/views/crm.contacts/save/": Route(
+        POST_ONLY, post={"name": "North", "query": "region=North"}, refused=NOT_STAFF
+    ),
+    "/views/{saved_view}/delete/": Route(
+        POST_ONLY, post={}, refused={p: MISSING for p in PERSONAS if p != "marketer"}
+    ),
+    # --- The customer record -------------------------------------------------------------
+    "/accounts/": Route(STAFF),
+    "/accounts/new/": Route(STAFF, post={"name": "Newco"}, refused=NOT_STAFF),
+    "/accounts/{account}/": Route(STAFF_RECORD),
+    "/accounts/{account}/edit/": Route(
+        EDITORS,
+        post={"name": "Acme renamed"},
+        refused=NOT_EDITORS,
+    ),
+    "/accounts/{account}/opportunities/new/": Route(
+        STAFF, post={"name": "Another deal"}, refused=NOT_STAFF
+    ),
+    "/accounts/export.xlsx": Route(STAFF),
+    "/contacts/": Route(STAFF),
+    "/contacts/new/": Route(STAFF, post={"first_name": "Nia"}, refused=NOT_STAFF),
+    "/contacts/import/": Route(STAFF),
+    "/contacts/import/not-my-upload/": Route({"outsider": FORBIDDEN, "*": MISSING}),
+    "/contacts/export.csv": Route(STAFF),
+    "/contacts/{contact}/": Route(STAFF_RECORD),
+    "/contacts/{contact}/edit/": Route(
+        EDITORS,
+        post={"first_name": "Janet"},
+        refused=NOT_EDITORS,
+    ),
+    "/contacts/{contact}/consent/": Route(
+        POST_ONLY,
+        post={"consent": "no", "source": "phone call"},
+        refused={"marketer": FORBIDDEN, "front_liner": FORBIDDEN, "outsider": MISSING},
+    ),
+    "/contacts/{contact}/consent/opt-in/": Route(
+        POST_ONLY,
+        post={},
+        refused={"marketer": FORBIDDEN, "front_liner": FORBIDDEN, "outsider": MISSING},
+    ),
+    "/contacts/{contact}/erase/": Route(
+        POST_ONLY,
+        post={"confirm": "ERASE"},
+        refused={
+            **{p: FORBIDDEN for p in PERSONAS if p not in ("admin", "sales_head")},
+            "outsider": MISSING,
+        },
+    ),
+    "/consent/confirm/not-a-token/": Route({"*": MISSING}, anonymous=MISSING),
+    "/opportunities/": Route(STAFF),
+    "/opportunities/export.csv": Route(STAFF),
+    "/opportunities/{deal}/": Route(STAFF_RECORD),
+    "/records/crm.account/{account}/history/": Route(STAFF_RECORD),
+    "/records/crm.contact/{contact}/comments/": Route(STAFF_RECORD),
+    "/records/crm.contact/{contact}/activities/": Route(
+        POST_ONLY,
+        post={"kind": "note", "subject": "Called"},
+        refused={"outsider": MISSING},
+    ),
+    "/activities/{task}/done/": Route(
+        POST_ONLY,
+        post={},
+        refused={"marketer": FORBIDDEN, "front_liner": FORBIDDEN, "outsider": MISSING},
+    ),
+    # --- Campaigns and touches -----------------------------------------------------------
+    "/campaigns/": Route(STAFF),
+    "/campaigns/new/": Route(
+        STAFF,
+        post={
+            "name": "Autumn",
+            "type": "email",
+            "channel": "email",
+            "starts_on": "2026-09-01",
+            "ends_on": "2026-09-30",
+        },
+        refused=NOT_STAFF,
+    ),
+    "/campaigns/export.xlsx": Route(STAFF),
+    # Capturing touches is marketing's (and administrators'): they move scores.
+    "/campaigns/touchpoints/import/": Route(
+        {"marketer": OK, "marketing_head": OK, "admin": OK, "*": FORBIDDEN},
+        post={},
+        refused={**NOT_MARKETING, "outsider": FORBIDDEN},
+    ),
+    "/campaigns/{campaign}/": Route(
+        STAFF_RECORD,
+        post={"status": "active"},
+        refused={p: FORBIDDEN for p in ("sales_rep", "sales_head", "front_liner", "executive")}
+        | {"outsider": MISSING},
+    ),
+    "/records/campaigns.campaign/{campaign}/comments/": Route(STAFF_RECORD),
+    "/campaigns/target/": Route(
+        POST_ONLY, post={"campaign": "{campaign}"}, refused={"outsider": MISSING}
+    ),
+    "/campaigns/members/add/": Route(
+        POST_ONLY,
+        post={"campaign": "{campaign}", "contact": "{contact}"},
+        refused={"outsider": MISSING},
+    ),
+    # The web form customers fill in on their own pages: anyone may post it.
+    "/f/{form_key}/": Route(EVERYONE, anonymous=OK),
+    # --- The hand-off --------------------------------------------------------------------
+    "/leads/": Route(STAFF_ONLY),
+    "/leads/board/": Route(STAFF_ONLY),
+    "/leads/{lead}/": Route(STAFF_ONLY),
+    "/leads/{lead}/accept/": Route(
+        POST_ONLY,
+        post={},
+        refused=NOT_WORKING_THE_LEAD,
+    ),
+    "/leads/{lead}/reject/": Route(
+        POST_ONLY,
+        post={"reason": "no-budget", "note": "No budget this year"},
+        refused=NOT_WORKING_THE_LEAD,
+    ),
+    "/leads/{lead}/follow-up/": Route(
+        POST_ONLY,
+        post={"kind": "call", "subject": "Called"},
+        refused=NOT_WORKING_THE_LEAD,
+    ),
+    "/leads/{lead}/reassign/": Route(
+        POST_ONLY,
+        post={"rep": "{sales_head_id}"},
+        refused={p: FORBIDDEN for p in PERSONAS if p != "sales_head"} | {"outsider": MISSING},
+    ),
+    # A lead still in nurture (Nia, the marketer's contact): whoever may change the
+    # contact disqualifies it. (An MQL has no stage to move to by hand.)
+    "/leads/{nurtured}/stage/": Route(
+        POST_ONLY,
+        post={"stage": "disqualified", "why": "A competitor"},
+        refused={p: FORBIDDEN for p in ("sales_rep", "sales_head", "front_liner", "executive")}
+        | {"outsider": MISSING},
+    ),
+    "/sla/": Route(STAFF_ONLY),
+    "/sla/contract/": Route(STAFF_ONLY),
+    "/sla/contract/sla/new/": Route(
+        STAFF_ONLY, post=SLA_FORM, refused={**NOT_HEADS, "outsider": MISSING}
+    ),
+    "/sla/contract/scoring/new/": Route(
+        STAFF_ONLY, post=SCORING_FORM, refused={**NOT_HEADS, "outsider": MISSING}
+    ),
+    "/sla/reasons/": Route(
+        STAFF_ONLY,
+        post={"code": "too-small", "label": "Too small"},
+        refused={p: FORBIDDEN for p in PERSONAS if p not in HEADS} | {"outsider": MISSING},
+    ),
+    "/sla/routing/": Route(
+        STAFF_ONLY,
+        post={"name": "North", "position": "1", "team": "{sales}", "active": "on"},
+        refused={p: FORBIDDEN for p in PERSONAS if p not in ("admin", *HEADS)}
+        | {"outsider": MISSING},
+    ),
+    "/sla/routing/capacity/{sales_rep_id}/": Route(
+        POST_ONLY,
+        post={"lead_capacity": "5"},
+        refused={p: FORBIDDEN for p in PERSONAS if p not in ("admin", "sales_head")}
+        | {"outsider": MISSING},
+    ),
+    "/sla/routing/teams/{sales}/": Route(
+        POST_ONLY,
+        post={
+            "what": "holiday",
+            "holiday-{sales}-day": "2026-12-28",
+            "holiday-{sales}-name": "Boxing Day",
+        },
+        refused={p: FORBIDDEN for p in PERSONAS if p not in ("admin", "sales_head")}
+        | {"outsider": MISSING},
+    ),
+    # --- Attribution ---------------------------------------------------------------------
+    "/attribution/": Route(STAFF_ONLY),
+    "/attribution/refresh/": Route(POST_ONLY, post={}, refused={"outsider": MISSING}),
+    "/attribution/export.csv": Route({"outsider": MISSING, "*": FOUND}),  # to the report: computing
+    "/attribution/model/new/": Route(
+        STAFF_ONLY,
+        post={"model": "linear", "lookback_days": "90"},
+        refused={**NOT_HEADS, "outsider": MISSING},
+    ),
+    # A campaign's return is computed on asking: anyone working here may ask.
+    "/attribution/campaigns/{campaign}/return/": Route(
+        POST_ONLY, post={}, refused={"outsider": MISSING}
+    ),
+    # --- Joint decisions -----------------------------------------------------------------
+    # Made in the open: everyone working here reads them; who may decide is the request's
+    # requirements' business (approvals' tests), so only outsiders are refused here.
+    "/decisions/": Route(STAFF_ONLY),
+    "/decisions/{approval}/": Route(STAFF_ONLY),
+    "/decisions/{approval}/decide/": Route(
+        POST_ONLY,
+        post={"outcome": "approve", "version": "1", "comment": "Fine"},
+        refused={"outsider": MISSING},
+    ),
+    "/decisions/{approval}/withdraw/": Route(POST_ONLY, post={}, refused={"outsider": MISSING}),
+    "/decisions/{approval}/override/": Route(
+        POST_ONLY, post={"reason": "Urgent"}, refused={"outsider": MISSING}
+    ),
+    # --- API tokens, and the API's own pages ---------------------------------------------
+    "/settings/tokens/": Route(EVERYONE),
+    "/settings/tokens/{token}/revoke/": Route(
+        POST_ONLY, post={}, refused={p: MISSING for p in PERSONAS if p != "marketer"}
+    ),
+    "/settings/tokens/capture/": Route(POST_ONLY, post={"key": "{token_key}"}, refused=NOT_ADMIN),
+    "/settings/tokens/{token}/capture/withdraw/": Route(
+        POST_ONLY, post={}, refused={p: MISSING for p in PERSONAS if p != "admin"}
+    ),
+    "/api/v1/docs": Route(EVERYONE),
+    "/api/v1/openapi.json": Route(EVERYONE, anonymous=401),  # as the API answers
+    "/api/v1/": Route({"*": MISSING}, anonymous=MISSING),
+}
+
+
+# Stand-ins for the {ids} of the rows, to resolve each row's URL to its route.
+SAMPLE_IDS = {
+    key: "1"
+    for key in (
+        "marketing",
+        "sales",
+        "marketer",
+        "sales_rep_id",
+        "sales_head_id",
+        "membership",
+        "notification",
+        "job",
+        "saved_view",
+        "account",
+        "contact",
+        "deal",
+        "task",
+        "campaign",
+        "lead",
+        "nurtured",
+        "proposal",
+        "approval",
+        "token",
+    )
+} | {"reset_uid": "MQ", "form_key": "abc", "token_key": "x"}
