@@ -35,7 +35,9 @@ def test_sales_head_decides_three_proposals_from_the_decisions_page(page, demo):
     waiting = page.locator("section", has_text="Waiting for you")
     expect(waiting.locator("article.decision-card")).to_have_count(3)
 
-    scoring = waiting.locator("article.decision-card", has_text="Scoring rules: qualified at 55 points")
+    scoring = waiting.locator(
+        "article.decision-card", has_text="Scoring rules: qualified at 55 points"
+    )
     scoring.get_by_label("Comment").fill("55 is too low for webinar leads")
     scoring.get_by_role("button", name="Request changes").click()
     expect(scoring).to_contain_text("Changes requested")
