@@ -19,6 +19,7 @@ from tandem.approvals.reads import card, cards
 from tandem.core.errors import DomainError
 from tandem.core.forms import form_error
 from tandem.core.permissions import require_staff
+from tandem.notifications.views import thread_context
 from tandem.people.auth import signed_in
 
 RECENT = 30
@@ -47,7 +48,8 @@ def _request(request: HttpRequest, pk: int) -> ApprovalRequest:
 @login_required
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
     found = _request(request, pk)
-    return render(request, "approvals/detail.html", {"c": card(found, request.user)})
+    context = {"c": card(found, request.user), **thread_context(request, found)}
+    return render(request, "approvals/detail.html", context)
 
 
 def _answer(request: HttpRequest, found: ApprovalRequest, status: int = 200, **forms: Any) -> Any:

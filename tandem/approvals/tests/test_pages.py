@@ -100,3 +100,13 @@ def test_empty_states_say_what_to_do(client, org, kinds):
     page = client.get("/decisions/").content.decode()
     assert "Nothing waits for your decision" in page
     assert "You have not asked for a decision" in page
+
+
+def test_a_request_has_its_discussion(client, org, kinds):
+    request = ask(org.marketer, kinds["two"], org.marketing)
+    client.force_login(org.sales_head)
+    url = f"/records/approvals.approvalrequest/{request.pk}/comments/"
+    client.post(url, {"body": "@hana why 120 and not 100?"})
+    page = client.get(f"/decisions/{request.pk}/").content.decode()
+    assert "Discussion" in page and "why 120 and not 100?" in page
+    assert org.marketing_head.notifications.filter(kind="mention").exists()
