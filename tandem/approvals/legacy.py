@@ -54,7 +54,7 @@ def copy_approvals(apps: Any, app_label: str, model_name: str, kind: str, noun: 
                 request=request,
                 position=position,
                 role="head_of",
-                params={"function": side},
+                function=side,
                 label=label,
                 side=side,
                 satisfied_by_id=who,

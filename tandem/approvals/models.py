@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
@@ -80,6 +82,10 @@ class ApprovalRequest(models.Model):
     def permission_team_ids(self) -> frozenset[int]:
         return ORGANISATION.permission_team_ids
 
+    def refresh_from_db(self, *args: Any, **kwargs: Any) -> None:
+        self.__dict__.pop("_requirements", None)  # services.requirements_of's read
+        super().refresh_from_db(*args, **kwargs)
+
     @property
     def is_open(self) -> bool:
         return self.status == self.Status.OPEN
@@ -93,7 +99,15 @@ class Requirement(models.Model):
     )
     position = models.PositiveSmallIntegerField()
     role = models.CharField(max_length=30)
-    params = models.JSONField(default=dict, blank=True)
+    # Whom the role names, in columns so "what waits for me" is an indexed read:
+    # a team function (head_of, member_of_function), a team, or one person.
+    function = models.CharField(max_length=20, blank=True)
+    team = models.ForeignKey(
+        "people.Team", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     label = models.CharField(max_length=200)
     side = models.CharField(max_length=20, blank=True)
     satisfied_by = models.ForeignKey(
@@ -112,14 +126,43 @@ class Requirement(models.Model):
                 name="one_requirement_per_person",
             ),
         ]
-        indexes = [models.Index(fields=["role", "satisfied_by"])]
+        # What still waits, by whom it waits for (the navigation's count reads these).
+        indexes = [
+            models.Index(
+                fields=["function", "role", "request"],
+                condition=Q(satisfied_by__isnull=True),
+                name="waiting_by_function",
+            ),
+            models.Index(
+                fields=["person", "request"],
+                condition=Q(satisfied_by__isnull=True),
+                name="waiting_for_person",
+            ),
+            models.Index(
+                fields=["team", "request"],
+                condition=Q(satisfied_by__isnull=True),
+                name="waiting_for_team",
+            ),
+            models.Index(fields=["satisfied_by", "request"], name="satisfied_by_person"),
+        ]
 
     def __str__(self) -> str:
         return self.label
 
     @property
     def need(self) -> Need:
-        return Need(self.role, self.label, self.side, dict(self.params or {}))
+        return Need(self.role, self.label, self.side, params_of(self))
+
+
+def params_of(requirement: Requirement) -> dict[str, Any]:
+    found: dict[str, Any] = {}
+    if requirement.function:
+        found["function"] = requirement.function
+    if requirement.team_id:
+        found["team_id"] = requirement.team_id
+    if requirement.person_id:
+        found["user_id"] = requirement.person_id
+    return found
 
 
 class Decision(models.Model):

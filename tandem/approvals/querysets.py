@@ -6,7 +6,7 @@ from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import F, Q
 
 from tandem.core.permissions import is_staff
 
@@ -21,10 +21,10 @@ def _needs_held_by(user: Any) -> Q:
     member_of = set(functions.values())
     head_of = {functions[t] for t, role in roles.items() if role == "head"}
     return (
-        Q(role=Role.PERSON, params__user_id=user.pk)
-        | Q(role=Role.MEMBER_OF_TEAM, params__team_id__in=list(roles))
-        | Q(role=Role.HEAD_OF, params__function__in=sorted(head_of))
-        | Q(role=Role.MEMBER_OF_FUNCTION, params__function__in=sorted(member_of))
+        Q(role=Role.PERSON, person=user.pk)
+        | Q(role=Role.MEMBER_OF_TEAM, team__in=list(roles))
+        | Q(role=Role.HEAD_OF, function__in=sorted(head_of))
+        | Q(role=Role.MEMBER_OF_FUNCTION, function__in=sorted(member_of))
         | (Q(role=Role.EXECUTIVE) if "leadership" in head_of else Q(pk__in=[]))
     )
 
@@ -54,8 +54,9 @@ class ApprovalRequestQuerySet(models.QuerySet[Any]):
             return self.none()
         from tandem.approvals.models import Requirement
 
-        could = Requirement.objects.filter(
-            _needs_held_by(user), request=OuterRef("pk"), satisfied_by__isnull=True
-        ).exclude(Q(request__requested_by=user) & ~Q(side=OuterRef("requester_side")))
-        done = Requirement.objects.filter(request=OuterRef("pk"), satisfied_by=user)
-        return self.open().filter(Exists(could)).exclude(Exists(done))
+        # From the unsatisfied requirements this person's roles name (partial indexes),
+        # to their open requests; minus those they satisfied or asked for on one side.
+        could = Requirement.objects.filter(_needs_held_by(user), satisfied_by__isnull=True)
+        could = could.exclude(Q(request__requested_by=user) & ~Q(side=F("request__requester_side")))
+        done = Requirement.objects.filter(satisfied_by=user).values("request_id")
+        return self.open().filter(pk__in=could.values("request_id")).exclude(pk__in=done)

@@ -28,6 +28,7 @@ from tandem.core.errors import DomainError, ErrorCode
 from tandem.core.permissions import require_staff
 from tandem.core.services import record_event
 from tandem.notifications.services import notify
+from tandem.people.models import load_team_roles
 
 Status = ApprovalRequest.Status
 MAX_COMMENT = 2000
@@ -40,6 +41,16 @@ def _text(value: Any, limit: int) -> str:
 
 def _lock(request: ApprovalRequest) -> ApprovalRequest:
     return ApprovalRequest.objects.select_for_update().get(pk=request.pk)
+
+
+def requirements_of(request: ApprovalRequest) -> list[Requirement]:
+    """The request's requirements, read once per request object (deciding reads them
+    several times; a satisfied one is changed in this list and saved)."""
+    cached: list[Requirement] | None = getattr(request, "_requirements", None)
+    if cached is None:
+        cached = list(request.requirements.all())
+        request._requirements = cached  # type: ignore[attr-defined]
+    return cached
 
 
 def kind_of(request: ApprovalRequest) -> ApprovalKind:
@@ -89,12 +100,14 @@ def request_approval(
             needed=min(spec.needed or len(needs), len(needs)),
             requested_at=now,
         )
-        Requirement.objects.bulk_create(
+        request._requirements = Requirement.objects.bulk_create(  # type: ignore[attr-defined]
             Requirement(
                 request=request,
                 position=i,
                 role=n.role,
-                params=n.params,
+                function=n.params.get("function", ""),
+                team_id=n.params.get("team_id"),
+                person_id=n.params.get("user_id"),
                 label=n.label,
                 side=n.side,
             )
@@ -117,7 +130,7 @@ def open_needs(
     """The requirements of ``request`` that ``user`` may satisfy now (first is used)."""
     spec = spec or kind_of(request)
     if requirements is None:
-        requirements = list(request.requirements.all())
+        requirements = requirements_of(request)
     if any(r.satisfied_by_id == user.pk for r in requirements):
         return []
     asked = request.requested_by_id == user.pk
@@ -204,7 +217,7 @@ def _approve(
         subject=request,
         data={"requirement": requirement.label, "version": request.version},
     )
-    satisfied = request.requirements.filter(satisfied_by__isnull=False).count()
+    satisfied = sum(1 for r in requirements_of(request) if r.satisfied_by_id is not None)
     if satisfied >= request.needed:
         request.status, request.closed_at, request.closed_by = Status.APPROVED, now, actor
         request.save(update_fields=["status", "closed_at", "closed_by"])
@@ -269,6 +282,7 @@ def new_version(subject: Any, version: int) -> int:
             continue
         request.decisions.filter(voided_at__isnull=True).update(voided_at=now)
         request.requirements.update(satisfied_by=None, satisfied_at=None)
+        request.__dict__.pop("_requirements", None)
         request.version, request.status = version, Status.OPEN
         request.closed_at = request.closed_by = None
         request.save(update_fields=["version", "status", "closed_at", "closed_by"])
@@ -302,7 +316,7 @@ def _require_open(request: ApprovalRequest) -> None:
 
 
 def _why_not(request: ApprovalRequest, actor: Any) -> DomainError:
-    requirements = list(request.requirements.all())
+    requirements = requirements_of(request)
     if any(r.satisfied_by_id == actor.pk for r in requirements):
         return DomainError(
             ApprovalError.ALREADY_DECIDED,
@@ -338,11 +352,11 @@ def deciders(request: ApprovalRequest, spec: ApprovalKind) -> list[Any]:
     """Everyone who could satisfy a requirement still waiting (the requester excluded
     for the other side's)."""
     found: dict[int, Any] = {}
-    requirements = list(request.requirements.all())
+    requirements = requirements_of(request)
     for requirement in requirements:
         if requirement.satisfied_by_id is not None:
             continue
-        for user in requirement.need.candidates():
+        for user in load_team_roles(list(requirement.need.candidates())):
             if user.pk not in found and open_needs(request, user, spec, requirements):
                 found[user.pk] = user
     return list(found.values())

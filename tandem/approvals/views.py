@@ -30,8 +30,15 @@ def decisions(request: HttpRequest) -> HttpResponse:
     user = signed_in(request)
     require_staff(user)
     visible = ApprovalRequest.objects.visible_to(user)
+    waiting = visible.waiting_for(user)
     context = {
-        "waiting": [c for c in cards(visible.waiting_for(user), user) if c["may_decide"]],
+        # The oldest first (longest waiting); a page of them, with how many there are.
+        "waiting": [
+            c
+            for c in cards(waiting.order_by("requested_at", "id")[:RECENT], user)
+            if c["may_decide"]
+        ],
+        "waiting_total": waiting.count(),
         "asked": cards(visible.asked_by(user)[:RECENT], user),
         "recent": cards(visible.exclude(status="open")[:RECENT], user),
         "mine": Decision.objects.filter(decided_by=user).select_related("request")[:RECENT],

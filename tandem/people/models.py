@@ -173,3 +173,18 @@ class Membership(models.Model):
     @property
     def permission_owner_id(self) -> Any:
         return None
+
+
+def load_team_roles(users: list[User]) -> list[User]:
+    """Fill the roles cache (``User.team_roles``) of many users in one query, not one
+    per user."""
+    found: dict[int, list[tuple[int, str, str]]] = {u.pk: [] for u in users}
+    rows = Membership.objects.filter(user_id__in=found).values_list(
+        "user_id", "team_id", "role", "team__function"
+    )
+    for user_id, team, role, function in rows:
+        found[user_id].append((team, role, function))
+    for user in users:
+        user._team_roles = {team: role for team, role, _ in found[user.pk]}
+        user._team_functions = {team: function for team, _, function in found[user.pk]}
+    return users

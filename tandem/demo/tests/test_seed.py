@@ -52,8 +52,10 @@ def test_medium_seed_bulk_inserts_regional_teams(db, django_assert_max_num_queri
     # the 11,000 records among them) in a few hundred statements. About 450 are the
     # small organisation made through the services; measured alone on PostgreSQL this
     # was 505 before creation history and capture checks (one statement per model and
-    # per ingest) and 511 after, so the bar has room for constant steps, not rows.
-    with django_assert_max_num_queries(540):
+    # per ingest) and 511 after; the contracts' approval requests (asked, decided,
+    # deciders told: about 18 statements per contract, two contracts) brought it to 545
+    # on SQLite and 548 on PostgreSQL. The bar has room for constant steps, not rows.
+    with django_assert_max_num_queries(570):
         organisation.seed("medium")
     assert User.objects.count() == len(organisation.PERSONAS) + 6 * 24
     assert Contact.objects.filter(email__endswith="@bench.example").count() == 10_000
