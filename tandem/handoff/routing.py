@@ -34,7 +34,7 @@ from tandem.handoff.models import (
     SlaTier,
     Stage,
 )
-from tandem.notifications.services import notify
+from tandem.notifications.services import local_time, notify
 from tandem.people.models import Membership, Team, User
 
 
@@ -191,12 +191,10 @@ def _tell_assigned(leads: list[Lead]) -> None:
     for rep_leads in by_rep.values():
         first = rep_leads[0]
         if len(rep_leads) == 1:
-            due = (
-                f", accept by {first.accept_due_at:%a %d %b %H:%M} UTC"
-                if first.accept_due_at
-                else ""
-            )
-            text = f"New lead for you: {lead_name(first)} (score {first.score}){due}"
+            due = first.accept_due_at
+            text = f"New lead for you: {lead_name(first)} (score {first.score})"
+            if due:
+                text += f", accept by {local_time(due, first.rep)}"  # in the rep's zone
             url = lead_url(first)
         else:
             text = f"{len(rep_leads)} new leads for you"  # no names: erasure finds it by URL

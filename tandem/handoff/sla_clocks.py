@@ -21,7 +21,7 @@ from tandem.handoff.models import (
     Stage,
 )
 from tandem.handoff.routing import calendar_of, heads_of, lead_name, lead_url, policy_tiers
-from tandem.notifications.services import notify
+from tandem.notifications.services import local_time, notify
 
 
 def detect_breaches(now: datetime | None = None) -> int:
@@ -87,11 +87,17 @@ def _breach(lead: Lead, clock: str, level: str, due: datetime, now: datetime) ->
             name = lead_name(lead)
             if level == SlaBreach.Level.REP and lead.rep_id:
                 recipients: list[Any] = [lead.rep]
-                text = f"SLA missed: {what} {name} was due {due:%a %d %b %H:%M} UTC"
+
+                def text(reader: Any) -> str:
+                    return f"SLA missed: {what} {name} was due {local_time(due, reader)}"
+
             else:
                 recipients = heads_of(lead.team_id)
                 owner = f"{lead.rep}" if lead.rep_id else "nobody"
-                text = f"SLA missed by {owner}: {what} {name} (due {due:%a %d %b %H:%M} UTC)"
+
+                def text(reader: Any) -> str:
+                    return f"SLA missed by {owner}: {what} {name} (due {local_time(due, reader)})"
+
             notify(recipients=recipients, kind="sla.breach", text=text, url=lead_url(lead))
             record_event(
                 "sla.breached", subject=lead.contact, data={"clock": clock, "level": level}

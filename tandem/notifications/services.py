@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.db import transaction
 from django.utils import timezone
@@ -25,15 +28,37 @@ class PostedComment:
     cannot_see: list[Any] = field(default_factory=list)  # mentioned, but not allowed to see
 
 
+def local_time(moment: datetime, person: Any) -> str:
+    """A time as ``person`` reads it: in their time zone, named ("Mon 07 Dec 14:00 GMT").
+    A notification's text is stored, so it is written in its reader's zone."""
+    try:
+        zone = ZoneInfo(getattr(person, "time_zone", "") or "UTC")
+    except (ZoneInfoNotFoundError, ValueError):
+        zone = ZoneInfo("UTC")
+    return moment.astimezone(zone).strftime("%a %d %b %H:%M %Z")
+
+
 def notify(
-    *, recipients: list[Any], kind: str, text: str, url: str = "", actor: Any = None
+    *,
+    recipients: list[Any],
+    kind: str,
+    text: str | Callable[[Any], str],
+    url: str = "",
+    actor: Any = None,
 ) -> list[Notification]:
-    """Create in-app notifications and e-mail them in the background after commit."""
+    """Create in-app notifications and e-mail them in the background after commit.
+    ``text`` may be a function of the recipient (to give times in their zone)."""
     if not recipients:
         return []
     created = Notification.objects.bulk_create(
         [
-            Notification(recipient=r, actor=actor, kind=kind, text=text[:300], url=url[:300])
+            Notification(
+                recipient=r,
+                actor=actor,
+                kind=kind,
+                text=(text(r) if callable(text) else text)[:300],
+                url=url[:300],
+            )
             for r in recipients
         ]
     )

@@ -279,3 +279,22 @@ def test_changing_a_reason_keeps_its_code_and_bounds_its_position(org):
             actor=org.sales_head, code="x", label="X", position=99999
         )
     assert caught.value.field == "position"
+
+
+def test_times_in_notices_are_in_each_readers_zone(org, contract):
+    from zoneinfo import ZoneInfo
+
+    org.sales_rep.time_zone = "America/New_York"
+    org.sales_rep.save(update_fields=["time_zone"])
+    lead = hot_lead(org)  # assigned to the rep: "accept by ..." in New York time
+    due = lead.accept_due_at.astimezone(ZoneInfo("America/New_York"))
+    assigned = Notification.objects.get(recipient=org.sales_rep, kind="lead.assigned")
+    assert assigned.text.endswith(f"accept by {due:%a %d %b %H:%M %Z}")  # EST or EDT
+    assert "UTC" not in assigned.text
+    sla_clocks.detect_breaches(lead.accept_due_at + timedelta(minutes=1))
+    missed = Notification.objects.get(recipient=org.sales_rep, kind="sla.breach")
+    assert f"was due {due:%a %d %b %H:%M %Z}" in missed.text
+    sla_clocks.detect_breaches(lead.accept_due_at + timedelta(days=7))
+    head = Notification.objects.get(recipient=org.sales_head, kind="sla.breach")
+    in_london = lead.accept_due_at.astimezone(ZoneInfo("Europe/London"))
+    assert f"(due {in_london:%a %d %b %H:%M %Z})" in head.text  # the head's own zone

@@ -57,3 +57,12 @@ def test_executive_sees_the_headcount_of_every_team(client, org):
         "Marketing": 2,
         "Sales": 2,
     }
+
+
+def test_team_sizes_read_as_english(client, org):
+    from tandem.factories.people import MembershipFactory
+
+    as_persona(client, org, "front_liner")  # alone in the Leeds branch
+    assert "Front line, 1 person" in text(client.get("/"))
+    MembershipFactory(team=org.front_line)
+    assert "Front line, 2 people" in text(client.get("/"))
