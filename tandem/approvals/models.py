@@ -82,10 +82,6 @@ class ApprovalRequest(models.Model):
     def permission_team_ids(self) -> frozenset[int]:
         return ORGANISATION.permission_team_ids
 
-    def refresh_from_db(self, *args: Any, **kwargs: Any) -> None:
-        self.__dict__.pop("_requirements", None)  # services.requirements_of's read
-        super().refresh_from_db(*args, **kwargs)
-
     @property
     def is_open(self) -> bool:
         return self.status == self.Status.OPEN

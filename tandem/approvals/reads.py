@@ -11,7 +11,7 @@ from django.db.models import Prefetch
 from tandem.approvals.forms import DecideForm, OverrideForm
 from tandem.approvals.kinds import kind_named
 from tandem.approvals.models import ApprovalRequest, Decision, Requirement
-from tandem.approvals.services import open_needs
+from tandem.approvals.services import open_needs, waiting_labels
 
 
 def with_details(requests: Any) -> Any:
@@ -33,7 +33,7 @@ def card(found: ApprovalRequest, user: Any, **forms: Any) -> dict[str, Any]:
         "kind_label": spec.label,
         "subject_url": _subject_url(found, spec),
         "requirements": requirements,
-        "waiting_for": [r.label for r in requirements if r.satisfied_by_id is None],
+        "waiting_for": waiting_labels(requirements),
         "decisions": list(found.decisions.all()),
         "may_decide": may_decide,
         "may_withdraw": is_open and found.requested_by_id == user.pk,

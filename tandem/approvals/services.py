@@ -19,6 +19,7 @@ from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
+from django.db.models import prefetch_related_objects
 from django.utils import timezone
 
 from tandem.approvals.errors import ApprovalError
@@ -26,6 +27,7 @@ from tandem.approvals.kinds import ApprovalKind, kind_named
 from tandem.approvals.models import ApprovalRequest, Decision, Requirement
 from tandem.core.errors import DomainError, ErrorCode
 from tandem.core.permissions import require_staff
+from tandem.core.records import record_url
 from tandem.core.services import record_event
 from tandem.notifications.services import notify
 from tandem.people.models import load_team_roles
@@ -40,27 +42,55 @@ def _text(value: Any, limit: int) -> str:
 
 
 def _lock(request: ApprovalRequest) -> ApprovalRequest:
-    return ApprovalRequest.objects.select_for_update().get(pk=request.pk)
+    """The request, locked for this transaction, with its requirements read once."""
+    return (
+        ApprovalRequest.objects.select_for_update()
+        .prefetch_related("requirements")
+        .get(pk=request.pk)
+    )
 
 
 def requirements_of(request: ApprovalRequest) -> list[Requirement]:
-    """The request's requirements, read once per request object (deciding reads them
-    several times; a satisfied one is changed in this list and saved)."""
-    cached: list[Requirement] | None = getattr(request, "_requirements", None)
-    if cached is None:
-        cached = list(request.requirements.all())
-        request._requirements = cached  # type: ignore[attr-defined]
-    return cached
+    """The request's requirements: prefetched ones where the caller prefetched (deciding
+    reads them several times, and a satisfied one is changed in that same list)."""
+    return list(request.requirements.all())
+
+
+def waiting_labels(requirements: list[Requirement]) -> list[str]:
+    """Who a request still waits for, as people read it."""
+    return [r.label for r in requirements if r.satisfied_by_id is None]
 
 
 def kind_of(request: ApprovalRequest) -> ApprovalKind:
     return kind_named(request.kind)
 
 
-def subject_of(request: ApprovalRequest) -> Any:
-    model = request.subject_type.model_class()
-    assert model is not None
-    return model._default_manager.get(pk=request.subject_id)
+def _close(
+    request: ApprovalRequest, status: str, actor: Any, now: Any, *, reason: str = ""
+) -> None:
+    """Every way a request ends: approved, sent back, withdrawn, overridden, superseded."""
+    request.status, request.closed_at, request.closed_by = status, now, actor
+    request.override_reason = reason or request.override_reason
+    request.save(update_fields=["status", "closed_at", "closed_by", "override_reason"])
+
+
+def _record_decision(
+    request: ApprovalRequest,
+    requirement: Requirement,
+    actor: Any,
+    outcome: str,
+    comment: str,
+    now: Any,
+) -> None:
+    Decision.objects.create(
+        request=request,
+        requirement=requirement,
+        decided_by=actor,
+        outcome=outcome,
+        comment=comment,
+        version=request.version,
+        decided_at=now,
+    )
 
 
 def request_approval(
@@ -68,8 +98,10 @@ def request_approval(
 ) -> ApprovalRequest:
     """Ask for ``kind``'s decision about ``subject`` at its current version.
 
-    An open request of the same kind about the same subject is superseded. If the kind
-    says so, asking counts as the requester's approval for their own side."""
+    A request of the same kind about the same subject that is still open, or was sent
+    back for changes, is superseded: at most one is ever live, so a new version can
+    reopen it. If the kind says so, asking counts as the requester's approval for their
+    own side."""
     require_staff(actor)
     spec = kind_named(kind)
     needs = spec.requirements(subject)
@@ -79,13 +111,13 @@ def request_approval(
     now = timezone.now()
     with transaction.atomic():
         subject_type = ContentType.objects.get_for_model(subject)
-        for older in (
-            ApprovalRequest.objects.select_for_update()
-            .filter(kind=kind, subject_type=subject_type, subject_id=subject.pk)
-            .open()
+        for older in ApprovalRequest.objects.select_for_update().filter(
+            kind=kind,
+            subject_type=subject_type,
+            subject_id=subject.pk,
+            status__in=(Status.OPEN, Status.CHANGES_REQUESTED),
         ):
-            older.status, older.closed_at, older.closed_by = Status.SUPERSEDED, now, actor
-            older.save(update_fields=["status", "closed_at", "closed_by"])
+            _close(older, Status.SUPERSEDED, actor, now)
             record_event("approval.superseded", subject=older)
             spec.on_superseded(subject)
         request = ApprovalRequest.objects.create(
@@ -100,7 +132,7 @@ def request_approval(
             needed=min(spec.needed or len(needs), len(needs)),
             requested_at=now,
         )
-        request._requirements = Requirement.objects.bulk_create(  # type: ignore[attr-defined]
+        Requirement.objects.bulk_create(
             Requirement(
                 request=request,
                 position=i,
@@ -114,8 +146,9 @@ def request_approval(
             for i, n in enumerate(needs)
         )
         record_event("approval.requested", subject=request, data={"kind": kind})
+        prefetch_related_objects([request], "requirements")
         if spec.requester_approves and own_sides:
-            _approve(request, spec, actor, comment="", now=now)
+            _approve(request, spec, actor, open_needs(request, actor, spec)[0], comment="")
         if request.is_open:
             _tell_deciders(request, spec, f"{actor} asks for your decision: {request.title}")
     return request
@@ -172,20 +205,13 @@ def decide(
         needs = open_needs(locked, actor, spec)
         if not needs:
             raise _why_not(locked, actor)
-        now = timezone.now()
         if outcome == Decision.Outcome.APPROVE:
-            _approve(locked, spec, actor, comment=comment, now=now, requirement=needs[0])
+            _approve(locked, spec, actor, needs[0], comment=comment)
         else:
-            Decision.objects.create(
-                request=locked,
-                requirement=needs[0],
-                decided_by=actor,
-                outcome=outcome,
-                comment=comment,
-                version=locked.version,
-                decided_at=now,
-            )
-            _close(locked, spec, Status.CHANGES_REQUESTED, actor, now)
+            now = timezone.now()
+            _record_decision(locked, needs[0], actor, outcome, comment, now)
+            _close(locked, Status.CHANGES_REQUESTED, actor, now)
+            spec.on_closed(locked.subject, Status.CHANGES_REQUESTED)
             record_event("approval.changes_requested", subject=locked, data={"comment": comment})
             _tell_requester(locked, f"{actor} asks for changes to {locked.title}: {comment}")
     return locked
@@ -195,23 +221,14 @@ def _approve(
     request: ApprovalRequest,
     spec: ApprovalKind,
     actor: Any,
+    requirement: Requirement,
     *,
     comment: str,
-    now: Any,
-    requirement: Requirement | None = None,
 ) -> None:
-    requirement = requirement or open_needs(request, actor, spec)[0]
+    now = timezone.now()
     requirement.satisfied_by, requirement.satisfied_at = actor, now
     requirement.save(update_fields=["satisfied_by", "satisfied_at"])
-    Decision.objects.create(
-        request=request,
-        requirement=requirement,
-        decided_by=actor,
-        outcome=Decision.Outcome.APPROVE,
-        comment=comment,
-        version=request.version,
-        decided_at=now,
-    )
+    _record_decision(request, requirement, actor, Decision.Outcome.APPROVE, comment, now)
     record_event(
         "approval.approved",
         subject=request,
@@ -219,9 +236,8 @@ def _approve(
     )
     satisfied = sum(1 for r in requirements_of(request) if r.satisfied_by_id is not None)
     if satisfied >= request.needed:
-        request.status, request.closed_at, request.closed_by = Status.APPROVED, now, actor
-        request.save(update_fields=["status", "closed_at", "closed_by"])
-        spec.on_approved(subject_of(request), actor)  # may refuse: the caller's atomic undoes
+        _close(request, Status.APPROVED, actor, now)
+        spec.on_approved(request.subject, actor)  # may refuse: the caller's atomic undoes
         record_event("approval.passed", subject=request)
         _tell_requester(request, f"Approved: {request.title}")
 
@@ -234,7 +250,8 @@ def withdraw(*, actor: Any, request: ApprovalRequest) -> ApprovalRequest:
         if locked.requested_by_id != actor.pk:
             raise DomainError(ErrorCode.FORBIDDEN, "Only the person who asked may withdraw.")
         _require_open(locked)
-        _close(locked, spec, Status.WITHDRAWN, actor, timezone.now())
+        _close(locked, Status.WITHDRAWN, actor, timezone.now())
+        spec.on_closed(locked.subject, Status.WITHDRAWN)
         record_event("approval.withdrawn", subject=locked)
     return locked
 
@@ -256,11 +273,8 @@ def override(*, actor: Any, request: ApprovalRequest, reason: str) -> ApprovalRe
     with transaction.atomic():
         locked = _lock(request)
         _require_open(locked)
-        now = timezone.now()
-        locked.status, locked.closed_at, locked.closed_by = Status.OVERRIDDEN, now, actor
-        locked.override_reason = reason
-        locked.save(update_fields=["status", "closed_at", "closed_by", "override_reason"])
-        spec.on_approved(subject_of(locked), actor)
+        _close(locked, Status.OVERRIDDEN, actor, timezone.now(), reason=reason)
+        spec.on_approved(locked.subject, actor)
         record_event("approval.overridden", subject=locked, data={"reason": reason})
         _tell_requester(locked, f"{actor} overrode the approvals of {locked.title}: {reason}")
     return locked
@@ -282,7 +296,6 @@ def new_version(subject: Any, version: int) -> int:
             continue
         request.decisions.filter(voided_at__isnull=True).update(voided_at=now)
         request.requirements.update(satisfied_by=None, satisfied_at=None)
-        request.__dict__.pop("_requirements", None)
         request.version, request.status = version, Status.OPEN
         request.closed_at = request.closed_by = None
         request.save(update_fields=["version", "status", "closed_at", "closed_by"])
@@ -317,35 +330,20 @@ def _require_open(request: ApprovalRequest) -> None:
 
 def _why_not(request: ApprovalRequest, actor: Any) -> DomainError:
     requirements = requirements_of(request)
+    waiting = " and ".join(waiting_labels(requirements)) or "no one"
     if any(r.satisfied_by_id == actor.pk for r in requirements):
         return DomainError(
             ApprovalError.ALREADY_DECIDED,
-            "You have approved this already; it needs someone else for "
-            + _waiting_labels(requirements)
-            + ".",
+            f"You have approved this already; it needs someone else for {waiting}.",
         )
     if request.requested_by_id == actor.pk:
         return DomainError(
             ApprovalError.NOT_A_DECIDER,
-            "You asked for this decision: it needs a second person for "
-            + _waiting_labels(requirements)
-            + ".",
+            f"You asked for this decision: it needs a second person for {waiting}.",
         )
     return DomainError(
-        ApprovalError.NOT_A_DECIDER,
-        "This waits for " + _waiting_labels(requirements) + "; you are not one of them.",
+        ApprovalError.NOT_A_DECIDER, f"This waits for {waiting}; you are not one of them."
     )
-
-
-def _waiting_labels(requirements: list[Requirement]) -> str:
-    labels = [r.label for r in requirements if r.satisfied_by_id is None]
-    return " and ".join(labels) or "no one"
-
-
-def _close(request: ApprovalRequest, spec: ApprovalKind, status: str, actor: Any, now: Any) -> None:
-    request.status, request.closed_at, request.closed_by = status, now, actor
-    request.save(update_fields=["status", "closed_at", "closed_by"])
-    spec.on_closed(subject_of(request), status)
 
 
 def deciders(request: ApprovalRequest, spec: ApprovalKind) -> list[Any]:
@@ -364,16 +362,10 @@ def deciders(request: ApprovalRequest, spec: ApprovalKind) -> list[Any]:
 
 def _tell_deciders(request: ApprovalRequest, spec: ApprovalKind, text: str) -> int:
     people = deciders(request, spec)
-    notify(recipients=people, kind="system", text=text, url=_url(request))
+    notify(recipients=people, kind="system", text=text, url=record_url(request))
     return len(people)
 
 
 def _tell_requester(request: ApprovalRequest, text: str) -> None:
     if request.requested_by_id:
-        notify(recipients=[request.requested_by], kind="system", text=text, url=_url(request))
-
-
-def _url(request: ApprovalRequest) -> str:
-    from django.urls import reverse
-
-    return reverse("approvals:detail", args=[request.pk])
+        notify(recipients=[request.requested_by], kind="system", text=text, url=record_url(request))

@@ -17,8 +17,9 @@ from tandem.approvals.forms import DecideForm, OverrideForm
 from tandem.approvals.models import ApprovalRequest, Decision
 from tandem.approvals.reads import card, cards
 from tandem.core.errors import DomainError
-from tandem.core.forms import form_error
+from tandem.core.forms import form_error, report_error
 from tandem.core.permissions import require_staff
+from tandem.core.records import record_url
 from tandem.notifications.views import thread_context
 from tandem.people.auth import signed_in
 
@@ -60,9 +61,9 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _answer(request: HttpRequest, found: ApprovalRequest, status: int = 200, **forms: Any) -> Any:
-    """After a decision: htmx swaps the request's card; a plain form goes back."""
+    """After a decision: htmx swaps the request's card; a plain form goes back.
+    ``found`` is the request as the service left it (or, refused, as it was)."""
     if getattr(request, "htmx", None):
-        found.refresh_from_db()
         context = {"c": card(found, request.user, **forms)}
         return render(request, "approvals/_card.html", context, status=status)
     if status != 200:
@@ -71,13 +72,7 @@ def _answer(request: HttpRequest, found: ApprovalRequest, status: int = 200, **f
     back = request.POST.get("next", "")
     if back and url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
         return redirect(back)  # the page the card was on (the contract, the Decisions page)
-    return redirect(found_url(found))
-
-
-def found_url(found: ApprovalRequest) -> str:
-    from django.urls import reverse
-
-    return reverse("approvals:detail", args=[found.pk])
+    return redirect(record_url(found))
 
 
 @login_required
@@ -87,8 +82,8 @@ def decide(request: HttpRequest, pk: int) -> HttpResponse:
     form = DecideForm(request.POST)
     if form.is_valid():
         try:
-            services.decide(
-                actor=request.user,
+            decided = services.decide(
+                actor=signed_in(request),
                 request=found,
                 outcome=form.cleaned_data["outcome"],
                 version=form.cleaned_data["version"],
@@ -97,18 +92,17 @@ def decide(request: HttpRequest, pk: int) -> HttpResponse:
         except DomainError as exc:
             form_error(form, exc)
         else:
-            messages.success(request, _outcome_message(found))
-            return _answer(request, found)
+            messages.success(request, _outcome_message(decided))
+            return _answer(request, decided)
     return _answer(request, found, 422, decide_form=form)
 
 
 def _outcome_message(found: ApprovalRequest) -> str:
-    found.refresh_from_db()
     if found.status == ApprovalRequest.Status.APPROVED:
         return f"Approved by everyone it needed: {found.title} takes effect."
     if found.status == ApprovalRequest.Status.CHANGES_REQUESTED:
         return f"Changes requested: {found.title} goes back to {found.requested_by}."
-    waiting = " and ".join(r.label for r in found.requirements.all() if r.satisfied_by_id is None)
+    waiting = " and ".join(services.waiting_labels(services.requirements_of(found)))
     return f"Approved. {found.title} now waits for {waiting}."
 
 
@@ -117,9 +111,9 @@ def _outcome_message(found: ApprovalRequest) -> str:
 def withdraw(request: HttpRequest, pk: int) -> HttpResponse:
     found = _request(request, pk)
     try:
-        services.withdraw(actor=request.user, request=found)
+        found = services.withdraw(actor=signed_in(request), request=found)
     except DomainError as exc:
-        messages.error(request, exc.message)
+        report_error(request, exc)  # not theirs to withdraw: the 403 page
     else:
         messages.success(request, f"Withdrawn: {found.title}.")
     return _answer(request, found)
@@ -132,7 +126,9 @@ def override(request: HttpRequest, pk: int) -> HttpResponse:
     form = OverrideForm(request.POST)
     if form.is_valid():
         try:
-            services.override(actor=request.user, request=found, reason=form.cleaned_data["reason"])
+            found = services.override(
+                actor=signed_in(request), request=found, reason=form.cleaned_data["reason"]
+            )
         except DomainError as exc:
             form_error(form, exc)
         else:

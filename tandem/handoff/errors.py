@@ -1,8 +1,7 @@
 """The hand-off app's error codes and their HTTP status (see tandem.core.errors).
 
-The joint contract's refusals are not here: contracts are moving onto the approvals
-app, whose ALREADY_DECIDED says a proposal was decided already. Until then
-contracts.py says the generic CONFLICT.
+The joint contracts' refusals are not here: they are decided through the approvals
+app, whose codes (already_decided, version_not_current, ...) say why.
 """
 
 from enum import StrEnum

@@ -76,16 +76,15 @@ class User(AbstractBaseUser):
     def is_staff(self) -> bool:
         return self.is_admin
 
+    # Memberships read once per user object (team_roles, or load_team_roles for many).
+    _team_roles: dict[int, str]
+    _team_functions: dict[int, str]
+
     def team_roles(self) -> dict[int, str]:
         """{team_id: role} for this user, loaded once per user object."""
-        cached: dict[int, str] | None = getattr(self, "_team_roles", None)
-        if cached is None:
-            rows = self.memberships.values_list("team_id", "role", "team__function")
-            found = list(rows) if self.pk else []
-            cached = {team: role for team, role, _ in found}
-            self._team_roles = cached
-            self._team_functions = {team: function for team, _, function in found}
-        return cached
+        if "_team_roles" not in self.__dict__:
+            load_team_roles([self])
+        return self._team_roles
 
     def team_functions(self) -> dict[int, str]:
         """{team_id: the team's function} (marketing, sales, ...), loaded with the roles."""
@@ -178,13 +177,14 @@ class Membership(models.Model):
 def load_team_roles(users: list[User]) -> list[User]:
     """Fill the roles cache (``User.team_roles``) of many users in one query, not one
     per user."""
-    found: dict[int, list[tuple[int, str, str]]] = {u.pk: [] for u in users}
-    rows = Membership.objects.filter(user_id__in=found).values_list(
+    found: dict[int, list[tuple[int, str, str]]] = {u.pk: [] for u in users if u.pk}
+    rows = Membership.objects.filter(user_id__in=list(found)).values_list(
         "user_id", "team_id", "role", "team__function"
     )
     for user_id, team, role, function in rows:
         found[user_id].append((team, role, function))
     for user in users:
-        user._team_roles = {team: role for team, role, _ in found[user.pk]}
-        user._team_functions = {team: function for team, _, function in found[user.pk]}
+        mine = found.get(user.pk, [])
+        user._team_roles = {team: role for team, role, _ in mine}
+        user._team_functions = {team: function for team, _, function in mine}
     return users

@@ -113,3 +113,16 @@ def test_deciders_are_told_and_reminded_once_per_wait(org, kinds):
     approve(org.sales_head, request)
     assert Notification.objects.filter(recipient=org.marketer, text__startswith="Approved").exists()
     assert ApprovalRequest.objects.get().status == "approved"
+
+
+def test_asking_again_after_changes_then_a_new_version_reopens_only_the_new_ask(org, kinds, log):
+    sent_back = ask(org.marketer, kinds["two"], org.marketing)
+    services.decide(
+        actor=org.sales_head, request=sent_back, outcome="changes", version=1, comment="No"
+    )
+    again = ask(org.marketer, kinds["two"], org.marketing)  # supersedes the sent-back one
+    log.versions[org.marketing.pk] = 2
+    assert services.new_version(org.marketing, 2) == 1
+    sent_back.refresh_from_db()
+    again.refresh_from_db()
+    assert (sent_back.status, again.status, again.version) == ("superseded", "open", 2)

@@ -1,6 +1,6 @@
 """The Decisions page: what waits for me, deciding inline, stale versions, who sees it."""
 
-from tandem.approvals.models import ApprovalRequest
+from tandem.approvals.models import ApprovalRequest, Decision
 from tandem.approvals.tests.conftest import ask
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
@@ -110,3 +110,23 @@ def test_a_request_has_its_discussion(client, org, kinds):
     page = client.get(f"/decisions/{request.pk}/").content.decode()
     assert "Discussion" in page and "why 120 and not 100?" in page
     assert org.marketing_head.notifications.filter(kind="mention").exists()
+
+
+def test_hostile_decisions_are_refused_and_store_nothing(client, org, kinds):
+    request = ask(org.marketer, kinds["two"], org.marketing)
+    client.force_login(org.sales_head)
+    url = f"/decisions/{request.pk}/decide/"
+    for bad in (
+        {"outcome": "approve", "version": "abc"},
+        {"outcome": "maybe", "version": 1},
+        {"outcome": "changes", "version": 1, "comment": "x" * 2001},
+        {"outcome": "approve"},
+    ):
+        assert client.post(url, bad).status_code == 422, bad
+    assert not Decision.objects.exists()
+    off_site = client.post(url, {"outcome": "approve", "version": 1, "next": "//evil.example/"})
+    assert off_site["Location"] == f"/decisions/{request.pk}/"
+    client.force_login(org.marketing_head)  # not the one who asked
+    refused = client.post(f"/decisions/{request.pk}/withdraw/")
+    assert refused.status_code == 403
+    assert ApprovalRequest.objects.get(pk=request.pk).status == "open"  # still waits
