@@ -111,8 +111,9 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "tandem.core.context_processors.navigation",
             ],
-            # Date filters that never fail on a stored value (see the module).
-            "builtins": ["tandem.core.templatetags.stored_times"],
+            # Filters every template has without {% load %}: dates that never fail on a
+            # stored value, and money as people read it (see the modules).
+            "builtins": ["tandem.core.templatetags.stored_times", "tandem.core.templatetags.money"],
         },
     }
 ]

@@ -1,12 +1,21 @@
-"""Amounts of money arriving from outside (a JSON body, a form, a file cell): one rule.
+"""Money: amounts arriving from outside parsed by one rule, and shown one way.
 
 An amount is a finite, non-negative number of at most 999,999,999,999.99, kept to the
 penny. ``Decimal("NaN")`` passes ``quantize`` and then compares false with everything,
 so a NaN was told it "cannot be negative": each way of being wrong gets its own message.
+
+Shown, an amount is written by Babel from the Unicode CLDR data: the currency's symbol,
+thousands separators and the currency's own decimals (£310,000.00, JP¥1,200), the same
+on every page, e-mail and chart, where pages once said "310000 GBP" beside
+"878,700.00 GBP".
 """
 
 from decimal import Decimal, InvalidOperation
 from typing import Any
+
+from babel import Locale
+from babel.numbers import format_compact_currency, format_currency
+from django.conf import settings
 
 from tandem.core.errors import invalid
 
@@ -39,3 +48,33 @@ def parse_amount(value: Any, field: str) -> Decimal:
 def to_penny(amount: float | Decimal) -> Decimal:
     """An amount summed in floating point, as money: rounded to the penny."""
     return Decimal(str(round(float(amount), 2))).quantize(PENNY)
+
+
+def _locale() -> Locale:
+    return Locale.parse(settings.LANGUAGE_CODE, sep="-")  # "en-gb" → en_GB
+
+
+def format_money(amount: Decimal | float | int | None, currency: str) -> str:
+    """``amount`` in ``currency`` as people read it: "£310,000.00", "-€5.50", "JP¥1,200".
+    None (no amount yet) is an em dash. A code Babel does not know is written before the
+    number ("XYZ 310,000.00") rather than failing the page."""
+    if amount is None or amount == "":
+        return "—"
+    try:
+        return str(format_currency(Decimal(str(amount)), currency, locale=_locale()))
+    except (ValueError, InvalidOperation, KeyError):
+        return f"{currency} {Decimal(str(amount)):,.2f}"
+
+
+def format_money_short(amount: Decimal | float | int | None, currency: str) -> str:
+    """A rounded figure for a chart label or a card: "£310K", "£1.2M"."""
+    if amount is None:
+        return "—"
+    try:
+        return str(
+            format_compact_currency(
+                Decimal(str(amount)), currency, locale=_locale(), fraction_digits=1
+            )
+        )
+    except (ValueError, InvalidOperation, KeyError):
+        return format_money(amount, currency)
