@@ -295,6 +295,8 @@ def sign_in(page: Any, email: str, password: str) -> None:
 def log_out(page: Any) -> None:
     from playwright.sync_api import expect
 
+    # Log out sits in the user menu, which opens first.
+    page.locator("header.topbar [data-bs-toggle=dropdown]").click()
     page.get_by_role("button", name="Log out").click()
     expect(page.get_by_role("heading", name="Log in to Tandem")).to_be_visible()
 

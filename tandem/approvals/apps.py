@@ -20,6 +20,7 @@ class ApprovalsConfig(AppConfig):
                 is_staff,
                 badge=_waiting_count,
                 badge_says="waiting for you",
+                group="together",
             )
         )
 

@@ -16,6 +16,6 @@ class AttributionConfig(AppConfig):
         from tandem.core.permissions import is_staff
 
         register_kind(AttributionChoiceKind())
-        register_nav(NavEntry("Attribution", "attribution:report", 9, is_staff))
+        register_nav(NavEntry("Attribution", "attribution:report", 9, is_staff, group="marketing"))
         # The campaign page shows the campaign's return without importing attribution.
         register_panel("campaigns.campaign", CAMPAIGN_RETURN)

@@ -28,6 +28,7 @@ class CampaignsConfig(AppConfig):
                 "campaigns:campaigns",
                 6,
                 lambda u: can(u, Action.CREATE_RECORD, ORGANISATION),
+                group="marketing",
             )
         )
         # What campaigns adds to crm, which does not import it: the touches on a

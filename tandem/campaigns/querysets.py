@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import models
+from django.db.models import Count, Max
 
 from tandem.core.permissions import Action, can, is_staff
 from tandem.crm.querysets import CustomerQuerySet
@@ -32,3 +33,15 @@ class TouchpointQuerySet(models.QuerySet[Any]):
 
     def of_contact(self, contact_id: int) -> TouchpointQuerySet:
         return self.filter(contact_id=contact_id)
+
+    def campaigns_touched(self, contact_id: int, limit: int = 20) -> list[dict[str, Any]]:
+        """The campaigns whose touches reached a contact, latest first, with how many and
+        when last: one grouped read of the contact's touches (its index leads with the
+        contact), so a page never walks the touches one by one."""
+        return list(
+            self.of_contact(contact_id)
+            .filter(campaign__isnull=False)
+            .values("campaign_id", "campaign__name")
+            .annotate(touches=Count("id"), last_at=Max("occurred_at"))
+            .order_by("-last_at")[:limit]
+        )

@@ -117,6 +117,8 @@ TEMPLATES = [
         },
     }
 ]
+# Widgets come out with the CSS toolkit's classes (see the module).
+FORM_RENDERER = "tandem.core.form_rendering.TandemFormRenderer"
 
 # --- Database -----------------------------------------------------------------------
 DATABASE_URL = os.environ.get("TANDEM_DATABASE_URL", "")

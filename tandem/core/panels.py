@@ -9,10 +9,16 @@ context (the page's own context stays visible to it):
 
 An app registers a ``Panel`` for a place in its ``AppConfig.ready``. Places:
 
-- ``"crm.contact"``: the contact page, below the person's details; subject: the contact.
+- ``"crm.contact"``: the contact page; subject: the contact.
+- ``"crm.account"``: the account page; subject: the account.
 - ``"crm.contacts"``: the contact list (page and htmx rows), above the rows; subject:
   the page of contacts shown.
 - ``"campaigns.campaign"``: the campaign page, below its summary; subject: the campaign.
+
+A record page (``core/record.html``: properties in a side column, the timeline in the
+middle, associations beside it) places each panel by its ``column``: ``"side"`` (a
+property block), ``"related"`` (associated records) or ``"main"`` (above the timeline).
+Other pages ignore it.
 
 A panel's context is read-only work: a page view (a GET) never starts a job.
 """
@@ -30,6 +36,7 @@ from django.http import HttpRequest
 class Panel:
     template: str
     context: Callable[[HttpRequest, Any], dict[str, Any]]  # (request, subject) -> context
+    column: str = "main"  # on a record page: "side", "main" or "related"
 
 
 _PANELS: dict[str, list[Panel]] = {}
@@ -44,6 +51,6 @@ def register_panel(place: str, panel: Panel) -> None:
 def panels_for(place: str, request: HttpRequest, subject: Any) -> list[dict[str, Any]]:
     """Each panel registered for ``place``, as ``{"template": …, **its context}``."""
     return [
-        {"template": panel.template, **panel.context(request, subject)}
+        {"template": panel.template, "column": panel.column, **panel.context(request, subject)}
         for panel in _PANELS.get(place, ())
     ]

@@ -26,9 +26,9 @@ class CrmConfig(AppConfig):
         def staff(user: object) -> bool:
             return can(user, Action.CREATE_RECORD, ORGANISATION)
 
-        register_nav(NavEntry("Accounts", "crm:accounts", 3, staff))
-        register_nav(NavEntry("Contacts", "crm:contacts", 4, staff))
-        register_nav(NavEntry("Opportunities", "crm:opportunities", 5, staff))
+        register_nav(NavEntry("Accounts", "crm:accounts", 3, staff, group="customers"))
+        register_nav(NavEntry("Contacts", "crm:contacts", 4, staff, group="customers"))
+        register_nav(NavEntry("Opportunities", "crm:opportunities", 5, staff, group="customers"))
 
         register_timeline_source(ACTIVITIES)
         register_import_kind(

@@ -36,9 +36,10 @@ class HandoffConfig(AppConfig):
                 is_staff,
                 badge=leads_to_accept,
                 badge_says="waiting for you",
+                group="sales",
             )
         )
-        register_nav(NavEntry("SLA", "handoff:sla_report", 8, is_staff))
+        register_nav(NavEntry("SLA", "handoff:sla_report", 8, is_staff, group="sales"))
         # Touches arriving queue their contacts to be scored; erasing a contact removes
         # what sales wrote about the lead (campaigns and crm do not import handoff).
         register_arrival_listener(note_arrivals)

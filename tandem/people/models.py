@@ -73,6 +73,12 @@ class User(AbstractBaseUser):
         return self.full_name.split(" ")[0] if self.full_name else self.email
 
     @property
+    def initials(self) -> str:
+        """Up to two letters for the avatar in the user menu: "Priya Raman" → "PR"."""
+        words = (self.full_name or self.email).split()
+        return "".join(w[0] for w in words[:1] + words[1:][-1:]).upper()
+
+    @property
     def is_staff(self) -> bool:
         return self.is_admin
 

@@ -215,8 +215,8 @@ def test_the_campaign_page_shows_its_return_by_the_model_in_force(
     page = client.get(f"/campaigns/{webinar.pk}/").content.decode()
     # Linear: the webinar's touch shares North's 1,000 pipeline with the mailer; no
     # revenue (South's won deal had no webinar touch), so ROI is (0 - 200) / 200.
-    assert "pipeline <strong>500.00 GBP</strong>" in page
-    assert "revenue <strong>0.00 GBP</strong>" in page and "ROI <strong>-100.0 %" in page
+    assert "pipeline <strong>£500.00</strong>" in page
+    assert "revenue <strong>£0.00</strong>" in page and "ROI <strong>-100.0 %" in page
     choice = services.propose_attribution_model(
         actor=org.marketing_head, model="first_touch", lookback_days=90
     )
@@ -224,7 +224,7 @@ def test_the_campaign_page_shows_its_return_by_the_model_in_force(
     for report in AttributionReport.objects.filter(computed_at__isnull=True):
         execute_job(report.job_id)
     page = client.get(f"/campaigns/{webinar.pk}/").content.decode()
-    assert "by First touch attribution" in page and "pipeline <strong>0.00 GBP" in page
+    assert "by First touch attribution" in page and "pipeline <strong>£0.00" in page
 
 
 def test_empty_filters_show_the_values_the_report_uses(org: Any, client: Any) -> None:

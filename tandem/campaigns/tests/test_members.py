@@ -74,7 +74,8 @@ def test_adding_one_contact_from_their_page(client, org):
     campaign = make_campaign(org.marketer)
     client.force_login(org.marketer)
     page = client.get(f"/contacts/{ann.pk}/")
-    assert "Not in any campaign yet." in page.text and "Add to campaign" in page.text
+    assert "No campaign has targeted or reached them yet." in page.text
+    assert "Add to campaign" in page.text
     url = "/campaigns/members/add/"
     added = client.post(url, {"campaign": campaign.pk, "contact": ann.pk}, follow=True)
     assert f"Added to {campaign.name}." in added.text
@@ -112,3 +113,24 @@ def test_members_through_the_api_with_the_pages_permissions(api_for, live_org):
     assert campaign.members.count() == 2 and cal.pk not in set(
         campaign.members.values_list("contact_id", flat=True)
     )
+
+
+def test_a_contact_reached_by_a_campaigns_touches_shows_it_without_being_a_member(
+    client, org, django_assert_max_num_queries
+):
+    from tandem.factories.campaigns import TouchpointFactory
+
+    ann, *_ = _people()
+    reached = make_campaign(org.marketer, name="Heat-pump search ads")
+    member_of = make_campaign(org.marketer, name="Spring open days")
+    CampaignMember.objects.create(campaign=member_of, contact=ann)
+    for _ in range(3):
+        TouchpointFactory(contact=ann, campaign=reached)
+    TouchpointFactory(contact=ann, campaign=member_of)  # a member's touch: listed once
+    TouchpointFactory(contact=ann, campaign=None)
+    client.force_login(org.sales_rep)
+    with django_assert_max_num_queries(40):
+        page = client.get(f"/contacts/{ann.pk}/").content.decode()
+    assert "Heat-pump search ads</a><small>3 touches, last" in page
+    assert page.count("Spring open days</a>") == 1 and "Targeted · " in page
+    assert "No campaign has targeted or reached them yet." not in page

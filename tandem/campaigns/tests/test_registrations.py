@@ -42,7 +42,8 @@ def test_the_contact_page_shows_the_campaigns_section(client, org, contact):
     campaign = CampaignFactory(owner=org.marketer, name="Spring webinar")
     client.force_login(org.marketer)
     page = client.get(f"/contacts/{contact.pk}/").content.decode()
-    assert "<h2>Campaigns</h2>" in page and "Not in any campaign yet." in page
+    assert 'id="campaigns-heading">Campaigns</h2>' in page
+    assert "No campaign has targeted or reached them yet." in page
     assert f'<option value="{campaign.pk}">Spring webinar</option>' in page
     rows = client.get("/contacts/").content.decode()
     assert "in a campaign</summary>" in rows and "Spring webinar (" in rows

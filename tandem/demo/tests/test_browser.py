@@ -153,7 +153,7 @@ def test_marketer_imports_a_hubspot_csv_and_gets_the_row_report(page, demo, tmp_
     )
     log_in(page, "tom.fletcher@brightwell.example", demo.password)
     page.goto("/contacts/")
-    page.get_by_role("button", name="Import").click()
+    page.get_by_role("link", name="Import").click()
     page.get_by_label("File").set_input_files(str(export))
     page.get_by_role("button", name="Upload and check columns").click()
     expect(

@@ -26,7 +26,7 @@ def test_a_lead_crosses_the_threshold_is_rejected_with_a_reason_and_marketing_se
 
     sign_in(page, "tom.fletcher@brightwell.example", demo.password)
     page.get_by_role("link", name=re.compile("^Leads")).click()
-    page.get_by_role("button", name="Lead board").click()
+    page.get_by_role("link", name="Lead board").click()
     mql = page.locator("article", has_text="Marketing qualified")
     expect(mql).to_contain_text("Ruth Bailey")
     mql.get_by_role("link", name="Ruth Bailey").click()
@@ -67,7 +67,7 @@ def test_a_lead_crosses_the_threshold_is_rejected_with_a_reason_and_marketing_se
 def test_heads_agree_a_change_to_the_sla_from_their_pages(page, demo):
     sign_in(page, "priya.raman@brightwell.example", demo.password)
     page.goto("/sla/contract/")
-    page.get_by_role("button", name="Propose a change to the SLA").click()
+    page.get_by_role("link", name="Propose a change to the SLA").click()
     page.get_by_label("MQLs per month (marketing's promise)").fill("150")
     page.get_by_role("button", name="Propose").click()
     expect(page.get_by_text("It takes effect when the other side approves")).to_be_visible()

@@ -52,10 +52,42 @@
     });
   }
 
+  // A table wider than its card scrolls sideways; keyboard users reach the scroll by
+  // tabbing to it, so a scrolling wrapper becomes a named, focusable region.
+  function focusableScrollers(root) {
+    root.querySelectorAll(".table-responsive").forEach(function (box) {
+      if (box.scrollWidth <= box.clientWidth || box.hasAttribute("tabindex")) return;
+      var caption = box.querySelector("caption");
+      box.setAttribute("tabindex", "0");
+      box.setAttribute("role", "region");
+      box.setAttribute("aria-label", (caption ? caption.textContent.trim() + " " : "") + "(table scrolls sideways)");
+    });
+  }
+
+  // "/" or Ctrl-K (Cmd-K) jumps to the search box in the shell; Escape leaves it.
+  document.addEventListener("keydown", function (event) {
+    var box = document.getElementById("global-search");
+    if (!box) return;
+    var typing = /^(INPUT|TEXTAREA|SELECT)$/.test(document.activeElement.tagName) || document.activeElement.isContentEditable;
+    var ctrlK = (event.ctrlKey || event.metaKey) && event.key.toLowerCase() === "k";
+    if (ctrlK || (event.key === "/" && !typing)) {
+      event.preventDefault();
+      box.focus();
+      box.select();
+    } else if (event.key === "Escape" && document.activeElement === box) {
+      document.getElementById("global-search-results").innerHTML = "";
+      box.blur();
+    }
+  });
+
   document.addEventListener("DOMContentLoaded", function () {
     drawCharts(document);
+    focusableScrollers(document);
     tick();
     window.setInterval(tick, 30000);
   });
-  document.addEventListener("htmx:afterSettle", function (event) { drawCharts(event.target); });
+  document.addEventListener("htmx:afterSettle", function (event) {
+    drawCharts(event.target);
+    focusableScrollers(event.target);
+  });
 })();
