@@ -189,17 +189,32 @@ def table(report: AttributionReport) -> Table:
     return Table(models=[(m, *MODELS[m]) for m in present], rows=rows)
 
 
-def chart(report: AttributionReport) -> dict[str, Any]:
+# The models a chart shows until the reader asks for more: the two single-touch views,
+# the even split, and the data-driven one. Ten bars per channel read as noise.
+CHARTED_FIRST = ("first_touch", "last_touch", "linear", "markov_1")
+
+
+def chart(report: AttributionReport, in_force: str = "") -> dict[str, Any]:
     """Credited value per channel (or campaign), a bar per model: the grouped bar chart
-    beside the table (the twelve largest by the linear model)."""
+    beside the table (the twelve largest by the linear model). Four models are drawn
+    (``CHARTED_FIRST``, with the model in force in place of the last when it is not
+    among them); the others are in the legend, one click away."""
     shown = table(report)
     rows = shown.rows[:12]
+    first = list(CHARTED_FIRST)
+    if in_force and in_force not in first:
+        first[-1] = in_force
     return {
         "type": "bar",
         "labels": [label for label, _ in rows],
+        "money": report.scope.get("currency") or "GBP",
         "datasets": [
-            {"label": name, "values": [float(cells[i][1]) for _, cells in rows]}
-            for i, (_, name, _) in enumerate(shown.models)
+            {
+                "label": name,
+                "values": [float(cells[i][1]) for _, cells in rows],
+                "hidden": code not in first,
+            }
+            for i, (code, name, _) in enumerate(shown.models)
         ],
     }
 

@@ -67,7 +67,7 @@ def report(request: HttpRequest) -> HttpResponse:
             scope=scope,
             computing=reports.is_computing(cached),
             table=reports.table(cached) if cached.computed_at else None,
-            chart=reports.chart(cached) if cached.computed_at else None,
+            chart=reports.chart(cached, context["choice"]) if cached.computed_at else None,
             query=_query(scope),
         )
     context["proposals"] = with_cards(

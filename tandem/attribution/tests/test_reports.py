@@ -17,7 +17,7 @@ from tandem.approvals import contracts as joint
 from tandem.attribution import reports, services
 from tandem.attribution.engine import attribute, from_paths, from_touchpoints
 from tandem.attribution.journeys import Scope, journeys
-from tandem.attribution.models import AttributionChoice, AttributionReport, current_choice
+from tandem.attribution.models import MODELS, AttributionChoice, AttributionReport, current_choice
 from tandem.attribution.tests.conftest import DAY, END, START
 from tandem.campaigns import services as campaign_services
 from tandem.core.errors import DomainError
@@ -164,6 +164,11 @@ def test_the_page_shows_every_model_and_exports_csv(
     for name in ("Linear", "Markov (data-driven)", "Shapley (data-driven)", "W-shaped"):
         assert name in text
     assert "had no touch in the lookback window" in text and "attribution-chart" in text
+    # Four models drawn, the model in force among them; the rest a legend click away.
+    chart = page.context["chart"]
+    drawn = [d["label"] for d in chart["datasets"] if not d["hidden"]]
+    assert len(drawn) == 4 and len(chart["datasets"]) > 4
+    assert MODELS[page.context["choice"]][0] in drawn and chart["money"] == "GBP"
     export = client.get(f"/attribution/export.csv?{query}")
     rows = list(csv.reader(io.StringIO(b"".join(export.streaming_content).decode("utf-8-sig"))))
     assert rows[0] == ["model", "channel_or_campaign", "conversions", "value"]

@@ -3,6 +3,17 @@
 (function () {
   "use strict";
 
+  // Okabe and Ito's colour-blind-safe palette, then Paul Tol's wine, teal, olive and
+  // purple: twelve series before a colour repeats (the attribution chart has ten).
+  var PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00",
+                 "#F0E442", "#7F7F7F", "#882255", "#44AA99", "#999933", "#AA4499"];
+
+  function moneyTicks(currency) {
+    var format = new Intl.NumberFormat(document.documentElement.lang || "en-GB",
+      { style: "currency", currency: currency, notation: "compact", maximumFractionDigits: 1 });
+    return function (value) { return format.format(value); };
+  }
+
   function drawCharts(root) {
     if (typeof Chart === "undefined") return;
     root.querySelectorAll("canvas[data-chart]").forEach(function (canvas) {
@@ -11,11 +22,20 @@
       if (!source) return;
       var spec = JSON.parse(source.textContent);
       canvas.dataset.drawn = "1";
-      // One series ({title, values}) or several side by side ({datasets: [{label, values}]}).
+      var line = spec.type === "line";
+      // One series ({title, values}) or several side by side ({datasets: [{label,
+      // values, hidden}]}); a hidden series is one click on its legend away.
       var several = Array.isArray(spec.datasets);
-      var datasets = several
-        ? spec.datasets.map(function (d) { return { label: d.label, data: d.values, borderWidth: 1 }; })
-        : [{ label: spec.title, data: spec.values, borderWidth: 1 }];
+      var series = several ? spec.datasets : [{ label: spec.title, values: spec.values }];
+      var datasets = series.map(function (d, i) {
+        var colour = PALETTE[i % PALETTE.length];
+        return {
+          label: d.label, data: d.values, hidden: !!d.hidden, borderWidth: line ? 2 : 1,
+          borderColor: colour, backgroundColor: line ? colour : colour + "CC", tension: 0.2,
+        };
+      });
+      // Counts step in whole numbers; money reads as money (£600k).
+      var y = { beginAtZero: true, ticks: spec.money ? { callback: moneyTicks(spec.money) } : { precision: 0 } };
       new Chart(canvas, {
         type: spec.type || "bar",
         data: { labels: spec.labels, datasets: datasets },
@@ -23,7 +43,7 @@
           responsive: true,
           maintainAspectRatio: false,
           plugins: { legend: { display: several } },
-          scales: { y: { beginAtZero: true, ticks: several ? {} : { precision: 0 } } },
+          scales: { y: y },
         },
       });
     });
