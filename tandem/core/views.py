@@ -11,6 +11,7 @@ from django.templatetags.static import static
 from django.views.decorators.http import require_POST
 
 from tandem.core import services
+from tandem.core.audit_log import readable
 from tandem.core.errors import DomainError
 from tandem.core.forms import report_error
 from tandem.core.history import describe_page, history_rows
@@ -84,8 +85,12 @@ def audit_log(request: HttpRequest) -> HttpResponse:
     if name:
         events = events.filter(name__startswith=name[:80])
     page = paginate(request, events, per_page=50)
+    rows = readable(list(page.object_list), request.user)
     return render_page_or_partial(
-        request, "core/audit_log.html", "core/_audit_rows.html", {"page": page, "event": name}
+        request,
+        "core/audit_log.html",
+        "core/_audit_rows.html",
+        {"page": page, "rows": rows, "event": name},
     )
 
 
