@@ -143,6 +143,13 @@ class RoutingRuleForm(forms.Form):
         required=False,
         help_text="None chosen: every member of the team, in turn.",
     )
+    prefer_owner = forms.BooleanField(
+        label="Send to the contact's or account's owner first",
+        required=False,
+        initial=True,
+        help_text="When the contact, or else the account, has a sales owner who is in and "
+        "below their open-lead limit, the lead goes to them instead of the next in turn.",
+    )
     active = forms.BooleanField(required=False, initial=True)
 
 

@@ -17,7 +17,7 @@ from tandem.handoff.contracts import (
     TIER_HOURS,
     TIER_MIN_SCORE,
 )
-from tandem.handoff.models import REASON_CODE_PATTERN, Tier
+from tandem.handoff.models import REASON_CODE_PATTERN, RoutingReason, Tier
 from tandem.people.services import MAX_LEAD_CAPACITY
 
 
@@ -33,6 +33,12 @@ class LeadOut(Schema):
     source_campaign_id: int | None
     team_id: int | None
     rep_id: int | None
+    routing_reason: str = Field(
+        description="How the hand-off chose the rep: "
+        + ", ".join(RoutingReason.values)
+        + " (blank: never handed off)"
+    )
+    routing_reason_text: str = Field(description="The same, in words")
     mql_at: datetime | None
     assigned_at: datetime | None
     accept_due_at: datetime | None
@@ -49,6 +55,12 @@ class LeadOut(Schema):
         if isinstance(obj, dict):  # already serialised (LeadDetailOut is built from it)
             return obj.get("rejection_reason")
         return obj.rejection_reason.code if obj.rejection_reason_id else None
+
+    @staticmethod
+    def resolve_routing_reason_text(obj: Any) -> str:
+        if isinstance(obj, dict):
+            return str(obj.get("routing_reason_text", ""))
+        return str(obj.get_routing_reason_display()) if obj.routing_reason else ""
 
 
 class ReasonOut(Schema):
@@ -254,6 +266,11 @@ class RoutingRuleIn(InputSchema):
     rep_ids: list[RecordId] = Field(default_factory=list, max_length=500)
     position: int = Field(0, ge=0, le=1000)
     active: StrictBool = True
+    prefer_owner: StrictBool = Field(
+        True,
+        description="The contact's, or else the account's, sales owner gets the lead "
+        "first when they are in and below their open-lead limit",
+    )
 
 
 class RoutingRuleOut(Schema):
@@ -265,6 +282,7 @@ class RoutingRuleOut(Schema):
     rep_ids: list[int]
     position: int
     active: bool
+    prefer_owner: bool
 
     @staticmethod
     def resolve_rep_ids(obj: Any) -> list[int]:

@@ -33,6 +33,18 @@ NURTURE_STAGES = (Stage.SUBSCRIBER, Stage.LEAD, Stage.RECYCLED)
 OPEN_STAGES = (Stage.MQL, Stage.ACCEPTED)
 
 
+class RoutingReason(models.TextChoices):
+    """Why a lead went to its rep, as the lead page and the API say it."""
+
+    CONTACT_OWNER = "contact_owner", "owner of the contact"
+    ACCOUNT_OWNER = "account_owner", "owner of the account"
+    ROUND_ROBIN = "round_robin", "round robin"
+    OWNER_FULL = "owner_full", "capacity full, so round robin"
+    OWNER_AWAY = "owner_away", "owner away, so round robin"
+    NO_REP_FREE = "no_rep_free", "no rep free, so the team's to take"
+    REASSIGNED = "reassigned", "reassigned by a head"
+
+
 class Tier(models.TextChoices):
     HIGH = "high", "High priority"
     MEDIUM = "medium", "Medium priority"
@@ -81,6 +93,11 @@ class Lead(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
         db_index=False,  # (rep, stage, accept_due_at) serves it
+    )
+    # How the hand-off chose the rep (routing.Router); blank for leads never handed off.
+    # db_default: set-wise inserts (scoring_runs.ensure_leads) leave it out.
+    routing_reason = models.CharField(
+        max_length=20, choices=RoutingReason.choices, blank=True, default="", db_default=""
     )
     mql_at = models.DateTimeField(null=True, blank=True)
     assigned_at = models.DateTimeField(null=True, blank=True)
