@@ -49,6 +49,9 @@ class LeadOut(Schema):
     follow_up_hours: Decimal | None
     rejection_reason: str | None
     rejection_note: str
+    opportunity_id: int | None = Field(
+        description="The opportunity it was converted to on reaching sales qualified"
+    )
 
     @staticmethod
     def resolve_rejection_reason(obj: Any) -> str | None:
@@ -93,6 +96,10 @@ class LeadEventOut(Schema):
 class LeadDetailOut(LeadOut):
     reasons: list[ReasonOut]
     events: list[LeadEventOut]
+    moves: list[str] = Field(
+        description="The stages you may move it to now: POST /leads/{id}/stage, or for "
+        "sql (sales qualified) POST /leads/{id}/convert"
+    )
 
 
 class RejectIn(InputSchema):
@@ -104,6 +111,22 @@ class FollowUpIn(InputSchema):
     kind: str
     subject: str = Field(..., max_length=200)
     body: str = Field("", max_length=10000)
+
+
+class ConvertIn(InputSchema):
+    """Sales qualified with its opportunity: give ``opportunity_id`` to link an open
+    opportunity of the lead's account, or the new opportunity's name (with amount,
+    currency and close date if known). A contact with no account needs ``account_id``
+    or ``account_name`` (a new account) as well."""
+
+    opportunity_id: RecordId | None = None
+    name: str = Field("", max_length=200)
+    amount: Decimal = Field(Decimal("0"), ge=0, max_digits=14, decimal_places=2)
+    currency: str = Field("GBP", max_length=3)
+    close_date: ApiDate | None = None
+    account_id: RecordId | None = None
+    account_name: str = Field("", max_length=200)
+    why: str = Field("", max_length=300)
 
 
 class ReassignIn(InputSchema):

@@ -10,7 +10,7 @@ from django.db import models
 from django.db.models import Q
 
 from tandem.campaigns.models import Campaign, Channel
-from tandem.crm.models import Contact
+from tandem.crm.models import Contact, Opportunity
 from tandem.handoff.querysets import LeadQuerySet
 
 
@@ -112,6 +112,17 @@ class Lead(models.Model):
         "RejectionReason", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     rejection_note = models.TextField(blank=True, max_length=2000)
+    # The opportunity the lead was converted to (opened or linked on reaching sales
+    # qualified, ``conversion.convert``); kept if the lead later goes back to nurture.
+    # The opportunity's page reads its leads through the partial index below.
+    opportunity = models.ForeignKey(
+        Opportunity,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        db_index=False,
+    )
 
     objects = LeadQuerySet.as_manager()
 
@@ -146,6 +157,12 @@ class Lead(models.Model):
                 fields=["follow_up_due_at"],
                 condition=Q(stage="accepted", followed_up_at__isnull=True),
                 name="lead_follow_up_clock",
+            ),
+            # The leads an opportunity came from (most leads have none).
+            models.Index(
+                fields=["opportunity"],
+                condition=Q(opportunity__isnull=False),
+                name="lead_opportunity_idx",
             ),
         ]
 
