@@ -10,6 +10,10 @@ context (the page's own context stays visible to it):
 An app registers a ``Panel`` for a place in its ``AppConfig.ready``. Places:
 
 - ``"crm.contact"``: the contact page, below the person's details; subject: the contact.
+- ``"crm.account"``: the account page, below its contacts and opportunities; subject:
+  the account.
+- ``"crm.opportunity"``: the opportunity page, below its details; subject: the
+  opportunity.
 - ``"crm.contacts"``: the contact list (page and htmx rows), above the rows; subject:
   the page of contacts shown.
 - ``"campaigns.campaign"``: the campaign page, below its summary; subject: the campaign.

@@ -16,6 +16,7 @@ from tandem.core.exports import export_response
 from tandem.core.forms import form_error
 from tandem.core.htmx import render_page_or_partial
 from tandem.core.pagination import paginate
+from tandem.core.panels import panels_for
 from tandem.core.permissions import ORGANISATION, Action, can, require
 from tandem.core.querysets import count_of
 from tandem.crm import services
@@ -103,6 +104,7 @@ def account(request: HttpRequest, pk: int) -> HttpResponse:
             ],
             "pipeline": list(pipeline),
             "can_change": can(request.user, Action.CHANGE, shown),
+            "panels": panels_for("crm.account", request, shown),
             **thread_context(request, shown),
         }
     )
