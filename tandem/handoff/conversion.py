@@ -159,8 +159,8 @@ def convert(
         raise invalid("why", f"At most {MAX_WHY} characters, please ({len(why)} given).")
     now = timezone.now()
     with transaction.atomic():
-        locked = (
-            Lead.objects.select_for_update()
+        locked = (  # the lead's row alone: PostgreSQL locks no side of an outer join
+            Lead.objects.select_for_update(of=("self",))
             .select_related("contact__account", "rep", "opportunity")
             .get(pk=lead.pk)
         )
