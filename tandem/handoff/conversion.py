@@ -187,14 +187,8 @@ def convert(
         )
         locked.refresh_from_db()
         said = f"Opened the opportunity {chosen}" if opened else f"Linked to {chosen}"
-        event(
-            locked,
-            Stage.ACCEPTED,
-            Stage.SQL,
-            actor=actor,
-            why=f"{said}: {why}"[:MAX_WHY] if why else said[:MAX_WHY],
-            at=now,
-        )
+        # The rep's words go in the note, which erasing the contact wipes.
+        event(locked, Stage.ACCEPTED, Stage.SQL, actor=actor, why=said[:MAX_WHY], note=why, at=now)
         data = {"stage": Stage.SQL, "opportunity": chosen.pk, "opened": opened}
         record_event("lead.converted", subject=locked.contact, data=data)
         record_event("opportunity.lead_linked", subject=chosen, data={"lead": locked.pk})

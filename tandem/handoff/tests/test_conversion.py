@@ -60,7 +60,10 @@ def test_converting_opens_an_opportunity_owned_by_the_rep_in_the_accounts_team(o
     assert deal.stage == Opportunity.Stage.QUALIFICATION
     moved = LifecycleEvent.objects.get(lead=lead, to_stage=Stage.SQL)
     assert (moved.from_stage, moved.actor) == (Stage.ACCEPTED, org.sales_rep)
-    assert moved.why == "Opened the opportunity Heat pumps for Co 0: Budget agreed"
+    assert (moved.why, moved.note) == (
+        "Opened the opportunity Heat pumps for Co 0",
+        "Budget agreed",
+    )
     assert DomainEvent.objects.filter(name="lead.converted", subject_id=lead.pk).exists()
     assert DomainEvent.objects.filter(name="opportunity.lead_linked", subject_id=deal.pk).exists()
     assert deal.history.count() == 2  # created, then put in the account's team
@@ -173,6 +176,17 @@ def test_only_an_accepted_lead_converts(org, contract):
         "(opportunity)."
     )
     assert Opportunity.objects.count() == 0
+
+
+def test_erasing_the_contact_wipes_the_reps_note_and_keeps_the_deal(org, contract):
+    from tandem.crm import services as crm
+
+    lead = accepted_lead(org)
+    conversion.convert(actor=org.sales_rep, lead=lead, name="Deal", why="Call her on 0770")
+    crm.erase_contact(actor=org.admin, contact=lead.contact)
+    moved = LifecycleEvent.objects.get(lead=lead, to_stage=Stage.SQL)
+    assert (moved.why, moved.note) == ("Opened the opportunity Deal", "")
+    assert Lead.objects.get(pk=lead.pk).opportunity.name == "Deal"
 
 
 def test_the_note_has_a_limit(org, contract):
