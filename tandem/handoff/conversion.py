@@ -168,6 +168,7 @@ def convert(
             if locked.stage == Stage.SQL and locked.opportunity_id:
                 raise _already_converted(locked)
             raise DomainError(HandoffError.LEAD_MOVED_ON, "The lead moved on meanwhile; reload it.")
+        check_worker(actor, locked)  # still theirs (a head may have reassigned it)
         target = _account_for(actor, locked.contact, account, account_name)
         if opportunity is not None:
             chosen, opened = _linking(opportunity, target), False
