@@ -11,6 +11,7 @@ An app registers a ``Panel`` for a place in its ``AppConfig.ready``. Places:
 
 - ``"crm.contact"``: the contact page; subject: the contact.
 - ``"crm.account"``: the account page; subject: the account.
+- ``"crm.opportunity"``: the opportunity page; subject: the opportunity.
 - ``"crm.contacts"``: the contact list (page and htmx rows), above the rows; subject:
   the page of contacts shown.
 - ``"campaigns.campaign"``: the campaign page, below its summary; subject: the campaign.

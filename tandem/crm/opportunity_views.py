@@ -15,6 +15,7 @@ from tandem.core.exports import export_response
 from tandem.core.forms import form_error
 from tandem.core.htmx import render_page_or_partial
 from tandem.core.pagination import paginate
+from tandem.core.panels import panels_for
 from tandem.core.permissions import ORGANISATION, Action, can, require
 from tandem.crm import services
 from tandem.crm.forms import (
@@ -127,6 +128,7 @@ def opportunity(request: HttpRequest, pk: int) -> HttpResponse:
         "label": "crm.opportunity",
         "form": form,
         "can_change": can_change,
+        "panels": panels_for("crm.opportunity", request, shown),
         **thread_context(request, shown),
     }
     return render(request, "crm/opportunity.html", context, status=422 if form.errors else 200)

@@ -14,7 +14,16 @@ from tandem.core.api_pagination import CursorPagination
 from tandem.core.errors import DomainError, ErrorCode
 from tandem.core.ids import RecordId
 from tandem.core.permissions import require_staff
-from tandem.handoff import configuration, contracts, lifecycle, reports, routing, scoring
+from tandem.crm.models import Account, Opportunity
+from tandem.handoff import (
+    configuration,
+    contracts,
+    conversion,
+    lifecycle,
+    reports,
+    routing,
+    scoring,
+)
 from tandem.handoff.clock import Calendar
 from tandem.handoff.models import (
     BusinessHours,
@@ -31,6 +40,7 @@ from tandem.handoff.schemas import (
     BusinessHoursOut,
     CapacityIn,
     CapacityOut,
+    ConvertIn,
     FollowUpIn,
     HolidayIn,
     HolidayOut,
@@ -60,7 +70,9 @@ router = Router(tags=["hand-off, SLA and scoring"])
 def _lead(request: HttpRequest, lead_id: RecordId) -> Lead:
     require_staff(request.user)
     return get_object_or_404(
-        Lead.objects.visible_to(request.user).select_related("contact", "rejection_reason"),
+        Lead.objects.visible_to(request.user).select_related(
+            "contact__account", "rep", "rejection_reason"
+        ),
         pk=lead_id,
     )
 
@@ -95,6 +107,7 @@ def get_lead(request: HttpRequest, lead_id: RecordId) -> dict[str, Any]:
         **LeadOut.from_orm(found).dict(),
         "reasons": [vars(r) for r in scoring.reasons_for(found)],
         "events": [LeadEventOut.from_orm(e).dict() for e in events],
+        "moves": lifecycle.moves_for(signed_in(request), found),
     }
 
 
@@ -131,6 +144,35 @@ def reassign(request: HttpRequest, lead_id: RecordId, payload: ReassignIn) -> Le
 def move_stage(request: HttpRequest, lead_id: RecordId, payload: LeadStageIn) -> Lead:
     found = _lead(request, lead_id)
     return lifecycle.move_stage(actor=signed_in(request), lead=found, **payload.dict())
+
+
+@router.post(
+    "/leads/{lead_id}/convert",
+    response=LeadOut,
+    summary="Sales qualified: open an opportunity on its account, or link an open one",
+)
+def convert(request: HttpRequest, lead_id: RecordId, payload: ConvertIn) -> Lead:
+    found = _lead(request, lead_id)
+    data = payload.dict(exclude={"opportunity_id", "account_id"})
+    opportunity = account = None
+    if payload.opportunity_id is not None:
+        visible = Opportunity.objects.visible_to(request.user)
+        opportunity = visible.filter(pk=payload.opportunity_id).first()
+        if opportunity is None:
+            raise DomainError(
+                ErrorCode.INVALID,
+                f"No opportunity {payload.opportunity_id}.",
+                field="opportunity_id",
+            )
+    if payload.account_id is not None:
+        account = Account.objects.visible_to(request.user).filter(pk=payload.account_id).first()
+        if account is None:
+            raise DomainError(
+                ErrorCode.INVALID, f"No account {payload.account_id}.", field="account_id"
+            )
+    return conversion.convert(
+        actor=signed_in(request), lead=found, opportunity=opportunity, account=account, **data
+    )
 
 
 # --- The joint contract --------------------------------------------------------------------

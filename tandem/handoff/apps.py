@@ -19,12 +19,14 @@ class HandoffConfig(AppConfig):
         from tandem.approvals.kinds import register_kind
         from tandem.campaigns.arrivals import register_arrival_listener
         from tandem.core.navigation import NavEntry, register_nav
+        from tandem.core.panels import register_panel
         from tandem.core.permissions import is_staff
         from tandem.crm.erasure import register_eraser
         from tandem.handoff import scoring_runs  # noqa: F401  (registers the rescore job kind)
         from tandem.handoff.arrivals import note_arrivals
         from tandem.handoff.contracts import ScoringKind, SlaKind
         from tandem.handoff.erasure import erase_lead
+        from tandem.handoff.panels import ACCOUNT_LEADS_PANEL, CONTACT_LEAD, OPPORTUNITY_LEADS
 
         register_kind(SlaKind())
         register_kind(ScoringKind())
@@ -44,3 +46,7 @@ class HandoffConfig(AppConfig):
         # what sales wrote about the lead (campaigns and crm do not import handoff).
         register_arrival_listener(note_arrivals)
         register_eraser(erase_lead)
+        # The lead and its opportunity on crm's record pages, both ways.
+        register_panel("crm.contact", CONTACT_LEAD)
+        register_panel("crm.account", ACCOUNT_LEADS_PANEL)
+        register_panel("crm.opportunity", OPPORTUNITY_LEADS)

@@ -60,10 +60,12 @@ def save_routing_rule(
     reps: list[User] | None = None,
     position: int = 0,
     active: bool = True,
+    prefer_owner: bool = True,
     rule: RoutingRule | None = None,
 ) -> RoutingRule:
     """Add or change a rule: the heads of the team it routes to (or an administrator).
-    Every rep it names must be in that team."""
+    Every rep it names must be in that team. ``prefer_owner``: the customer's own sales
+    owner gets the lead first, when free (``router.Router``)."""
     rule = rule or RoutingRule()
     if rule.pk:
         require(actor, Action.CHANGE, rule)  # the team it routed to so far
@@ -83,6 +85,7 @@ def save_routing_rule(
         raise invalid("position", "Use a position from 0 to 1000.")
     with transaction.atomic():
         rule.name, rule.position, rule.active = name, position, active
+        rule.prefer_owner = prefer_owner
         rule.region, rule.segment = (region or "").strip()[:100], (segment or "").strip()[:100]
         rule.save()
         rule.reps.set(reps)

@@ -140,6 +140,7 @@ def routing(request: HttpRequest) -> HttpResponse:
             "segment": editing.segment,
             "team": editing.team_id,
             "reps": list(editing.reps.values_list("pk", flat=True)),
+            "prefer_owner": editing.prefer_owner,
             "active": editing.active,
         }
         if editing

@@ -14,6 +14,12 @@ class HandoffError(StrEnum):
     LEAD_NOT_OPEN = "lead_not_open"  # rejecting a lead that is no longer open
     LEAD_MOVED_ON = "lead_moved_on"  # its stage changed meanwhile
     HOLIDAY_EXISTS = "holiday_exists"  # the team has a holiday on that day
+    LEAD_MOVE_NOT_ALLOWED = "lead_move_not_allowed"  # the lifecycle has no such move
+    LEAD_NEEDS_OPPORTUNITY = "lead_needs_opportunity"  # sales qualified: convert it
+    LEAD_NEEDS_ACCOUNT = "lead_needs_account"  # converting a contact with no account
+    LEAD_ALREADY_CONVERTED = "lead_already_converted"  # it has its opportunity already
+    OPPORTUNITY_CLOSED = "conversion_opportunity_closed"  # linking a won or lost one
+    OPPORTUNITY_ELSEWHERE = "conversion_opportunity_elsewhere"  # of another account
 
 
 register_codes(
@@ -22,5 +28,11 @@ register_codes(
         HandoffError.LEAD_NOT_OPEN: 409,
         HandoffError.LEAD_MOVED_ON: 409,
         HandoffError.HOLIDAY_EXISTS: 409,
+        HandoffError.LEAD_MOVE_NOT_ALLOWED: 422,
+        HandoffError.LEAD_NEEDS_OPPORTUNITY: 422,
+        HandoffError.LEAD_NEEDS_ACCOUNT: 422,
+        HandoffError.LEAD_ALREADY_CONVERTED: 409,
+        HandoffError.OPPORTUNITY_CLOSED: 409,
+        HandoffError.OPPORTUNITY_ELSEWHERE: 422,
     }
 )

@@ -1,10 +1,13 @@
+from __future__ import annotations
+
 from typing import Any
 
 from django import forms
 
 from tandem.core.forms import RecordChoiceField, RecordMultipleChoiceField
-from tandem.crm.models import Activity
-from tandem.handoff.models import RejectionReason, ScoringRule, Stage, Tier
+from tandem.crm.models import Account, Activity, Opportunity
+from tandem.handoff.conversion import open_opportunities, suggested_accounts
+from tandem.handoff.models import Lead, RejectionReason, ScoringRule, Stage, Tier
 from tandem.handoff.scoring import FIT_FIELDS
 from tandem.people.models import Team, User, time_zone_choices
 
@@ -50,8 +53,128 @@ class ReassignForm(forms.Form):
 
 
 class StageForm(forms.Form):
-    stage = forms.ChoiceField(choices=Stage.choices)
-    why = forms.CharField(max_length=300)
+    """Any stage is parsed (the service refuses a move its rule does not allow, however
+    it was sent); ``offer`` narrows the picker to the moves the rule allows."""
+
+    stage = forms.ChoiceField(
+        choices=Stage.choices, widget=forms.Select(attrs={"class": "form-select"})
+    )
+    why = forms.CharField(max_length=300, widget=forms.TextInput(attrs={"class": "form-control"}))
+
+    def offer(self, moves: list[str]) -> StageForm:
+        self.fields["stage"].choices = [(m, Stage(m).label) for m in moves]  # type: ignore[attr-defined]
+        return self
+
+
+class ConvertForm(forms.Form):
+    """Sales qualified: open a new opportunity on the lead's account or link an open one
+    (and, for a contact with no account, choose or name the account). Ids are checked
+    against what the user may see; whether they fit the lead is the service's rule."""
+
+    NEW, LINK = "new", "link"
+    account = RecordChoiceField(
+        queryset=Account.objects.none(),
+        required=False,
+        empty_label="A new account, named below",
+        label="Their company's account",
+        widget=forms.Select(attrs={"class": "form-select"}),
+    )
+    account_name = forms.CharField(
+        max_length=200,
+        required=False,
+        label="New account's name",
+        widget=forms.TextInput(attrs={"class": "form-control"}),
+    )
+    choice = forms.ChoiceField(
+        label="Opportunity",
+        choices=[(NEW, "Open a new opportunity"), (LINK, "Link an open opportunity")],
+        initial=NEW,
+        widget=forms.RadioSelect(attrs={"class": "form-check-input"}),
+    )
+    opportunity = RecordChoiceField(
+        queryset=Opportunity.objects.none(),
+        required=False,
+        empty_label="Choose the opportunity",
+        label="Open opportunity to link",
+        widget=forms.Select(attrs={"class": "form-select"}),
+    )
+    name = forms.CharField(
+        max_length=200,
+        required=False,
+        label="Name of the new opportunity",
+        widget=forms.TextInput(attrs={"class": "form-control"}),
+    )
+    amount = forms.DecimalField(
+        max_digits=14,
+        decimal_places=2,
+        min_value=0,
+        required=False,
+        widget=forms.NumberInput(attrs={"class": "form-control", "step": "0.01"}),
+    )
+    currency = forms.CharField(
+        max_length=3, initial="GBP", widget=forms.TextInput(attrs={"class": "form-control"})
+    )
+    close_date = forms.DateField(
+        required=False,
+        label="Expected close date",
+        widget=forms.DateInput(attrs={"type": "date", "class": "form-control"}),
+    )
+    why = forms.CharField(
+        max_length=300,
+        required=False,
+        label="Note",
+        widget=forms.TextInput(attrs={"class": "form-control"}),
+    )
+
+    def __init__(self, *args: Any, lead: Lead, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        account = lead.contact.account
+        self.needs_account = account is None
+        fields: Any = self.fields
+        fields["opportunity"].queryset = Opportunity.objects.visible_to(user)
+        self.linkable = list(open_opportunities(account))
+        fields["opportunity"].widget.choices = [
+            ("", "Choose the opportunity"),
+            *(
+                (o.pk, f"{o.name} ({o.get_stage_display()}, {o.amount} {o.currency})")
+                for o in self.linkable
+            ),
+        ]
+        if not self.linkable:
+            fields["choice"].choices = fields["choice"].choices[:1]
+        if self.needs_account:
+            fields["account"].queryset = Account.objects.visible_to(user)
+            fields["account"].widget.choices = [
+                ("", "A new account, named below"),
+                *((a.pk, a.name) for a in suggested_accounts(lead.contact, user)),
+            ]
+        else:
+            del fields["account"], fields["account_name"]
+            self.initial.setdefault("name", f"{account}: new opportunity")
+
+    def new_opportunity_fields(self) -> list[Any]:
+        return [self[name] for name in ("name", "amount", "currency", "close_date")]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("choice") == self.LINK and not data.get("opportunity"):
+            self.add_error("opportunity", "Choose the opportunity to link.")
+        return data
+
+    def conversion(self) -> dict[str, Any]:
+        """The service's arguments: a link, or a new opportunity's details."""
+        data = self.cleaned_data
+        linking = data["choice"] == self.LINK
+        return {
+            "opportunity": data["opportunity"] if linking else None,
+            "name": data["name"],
+            "amount": data["amount"],
+            "currency": data["currency"],
+            "close_date": data["close_date"],
+            "account": data.get("account"),
+            "account_name": data.get("account_name", ""),
+            "why": data["why"],
+        }
 
 
 class SlaPolicyForm(forms.Form):
@@ -142,6 +265,13 @@ class RoutingRuleForm(forms.Form):
         queryset=User.objects.active().filter(memberships__team__function="sales").distinct(),
         required=False,
         help_text="None chosen: every member of the team, in turn.",
+    )
+    prefer_owner = forms.BooleanField(
+        label="Send to the contact's or account's owner first",
+        required=False,
+        initial=True,
+        help_text="When the contact, or else the account, has a sales owner who is in and "
+        "below their open-lead limit, the lead goes to them instead of the next in turn.",
     )
     active = forms.BooleanField(required=False, initial=True)
 

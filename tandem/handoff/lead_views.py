@@ -1,6 +1,6 @@
 """Pages of a lead: a rep's queue, a head's board, a lead with its score and clocks,
-and its accept, reject, follow-up, reassign and stage forms. Thin: parse, call a service,
-render."""
+and its accept, reject, follow-up, reassign, stage and conversion forms. Thin: parse,
+call a service, render."""
 
 from __future__ import annotations
 
@@ -18,8 +18,9 @@ from django.views.decorators.http import require_POST
 from tandem.core.errors import DomainError
 from tandem.core.forms import form_error, report_error
 from tandem.core.permissions import Action, can, require_staff
-from tandem.handoff import lifecycle, scoring
+from tandem.handoff import conversion, lifecycle, scoring
 from tandem.handoff.forms import (
+    ConvertForm,
     FollowUpForm,
     ReassignForm,
     RejectForm,
@@ -40,7 +41,12 @@ def _lead(request: HttpRequest, pk: int) -> Lead:
     require_staff(request.user)
     return get_object_or_404(
         Lead.objects.visible_to(request.user).select_related(
-            "contact__account", "rep", "team", "source_campaign", "rejection_reason"
+            "contact__account",
+            "rep",
+            "team",
+            "source_campaign",
+            "rejection_reason",
+            "opportunity",
         ),
         pk=pk,
     )
@@ -112,8 +118,13 @@ def lead(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _lead_page(request: HttpRequest, found: Lead, status: int = 200, **forms: Any) -> HttpResponse:
-    user = request.user
+    user = signed_in(request)
     can_work = lifecycle.may_work(user, found) and found.stage in OPEN_STAGES
+    # The picker offers what the service's rule allows; sales qualified is the
+    # conversion form's (it opens or links the opportunity in the same step).
+    moves = lifecycle.moves_for(user, found)
+    can_convert = Stage.SQL in moves
+    stage_form = forms.get("stage_form") or StageForm()
     context = {
         "lead": found,
         "contact": found.contact,
@@ -126,7 +137,11 @@ def _lead_page(request: HttpRequest, found: Lead, status: int = 200, **forms: An
         "reject_form": forms.get("reject_form") or RejectForm(),
         "follow_up_form": forms.get("follow_up_form") or FollowUpForm(),
         "reassign_form": forms.get("reassign_form") or ReassignForm(team_id=found.team_id),
-        "stage_form": forms.get("stage_form") or StageForm(),
+        "stage_form": stage_form.offer([m for m in moves if m != Stage.SQL]),
+        "can_convert": can_convert,
+        # A refused conversion (say, a second click) shows its form with why.
+        "convert_form": forms.get("convert_form")
+        or (ConvertForm(lead=found, user=user) if can_convert else None),
     }
     return render(request, "handoff/lead.html", context, status=status)
 
@@ -221,3 +236,21 @@ def move_stage(request: HttpRequest, pk: int) -> HttpResponse:
         lambda data: lifecycle.move_stage(actor=actor, lead=found, **data),
         lambda data: f"Moved to {Stage(data['stage']).label}.",
     )
+
+
+@login_required
+@require_POST
+def convert(request: HttpRequest, pk: int) -> HttpResponse:
+    """Sales qualified: open a new opportunity or link an open one, in one step."""
+    found, actor = _lead(request, pk), signed_in(request)
+    form = ConvertForm(request.POST, lead=found, user=actor)
+    if form.is_valid():
+        try:
+            converted = conversion.convert(actor=actor, lead=found, **form.conversion())
+        except DomainError as exc:
+            form_error(form, exc)
+        else:
+            return _done(
+                request, found, f"Sales qualified, with the opportunity {converted.opportunity}."
+            )
+    return _lead_page(request, found, 422, convert_form=form)

@@ -39,7 +39,7 @@ def may_work(actor: Any, lead: Lead) -> bool:
     return not lead.rep_id or lead.rep_id == actor.pk or lead.team_id in actor.headed_team_ids()
 
 
-def _check_worker(actor: User, lead: Lead) -> None:
+def check_worker(actor: User, lead: Lead) -> None:
     require(actor, Action.WORK, lead)
     if not may_work(actor, lead):
         raise DomainError(ErrorCode.FORBIDDEN, f"This lead is {lead.rep}'s to work.")
@@ -49,7 +49,7 @@ def accept(*, actor: User, lead: Lead) -> Lead:
     """Sales accepts the lead. Exactly one of two simultaneous accepts wins: the update
     only applies while the lead is still an MQL. An unassigned lead goes to the rep who
     accepts it."""
-    _check_worker(actor, lead)
+    check_worker(actor, lead)
     now = timezone.now()
     with transaction.atomic():
         rep_id = lead.rep_id or actor.pk
@@ -66,7 +66,7 @@ def accept(*, actor: User, lead: Lead) -> Lead:
                 "Someone else has already accepted or rejected this lead.",
             )
         lead.refresh_from_db()
-        _event(lead, Stage.MQL, Stage.ACCEPTED, actor=actor, why="Accepted by sales", at=now)
+        event(lead, Stage.MQL, Stage.ACCEPTED, actor=actor, why="Accepted by sales", at=now)
         record_event("lead.accepted", subject=lead.contact)
     return lead
 
@@ -80,7 +80,7 @@ def business_hours_since(
     return Decimal(str(round(hours, 2)))
 
 
-def _event(lead: Lead, from_stage: str, to_stage: str, **fields: Any) -> LifecycleEvent:
+def event(lead: Lead, from_stage: str, to_stage: str, **fields: Any) -> LifecycleEvent:
     return LifecycleEvent.objects.create(
         lead=lead,
         from_stage=from_stage,
@@ -95,7 +95,7 @@ def _event(lead: Lead, from_stage: str, to_stage: str, **fields: Any) -> Lifecyc
 def reject(*, actor: User, lead: Lead, reason: str, note: str) -> Lead:
     """Sales sends the lead back to nurture with a reason code and a note, both of which
     marketing sees (per campaign and per source in the report)."""
-    _check_worker(actor, lead)
+    check_worker(actor, lead)
     found = RejectionReason.objects.filter(code=(reason or "").strip()[:40], active=True).first()
     if found is None:
         raise invalid("reason", "Choose a reason for rejecting this lead.")
@@ -125,7 +125,7 @@ def reject(*, actor: User, lead: Lead, reason: str, note: str) -> Lead:
                 "Someone else has already accepted or rejected this lead.",
             )
         lead.refresh_from_db()
-        _event(
+        event(
             lead,
             from_stage,
             Stage.RECYCLED,
@@ -155,7 +155,7 @@ def record_follow_up(
     first one after acceptance stops the follow-up clock."""
     from tandem.crm.services import log_activity
 
-    _check_worker(actor, lead)
+    check_worker(actor, lead)
     if lead.stage != Stage.ACCEPTED:
         raise invalid("stage", "Accept the lead before following it up.")
     if kind not in (Activity.Kind.CALL, Activity.Kind.EMAIL, Activity.Kind.MEETING):
@@ -174,27 +174,65 @@ def record_follow_up(
     return activity
 
 
-def move_stage(*, actor: User, lead: Lead, stage: str, why: str) -> Lead:
-    """Other moves: an accepted lead becomes an opportunity (SQL), then a customer, or is
-    disqualified; marketing turns a subscriber into a lead."""
-    allowed: dict[str, set[str]] = {
-        Stage.SUBSCRIBER: {Stage.LEAD, Stage.DISQUALIFIED},
-        Stage.LEAD: {Stage.DISQUALIFIED},
-        Stage.RECYCLED: {Stage.DISQUALIFIED},
-        Stage.ACCEPTED: {Stage.SQL, Stage.DISQUALIFIED},
-        Stage.SQL: {Stage.CUSTOMER, Stage.RECYCLED},
-        Stage.DISQUALIFIED: {Stage.LEAD},
-    }
-    if stage not in allowed.get(lead.stage, set()):
-        raise invalid(
-            "stage",
-            f"A lead cannot go from {lead.get_stage_display().lower()} to "
-            f"{dict(Stage.choices).get(stage, 'that stage').lower()}.",
+# The moves made by hand, from each stage (an MQL is accepted or rejected with its own
+# buttons). Sales qualified is reached by converting (``conversion.convert``), which
+# opens or links the opportunity in the same step.
+MOVES: dict[str, tuple[str, ...]] = {
+    Stage.SUBSCRIBER: (Stage.LEAD, Stage.DISQUALIFIED),
+    Stage.LEAD: (Stage.DISQUALIFIED,),
+    Stage.RECYCLED: (Stage.DISQUALIFIED,),
+    Stage.ACCEPTED: (Stage.SQL, Stage.DISQUALIFIED),
+    Stage.SQL: (Stage.CUSTOMER, Stage.RECYCLED),
+    Stage.DISQUALIFIED: (Stage.LEAD,),
+}
+
+
+def stage_label(stage: str) -> str:
+    return str(dict(Stage.choices).get(stage, "that stage")).lower()
+
+
+def check_move(actor: User, lead: Lead, stage: str) -> None:
+    """The rule for moving ``lead`` to ``stage`` by hand, which the stage picker offers
+    (``moves_for``) and every move obeys: the lifecycle allows it from the lead's stage
+    (``MOVES``), and the actor may: whoever works the lead once sales has it (accepted
+    or sales qualified), whoever may change the contact before."""
+    if stage not in MOVES.get(lead.stage, ()):
+        raise DomainError(
+            HandoffError.LEAD_MOVE_NOT_ALLOWED,
+            f"A lead cannot go from {stage_label(lead.stage)} to {stage_label(stage)}.",
+            field="stage",
         )
     if lead.stage in (Stage.ACCEPTED, Stage.SQL):
-        _check_worker(actor, lead)
+        check_worker(actor, lead)
     else:
         require(actor, Action.CHANGE, lead.contact)
+
+
+def moves_for(actor: User, lead: Lead) -> list[str]:
+    """The stages ``actor`` may move ``lead`` to now, in lifecycle order: ``check_move``
+    asked of each, so the picker never offers a move the service would refuse."""
+    allowed = []
+    for stage in MOVES.get(lead.stage, ()):
+        try:
+            check_move(actor, lead, stage)
+        except DomainError:
+            continue
+        allowed.append(stage)
+    return allowed
+
+
+def move_stage(*, actor: User, lead: Lead, stage: str, why: str) -> Lead:
+    """Other moves: a sales-qualified lead becomes a customer or goes back to nurture,
+    an accepted one is disqualified, marketing turns a subscriber into a lead (the rule
+    is ``check_move``). Sales qualified is a conversion: ``conversion.convert``."""
+    check_move(actor, lead, stage)
+    if stage == Stage.SQL:
+        raise DomainError(
+            HandoffError.LEAD_NEEDS_OPPORTUNITY,
+            "A sales-qualified lead has an opportunity: convert it, opening a new "
+            "opportunity or linking an open one of its account.",
+            field="stage",
+        )
     why = (why or "").strip()[:300]
     if not why:
         raise invalid("why", "Say why.")
@@ -206,6 +244,6 @@ def move_stage(*, actor: User, lead: Lead, stage: str, why: str) -> Lead:
         ):
             raise DomainError(HandoffError.LEAD_MOVED_ON, "The lead moved on meanwhile; reload it.")
         lead.refresh_from_db()
-        _event(lead, from_stage, stage, actor=actor, why=why, at=now)
+        event(lead, from_stage, stage, actor=actor, why=why, at=now)
         record_event("lead.stage_changed", subject=lead.contact, data={"stage": stage})
     return lead

@@ -1,17 +1,16 @@
 """The hand-off: a lead that crosses the MQL threshold gets a source, a priority tier,
-a team and rep (``Router``) and SLA due times in the team's business hours; the rep is
-notified. A head may reassign an open lead.
+a team and rep (``router.Router``: the customer's sales owner if free, else a fair turn)
+and SLA due times in the team's business hours; the rep is notified. A head may reassign
+an open lead.
 """
 
 from __future__ import annotations
 
-import random
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Count, IntegerField, OuterRef, Q, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import OuterRef, Subquery
 from django.urls import reverse
 from django.utils import timezone
 
@@ -29,11 +28,12 @@ from tandem.handoff.models import (
     Holiday,
     Lead,
     LifecycleEvent,
-    RoutingRule,
+    RoutingReason,
     SlaPolicy,
     SlaTier,
     Stage,
 )
+from tandem.handoff.router import Router
 from tandem.notifications.services import local_time, notify
 from tandem.people.models import Membership, Team, User
 
@@ -93,7 +93,15 @@ def _with_contact_and_account(ids: list[int]) -> list[Lead]:
 
 
 # Written per lead by a hand-off (the rest of a hand-off is the same for every lead).
-HAND_OFF_COLUMNS = ["tier", "source", "team_id", "rep_id", "accept_due_at", "follow_up_due_at"]
+HAND_OFF_COLUMNS = [
+    "tier",
+    "source",
+    "team_id",
+    "rep_id",
+    "routing_reason",
+    "accept_due_at",
+    "follow_up_due_at",
+]
 
 
 def hand_off(lead_ids: list[int], *, now: datetime, source: str = "") -> int:
@@ -114,6 +122,7 @@ def hand_off(lead_ids: list[int], *, now: datetime, source: str = "") -> int:
     tiers = policy_tiers()
     router = Router(now)
     leads = _with_contact_and_account(ids)
+    router.load_owners(leads)
     events = []
     calendars: dict[int | None, Calendar] = {}
     # What a hand-off sets on every lead (a recycled lead starts again from scratch).
@@ -136,7 +145,7 @@ def hand_off(lead_ids: list[int], *, now: datetime, source: str = "") -> int:
         tier = tier_for(lead.score, tiers)
         lead.tier = tier.tier if tier else ""
         lead.source = lead.source or source
-        lead.team_id, lead.rep = router.choose(lead)
+        lead.team_id, lead.rep, lead.routing_reason = router.choose(lead)
         if lead.team_id not in calendars:
             calendars[lead.team_id] = calendar_of(lead.team_id)
         _start_clocks(lead, tier, now, calendars[lead.team_id])
@@ -222,90 +231,6 @@ def heads_of(team_id: int | None) -> list[User]:
     return list(heads.filter(memberships__team_id=team_id))
 
 
-class Router:
-    """Chooses the team and rep of each new MQL. The first active routing rule matching
-    the account's region and segment names the team and (optionally) the reps; with no
-    rule matching, the first sales team's members. Among those, the reps who are in and
-    below their open-lead limit, the one whose last lead is oldest (a fair round-robin);
-    a tie is broken at random. Loads and turns are kept in memory across a batch, and the
-    sales teams are locked, so simultaneous hand-offs take turns rather than collide."""
-
-    def __init__(self, now: datetime) -> None:
-        self.now = now
-        self.rules = list(
-            RoutingRule.objects.filter(active=True).prefetch_related("reps").order_by("position")
-        )
-        # Serialise routing (PostgreSQL; SQLite's IMMEDIATE transactions already do).
-        sales = Team.objects.select_for_update().filter(function=Team.Function.SALES)
-        self.fallback_team = sales.order_by("id").values_list("id", flat=True).first()
-        self.pools: dict[tuple[int, tuple[int, ...]], list[Any]] = {}
-        self.people: dict[int, Any] = {}
-        self.turns = 0
-
-    def _rule_for(self, lead: Lead) -> RoutingRule | None:
-        account = lead.contact.account
-        region = (account.region if account else "").strip().lower()
-        segment = (account.segment if account else "").strip().lower()
-        for rule in self.rules:
-            if rule.region and rule.region.strip().lower() != region:
-                continue
-            if rule.segment and rule.segment.strip().lower() != segment:
-                continue
-            return rule
-        return None
-
-    def _pool(self, team_id: int, named: tuple[int, ...]) -> list[Any]:
-        """The reps who may get leads (with their open load and last lead), loaded once."""
-        key = (team_id, named)
-        if key not in self.pools:
-            candidates = User.objects.active().filter(memberships__team_id=team_id)
-            if named:
-                candidates = candidates.filter(pk__in=named)
-            else:
-                candidates = candidates.filter(memberships__role=Membership.Role.MEMBER)
-            today = timezone.localdate(self.now)
-            open_load = (
-                Lead.objects.filter(rep=OuterRef("pk"), stage__in=OPEN_STAGES)
-                .order_by()
-                .values("rep")
-                .annotate(n=Count("pk"))
-                .values("n")
-            )
-            last_lead = (
-                Lead.objects.filter(rep=OuterRef("pk"), assigned_at__isnull=False)
-                .order_by("-assigned_at")
-                .values("assigned_at")[:1]
-            )
-            found = (
-                candidates.filter(Q(away_until__isnull=True) | Q(away_until__lt=today))
-                .annotate(
-                    load=Coalesce(Subquery(open_load, output_field=IntegerField()), 0),
-                    last_lead=Subquery(last_lead),
-                )
-                .distinct()
-            )
-            # A rep in two pools (a rule's and the team's) is one object, one load.
-            self.pools[key] = [self.people.setdefault(user.pk, user) for user in found]
-        return self.pools[key]
-
-    def choose(self, lead: Lead) -> tuple[int | None, User | None]:
-        rule = self._rule_for(lead)
-        team_id = rule.team_id if rule else self.fallback_team
-        if team_id is None:
-            return None, None
-        named = tuple(sorted(r.pk for r in rule.reps.all())) if rule else ()
-        free = [u for u in self._pool(team_id, named) if u.load < u.lead_capacity]
-        if not free:
-            return team_id, None
-        turn = min((u.last_lead is not None, u.last_lead or self.now) for u in free)
-        ties = [u for u in free if (u.last_lead is not None, u.last_lead or self.now) == turn]
-        rep = random.choice(ties)  # noqa: S311 - fairness, not security
-        rep.load += 1
-        self.turns += 1  # to the back of the queue, behind those given a lead earlier
-        rep.last_lead = self.now + timedelta(microseconds=self.turns)
-        return team_id, rep
-
-
 def reassign(*, actor: User, lead: Lead, rep: User) -> Lead:
     """A head gives an open lead to another rep of the lead's team; the SLA clocks keep
     running from the hand-off (a reassignment does not buy time)."""
@@ -319,8 +244,8 @@ def reassign(*, actor: User, lead: Lead, rep: User) -> Lead:
         return lead
     with transaction.atomic():
         previous = lead.rep
-        lead.rep = rep
-        lead.save(update_fields=["rep"])
+        lead.rep, lead.routing_reason = rep, RoutingReason.REASSIGNED
+        lead.save(update_fields=["rep", "routing_reason"])
         LifecycleEvent.objects.create(
             lead=lead,
             from_stage=lead.stage,

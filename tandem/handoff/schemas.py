@@ -17,7 +17,7 @@ from tandem.handoff.contracts import (
     TIER_HOURS,
     TIER_MIN_SCORE,
 )
-from tandem.handoff.models import REASON_CODE_PATTERN, Tier
+from tandem.handoff.models import REASON_CODE_PATTERN, RoutingReason, Tier
 from tandem.people.services import MAX_LEAD_CAPACITY
 
 
@@ -33,6 +33,12 @@ class LeadOut(Schema):
     source_campaign_id: int | None
     team_id: int | None
     rep_id: int | None
+    routing_reason: str = Field(
+        description="How the hand-off chose the rep: "
+        + ", ".join(RoutingReason.values)
+        + " (blank: never handed off)"
+    )
+    routing_reason_text: str = Field(description="The same, in words")
     mql_at: datetime | None
     assigned_at: datetime | None
     accept_due_at: datetime | None
@@ -43,12 +49,21 @@ class LeadOut(Schema):
     follow_up_hours: Decimal | None
     rejection_reason: str | None
     rejection_note: str
+    opportunity_id: int | None = Field(
+        description="The opportunity it was converted to on reaching sales qualified"
+    )
 
     @staticmethod
     def resolve_rejection_reason(obj: Any) -> str | None:
         if isinstance(obj, dict):  # already serialised (LeadDetailOut is built from it)
             return obj.get("rejection_reason")
         return obj.rejection_reason.code if obj.rejection_reason_id else None
+
+    @staticmethod
+    def resolve_routing_reason_text(obj: Any) -> str:
+        if isinstance(obj, dict):
+            return str(obj.get("routing_reason_text", ""))
+        return str(obj.get_routing_reason_display()) if obj.routing_reason else ""
 
 
 class ReasonOut(Schema):
@@ -81,6 +96,10 @@ class LeadEventOut(Schema):
 class LeadDetailOut(LeadOut):
     reasons: list[ReasonOut]
     events: list[LeadEventOut]
+    moves: list[str] = Field(
+        description="The stages you may move it to now: POST /leads/{id}/stage, or for "
+        "sql (sales qualified) POST /leads/{id}/convert"
+    )
 
 
 class RejectIn(InputSchema):
@@ -92,6 +111,22 @@ class FollowUpIn(InputSchema):
     kind: str
     subject: str = Field(..., max_length=200)
     body: str = Field("", max_length=10000)
+
+
+class ConvertIn(InputSchema):
+    """Sales qualified with its opportunity: give ``opportunity_id`` to link an open
+    opportunity of the lead's account, or the new opportunity's name (with amount,
+    currency and close date if known). A contact with no account needs ``account_id``
+    or ``account_name`` (a new account) as well."""
+
+    opportunity_id: RecordId | None = None
+    name: str = Field("", max_length=200)
+    amount: Decimal = Field(Decimal("0"), ge=0, max_digits=14, decimal_places=2)
+    currency: str = Field("GBP", max_length=3)
+    close_date: ApiDate | None = None
+    account_id: RecordId | None = None
+    account_name: str = Field("", max_length=200)
+    why: str = Field("", max_length=300)
 
 
 class ReassignIn(InputSchema):
@@ -254,6 +289,11 @@ class RoutingRuleIn(InputSchema):
     rep_ids: list[RecordId] = Field(default_factory=list, max_length=500)
     position: int = Field(0, ge=0, le=1000)
     active: StrictBool = True
+    prefer_owner: StrictBool = Field(
+        True,
+        description="The contact's, or else the account's, sales owner gets the lead "
+        "first when they are in and below their open-lead limit",
+    )
 
 
 class RoutingRuleOut(Schema):
@@ -265,6 +305,7 @@ class RoutingRuleOut(Schema):
     rep_ids: list[int]
     position: int
     active: bool
+    prefer_owner: bool
 
     @staticmethod
     def resolve_rep_ids(obj: Any) -> list[int]:

@@ -12,6 +12,7 @@ urlpatterns = [
     path("leads/<id:pk>/follow-up/", lead_views.follow_up, name="follow_up"),
     path("leads/<id:pk>/reassign/", lead_views.reassign, name="reassign"),
     path("leads/<id:pk>/stage/", lead_views.move_stage, name="move_stage"),
+    path("leads/<id:pk>/convert/", lead_views.convert, name="convert"),
     path("sla/", report_views.sla_report, name="sla_report"),
     path("sla/contract/", contract_views.contract, name="contract"),
     path("sla/contract/sla/new/", contract_views.propose_sla, name="propose_sla"),

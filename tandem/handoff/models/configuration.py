@@ -102,7 +102,9 @@ class Holiday(models.Model):
 
 class RoutingRule(models.Model):
     """Which reps get the MQLs of a territory or segment; blank matches anything.
-    Rules are tried in ``position`` order; no reps named means the whole team."""
+    Rules are tried in ``position`` order; no reps named means the whole team.
+    ``prefer_owner``: a lead whose contact (or else account) has a sales owner who is
+    in and below their limit goes to that owner before the rule's turn."""
 
     name = models.CharField(max_length=120)
     position = models.PositiveSmallIntegerField(default=0)
@@ -110,6 +112,9 @@ class RoutingRule(models.Model):
     segment = models.CharField(max_length=100, blank=True)
     team = models.ForeignKey("people.Team", on_delete=models.CASCADE, related_name="+")
     reps = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="+")
+    prefer_owner = models.BooleanField(
+        "send to the contact's or account's owner first", default=True, db_default=True
+    )
     active = models.BooleanField(default=True)
 
     history = field_history()

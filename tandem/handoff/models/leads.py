@@ -10,7 +10,7 @@ from django.db import models
 from django.db.models import Q
 
 from tandem.campaigns.models import Campaign, Channel
-from tandem.crm.models import Contact
+from tandem.crm.models import Contact, Opportunity
 from tandem.handoff.querysets import LeadQuerySet
 
 
@@ -31,6 +31,18 @@ NURTURE_STAGES = (Stage.SUBSCRIBER, Stage.LEAD, Stage.RECYCLED)
 
 # Stages in which a lead is on a rep's plate (counts against the rep's capacity).
 OPEN_STAGES = (Stage.MQL, Stage.ACCEPTED)
+
+
+class RoutingReason(models.TextChoices):
+    """Why a lead went to its rep, as the lead page and the API say it."""
+
+    CONTACT_OWNER = "contact_owner", "owner of the contact"
+    ACCOUNT_OWNER = "account_owner", "owner of the account"
+    ROUND_ROBIN = "round_robin", "round robin"
+    OWNER_FULL = "owner_full", "capacity full, so round robin"
+    OWNER_AWAY = "owner_away", "owner away, so round robin"
+    NO_REP_FREE = "no_rep_free", "no rep free, so the team's to take"
+    REASSIGNED = "reassigned", "reassigned by a head"
 
 
 class Tier(models.TextChoices):
@@ -82,6 +94,11 @@ class Lead(models.Model):
         related_name="+",
         db_index=False,  # (rep, stage, accept_due_at) serves it
     )
+    # How the hand-off chose the rep (routing.Router); blank for leads never handed off.
+    # db_default: set-wise inserts (scoring_runs.ensure_leads) leave it out.
+    routing_reason = models.CharField(
+        max_length=20, choices=RoutingReason.choices, blank=True, default="", db_default=""
+    )
     mql_at = models.DateTimeField(null=True, blank=True)
     assigned_at = models.DateTimeField(null=True, blank=True)
     accept_due_at = models.DateTimeField(null=True, blank=True)
@@ -95,6 +112,17 @@ class Lead(models.Model):
         "RejectionReason", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     rejection_note = models.TextField(blank=True, max_length=2000)
+    # The opportunity the lead was converted to (opened or linked on reaching sales
+    # qualified, ``conversion.convert``); kept if the lead later goes back to nurture.
+    # The opportunity's page reads its leads through the partial index below.
+    opportunity = models.ForeignKey(
+        Opportunity,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        db_index=False,
+    )
 
     objects = LeadQuerySet.as_manager()
 
@@ -129,6 +157,12 @@ class Lead(models.Model):
                 fields=["follow_up_due_at"],
                 condition=Q(stage="accepted", followed_up_at__isnull=True),
                 name="lead_follow_up_clock",
+            ),
+            # The leads an opportunity came from (most leads have none).
+            models.Index(
+                fields=["opportunity"],
+                condition=Q(opportunity__isnull=False),
+                name="lead_opportunity_idx",
             ),
         ]
 

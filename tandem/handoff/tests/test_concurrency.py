@@ -44,3 +44,39 @@ def test_two_reps_accepting_at_once_exactly_one_wins(live_org):
     lead.refresh_from_db()
     assert (lead.stage, lead.rep.full_name) == (Stage.ACCEPTED, winner)
     assert LifecycleEvent.objects.filter(lead=lead, to_stage=Stage.ACCEPTED).count() == 1
+
+
+def test_two_conversions_at_once_open_one_opportunity(live_org):
+    """A double click, or the rep and their head at the same moment: one opportunity."""
+    from tandem.crm.models import Opportunity
+    from tandem.handoff import conversion
+
+    agree(live_org)
+    lead = lifecycle.accept(actor=live_org.sales_rep, lead=hot_lead(live_org))
+    start = threading.Barrier(2)
+    outcomes: dict[str, str] = {}
+
+    def convert(actor):
+        try:
+            mine = Lead.objects.select_related("contact__account").get(pk=lead.pk)
+            start.wait(timeout=10)
+            conversion.convert(actor=actor, lead=mine, name=f"Deal by {actor.full_name}")
+            outcomes[actor.full_name] = "won"
+        except DomainError as exc:
+            outcomes[actor.full_name] = exc.code
+        finally:
+            connection.close()
+
+    threads = [
+        threading.Thread(target=convert, args=(actor,))
+        for actor in (live_org.sales_rep, live_org.sales_head)
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert sorted(outcomes.values()) == ["lead_already_converted", "won"]
+    assert Opportunity.objects.count() == 1
+    lead.refresh_from_db()
+    assert lead.stage == Stage.SQL and lead.opportunity == Opportunity.objects.get()
+    assert LifecycleEvent.objects.filter(lead=lead, to_stage=Stage.SQL).count() == 1

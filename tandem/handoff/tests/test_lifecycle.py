@@ -11,7 +11,15 @@ from tandem.crm.models import Activity, Contact
 from tandem.factories.campaigns import CampaignFactory, TouchpointFactory
 from tandem.factories.crm import AccountFactory, ContactFactory
 from tandem.factories.people import MembershipFactory, UserFactory
-from tandem.handoff import arrivals, configuration, lifecycle, routing, scoring_runs, sla_clocks
+from tandem.handoff import (
+    arrivals,
+    configuration,
+    conversion,
+    lifecycle,
+    routing,
+    scoring_runs,
+    sla_clocks,
+)
 from tandem.handoff.models import (
     Lead,
     LifecycleEvent,
@@ -197,7 +205,10 @@ def test_stage_moves_follow_the_lifecycle(org, contract):
     assert caught.value.field == "stage"
     lifecycle.accept(actor=org.sales_rep, lead=lead)
     lead.refresh_from_db()
-    lifecycle.move_stage(actor=org.sales_rep, lead=lead, stage=Stage.SQL, why="Opportunity opened")
+    with pytest.raises(DomainError) as caught:  # sales qualified opens an opportunity
+        lifecycle.move_stage(actor=org.sales_rep, lead=lead, stage=Stage.SQL, why="Qualified")
+    assert caught.value.code == "lead_needs_opportunity"
+    conversion.convert(actor=org.sales_rep, lead=lead, name="Heat pumps")
     assert Lead.objects.get(pk=lead.pk).stage == Stage.SQL
     assert list(lead.events.order_by("at", "id").values_list("to_stage", flat=True)) == [
         Stage.MQL,

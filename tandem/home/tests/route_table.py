@@ -269,6 +269,13 @@ ROUTES: dict[str, Route] = {
         post={"rep": "{sales_head_id}"},
         refused={p: FORBIDDEN for p in PERSONAS if p != "sales_head"} | {"outsider": MISSING},
     ),
+    # Sales qualified with an opportunity: whoever works the lead (it is Sam's MQL, so
+    # the refusal is who, before whether it has been accepted yet).
+    "/leads/{lead}/convert/": Route(
+        POST_ONLY,
+        post={"choice": "new", "name": "Deal", "currency": "GBP"},
+        refused=NOT_WORKING_THE_LEAD,
+    ),
     # A lead still in nurture (Nia, the marketer's contact): whoever may change the
     # contact disqualifies it. (An MQL has no stage to move to by hand.)
     "/leads/{nurtured}/stage/": Route(
