@@ -31,12 +31,14 @@ from tandem.crm.schemas import (
     ContactsBulkOut,
     OpportunityIn,
     OpportunityOut,
+    OpportunityPatch,
     OpportunityStageIn,
     OptInOut,
     TimelineEntryOut,
 )
 from tandem.crm.timeline import timeline
 from tandem.people.auth import signed_in
+from tandem.people.models import User
 
 router = Router(tags=["customer record"])
 
@@ -227,6 +229,42 @@ def get_opportunity(request: HttpRequest, opportunity_id: RecordId) -> Opportuni
     return get_object_or_404(Opportunity.objects.visible_to(request.user), pk=opportunity_id)
 
 
+@router.patch(
+    "/opportunities/{opportunity_id}",
+    response=OpportunityOut,
+    summary="Change an opportunity's name, amount, currency, close date, stage or owner",
+)
+def update_opportunity(
+    request: HttpRequest, opportunity_id: RecordId, payload: OpportunityPatch
+) -> Opportunity:
+    found = get_object_or_404(Opportunity.objects.visible_to(request.user), pk=opportunity_id)
+    changes = payload.dict(exclude_unset=True)
+    if "owner_id" in changes:
+        owner_id = changes.pop("owner_id")
+        changes["owner"] = _visible(request, User, owner_id, "owner_id") if owner_id else None
+    try:
+        return services.update_opportunity(actor=signed_in(request), opportunity=found, **changes)
+    except DomainError as exc:
+        if exc.field == "owner":  # the body names the owner by id
+            exc.field = exc.details["field"] = "owner_id"
+        raise
+
+
+@router.get(
+    "/opportunities/{opportunity_id}/timeline",
+    response=list[TimelineEntryOut],
+    summary="Activities, changes and comments on the opportunity, newest first",
+)
+@paginate(OffsetCursorPagination)
+def opportunity_timeline(
+    request: HttpRequest, opportunity_id: RecordId, kind: str = "", side: str = ""
+) -> Any:
+    """A change's ``detail`` is its event's data as JSON: the fields changed and, for
+    figures, their old and new values; a stage change's from and to."""
+    found = get_object_or_404(Opportunity.objects.visible_to(request.user), pk=opportunity_id)
+    return timeline(opportunity_id=found.pk, kind=kind, side=side)
+
+
 @router.post(
     "/opportunities/{opportunity_id}/stage",
     response=OpportunityOut,
@@ -282,18 +320,21 @@ def import_contacts(
     staged = imports.stage_file(
         actor=actor, name=file.name or "", chunks=file.chunks(), size=file.size or 0
     )
-    chosen = staged.suggested
-    if mapping:
-        try:
-            chosen = json.loads(mapping)
-            if not isinstance(chosen, dict):
-                raise ValueError("not an object")
-        except ValueError:
-            raise DomainError(
-                ErrorCode.INVALID, "mapping must be a JSON object {column: field}.", field="mapping"
-            ) from None
+    chosen = _mapping(mapping) if mapping else staged.suggested
     job = imports.start_contact_import(
         actor=actor, token=staged.token, mapping=chosen, original_name=staged.original_name
     )
     job.refresh_from_db()
     return Status(202, job_out(job))
+
+
+def _mapping(text: str) -> dict[str, str]:
+    try:
+        chosen = json.loads(text)
+        if not isinstance(chosen, dict):
+            raise ValueError("not an object")
+    except ValueError:
+        raise DomainError(
+            ErrorCode.INVALID, "mapping must be a JSON object {column: field}.", field="mapping"
+        ) from None
+    return chosen

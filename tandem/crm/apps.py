@@ -13,6 +13,7 @@ class CrmConfig(AppConfig):
         from tandem.core.saved_views import register_list
         from tandem.crm import imports
         from tandem.crm.import_kinds import ImportKind, register_import_kind
+        from tandem.crm.opportunity_timeline import CHANGES, COMMENTS
         from tandem.crm.querysets import CONTACT_FILTERS
         from tandem.crm.timeline import ACTIVITIES, register_timeline_source
 
@@ -31,6 +32,8 @@ class CrmConfig(AppConfig):
         register_nav(NavEntry("Opportunities", "crm:opportunities", 5, staff))
 
         register_timeline_source(ACTIVITIES)
+        register_timeline_source(CHANGES)
+        register_timeline_source(COMMENTS)
         register_import_kind(
             ImportKind("contacts", "crm.import_contacts", imports.contact_import_params)
         )

@@ -9,6 +9,7 @@ from tandem.core.dates import ApiDate, ApiDateTime
 from tandem.core.ids import RecordId
 from tandem.core.schemas import InputSchema, RequiredText, one_of
 from tandem.crm.models import Activity, Opportunity
+from tandem.crm.probability import STAGE_PROBABILITY
 
 
 class AccountOut(Schema):
@@ -93,7 +94,32 @@ class OpportunityOut(Schema):
     close_date: date | None
     outcome_reason: str
     owner_id: int | None
+    team_id: int | None
     closed_at: datetime | None
+    probability: int = Field(..., description="The stage's percent chance of closing")
+    weighted_amount: Decimal = Field(..., description="amount x probability / 100")
+
+    @staticmethod
+    def resolve_probability(obj: Any) -> int:
+        return STAGE_PROBABILITY[obj.stage]
+
+    @staticmethod
+    def resolve_weighted_amount(obj: Any) -> Decimal:
+        return (obj.amount * STAGE_PROBABILITY[obj.stage] / 100).quantize(Decimal("0.01"))
+
+
+class OpportunityPatch(InputSchema):
+    """The properties to change; those left out stay. ``close_date: null`` clears it;
+    closing as lost needs ``reason``. The owner must be an active member of a team (the
+    deal moves to their team)."""
+
+    name: RequiredText | None = Field(None, max_length=200)
+    amount: Decimal | None = Field(None, max_digits=14, decimal_places=2, ge=0)
+    currency: str | None = Field(None, min_length=3, max_length=3)
+    close_date: ApiDate | None = None
+    stage: str | None = one_of(Opportunity.Stage.values, None)
+    reason: str | None = Field(None, max_length=300)
+    owner_id: RecordId | None = None
 
 
 class OpportunityIn(InputSchema):

@@ -39,6 +39,9 @@ urlpatterns = [
     path("accounts/<id:pk>/edit/", account_views.edit_account, name="edit_account"),
     path("opportunities/", opportunity_views.opportunities, name="opportunities"),
     path("opportunities/<id:pk>/", opportunity_views.opportunity, name="opportunity"),
+    path(
+        "opportunities/<id:pk>/edit/", opportunity_views.edit_opportunity, name="edit_opportunity"
+    ),
     path("records/<str:label>/<id:pk>/activities/", views.log_activity, name="log_activity"),
     path("activities/<id:pk>/done/", views.complete_task, name="complete_task"),
 ]

@@ -196,6 +196,22 @@ ROUTES: dict[str, Route] = {
     "/opportunities/": Route(STAFF),
     "/opportunities/export.csv": Route(STAFF),
     "/opportunities/{deal}/": Route(STAFF_RECORD),
+    "/opportunities/{deal}/edit/": Route(
+        EDITORS,
+        post={
+            "name": "Deal renamed",
+            "amount": "2500",
+            "currency": "GBP",
+            "stage": "proposal",
+            "owner": "{sales_rep_id}",
+        },
+        refused=NOT_EDITORS,
+    ),
+    "/records/crm.opportunity/{deal}/activities/": Route(
+        POST_ONLY,
+        post={"kind": "note", "subject": "Called"},
+        refused={"outsider": MISSING},
+    ),
     "/records/crm.account/{account}/history/": Route(STAFF_RECORD),
     "/records/crm.contact/{contact}/comments/": Route(STAFF_RECORD),
     "/records/crm.contact/{contact}/activities/": Route(
