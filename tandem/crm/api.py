@@ -5,7 +5,8 @@ from typing import Any
 
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
-from ninja import File, Form, Router, Status
+from django.utils import timezone
+from ninja import File, Form, Query, Router, Status
 from ninja.files import UploadedFile
 from ninja.pagination import paginate
 
@@ -15,7 +16,7 @@ from tandem.core.errors import DomainError, ErrorCode
 from tandem.core.ids import RecordId
 from tandem.core.permissions import ORGANISATION, Action, require
 from tandem.core.schemas import JobOut
-from tandem.crm import consent, imports, services
+from tandem.crm import consent, imports, pipeline, services
 from tandem.crm.models import Account, Activity, Contact, Opportunity
 from tandem.crm.schemas import (
     AccountIn,
@@ -29,11 +30,15 @@ from tandem.crm.schemas import (
     ContactPatch,
     ContactsBulkIn,
     ContactsBulkOut,
+    ForecastFilterIn,
+    ForecastOut,
     OpportunityIn,
     OpportunityOut,
     OpportunityPatch,
     OpportunityStageIn,
     OptInOut,
+    PipelineFilterIn,
+    PipelineOut,
     TimelineEntryOut,
 )
 from tandem.crm.timeline import timeline
@@ -222,6 +227,59 @@ def create_opportunity(request: HttpRequest, payload: OpportunityIn) -> Status[O
             actor=signed_in(request), account=account, contact=contact, **data
         ),
     )
+
+
+@router.get(
+    "/opportunities/pipeline",
+    response=PipelineOut,
+    summary="Count, total and weighted total per stage, per currency",
+)
+def pipeline_totals(request: HttpRequest, filters: Query[PipelineFilterIn]) -> dict[str, Any]:
+    """The board's columns without their cards: the open stages (every open deal, or
+    those closing in ``month``), then won and lost closing in ``month`` (this month if
+    none). ``owner``: all, mine or team (the caller's teams)."""
+    require(request.user, Action.CREATE_RECORD, ORGANISATION)
+    found = Opportunity.objects.visible_to(request.user).owned_as(request.user, filters.owner)
+    first = pipeline.parse_month(filters.month)
+    columns = pipeline.board_columns(found, month=first, today=timezone.localdate(), cards=False)
+    return {
+        "month": filters.month if first else "",
+        "stages": [
+            {
+                "stage": c.stage,
+                "label": c.label,
+                "probability": c.percent,
+                "closed": c.closed,
+                "count": c.count,
+                "totals": [vars(t) for t in c.totals],
+            }
+            for c in columns
+        ],
+        "open": [vars(t) for t in pipeline.open_pipeline(columns)],
+    }
+
+
+@router.get(
+    "/opportunities/forecast",
+    response=ForecastOut,
+    summary="Open, weighted and won amounts by close month, in one currency",
+)
+def forecast(request: HttpRequest, filters: Query[ForecastFilterIn]) -> dict[str, Any]:
+    """From this month on. ``currency``: the one to show (default: the one with the most
+    open pipeline); ``currencies`` lists every currency with deals, as amounts in
+    different currencies are never added together."""
+    require(request.user, Action.CREATE_RECORD, ORGANISATION)
+    found = Opportunity.objects.visible_to(request.user).owned_as(request.user, filters.owner)
+    first = pipeline.first_of_month(timezone.localdate())
+    result = pipeline.forecast(
+        found, first=first, months=filters.months, currency=filters.currency.upper()
+    )
+    return {
+        **{k: getattr(result, k) for k in ("currency", "currencies", "overdue", "undated")},
+        "overdue_count": result.overdue_count,
+        "undated_count": result.undated_count,
+        "months": [{**vars(r), "month": r.month.strftime("%Y-%m")} for r in result.rows],
+    }
 
 
 @router.get("/opportunities/{opportunity_id}", response=OpportunityOut)

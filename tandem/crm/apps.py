@@ -30,6 +30,7 @@ class CrmConfig(AppConfig):
         register_nav(NavEntry("Accounts", "crm:accounts", 3, staff))
         register_nav(NavEntry("Contacts", "crm:contacts", 4, staff))
         register_nav(NavEntry("Opportunities", "crm:opportunities", 5, staff))
+        register_nav(NavEntry("Pipeline board", "crm:board", 5, staff))
 
         register_timeline_source(ACTIVITIES)
         register_timeline_source(CHANGES)

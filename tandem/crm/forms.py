@@ -105,3 +105,11 @@ class OpportunityEditForm(forms.Form):
         for field in self.fields.values():
             css = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
             field.widget.attrs.setdefault("class", css)
+
+
+class MoveForm(forms.Form):
+    """A card's "Move to" on the pipeline board: the keyboard's way, and the form a
+    dragged card submits."""
+
+    stage = forms.ChoiceField(choices=Opportunity.Stage.choices, label="Move to")
+    reason = forms.CharField(max_length=300, required=False, label="Why (needed when lost)")

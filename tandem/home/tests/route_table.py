@@ -207,6 +207,12 @@ ROUTES: dict[str, Route] = {
         },
         refused=NOT_EDITORS,
     ),
+    # A card's move on the board (dragged, or its "Move to" form).
+    "/opportunities/{deal}/move/": Route(
+        POST_ONLY, post={"stage": "proposal"}, refused=NOT_EDITORS
+    ),
+    "/opportunities/board/": Route(STAFF),
+    "/opportunities/forecast/": Route(STAFF),
     "/records/crm.opportunity/{deal}/activities/": Route(
         POST_ONLY,
         post={"kind": "note", "subject": "Called"},
