@@ -16,7 +16,7 @@ from tandem.core.errors import DomainError, ErrorCode
 from tandem.core.ids import RecordId
 from tandem.core.permissions import ORGANISATION, Action, require
 from tandem.core.schemas import JobOut
-from tandem.crm import consent, imports, pipeline, services
+from tandem.crm import consent, imports, opportunity_imports, pipeline, services
 from tandem.crm.models import Account, Activity, Contact, Opportunity
 from tandem.crm.schemas import (
     AccountIn,
@@ -380,6 +380,32 @@ def import_contacts(
     )
     chosen = _mapping(mapping) if mapping else staged.suggested
     job = imports.start_contact_import(
+        actor=actor, token=staged.token, mapping=chosen, original_name=staged.original_name
+    )
+    job.refresh_from_db()
+    return Status(202, job_out(job))
+
+
+@router.post(
+    "/imports/opportunities",
+    response={202: JobOut},
+    summary="Import opportunities from CSV or XLSX; follow the job for progress and report",
+)
+def import_opportunities(
+    request: HttpRequest,
+    file: File[UploadedFile],
+    mapping: Form[str] = "",
+) -> Status[dict[str, Any]]:
+    """``mapping`` is optional JSON {column: field}; without it the layout is recognised
+    from the headers (ours, a HubSpot deals export or a Salesforce opportunities export).
+    Fields: name, account_name, amount, currency, close_date, stage, owner, reason,
+    source_id."""
+    actor = signed_in(request)
+    staged = imports.stage_file(
+        actor=actor, name=file.name or "", chunks=file.chunks(), size=file.size or 0
+    )
+    chosen = _mapping(mapping) if mapping else opportunity_imports.suggest(staged.headers)
+    job = opportunity_imports.start_import(
         actor=actor, token=staged.token, mapping=chosen, original_name=staged.original_name
     )
     job.refresh_from_db()

@@ -11,7 +11,7 @@ class CrmConfig(AppConfig):
         from tandem.core.permissions import ORGANISATION, Action, can
         from tandem.core.records import register_record
         from tandem.core.saved_views import register_list
-        from tandem.crm import imports
+        from tandem.crm import imports, opportunity_imports
         from tandem.crm.import_kinds import ImportKind, register_import_kind
         from tandem.crm.opportunity_timeline import CHANGES, COMMENTS
         from tandem.crm.querysets import CONTACT_FILTERS
@@ -37,4 +37,9 @@ class CrmConfig(AppConfig):
         register_timeline_source(COMMENTS)
         register_import_kind(
             ImportKind("contacts", "crm.import_contacts", imports.contact_import_params)
+        )
+        register_import_kind(
+            ImportKind(
+                "opportunities", "crm.import_opportunities", opportunity_imports.import_params
+            )
         )

@@ -24,6 +24,18 @@ urlpatterns = [
     path("contacts/new/", contact_views.new_contact, name="new_contact"),
     path("contacts/import/", import_views.upload, name="import_upload"),
     path("contacts/import/<str:token>/", import_views.mapping, name="import_mapping"),
+    path(
+        "opportunities/import/",
+        import_views.upload,
+        {"kind": "opportunities"},
+        name="import_opportunities",
+    ),
+    path(
+        "opportunities/import/<str:token>/",
+        import_views.mapping,
+        {"kind": "opportunities"},
+        name="import_opportunities_mapping",
+    ),
     path("contacts/export.<str:fmt>", contact_views.export_contacts, name="export_contacts"),
     path("accounts/export.<str:fmt>", account_views.export_accounts, name="export_accounts"),
     path(

@@ -57,5 +57,5 @@ def test_erasing_a_contact_wipes_their_touch_visitor_ids(org, contact):
 
 
 def test_the_import_command_knows_touchpoints(org):
-    assert import_kind_names() == ["contacts", "touchpoints"]
+    assert import_kind_names() == ["contacts", "opportunities", "touchpoints"]
     assert import_kind("touchpoints").job_kind == "campaigns.import_touchpoints"

@@ -213,6 +213,8 @@ ROUTES: dict[str, Route] = {
     ),
     "/opportunities/board/": Route(STAFF),
     "/opportunities/forecast/": Route(STAFF),
+    "/opportunities/import/": Route(STAFF),
+    "/opportunities/import/not-my-upload/": Route({"outsider": FORBIDDEN, "*": MISSING}),
     "/records/crm.opportunity/{deal}/activities/": Route(
         POST_ONLY,
         post={"kind": "note", "subject": "Called"},
