@@ -30,18 +30,19 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from django.contrib.contenttypes.models import ContentType
 from django.db.models import Q
 from django.db.models.functions import Lower
 from django.utils import timezone
 
-from tandem.core.audit import Source
+from tandem.core.audit import Source, current_actor, current_source
 from tandem.core.bulk import create_with_history, retrying_conflicts
 from tandem.core.currencies import currency_code
 from tandem.core.dates import EARLIEST, LATEST
 from tandem.core.errors import DomainError, ErrorCode
 from tandem.core.import_files import count_rows, headers_of, rows_of
 from tandem.core.jobs import Progress, register_job_kind
-from tandem.core.models import Job
+from tandem.core.models import DomainEvent, Job
 from tandem.core.money import parse_amount
 from tandem.core.permissions import ORGANISATION, Action, require
 from tandem.core.services import record_event
@@ -363,7 +364,7 @@ def write_chunk(
         fresh = [(v, o) for _, v, o in ready if v["import_key"] not in stored]
         part = Outcome()
         accounts = _accounts_for({v["account_name"] for v, _ in fresh}, actor, part)
-        create_with_history(
+        ids = create_with_history(
             Opportunity,
             [
                 *("name", "account_id", "amount", "currency", "close_date", "stage"),
@@ -388,12 +389,31 @@ def write_chunk(
             actor=actor,
             source=Source.IMPORT,
         )
+        _creation_events(ids, [v for v, _ in fresh])
         return len(fresh), len(ready) - len(fresh), part.accounts_created
 
     created, already, accounts_made = retrying_conflicts(attempt)
     outcome.created += created
     outcome.already += already
     outcome.accounts_created += accounts_made
+
+
+def _creation_events(ids: list[int], rows: list[dict[str, Any]]) -> None:
+    """Each new deal's "created" event, as ``create_opportunity`` records it (its
+    timeline starts there), in one statement for the chunk."""
+    subject_type = ContentType.objects.get_for_model(Opportunity)
+    actor, source = current_actor(), current_source()
+    DomainEvent.objects.bulk_create(
+        DomainEvent(
+            name="opportunity.created",
+            actor=actor,
+            source=source,
+            subject_type=subject_type,
+            subject_id=pk,
+            data={"amount": str(row["amount"]), "currency": row["currency"], "imported": True},
+        )
+        for pk, row in zip(ids, rows, strict=True)
+    )
 
 
 def _reason(values: dict[str, Any]) -> str:

@@ -111,7 +111,8 @@ def describe(entry: dict[str, Any], people: dict[int, Any]) -> str:
         return f"{stage_names.get(data.get('from'), '?')} → {stage_names.get(data.get('to'), '?')}"
     if entry["entry_kind"] == "opportunity.created":
         amount = data.get("amount")
-        return f"{_amount(amount)} {data.get('currency', '')}".strip() if amount else ""
+        made = f"{_amount(amount)} {data.get('currency', '')}".strip() if amount else ""
+        return f"{made} (imported)" if data.get("imported") else made
     parts = []
     changes = data.get("changes", {})
     for field in data.get("fields", []):

@@ -15,7 +15,7 @@ from django.core.management import call_command
 
 from tandem.conftest import bearer
 from tandem.core.errors import DomainError
-from tandem.core.models import Job
+from tandem.core.models import DomainEvent, Job
 from tandem.crm import imports, opportunity_imports, services
 from tandem.crm.models import Account, Opportunity
 from tandem.factories.people import UserFactory
@@ -131,6 +131,11 @@ def test_our_own_layout(org, acme, django_capture_on_commit_callbacks):
     assert "3 deals added, 0 already imported, 1 companies added, 9 rows rejected" in job.message
     history = Opportunity.history.filter(name="Rooftop array").get()
     assert history.history_type == "+" and history.history_source == "import"
+    # Each deal's timeline starts with its creation, by whom the import ran for.
+    rooftop = Opportunity.objects.get(name="Rooftop array")
+    created = DomainEvent.objects.get(name="opportunity.created", subject_id=rooftop.pk)
+    assert created.data == {"amount": "12500.00", "currency": "GBP", "imported": True}
+    assert created.actor == org.sales_rep and created.source == "job"
 
 
 def test_a_hubspot_deals_export(org, django_capture_on_commit_callbacks):
