@@ -185,6 +185,11 @@ class Opportunity(OwnedByTeam):
         max_length=300, blank=True, help_text="Why it was won or lost."
     )
     closed_at = models.DateTimeField(null=True, blank=True)
+    # An imported deal: a hash of its source system's id, or of its row when the file has
+    # none (crm.opportunity_imports.row_key), so running the file again adds it once.
+    import_key = models.CharField(
+        max_length=64, blank=True, default="", db_default="", editable=False
+    )
 
     objects = OpportunityQuerySet.as_manager()
     history = field_history()
@@ -194,7 +199,12 @@ class Opportunity(OwnedByTeam):
         constraints = [
             models.CheckConstraint(
                 condition=Q(amount__gte=0), name="opportunity_amount_not_negative"
-            )
+            ),
+            models.UniqueConstraint(
+                fields=["import_key"],
+                condition=~Q(import_key=""),
+                name="one_opportunity_per_import_key",
+            ),
         ]
         indexes = [
             models.Index(fields=["stage", "close_date"]),

@@ -4,14 +4,16 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import date
 from typing import Any
 
 from django.db import connection, models
-from django.db.models import F, Q
-from django.db.models.functions import Collate, Lower
+from django.db.models import Count, F, Q, Sum
+from django.db.models.functions import Collate, Lower, TruncMonth
 
 from tandem.core.ids import parse_id
 from tandem.core.permissions import is_staff
+from tandem.crm.probability import CLOSED_STAGES, percent_of_stage
 
 MAX_SEARCH_WORDS = 5
 # The contact list's filters in its query string (see ContactQuerySet.list_filters).
@@ -160,6 +162,79 @@ class ContactQuerySet(CustomerQuerySet):
 class OpportunityQuerySet(CustomerQuerySet):
     def open(self) -> OpportunityQuerySet:
         return self.exclude(stage__in=["won", "lost"])
+
+    def owned_as(self, user: Any, owner: str) -> OpportunityQuerySet:
+        """The board's and forecast's owner filter: "mine" (owned by ``user``), "team"
+        (the deals of ``user``'s teams) or anything else: every deal they see."""
+        if owner == "mine":
+            return self.filter(owner_id=user.pk)
+        if owner == "team":
+            return self.filter(team_id__in=list(user.team_roles()))
+        return self
+
+    def closing_between(self, first: date, after: date) -> OpportunityQuerySet:
+        """Deals whose close date is from ``first`` up to, not including, ``after``."""
+        return self.filter(close_date__gte=first, close_date__lt=after)
+
+    def stage_totals(self) -> OpportunityQuerySet:
+        """One row per (stage, currency): ``count``, ``total`` and ``weighted_x100`` (the
+        sum of amount x the stage's percent; divide by 100). Amounts in different
+        currencies are never added together."""
+        return (
+            self.order_by()
+            .values("stage", "currency")
+            .annotate(
+                count=Count("id"),
+                total=Sum("amount"),
+                weighted_x100=Sum(F("amount") * percent_of_stage(), output_field=_MONEY_X100),
+            )
+        )
+
+    def forecast(self, first: date, after: date) -> OpportunityQuerySet:
+        """One row per (close month, currency) for deals closing from ``first`` to
+        ``after``: ``pipeline`` and ``weighted_x100`` of the open deals, ``won`` and the
+        counts, all summed by the database (``TruncMonth`` of the close date)."""
+        open_ = ~Q(stage__in=CLOSED_STAGES)
+        return (
+            self.closing_between(first, after)
+            .order_by()
+            .annotate(month=TruncMonth("close_date"))
+            .values("month", "currency")
+            .annotate(**_forecast_sums(open_))
+        )
+
+    def slipped(self, first: date) -> OpportunityQuerySet:
+        """Open deals that should have closed before ``first`` or have no close date, per
+        currency: ``overdue``/``undated`` totals and counts (what the forecast misses)."""
+        overdue, undated = Q(close_date__lt=first), Q(close_date__isnull=True)
+        return (
+            self.open()
+            .filter(overdue | undated)
+            .order_by()
+            .values("currency")
+            .annotate(
+                overdue=Sum("amount", filter=overdue),
+                overdue_count=Count("id", filter=overdue),
+                undated=Sum("amount", filter=undated),
+                undated_count=Count("id", filter=undated),
+            )
+        )
+
+
+_MONEY_X100: models.DecimalField[Any, Any] = models.DecimalField(max_digits=20, decimal_places=2)
+
+
+def _forecast_sums(open_: Q) -> dict[str, Any]:
+    won = Q(stage="won")
+    return {
+        "pipeline": Sum("amount", filter=open_),
+        "open_count": Count("id", filter=open_),
+        "weighted_x100": Sum(
+            F("amount") * percent_of_stage(), filter=open_, output_field=_MONEY_X100
+        ),
+        "won": Sum("amount", filter=won),
+        "won_count": Count("id", filter=won),
+    }
 
 
 class ActivityQuerySet(CustomerQuerySet):

@@ -3,7 +3,6 @@ fault), and records history and a domain event."""
 
 from __future__ import annotations
 
-import re
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
@@ -21,9 +20,9 @@ from tandem.core.services import record_event
 from tandem.crm.errors import CrmError
 from tandem.crm.models import Account, Activity, Contact, Opportunity
 from tandem.crm.normalise import NotADomain, normalise_domain, normalise_email
+from tandem.crm.opportunity_services import apply_stage, check_currency
+from tandem.crm.opportunity_services import update_opportunity as update_opportunity
 from tandem.people.models import User
-
-CURRENCY = re.compile(r"^[A-Z]{3}$")
 
 
 def _text(value: str | None, field: str, limit: int, *, required: str = "") -> str:
@@ -207,11 +206,7 @@ def update_contact(*, actor: User, contact: Contact, **changes: Any) -> Contact:
 
 # --- Opportunities -------------------------------------------------------------------------
 def _money(amount: Any, currency: str) -> tuple[Decimal, str]:
-    value = parse_amount(amount, "amount")
-    currency = (currency or "").strip().upper()
-    if not CURRENCY.match(currency):
-        raise invalid("currency", "Use a three-letter currency code such as GBP or EUR.")
-    return value, currency
+    return parse_amount(amount, "amount"), check_currency(currency)
 
 
 def create_opportunity(
@@ -252,22 +247,20 @@ def create_opportunity(
 def move_opportunity(
     *, actor: User, opportunity: Opportunity, stage: str, reason: str = ""
 ) -> Opportunity:
-    """Change the stage. Closing as won or lost records why; lost needs a reason."""
+    """Change the stage (the stage form, the pipeline board, the API). Closing as won or
+    lost records when and why, and dates the deal to that day; lost needs a reason
+    (``opportunity_services.apply_stage``)."""
     require(actor, Action.CHANGE, opportunity)
-    if stage not in Opportunity.Stage.values:
-        raise invalid("stage", "Choose a stage from the list.")
-    reason = _text(reason, "reason", 300)
-    if stage == Opportunity.Stage.LOST and not reason:
-        raise invalid("reason", "Say why it was lost: marketing learns from it.")
     with transaction.atomic():
         locked = Opportunity.objects.select_for_update().get(pk=opportunity.pk)
-        old = locked.stage
-        locked.stage = stage
-        closing = stage in (Opportunity.Stage.WON, Opportunity.Stage.LOST)
-        locked.closed_at = timezone.now() if closing else None
-        locked.outcome_reason = reason if closing else ""
-        locked.save(update_fields=["stage", "closed_at", "outcome_reason", "updated_at"])
-        record_event("opportunity.stage_changed", subject=locked, data={"from": old, "to": stage})
+        old = apply_stage(locked, stage, reason)
+        locked.save(
+            update_fields=["stage", "closed_at", "outcome_reason", "close_date", "updated_at"]
+        )
+        if old is not None:
+            record_event(
+                "opportunity.stage_changed", subject=locked, data={"from": old, "to": stage}
+            )
     return locked
 
 

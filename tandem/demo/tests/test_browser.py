@@ -19,7 +19,7 @@ pytestmark = pytest.mark.browser
 def test_marketer_mentions_the_rep_who_sees_the_notification(page, demo):
     log_in(page, "tom.fletcher@brightwell.example", demo.password)
     expect(page.get_by_role("heading", name="Hello, Tom")).to_be_visible()
-    expect(page.get_by_text("Actions by people in your teams")).to_be_visible()
+    expect(page.get_by_text("MQLs this month")).to_be_visible()  # the marketer's figures
     page.get_by_role("link", name="Teams", exact=True).click()
     page.get_by_role("link", name="Sales", exact=True).click()
     expect(page.get_by_role("heading", name="Sales", exact=True)).to_be_visible()
