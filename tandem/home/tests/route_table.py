@@ -89,6 +89,7 @@ ROUTES: dict[str, Route] = {
     "/": Route(EVERYONE),
     "/profile/": Route(EVERYONE),
     "/people/": Route(EVERYONE),
+    "/people/mentions/": Route({"outsider": MISSING, "*": OK}),
     "/people/new/": Route(
         {"admin": OK, "*": FORBIDDEN},
         post={"email": "new@example.test", "full_name": "New Person", "time_zone": "UTC"},
