@@ -48,6 +48,19 @@ def test_small_seed_has_every_persona_in_the_right_team(db):
     }
     owners = set(Activity.objects.values_list("owner__email", flat=True))
     assert owners == {"sam.patel@brightwell.example", "tom.fletcher@brightwell.example"}
+    # Ten weeks of the hand-off: leads handed over most weeks, decided every way, the
+    # newest still waiting; the SLA promise is sized to that volume.
+    from tandem.handoff.models import Lead, LifecycleEvent, SlaBreach, SlaPolicy
+    from tandem.home.figures import mqls_by_week
+
+    stages = set(Lead.objects.values_list("stage", flat=True))
+    assert {"mql", "accepted", "recycled", "sql"} <= stages
+    assert Lead.objects.filter(stage="sql", opportunity__isnull=False).exists()
+    assert Lead.objects.filter(stage="recycled", rejection_reason__isnull=False).exists()
+    assert SlaBreach.objects.exists() and LifecycleEvent.objects.count() > 50
+    weekly = mqls_by_week(12)["datasets"][0]["values"]
+    assert sum(1 for n in weekly if n) >= 8, weekly
+    assert SlaPolicy.objects.in_force().mqls_per_month == 15
 
 
 def test_the_generated_organisation_is_deterministic():
