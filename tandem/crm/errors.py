@@ -10,6 +10,7 @@ class CrmError(StrEnum):
     DUPLICATE_EMAIL = "duplicate_email"  # a contact already has the e-mail address
     CONSENT_WITHDRAWN = "consent_withdrawn"  # only the person can give it back
     CONTACT_ERASED = "contact_erased"
+    INVALID_PHONE = "invalid_phone"  # no phone number can be read from the text
 
 
 register_codes(
@@ -18,5 +19,6 @@ register_codes(
         CrmError.DUPLICATE_EMAIL: 409,
         CrmError.CONSENT_WITHDRAWN: 409,
         CrmError.CONTACT_ERASED: 409,
+        CrmError.INVALID_PHONE: 422,
     }
 )
