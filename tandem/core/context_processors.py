@@ -1,16 +1,19 @@
 from typing import Any
 
 from django.http import HttpRequest
+from django.utils.functional import SimpleLazyObject
 
 from tandem.core.navigation import nav_for
 
 
 def navigation(request: HttpRequest) -> dict[str, Any]:
+    """The navigation's entries, read (with their badge counts) only if the template
+    shows them: an htmx partial, which never does, pays no query for them."""
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {"nav_main": [], "nav_user": []}
-    items = nav_for(user, request.path)
+    items = SimpleLazyObject(lambda: nav_for(user, request.path))
     return {
-        "nav_main": [i for i in items if i["section"] == "main"],
-        "nav_user": [i for i in items if i["section"] == "user"],
+        "nav_main": SimpleLazyObject(lambda: [i for i in items if i["section"] == "main"]),
+        "nav_user": SimpleLazyObject(lambda: [i for i in items if i["section"] == "user"]),
     }

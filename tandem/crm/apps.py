@@ -11,9 +11,11 @@ class CrmConfig(AppConfig):
         from tandem.core.permissions import ORGANISATION, Action, can
         from tandem.core.records import register_record
         from tandem.core.saved_views import register_list
+        from tandem.core.search import register_search_source
         from tandem.crm import imports
         from tandem.crm.import_kinds import ImportKind, register_import_kind
         from tandem.crm.querysets import CONTACT_FILTERS
+        from tandem.crm.search import SOURCES
         from tandem.crm.timeline import ACTIVITIES, register_timeline_source
 
         register_list("crm.contacts", "crm:contacts", (*CONTACT_FILTERS, "sort"))
@@ -30,6 +32,8 @@ class CrmConfig(AppConfig):
         register_nav(NavEntry("Contacts", "crm:contacts", 4, staff))
         register_nav(NavEntry("Opportunities", "crm:opportunities", 5, staff))
 
+        for source in SOURCES:
+            register_search_source(source)
         register_timeline_source(ACTIVITIES)
         register_import_kind(
             ImportKind("contacts", "crm.import_contacts", imports.contact_import_params)

@@ -20,11 +20,13 @@ class HandoffConfig(AppConfig):
         from tandem.campaigns.arrivals import register_arrival_listener
         from tandem.core.navigation import NavEntry, register_nav
         from tandem.core.permissions import is_staff
+        from tandem.core.search import register_search_source
         from tandem.crm.erasure import register_eraser
         from tandem.handoff import scoring_runs  # noqa: F401  (registers the rescore job kind)
         from tandem.handoff.arrivals import note_arrivals
         from tandem.handoff.contracts import ScoringKind, SlaKind
         from tandem.handoff.erasure import erase_lead
+        from tandem.handoff.search import LEADS
 
         register_kind(SlaKind())
         register_kind(ScoringKind())
@@ -43,3 +45,4 @@ class HandoffConfig(AppConfig):
         # what sales wrote about the lead (campaigns and crm do not import handoff).
         register_arrival_listener(note_arrivals)
         register_eraser(erase_lead)
+        register_search_source(LEADS)
