@@ -74,12 +74,32 @@ def floor_read(text: str) -> None:
             )
 
 
+def add_leads() -> None:
+    """A lead for every third contact that has none (the large seed has a handful; a
+    scored organisation has many, and then leads are found from the contact's side)."""
+    from django.db import connection, transaction
+
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(
+            "INSERT INTO handoff_lead (contact_id, stage, stage_changed_at, score, fit_score,"
+            " engagement_score, tier, source, rejection_note, rep_id)"
+            " SELECT id, 'lead', created_at, 0, 0, 0, '', 'bench', '', owner_id"
+            " FROM crm_contact WHERE id % 3 = 0"
+            " AND NOT EXISTS (SELECT 1 FROM handoff_lead l WHERE l.contact_id = crm_contact.id)"
+        )
+        print(f"added {cursor.rowcount:,} leads")
+        cursor.execute("ANALYZE handoff_lead")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--rounds", type=int, default=10, help="times each text is searched")
     parser.add_argument("--as", dest="user", default="sam.patel@brightwell.example")
+    parser.add_argument("--add-leads", action="store_true", help=add_leads.__doc__)
     args = parser.parse_args()
     setup()
+    if args.add_leads:
+        add_leads()
     from django.db import connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext

@@ -118,18 +118,20 @@ def normalise_phone(value: str, region: str | None = None) -> str:
     if not text:
         return ""
     code, country, trunk, lengths, pattern = _region(region or settings.PHONE_REGION)
-    if _PHONE_TEXT.match(text):
-        digits = text.translate(_SEPARATORS)
+    digits = text.translate(_SEPARATORS)
+    if digits.isascii() and digits.lstrip("+").isdigit() and "+" not in digits[1:]:
         national = ""
         if digits.startswith("+" + country):
             national = digits[1 + len(country) :]
+            if trunk and f"({trunk})" in text and national.startswith(trunk):
+                national = national[len(trunk) :]  # "+44 (0)7700 900123"
         elif trunk and digits.startswith(trunk) and not digits.startswith("00"):
             national = digits[len(trunk) :]
         if (
             national
-            and not national.startswith(trunk or "-")
             and len(national) in lengths
             and pattern.fullmatch(national)
+            and not (trunk and pattern.fullmatch(trunk + national))
         ):
             return f"+{country}{national}"
     return _libphonenumber(text, code)

@@ -9,6 +9,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from tandem.campaigns.services import create_campaign
+from tandem.conftest import bearer
 from tandem.crm import services as crm
 from tandem.crm.models import Contact
 from tandem.crm.querysets import ContactQuerySet
@@ -205,3 +206,18 @@ def test_the_number_of_queries_does_not_grow_with_the_matches(client, org, text)
     few = count(1, text) - shell
     many = count(9, text) - shell
     assert many <= few <= 12, (few, many)
+
+
+def test_the_api_answers_the_same_search(client, org, records):
+    found = client.get("/api/v1/search", {"q": "+44 7700 900 123"}, **bearer(org.front_liner))
+    assert found.status_code == 200, found.content
+    assert [(g["kind"], [h["title"] for h in g["hits"]]) for g in found.json()] == [
+        ("contacts", ["Ruth Bailey"]),
+        ("leads", ["Ruth Bailey"]),
+    ]
+    assert found.json()[0]["hits"][0]["url"] == f"/contacts/{records['ruth'].pk}/"
+    assert found.json()[0]["see_all"].startswith("/contacts/?q=")
+    outsider = client.get("/api/v1/search", {"q": "ruth"}, **bearer(org.outsider))
+    assert outsider.status_code == 200 and outsider.json() == []
+    assert client.get("/api/v1/search", {"q": "x" * 10_000}, **bearer(org.marketer)).json() == []
+    assert client.get("/api/v1/search", {"q": "ruth"}).status_code == 401
