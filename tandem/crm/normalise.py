@@ -160,15 +160,17 @@ def phone_prefix(text: str, region: str | None = None) -> str | None:
     if len(text) > 40 or not _PHONE_TEXT.match(text):
         return None
     _, country, trunk, _, _ = _region(region or settings.PHONE_REGION)
-    international = text.startswith("+") or text.startswith("00")
     digits = text.translate(_SEPARATORS).lstrip("+")
     if sum(c.isdigit() for c in digits) < 3:
         return None
+    # "+44 (0)7700": the trunk prefix some write in brackets after the country code (a
+    # "44 (0)7700" pasted without its "+" is the same number).
+    written = text.translate(str.maketrans("", "", " \t-.\u00a0"))
+    bracketed = bool(trunk) and f"{country}({trunk})" in written.lstrip("+")
+    international = text.startswith(("+", "00")) or bracketed
     if international:
-        digits = digits.removeprefix("00") if not text.startswith("+") else digits
-        # "+44 (0)7700": the trunk prefix some write in brackets after the country code.
-        written = text.translate(str.maketrans("", "", " \t-.\u00a0"))
-        if trunk and f"({trunk})" in written and digits.startswith(country + trunk):
+        digits = digits.removeprefix("00") if text.startswith("00") else digits
+        if bracketed and digits.startswith(country + trunk):
             digits = country + digits[len(country) + len(trunk) :]
         return "+" + digits
     if trunk and digits.startswith(trunk):
