@@ -11,10 +11,10 @@ BATCH = 5000
 
 
 def fill_phone_e164(apps, schema_editor):
+    from tandem.core.bulk import update_rows
     from tandem.crm.normalise import NotAPhoneNumber, normalise_phone
 
     Contact = apps.get_model("crm", "Contact")
-    table = schema_editor.connection.ops.quote_name(Contact._meta.db_table)
     after = 0
     while True:
         batch = list(
@@ -29,15 +29,11 @@ def fill_phone_e164(apps, schema_editor):
         filled = []
         for pk, phone in batch:
             try:
-                filled.append((normalise_phone(phone), pk))
+                filled.append((pk, normalise_phone(phone)))
             except NotAPhoneNumber:
                 continue
         with transaction.atomic(using=schema_editor.connection.alias):
-            with schema_editor.connection.cursor() as cursor:
-                cursor.executemany(
-                    f"UPDATE {table} SET phone_e164 = %s WHERE id = %s",  # noqa: S608
-                    filled,
-                )
+            update_rows(Contact, ["phone_e164"], filled)  # one statement a batch
 
 
 class Migration(migrations.Migration):
