@@ -15,6 +15,7 @@ class CrmError(StrEnum):
     OWNER_NOT_MEMBER = "owner_not_member"  # the new owner is inactive or in no team
     UNKNOWN_STAGE = "unknown_stage"  # not one of Opportunity.Stage
     LOST_WITHOUT_REASON = "lost_without_reason"  # closing as lost says why
+    INVALID_PHONE = "invalid_phone"  # no phone number can be read from the text
 
 
 register_codes(
@@ -27,5 +28,6 @@ register_codes(
         CrmError.OWNER_NOT_MEMBER: 422,
         CrmError.UNKNOWN_STAGE: 422,
         CrmError.LOST_WITHOUT_REASON: 422,
+        CrmError.INVALID_PHONE: 422,
     }
 )

@@ -18,7 +18,9 @@ class ContactForm(forms.Form):
     first_name = forms.CharField(max_length=100, required=False)
     last_name = forms.CharField(max_length=100, required=False)
     email = forms.CharField(label="E-mail", max_length=254, required=False)
-    phone = forms.CharField(max_length=40, required=False)
+    phone = forms.CharField(
+        max_length=40, required=False, help_text="e.g. 07700 900123 or +44 7700 900123"
+    )
     job_title = forms.CharField(max_length=120, required=False)
 
 

@@ -35,7 +35,14 @@ from tandem.core.readahead import read_ahead
 from tandem.core.services import record_event
 from tandem.core.spreadsheets import safe_cell
 from tandem.crm.contact_writes import Outcome, write_chunk, write_in_parallel
-from tandem.crm.normalise import NotADomain, is_email, normalise_domain, normalise_email
+from tandem.crm.normalise import (
+    NotADomain,
+    NotAPhoneNumber,
+    is_email,
+    normalise_domain,
+    normalise_email,
+    normalise_phone,
+)
 
 # Rows per transaction. SQLite has one write lock for the whole database, held by each
 # chunk until it commits; web-form posts and quick-adds queue behind it, far less
@@ -235,6 +242,11 @@ def _clean(row: list[str], columns: list[tuple[int, str, str]]) -> dict[str, str
         values["account_domain"] = normalise_domain(values.get("account_domain", ""))
     except NotADomain as problem:
         header = next(h for _, h, n in columns if n == "account_domain")
+        raise ValueError(header, str(problem)) from None
+    try:
+        values["phone_e164"] = normalise_phone(values.get("phone", ""))
+    except NotAPhoneNumber as problem:
+        header = next(h for _, h, n in columns if n == "phone")
         raise ValueError(header, str(problem)) from None
     values["import_key"] = "" if values["email"] else row_key(values)
     return values

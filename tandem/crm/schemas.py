@@ -46,7 +46,8 @@ class ContactOut(Schema):
     first_name: str
     last_name: str
     email: str
-    phone: str
+    phone: str = Field(description="as written")
+    phone_e164: str = Field(description='the phone in E.164 ("+447700900123"), or ""')
     job_title: str
     account_id: int | None
     owner_id: int | None

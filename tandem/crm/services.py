@@ -19,7 +19,13 @@ from tandem.core.permissions import ORGANISATION, Action, require
 from tandem.core.services import record_event
 from tandem.crm.errors import CrmError
 from tandem.crm.models import Account, Activity, Contact, Opportunity
-from tandem.crm.normalise import NotADomain, normalise_domain, normalise_email
+from tandem.crm.normalise import (
+    NotADomain,
+    NotAPhoneNumber,
+    normalise_domain,
+    normalise_email,
+    normalise_phone,
+)
 from tandem.crm.opportunity_services import apply_stage, check_currency
 from tandem.crm.opportunity_services import update_opportunity as update_opportunity
 from tandem.people.models import User
@@ -137,6 +143,20 @@ def _clean_email(email: str) -> str:
     return email
 
 
+def _phone(value: str | None) -> tuple[str, str]:
+    """(the number as written, its E.164 spelling); a number that cannot be read is
+    refused, naming the phone field."""
+    written = _text(value, "phone", 40)
+    try:
+        return written, normalise_phone(written)
+    except NotAPhoneNumber as problem:
+        raise DomainError(
+            CrmError.INVALID_PHONE,
+            f"{problem}; write it as 07700 900123 or +44 7700 900123.",
+            field="phone",
+        ) from None
+
+
 def create_contact(
     *,
     actor: User,
@@ -148,14 +168,17 @@ def create_contact(
     account: Account | None = None,
     owner: User | None = None,
 ) -> Contact:
-    """A person. Needs a name or an e-mail; one contact per e-mail address."""
+    """A person. Needs a name or an e-mail; one contact per e-mail address; a phone
+    number must be one (kept as written, compared in E.164)."""
     require(actor, Action.CREATE_RECORD, ORGANISATION)
     owner, team = _owner_and_team(actor, owner)
+    phone, phone_e164 = _phone(phone)
     contact = Contact(
         first_name=_text(first_name, "first_name", 100),
         last_name=_text(last_name, "last_name", 100),
         email=_clean_email(email),
-        phone=_text(phone, "phone", 40),
+        phone=phone,
+        phone_e164=phone_e164,
         job_title=_text(job_title, "job_title", 120),
         account=account,
         owner=owner,
@@ -181,10 +204,12 @@ def create_contact(
 
 def update_contact(*, actor: User, contact: Contact, **changes: Any) -> Contact:
     require(actor, Action.CHANGE, contact)
-    limits = {"first_name": 100, "last_name": 100, "phone": 40, "job_title": 120}
+    limits = {"first_name": 100, "last_name": 100, "job_title": 120}
     for field, limit in limits.items():
         if field in changes:
             setattr(contact, field, _text(changes[field], field, limit))
+    if "phone" in changes:
+        contact.phone, contact.phone_e164 = _phone(changes["phone"])
     if "email" in changes:
         contact.email = _clean_email(changes["email"])
         _unique(
@@ -373,7 +398,8 @@ def erase_contact(*, actor: User, contact: Contact) -> Contact:
     url = record_url(contact)
     with transaction.atomic():
         for name in (
-            *("first_name", "last_name", "email", "phone", "job_title", "consent_source"),
+            *("first_name", "last_name", "email", "phone", "phone_e164", "job_title"),
+            "consent_source",
             "import_key",  # a hash of the imported row: personal data too
         ):
             setattr(contact, name, "")

@@ -11,15 +11,19 @@ from tandem.campaigns import capture
 from tandem.core.audit import Source, acting_as
 from tandem.people.models import User
 
-# (company, domain, industry, segment, contacts [(first, last, title)],
-#  deal (name, amount, stage, days until its close date))
+# (company, domain, industry, segment, contacts [(first, last, title, phone as written)],
+#  deal (name, amount, stage, days until its close date)); phones from Ofcom's drama
+#  ranges (07700 900, 0113 496 0, 01632 960).
 CUSTOMERS = [
     (
         "Harrogate Dental Group",
         "harrogatedental.example",
         "Healthcare",
         "SME",
-        [("Ruth", "Bailey", "Practice Manager"), ("Imran", "Hussain", "Finance Director")],
+        [
+            ("Ruth", "Bailey", "Practice Manager", "07700 900123"),
+            ("Imran", "Hussain", "Finance Director", "+44 (0)1632 960510"),
+        ],
         ("Solar for three surgeries", "48500", "proposal", 24),
     ),
     (
@@ -27,7 +31,7 @@ CUSTOMERS = [
         "penninefarms.example",
         "Agriculture",
         "SME",
-        [("Gareth", "Lloyd", "Owner")],
+        [("Gareth", "Lloyd", "Owner", "+44 7700 900 418")],
         ("Barn roof array and battery", "36200", "qualification", 68),
     ),
     (
@@ -35,7 +39,10 @@ CUSTOMERS = [
         "kirkstallbrew.example",
         "Food & drink",
         "Mid-market",
-        [("Sophie", "Turner", "Operations Director"), ("Dan", "Whitaker", "Site Engineer")],
+        [
+            ("Sophie", "Turner", "Operations Director", "0113 496 0284"),
+            ("Dan", "Whitaker", "Site Engineer", "(0)7700-900861"),
+        ],
         ("Heat pumps for the brewhouse", "122000", "negotiation", 12),
     ),
     (
@@ -43,7 +50,7 @@ CUSTOMERS = [
         "caldervalleyschools.example",
         "Education",
         "Public sector",
-        [("Margaret", "Holt", "Estates Lead")],
+        [("Margaret", "Holt", "Estates Lead", "01632 960977")],
         ("Five-school solar programme", "310000", "proposal", 115),
     ),
 ]
@@ -123,9 +130,10 @@ def add_customers(users: dict[str, User]) -> None:
                     last_name=last,
                     job_title=title,
                     email=f"{first}.{last}@{domain}".lower(),
+                    phone=phone,
                     account=account,
                 )
-                for first, last, title in people_
+                for first, last, title, phone in people_
             ]
             opportunity = crm.create_opportunity(
                 actor=rep,

@@ -87,6 +87,7 @@ ROUTES: dict[str, Route] = {
     "/favicon.ico": Route({"*": MOVED}, anonymous=MOVED),
     # --- People, teams, notifications ---------------------------------------------------
     "/": Route(EVERYONE),
+    "/search/": Route(EVERYONE),  # finds only what visible_to lets each person see
     "/profile/": Route(EVERYONE),
     "/people/": Route(EVERYONE),
     "/people/mentions/": Route({"outsider": MISSING, "*": OK}),

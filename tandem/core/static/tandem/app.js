@@ -190,9 +190,16 @@
       box.focus();
       box.select();
     } else if (event.key === "Escape" && document.activeElement === box) {
+      event.preventDefault();  // closes the results; keeps what was typed
       document.getElementById("global-search-results").innerHTML = "";
       box.blur();
     }
+  });
+
+  // A click anywhere else closes the shell's search results.
+  document.addEventListener("click", function (event) {
+    var results = document.getElementById("global-search-results");
+    if (results && !event.target.closest(".global-search")) results.innerHTML = "";
   });
 
   document.addEventListener("DOMContentLoaded", function () {
