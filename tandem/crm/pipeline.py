@@ -178,6 +178,7 @@ class Forecast:
         return {
             "type": "bar",
             "labels": [r.month.strftime("%b %Y") for r in self.rows],
+            "money": self.currency,  # the axis reads £400k
             "datasets": [
                 {"label": f"Pipeline ({self.currency})", "values": _floats(self.rows, "pipeline")},
                 {"label": f"Weighted ({self.currency})", "values": _floats(self.rows, "weighted")},

@@ -155,6 +155,7 @@ def test_forecast_by_close_month(org, deals, months):
     assert chart["datasets"][0]["values"][:2] == [10000.0, 50000.0]
     assert chart["datasets"][1]["values"][:2] == [1000.0, 42000.0]
     assert chart["datasets"][2]["values"][:2] == [40000.0, 0.0]
+    assert chart["money"] == "GBP"  # its axis is written as money
 
 
 def test_the_board_page_shows_columns_totals_and_cards(client, org, deals):
