@@ -104,9 +104,6 @@ class OpportunityEditForm(forms.Form):
         for name in list(self.fields):
             if only and name not in only:
                 del self.fields[name]
-        for field in self.fields.values():
-            css = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
-            field.widget.attrs.setdefault("class", css)
 
 
 class MoveForm(forms.Form):
