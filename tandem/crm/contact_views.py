@@ -29,6 +29,7 @@ from tandem.crm.models import Account, Contact
 from tandem.crm.querysets import CONTACT_FILTERS
 from tandem.crm.views import edit_record, sorted_by, timeline_context
 from tandem.notifications.views import thread_context
+from tandem.people import grants
 from tandem.people.auth import signed_in
 
 CONTACT_SORTS = {"name": ("last_name", "first_name", "id"), "-created": ("-id",)}
@@ -42,6 +43,7 @@ def _filtered_contacts(request: HttpRequest) -> Any:
 
 @login_required
 def export_contacts(request: HttpRequest, fmt: str) -> HttpResponseBase:
+    grants.require_office(request.user, Action.EXPORT_LIST)
     rows = (
         (
             c.first_name,
@@ -79,6 +81,7 @@ def contacts(request: HttpRequest) -> HttpResponse:
             "page": page,
             "activity_form": ActivityForm(),
             "panels": panels_for("crm.contacts", request, page),
+            "may_export": grants.may_export_lists(request.user),
             "filters": [(k, request.GET[k]) for k in CONTACT_FILTERS if request.GET.get(k)],
             **saved_views.context_for(request, "crm.contacts"),
         },

@@ -60,6 +60,17 @@ class EditTeamForm(forms.Form):
     )
 
 
+class GrantsForm(forms.Form):
+    """What an administrator grants a person beyond their teams' rights."""
+
+    may_export_lists = forms.BooleanField(
+        required=False,
+        label="May export whole lists",
+        help_text="Contacts, accounts, opportunities and campaigns as CSV or XLSX.",
+    )
+    may_create_campaigns = forms.BooleanField(required=False, label="May create campaigns")
+
+
 class AddMemberForm(forms.Form):
     email = forms.EmailField(label="Person's e-mail", max_length=254)
     role = forms.ChoiceField(choices=Membership.Role.choices, initial="member")

@@ -52,6 +52,23 @@ class User(AbstractBaseUser):
         help_text="No new leads are routed to this person up to and including this day.",
     )
 
+    # Rights an administrator grants beyond what the person's teams may
+    # (``tandem.people.grants``): the front line does not export whole lists or create
+    # campaigns unless granted.
+    may_export_lists = models.BooleanField(
+        "may export whole lists",
+        default=False,
+        db_default=False,
+        help_text="Download contacts, accounts, opportunities or campaigns as CSV or XLSX, "
+        "even if their teams may not (the front line).",
+    )
+    may_create_campaigns = models.BooleanField(
+        "may create campaigns",
+        default=False,
+        db_default=False,
+        help_text="Plan new campaigns, even if their teams may not (the front line).",
+    )
+
     objects = UserManager()
     history = field_history(excluded_fields=["password", "last_login"])
 
@@ -81,6 +98,19 @@ class User(AbstractBaseUser):
     @property
     def is_staff(self) -> bool:
         return self.is_admin
+
+    @property
+    def granted_actions(self) -> frozenset[str]:
+        """The permission table's actions an administrator granted this person beyond
+        their teams' (the table's GRANTED relation)."""
+        return frozenset(
+            action
+            for action, flag in (
+                ("export_list", self.may_export_lists),
+                ("create_campaign", self.may_create_campaigns),
+            )
+            if flag
+        )
 
     # Memberships read once per user object (team_roles, or load_team_roles for many).
     _team_roles: dict[int, str]

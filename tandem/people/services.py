@@ -145,6 +145,31 @@ def set_active(*, actor: User | None, user: User, active: bool) -> User:
     return user
 
 
+def set_grants(
+    *, actor: User | None, user: User, may_export_lists: bool, may_create_campaigns: bool
+) -> User:
+    """An administrator grants (or withdraws) rights beyond what the person's teams may:
+    exporting whole lists and creating campaigns, which the front line does not do
+    otherwise (``tandem.people.grants``). Recorded in the person's history."""
+    _require(actor, Action.GRANT, user)
+    changed = {
+        name: value
+        for name, value in (
+            ("may_export_lists", bool(may_export_lists)),
+            ("may_create_campaigns", bool(may_create_campaigns)),
+        )
+        if getattr(user, name) != value
+    }
+    if not changed:
+        return user
+    with transaction.atomic():
+        for name, value in changed.items():
+            setattr(user, name, value)
+        user.save(update_fields=list(changed))
+        record_event("user.grants_changed", subject=user, data=changed)
+    return user
+
+
 def update_team(*, actor: User | None, team: Team, name: str, description: str) -> Team:
     """Rename a team or change its description (its heads or an administrator)."""
     _require(actor, Action.CHANGE, team)

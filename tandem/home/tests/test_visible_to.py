@@ -104,6 +104,7 @@ def _rows(org, kinds):
 # Each is still checked below, by the rule that does decide who reads it.
 NOT_BY_VIEW = {
     "people.organisation": "a Scope, not a model: no rows to list",
+    "people.office": "a Scope, not a model: no rows to list",
     "campaigns.touchpoint": "no VIEW row: a touch is read on its contact's timeline",
     "core.savedview": "no VIEW row: one's own views, and those shared, are listed",
 }
