@@ -25,7 +25,7 @@ from tandem.crm.forms import (
     ConsentForm,
     ContactForm,
 )
-from tandem.crm.models import Account, Contact
+from tandem.crm.models import Account, Activity, Contact
 from tandem.crm.querysets import CONTACT_FILTERS
 from tandem.crm.views import edit_record, sorted_by, timeline_context
 from tandem.notifications.views import thread_context
@@ -124,6 +124,9 @@ def contact(request: HttpRequest, pk: int) -> HttpResponse:
     context.update(
         {
             "can_change": can(request.user, Action.CHANGE, shown) and not shown.erased_at,
+            "can_log": can(request.user, Action.CREATE_RECORD, ORGANISATION)
+            and not shown.erased_at,
+            "noting": _just_logged(request, shown),
             "can_erase": can(request.user, Action.ERASE, shown) and not shown.erased_at,
             "panels": panels_for("crm.contact", request, shown),
             "consent_form": ConsentForm(
@@ -136,6 +139,19 @@ def contact(request: HttpRequest, pk: int) -> HttpResponse:
         }
     )
     return render(request, "crm/contact.html", context)
+
+
+def _just_logged(request: HttpRequest, contact: Contact) -> Activity | None:
+    """The activity a one-click log just made (``?noted=<id>``, after a plain post), for
+    its note form: the signed-in person's own, on this contact."""
+    activity_id = parse_id(request.GET.get("noted"))
+    if activity_id is None:
+        return None
+    return (
+        Activity.objects.visible_to(request.user)
+        .filter(pk=activity_id, contact=contact, owner_id=request.user.pk)
+        .first()
+    )
 
 
 @login_required

@@ -211,6 +211,17 @@ ROUTES: dict[str, Route] = {
         post={"kind": "note", "subject": "Called"},
         refused={"outsider": MISSING},
     ),
+    # The front line's two clicks: anyone who works here logs a branch visit or a call.
+    "/contacts/{contact}/log/visit/": Route(POST_ONLY, post={}, refused={"outsider": MISSING}),
+    # A note on an activity: whoever may change it (Sam's task: Sam, his team, his head).
+    "/activities/{task}/note/": Route(
+        POST_ONLY,
+        post={"note": "Asked for a brochure"},
+        refused={
+            **{p: FORBIDDEN for p in ("marketer", "marketing_head", "front_liner", "executive")},
+            "outsider": MISSING,
+        },
+    ),
     "/activities/{task}/done/": Route(
         POST_ONLY,
         post={},
