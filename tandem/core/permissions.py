@@ -150,6 +150,9 @@ POLICY: dict[str, dict[Action, frozenset[Relation]]] = {
         Action.WORK: frozenset({OWNER, HEAD, Relation.MEMBER}),
         Action.ASSIGN: frozenset({HEAD}),
     },
+    # A referral is read like the lead it made (the rep reads the note); it is made
+    # through REFER on the organisation, and changed only by what sales does with the lead.
+    "handoff.referral": {Action.VIEW: STAFF},
     # Joint contracts belong to every marketing and sales team: their heads propose and
     # approve (services also require one approval from each side).
     **{

@@ -156,8 +156,24 @@ class Team(models.Model):
         FRONT_LINE = "front_line", "Front line"
         LEADERSHIP = "leadership", "Leadership"
 
+    class Desk(models.TextChoices):
+        """Where a front-line team meets customers: the source of the leads it refers."""
+
+        BRANCH = "branch", "In a branch or showroom"
+        CALL_CENTRE = "call_centre", "On the phone (call centre)"
+
     name = models.CharField(max_length=120, unique=True)
     function = models.CharField(max_length=20, choices=Function.choices)
+    # Front-line teams only: a branch unless an administrator says it is a call centre.
+    desk = models.CharField(
+        "where it meets customers",
+        max_length=12,
+        choices=Desk.choices,
+        blank=True,
+        default="",
+        db_default="",
+        help_text="Front-line teams: the source of the customers they refer to sales.",
+    )
     description = models.TextField(blank=True, max_length=2000)
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -173,6 +189,13 @@ class Team(models.Model):
     @property
     def permission_team_ids(self) -> tuple[int, ...]:
         return (self.pk,)
+
+    @property
+    def front_line_desk(self) -> str:
+        """A front-line team's desk (a branch unless set), "" for any other team."""
+        if self.function != Team.Function.FRONT_LINE:
+            return ""
+        return self.desk or Team.Desk.BRANCH
 
     @property
     def permission_owner_id(self) -> int | None:

@@ -195,8 +195,11 @@ def team(request: HttpRequest, pk: int) -> HttpResponse:
     context = _team_context(request, shown)
     if can(request.user, Action.CHANGE, shown):
         form = EditTeamForm(
-            request.POST or None, initial={"name": shown.name, "description": shown.description}
+            request.POST or None,
+            initial={"name": shown.name, "description": shown.description, "desk": shown.desk},
         )
+        if shown.function != Team.Function.FRONT_LINE:
+            del form.fields["desk"]  # only a front-line team meets customers
         if request.method == "POST" and form.is_valid():
             try:
                 services.update_team(actor=signed_in(request), team=shown, **form.cleaned_data)

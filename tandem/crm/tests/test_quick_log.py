@@ -47,14 +47,15 @@ def test_without_javascript_the_page_offers_the_note_after_the_call(client, org,
     assert logged.status_code == 302
     assert logged["Location"] == f"/contacts/{jane.pk}/?noted={call.pk}#quick-log"
     page = client.get(logged["Location"]).content.decode()
-    assert "Phone call logged on" in page and 'name="note"' in page
+    assert "Phone call logged on" in page and f'action="/activities/{call.pk}/note/"' in page
     noted = client.post(f"/activities/{call.pk}/note/", {"note": "Call back Monday"})
     assert noted.status_code == 302 and noted["Location"] == f"/contacts/{jane.pk}/"
     call.refresh_from_db()
     assert call.body == "Call back Monday"
     # Someone else's activity id in the address offers no note form.
     client.force_login(org.marketer)
-    assert 'name="note"' not in client.get(f"/contacts/{jane.pk}/?noted={call.pk}").content.decode()
+    page = client.get(f"/contacts/{jane.pk}/?noted={call.pk}").content.decode()
+    assert f'action="/activities/{call.pk}/note/"' not in page
 
 
 def test_a_note_adds_to_what_an_activity_says_and_needs_words(client, org, jane):
@@ -89,16 +90,3 @@ def test_who_may_log_and_note(client, org, jane):
     assert Activity.objects.filter(contact=jane).count() == 1
     mine.refresh_from_db()
     assert mine.body == ""
-
-
-def test_a_branch_visit_is_not_a_marketing_touch(org, jane):
-    """Served in branch is something staff did (an activity); campaigns' branch_visit
-    touch is the customer answering a campaign: different kinds, different filters."""
-    from tandem.campaigns.models import Touchpoint
-    from tandem.crm.timeline import kinds
-
-    assert Activity.Kind.IN_BRANCH not in Touchpoint.Kind.values
-    labels = [label for _, label in kinds()]
-    assert "Served in branch" in labels and "Branch visit" in labels
-    services.log_activity(actor=org.front_liner, kind="in_branch", subject="Visit", contact=jane)
-    assert not Touchpoint.objects.filter(contact=jane).exists()

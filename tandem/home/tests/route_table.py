@@ -303,6 +303,24 @@ ROUTES: dict[str, Route] = {
         refused={p: FORBIDDEN for p in ("sales_rep", "sales_head", "front_liner", "executive")}
         | {"outsider": MISSING},
     ),
+    # Referrals: everyone who works here refers a customer to sales (Jane, who has no
+    # lead yet, or a new walk-in) and reads the referrals they made.
+    "/referrals/": Route(STAFF_ONLY),
+    "/referrals/new/": Route(
+        STAFF_ONLY,
+        post={
+            "first_name": "Walk",
+            "last_name": "In",
+            "phone": "0113 496 0000",
+            "interest": "Solar",
+        },
+        refused={"outsider": MISSING},
+    ),
+    "/contacts/{contact}/refer/": Route(
+        STAFF_ONLY,
+        post={"interest": "A quote for solar", "urgency": "normal"},
+        refused={"outsider": MISSING},
+    ),
     "/sla/": Route(STAFF_ONLY),
     "/sla/contract/": Route(STAFF_ONLY),
     "/sla/contract/sla/new/": Route(

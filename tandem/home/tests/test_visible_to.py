@@ -32,6 +32,7 @@ def _rows(org, kinds):
     from tandem.factories.campaigns import TouchpointFactory
     from tandem.factories.handoff import LeadFactory
     from tandem.handoff import configuration, contracts
+    from tandem.handoff.referrals import refer_contact
     from tandem.handoff.tests.conftest import RULES, TIERS
 
     token, _ = create_token(actor=org.sales_rep, name="script", scope="read")
@@ -73,6 +74,9 @@ def _rows(org, kinds):
         ],
         "campaigns.touchpoint": [TouchpointFactory(contact=c) for c in contacts],
         "handoff.lead": [LeadFactory(contact=contacts[1])],
+        "handoff.referral": [
+            refer_contact(actor=org.front_liner, contact=contacts[0], interest="Solar").referral
+        ],
         "approvals.approvalrequest": [
             request_approval(actor=org.marketer, kind=kinds["two"].name, subject=org.marketing)
         ],
