@@ -136,18 +136,12 @@ def refer_contact(request: HttpRequest, pk: int) -> HttpResponse:
     return _refer_page(request, form, contact, refused)
 
 
-def headed_front_line(user: User) -> list[int]:
-    """The front-line teams ``user`` heads: whose referrals they may list as their team's."""
-    functions = user.team_functions()
-    return [t for t in user.headed_team_ids() if functions.get(t) == Team.Function.FRONT_LINE]
-
-
 @login_required
 def my_referrals(request: HttpRequest) -> HttpResponse:
     """The customers one referred and what became of each, newest first; a front-line
     head may list their team's instead (``?whose=team``)."""
     user = _may_refer(request)
-    headed = headed_front_line(user)
+    headed = user.headed_teams_of(Team.Function.FRONT_LINE)  # may list their team's
     whose = "team" if request.GET.get("whose") == "team" and headed else "mine"
     found = Referral.objects.visible_to(user).with_outcomes()
     found = found.of_teams(headed) if whose == "team" else found.made_by(user)

@@ -132,6 +132,11 @@ class User(AbstractBaseUser):
         """The teams this person heads."""
         return {team for team, role in self.team_roles().items() if role == "head"}
 
+    def headed_teams_of(self, function: str) -> list[int]:
+        """The teams of this function (front line, sales, ...) this person heads."""
+        functions = self.team_functions()
+        return sorted(t for t in self.headed_team_ids() if functions.get(t) == function)
+
     def home_team_id(self) -> int | None:
         """The team records this person creates belong to: their first team."""
         return min(self.team_roles(), default=None)

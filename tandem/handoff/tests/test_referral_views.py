@@ -136,7 +136,7 @@ def test_my_referrals_and_a_heads_team_tab(client, org, contract):
     client.force_login(org.front_liner)
     page = text(client.get("/referrals/"))
     assert "Interest 1" in page and "Interest 2" not in page
-    assert "My team&#x27;s" not in page  # not a head
+    assert "My team's" not in page  # not a head
     assert "Interest 1" in text(client.get("/referrals/?whose=team"))  # mine only still
     head = UserFactory(full_name="Branch Head")
     MembershipFactory(user=head, team=org.front_line, role="head")
