@@ -7,7 +7,7 @@ from django.test.utils import CaptureQueriesContext
 from tandem.conftest import bearer
 from tandem.crm import services as crm
 from tandem.handoff import lifecycle, referrals
-from tandem.handoff.models import Lead
+from tandem.handoff.models import Lead, add_default_reasons
 from tandem.handoff.tests.conftest import agree
 
 
@@ -41,6 +41,7 @@ def test_refer_a_walk_in_and_a_contact_then_read_what_became_of_them(api_for, li
     assert again.json()["details"]["lead_id"] == jane.pk
 
     lead = Lead.objects.get(pk=jane.pk)
+    add_default_reasons()  # a live server's database is emptied between tests
     lifecycle.reject(actor=live_org.sales_rep, lead=lead, reason="no-budget", note="Renting")
     mine = api.get("/referrals").json()["items"]
     assert [r["contact_name"] for r in mine] == ["Jane", "Wanda Walker"]  # newest first

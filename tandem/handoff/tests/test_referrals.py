@@ -252,3 +252,26 @@ def test_erasing_the_contact_wipes_what_the_referrer_wrote(org, contract, jane):
     assert referral.note == "" and "12 Elm" not in referral.interest
     assert not Referral.history.filter(id=referral.pk).exists()
     assert referral.referrer == org.front_liner  # who referred whom still counts
+
+
+def test_a_hand_off_by_hand_costs_no_more_queries_than_a_scored_one(org, contract):
+    """The referral's way through hand_off (ByHand) keeps the MQL path's few queries:
+    it only skips looking up the latest touch."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from django.utils import timezone
+
+    from tandem.factories.campaigns import TouchpointFactory
+    from tandem.factories.crm import ContactFactory
+    from tandem.factories.handoff import LeadFactory
+    from tandem.handoff.routing import ByHand, hand_off
+
+    scored, by_hand = (LeadFactory(contact=ContactFactory(), score=60) for _ in range(2))
+    TouchpointFactory(contact=scored.contact, channel="search", kind="form")
+    now = timezone.now()
+    with CaptureQueriesContext(connection) as mql:
+        assert hand_off([scored.pk], now=now) == 1
+    referral = ByHand(actor=org.front_liner, source="branch", why="Referred", named="Lee")
+    with CaptureQueriesContext(connection) as referred:
+        assert hand_off([by_hand.pk], now=now, by=referral) == 1
+    assert len(referred) < len(mql)
