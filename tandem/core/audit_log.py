@@ -53,7 +53,6 @@ VERBS = {
     "profile_updated": "updated the profile of",
     "capacity_changed": "changed the lead capacity of",
     "grants_changed": "changed the rights of",
-    "referred": "referred to sales",
     "note_added": "added a note to",
     "reopened": "reopened",
     "added": "added",
