@@ -216,6 +216,7 @@ def _mount() -> None:
     from tandem.core.api import router as core_router
     from tandem.crm.api import router as crm_router
     from tandem.handoff.api import router as handoff_router
+    from tandem.handoff.referral_api import router as referrals_router
     from tandem.notifications.api import router as notifications_router
     from tandem.people.api import router as people_router
 
@@ -227,6 +228,7 @@ def _mount() -> None:
         crm_router,
         campaigns_router,
         handoff_router,
+        referrals_router,
         attribution_router,
         tokens_router,
     ):

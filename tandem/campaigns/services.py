@@ -19,11 +19,12 @@ from tandem.core.errors import DomainError, ErrorCode, invalid
 from tandem.core.jobs import Progress, register_job_kind
 from tandem.core.models import Job
 from tandem.core.money import parse_amount
-from tandem.core.permissions import ORGANISATION, Action, require
+from tandem.core.permissions import Action, require
 from tandem.core.services import record_event
 from tandem.core.validation import required_text
 from tandem.crm.models import Contact
 from tandem.crm.querysets import CONTACT_FILTERS
+from tandem.people import grants
 from tandem.people.models import User
 
 
@@ -43,7 +44,9 @@ def create_campaign(
     goal: str = "",
     parent: Campaign | None = None,
 ) -> Campaign:
-    require(actor, Action.CREATE_RECORD, ORGANISATION)
+    """A new campaign, planned. The office's to create (marketing, sales, leadership,
+    administrators), or a front-line member's an administrator granted it."""
+    grants.require_office(actor, Action.CREATE_CAMPAIGN)
     name = required_text(name, "name", 200, message="Name the campaign (at most 200 characters).")
     if type not in Campaign.Type.values:
         raise invalid("type", "Choose a campaign type from the list.")

@@ -30,6 +30,7 @@ from tandem.core.permissions import ORGANISATION, Action, can, require
 from tandem.core.querysets import count_of
 from tandem.crm.models import Contact
 from tandem.notifications.views import thread_context
+from tandem.people import grants
 from tandem.people.auth import signed_in
 
 
@@ -44,6 +45,7 @@ def _filtered(request: HttpRequest) -> Any:
 
 @login_required
 def export_campaigns(request: HttpRequest, fmt: str) -> HttpResponseBase:
+    grants.require_office(request.user, Action.EXPORT_LIST)
     rows = (
         (
             c.name,
@@ -90,6 +92,8 @@ def campaigns(request: HttpRequest) -> HttpResponse:
             "status": status,
             "statuses": Campaign.Status.choices,
             "may_capture": touches.may_capture(request.user),
+            "may_export": grants.may_export_lists(request.user),
+            "may_create": grants.may_create_campaigns(request.user),
             **saved_views.context_for(request, "campaigns.campaigns"),
         },
     )
@@ -97,7 +101,7 @@ def campaigns(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def new_campaign(request: HttpRequest) -> HttpResponse:
-    require(request.user, Action.CREATE_RECORD, ORGANISATION)
+    grants.require_office(request.user, Action.CREATE_CAMPAIGN)
     form = CampaignForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:

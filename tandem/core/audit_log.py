@@ -52,6 +52,8 @@ VERBS = {
     "password_changed": "changed the password of",  # pragma: allowlist secret
     "profile_updated": "updated the profile of",
     "capacity_changed": "changed the lead capacity of",
+    "grants_changed": "changed the rights of",
+    "note_added": "added a note to",
     "reopened": "reopened",
     "added": "added",
     "removed": "removed",

@@ -32,6 +32,9 @@ class Action(StrEnum):
     CAPTURE_TOUCHES = "capture_touches"  # record marketing touches (they move scores)
     GRANT = "grant"  # give a token a permission beyond its owner's (touch capture)
     RESUME = "resume"  # carry on a failed job (it runs as its owner again)
+    EXPORT_LIST = "export_list"  # download a whole list (contacts, accounts, ...) as a file
+    CREATE_CAMPAIGN = "create_campaign"  # plan a new campaign
+    REFER = "refer"  # refer a customer to sales (a lead from the front line)
 
 
 # How a refusal names each action: "You are not allowed to <phrase> (this <record>)."
@@ -51,6 +54,9 @@ PHRASES: dict[Action, str] = {
     Action.CAPTURE_TOUCHES: "capture marketing touches",
     Action.GRANT: "grant permissions to",
     Action.RESUME: "resume",
+    Action.EXPORT_LIST: "export whole lists",
+    Action.CREATE_CAMPAIGN: "create campaigns",
+    Action.REFER: "refer customers to sales",
 }
 
 
@@ -61,6 +67,10 @@ class Relation(StrEnum):
     MEMBER = "member"  # member of a team the object belongs to
     COLLEAGUE = "colleague"  # in some team of the organisation, not this object's
     OUTSIDER = "outsider"  # no team at all (or not logged in)
+    # Not a relation to an object but to an action: an administrator granted this person
+    # the action beyond what their teams may (``User.granted_actions``). Holds only for
+    # someone who works here.
+    GRANTED = "granted"
 
 
 class Governed(Protocol):
@@ -74,6 +84,10 @@ class Governed(Protocol):
 ADMIN, OWNER, HEAD = Relation.ADMIN, Relation.OWNER, Relation.HEAD
 # Everyone who works here: admins and anyone in a team (not outsiders).
 STAFF = frozenset({Relation.ADMIN, Relation.HEAD, Relation.MEMBER, Relation.COLLEAGUE})
+# The office's work: the members of the office teams (a scope of marketing, sales and
+# leadership, ``tandem.people.grants.office``) and administrators; a front-line member only
+# once an administrator granted it on their page.
+OFFICE = frozenset({ADMIN, HEAD, Relation.MEMBER, Relation.GRANTED})
 
 # object label -> action -> relations allowed.
 POLICY: dict[str, dict[Action, frozenset[Relation]]] = {
@@ -87,12 +101,20 @@ POLICY: dict[str, dict[Action, frozenset[Relation]]] = {
         Action.VIEW: STAFF | {OWNER},
         Action.COMMENT: STAFF,
         Action.CHANGE: frozenset({ADMIN, OWNER}),
+        Action.GRANT: frozenset({ADMIN}),  # rights beyond their teams' (people.grants)
     },
     "people.organisation": {
         Action.CREATE_USER: frozenset({ADMIN}),
+        # Everyone who works here adds customers and activities and refers customers to
+        # sales, the front line included: it is their job.
         Action.CREATE_RECORD: STAFF,
+        Action.REFER: STAFF,
         Action.VIEW_AUDIT_LOG: frozenset({ADMIN}),
     },
+    # Whole lists out of Tandem (contacts, accounts, opportunities, campaigns as CSV or
+    # XLSX) and new campaigns are the office's: not the front line's unless an
+    # administrator grants it. (The audit log's export is administrators' anyway.)
+    "people.office": {Action.EXPORT_LIST: OFFICE, Action.CREATE_CAMPAIGN: OFFICE},
     "api.apitoken": {
         Action.VIEW: frozenset({OWNER}),
         Action.REVOKE: frozenset({OWNER}),
@@ -128,6 +150,9 @@ POLICY: dict[str, dict[Action, frozenset[Relation]]] = {
         Action.WORK: frozenset({OWNER, HEAD, Relation.MEMBER}),
         Action.ASSIGN: frozenset({HEAD}),
     },
+    # A referral is read like the lead it made (the rep reads the note); it is made
+    # through REFER on the organisation, and changed only by what sales does with the lead.
+    "handoff.referral": {Action.VIEW: STAFF},
     # Joint contracts belong to every marketing and sales team: their heads propose and
     # approve (services also require one approval from each side).
     **{
@@ -250,7 +275,16 @@ def require_staff(user: Any) -> None:
 
 def can(user: Any, action: Action, obj: Any) -> bool:
     allowed = POLICY.get(label_of(obj), {}).get(action, frozenset())
-    return bool(allowed & relations(user, obj))
+    found = relations(user, obj)
+    if allowed & found:
+        return True
+    return Relation.GRANTED in allowed and bool(found & STAFF) and granted(user, action)
+
+
+def granted(user: Any, action: Action) -> bool:
+    """Whether an administrator granted ``user`` this action beyond their teams' rights
+    (``User.granted_actions``, set on the person's page)."""
+    return action in getattr(user, "granted_actions", ())
 
 
 def can_on_every(user: Any, action: Action, label: str) -> bool:
@@ -276,5 +310,8 @@ def refusal(action: Action, obj: Any) -> str:
     names no record ("see the audit log", not "view audit log this organisation")."""
     phrase = PHRASES.get(action, action.value.replace("_", " "))
     if isinstance(obj, Scope):
-        return f"You are not allowed to {phrase}{f' {obj.noun}' if obj.noun else ''}."
+        said = f"You are not allowed to {phrase}{f' {obj.noun}' if obj.noun else ''}."
+        if Relation.GRANTED in POLICY.get(label_of(obj), {}).get(action, ()):
+            said += " Ask an administrator to grant it."
+        return said
     return f"You are not allowed to {phrase} this {obj._meta.verbose_name}."

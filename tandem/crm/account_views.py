@@ -26,6 +26,7 @@ from tandem.crm.forms import (
 from tandem.crm.models import Account, Contact
 from tandem.crm.views import edit_record, mine_only, sorted_by, timeline_context
 from tandem.notifications.views import thread_context
+from tandem.people import grants
 from tandem.people.auth import signed_in
 
 ACCOUNT_SORTS = {
@@ -61,7 +62,12 @@ def accounts(request: HttpRequest) -> HttpResponse:
         request,
         "crm/accounts.html",
         "crm/_account_rows.html",
-        {"page": page, "regions": regions, **saved_views.context_for(request, "crm.accounts")},
+        {
+            "page": page,
+            "regions": regions,
+            "may_export": grants.may_export_lists(request.user),
+            **saved_views.context_for(request, "crm.accounts"),
+        },
     )
 
 
@@ -113,6 +119,7 @@ def account(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def export_accounts(request: HttpRequest, fmt: str) -> HttpResponseBase:
+    grants.require_office(request.user, Action.EXPORT_LIST)
     rows = (
         (a.name, a.domain, a.industry, a.segment, a.region, a.owner.email if a.owner_id else "")
         for a in _filtered_accounts(request).iterator(chunk_size=2000)

@@ -20,7 +20,7 @@ from django.utils import timezone
 
 from tandem.core import ratelimit
 from tandem.core.errors import DomainError, ErrorCode
-from tandem.core.permissions import Action, require
+from tandem.core.permissions import ORGANISATION, Action, require
 from tandem.core.services import record_event
 from tandem.crm.models import Contact
 
@@ -42,6 +42,30 @@ def consent_from_form(*, contact: Contact, source: str, at: datetime) -> None:
     contact.consent_source = source[:200]
     contact.consent_at = at
     contact.save(update_fields=["marketing_consent", "consent_source", "consent_at", "updated_at"])
+
+
+def consent_in_person(*, actor: Any, contact: Contact, consent: bool, source: str) -> str:
+    """What a person told a colleague in front of them or on the phone about marketing
+    (a branch or call-centre referral): the person's own word, as a web form they fill
+    in is, so anyone who works here records it, whoever's contact it is. A no is
+    recorded at once. A yes after they had withdrawn is an opt-in request: the e-mailed
+    link, as from a form. Returns "recorded", "unchanged" or "opt_in_sent" (or
+    "opt_in_waiting" when a link went in the last hour or there is no address)."""
+    require(actor, Action.CREATE_RECORD, ORGANISATION)
+    source = source.strip()[:200]
+    if consent and withdrawn(contact):
+        sent = request_opt_in(contact=contact, source=source[:120])
+        return "opt_in_sent" if sent else "opt_in_waiting"
+    if contact.marketing_consent is consent:
+        return "unchanged"
+    contact.marketing_consent = consent
+    contact.consent_source = source
+    contact.consent_at = timezone.now()
+    contact.save(update_fields=["marketing_consent", "consent_source", "consent_at", "updated_at"])
+    record_event(
+        "contact.consent_changed", subject=contact, data={"consent": consent, "in_person": True}
+    )
+    return "recorded"
 
 
 def _email_digest(email: str) -> str:

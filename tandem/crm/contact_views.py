@@ -25,10 +25,11 @@ from tandem.crm.forms import (
     ConsentForm,
     ContactForm,
 )
-from tandem.crm.models import Account, Contact
+from tandem.crm.models import Account, Activity, Contact
 from tandem.crm.querysets import CONTACT_FILTERS
 from tandem.crm.views import edit_record, sorted_by, timeline_context
 from tandem.notifications.views import thread_context
+from tandem.people import grants
 from tandem.people.auth import signed_in
 
 CONTACT_SORTS = {"name": ("last_name", "first_name", "id"), "-created": ("-id",)}
@@ -42,6 +43,7 @@ def _filtered_contacts(request: HttpRequest) -> Any:
 
 @login_required
 def export_contacts(request: HttpRequest, fmt: str) -> HttpResponseBase:
+    grants.require_office(request.user, Action.EXPORT_LIST)
     rows = (
         (
             c.first_name,
@@ -79,6 +81,7 @@ def contacts(request: HttpRequest) -> HttpResponse:
             "page": page,
             "activity_form": ActivityForm(),
             "panels": panels_for("crm.contacts", request, page),
+            "may_export": grants.may_export_lists(request.user),
             "filters": [(k, request.GET[k]) for k in CONTACT_FILTERS if request.GET.get(k)],
             **saved_views.context_for(request, "crm.contacts"),
         },
@@ -121,6 +124,9 @@ def contact(request: HttpRequest, pk: int) -> HttpResponse:
     context.update(
         {
             "can_change": can(request.user, Action.CHANGE, shown) and not shown.erased_at,
+            "can_log": can(request.user, Action.CREATE_RECORD, ORGANISATION)
+            and not shown.erased_at,
+            "noting": _just_logged(request, shown),
             "can_erase": can(request.user, Action.ERASE, shown) and not shown.erased_at,
             "panels": panels_for("crm.contact", request, shown),
             "consent_form": ConsentForm(
@@ -133,6 +139,19 @@ def contact(request: HttpRequest, pk: int) -> HttpResponse:
         }
     )
     return render(request, "crm/contact.html", context)
+
+
+def _just_logged(request: HttpRequest, contact: Contact) -> Activity | None:
+    """The activity a one-click log just made (``?noted=<id>``, after a plain post), for
+    its note form: the signed-in person's own, on this contact."""
+    activity_id = parse_id(request.GET.get("noted"))
+    if activity_id is None:
+        return None
+    return (
+        Activity.objects.visible_to(request.user)
+        .filter(pk=activity_id, contact=contact, owner_id=request.user.pk)
+        .first()
+    )
 
 
 @login_required

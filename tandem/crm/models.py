@@ -255,7 +255,10 @@ class Opportunity(OwnedByTeam):
 
 
 class Activity(OwnedByTeam):
-    """A sales conversation or to-do: call, e-mail, meeting, note, or task with a due date."""
+    """Something staff did with a customer: a call, e-mail, meeting, note, a task with a
+    due date, or serving them in a branch. (A marketing touch is a ``Touchpoint``:
+    campaigns' "branch_visit" touch is the customer coming in answer to a campaign; an
+    ``IN_BRANCH`` activity is a colleague at the branch serving them.)"""
 
     class Kind(models.TextChoices):
         CALL = "call", "Call"
@@ -263,6 +266,7 @@ class Activity(OwnedByTeam):
         MEETING = "meeting", "Meeting"
         NOTE = "note", "Note"
         TASK = "task", "Task"
+        IN_BRANCH = "in_branch", "Served in branch"
 
     kind = models.CharField(max_length=10, choices=Kind.choices)
     subject = models.CharField(max_length=200)

@@ -26,6 +26,7 @@ from tandem.crm.forms import OpportunityEditForm, OpportunityForm, StageForm
 from tandem.crm.models import Account, Opportunity
 from tandem.crm.probability import STAGE_PROBABILITY
 from tandem.crm.views import mine_only, sorted_by, timeline_context
+from tandem.people import grants
 from tandem.people.auth import signed_in
 
 OPPORTUNITY_SORTS = {
@@ -49,6 +50,7 @@ def _filtered_opportunities(request: HttpRequest) -> Any:
 
 @login_required
 def export_opportunities(request: HttpRequest, fmt: str) -> HttpResponseBase:
+    grants.require_office(request.user, Action.EXPORT_LIST)
     rows = (
         (
             o.name,
@@ -78,6 +80,7 @@ def opportunities(request: HttpRequest) -> HttpResponse:
             "page": page,
             "stage": stage,
             "stages": Opportunity.Stage.choices,
+            "may_export": grants.may_export_lists(request.user),
             **saved_views.context_for(request, "crm.opportunities"),
         },
     )

@@ -302,10 +302,11 @@ def log_activity(
     occurred_at: datetime | None = None,
     due_at: datetime | None = None,
 ) -> Activity:
-    """A call, e-mail, meeting, note or task on a contact, account or opportunity."""
+    """A call, e-mail, meeting, note, task or branch visit on a contact, account or
+    opportunity, owned by the actor in their team."""
     require(actor, Action.CREATE_RECORD, ORGANISATION)
     if kind not in Activity.Kind.values:
-        raise invalid("kind", "Choose call, e-mail, meeting, note or task.")
+        raise invalid("kind", "Choose call, e-mail, meeting, note, task or branch visit.")
     if contact is None and account is None and opportunity is None:
         raise invalid("contact", "Say which contact, account or opportunity this is about.")
     if kind == Activity.Kind.TASK and due_at is None:
@@ -334,6 +335,21 @@ def log_activity(
             team_id=team,
         )
         record_event("activity.logged", subject=activity, data={"kind": kind})
+    return activity
+
+
+def add_activity_note(*, actor: User, activity: Activity, note: str) -> Activity:
+    """Notes written after the fact on an activity (a call or branch visit logged in one
+    click, then described): added below what it already says, never replacing it."""
+    require(actor, Action.CHANGE, activity)
+    note = _text(note, "note", 10000, required="Write the note first.")
+    body = f"{activity.body}\n\n{note}" if activity.body else note
+    if len(body) > 10000:
+        raise invalid("note", "The activity's notes would pass 10,000 characters.")
+    with transaction.atomic():
+        activity.body = body
+        activity.save(update_fields=["body", "updated_at"])
+        record_event("activity.note_added", subject=activity)
     return activity
 
 

@@ -59,5 +59,7 @@ urlpatterns = [
     ),
     path("opportunities/<id:pk>/move/", board_views.move, name="move_opportunity"),
     path("records/<str:label>/<id:pk>/activities/", views.log_activity, name="log_activity"),
+    path("contacts/<id:pk>/log/<str:what>/", views.quick_log, name="quick_log"),
+    path("activities/<id:pk>/note/", views.add_note, name="add_note"),
     path("activities/<id:pk>/done/", views.complete_task, name="complete_task"),
 ]

@@ -9,11 +9,12 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from tandem.core.errors import DomainError
-from tandem.core.forms import error_message, form_error
+from tandem.core.forms import error_message, form_error, report_error
 from tandem.core.pagination import paginate
 from tandem.core.permissions import Action, require
 from tandem.crm import services
@@ -117,6 +118,74 @@ def log_activity(request: HttpRequest, label: str, pk: int) -> HttpResponse:
     if error:
         messages.error(request, error)
     return redirect(f"crm:{label.split('.')[1]}", pk=record.pk)
+
+
+# The front line's two clicks: what each quick button logs (kind, subject), by its word
+# in the address.
+QUICK_LOGS = {
+    "visit": (Activity.Kind.IN_BRANCH, "Branch visit"),
+    "call": (Activity.Kind.CALL, "Phone call"),
+}
+
+
+def _quick_logged(request: HttpRequest, context: dict[str, Any], status: int = 200) -> HttpResponse:
+    """The confirmation (with the note form) in place of the buttons' status line; the
+    contact's timeline reloads itself on the ``activity-logged`` event."""
+    response = render(request, "crm/_quick_logged.html", context, status=status)
+    if status == 200:
+        response["HX-Trigger"] = "activity-logged"
+    return response
+
+
+@login_required
+@require_POST
+def quick_log(request: HttpRequest, pk: int, what: str) -> HttpResponse:
+    """ "Log branch visit" or "Log call" on a contact in one click (an htmx post from the
+    contact page or a list row, or a plain form post); a note can follow. Without
+    JavaScript it goes back to the contact page, which offers the note form."""
+    contact = get_object_or_404(Contact.objects.visible_to(request.user), pk=pk)
+    if what not in QUICK_LOGS:
+        return render(request, "404.html", status=404)
+    kind, subject = QUICK_LOGS[what]
+    try:
+        activity = services.log_activity(
+            actor=signed_in(request), kind=kind, subject=subject, contact=contact
+        )
+    except DomainError as exc:
+        if request.htmx:  # type: ignore[attr-defined]
+            return _quick_logged(request, {"error": error_message(exc)}, 422)
+        report_error(request, exc)
+        return redirect("crm:contact", pk=contact.pk)
+    if request.htmx:  # type: ignore[attr-defined]
+        return _quick_logged(request, {"activity": activity, "record": contact})
+    messages.success(request, f"{subject} logged on {contact}'s timeline.")
+    return redirect(f"{reverse('crm:contact', args=[contact.pk])}?noted={activity.pk}#quick-log")
+
+
+@login_required
+@require_POST
+def add_note(request: HttpRequest, pk: int) -> HttpResponse:
+    """The note that follows a quick log (or any activity of one's own), added to it."""
+    activity = get_object_or_404(
+        Activity.objects.visible_to(request.user).select_related("contact"), pk=pk
+    )
+    error = ""
+    try:
+        services.add_activity_note(
+            actor=signed_in(request), activity=activity, note=request.POST.get("note", "")
+        )
+    except DomainError as exc:
+        error = error_message(exc)
+    if request.htmx:  # type: ignore[attr-defined]
+        context = {"activity": activity, "record": activity.contact, "error": error}
+        return _quick_logged(request, {**context, "noted": not error}, status=422 if error else 200)
+    if error:
+        messages.error(request, error)
+    else:
+        messages.success(request, "Note added.")
+    if activity.contact_id:
+        return redirect("crm:contact", pk=activity.contact_id)
+    return redirect("crm:account", pk=activity.account_id)
 
 
 @login_required

@@ -97,7 +97,13 @@ def seed(scale: str = "small") -> SeedReport:
     password = demo_password()
     with transaction.atomic(), acting_as(None, Source.SYSTEM):
         teams = {
-            name: people.create_team(actor=None, name=name, function=fn, description=desc)
+            name: people.create_team(
+                actor=None,
+                name=name,
+                function=fn,
+                description=desc,
+                desk=Team.Desk.CALL_CENTRE if name == "Call Centre" else "",
+            )
             for name, fn, desc in TEAMS
         }
         users: dict[str, User] = {}

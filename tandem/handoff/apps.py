@@ -44,6 +44,8 @@ class HandoffConfig(AppConfig):
             )
         )
         register_nav(NavEntry("SLA", "handoff:sla_report", 8, is_staff, group="sales"))
+        # The front line's own: the customers they sent to sales, and what became of them.
+        register_nav(NavEntry("Referrals", "handoff:referrals", 6, is_staff, group="customers"))
         # Touches arriving queue their contacts to be scored; erasing a contact removes
         # what sales wrote about the lead (campaigns and crm do not import handoff).
         register_arrival_listener(note_arrivals)

@@ -16,9 +16,10 @@ from tandem.core.errors import DomainError, invalid
 from tandem.core.services import record_event
 from tandem.crm import services as crm
 from tandem.crm.models import Account, Contact, Opportunity
+from tandem.handoff import referral_outcomes
 from tandem.handoff.errors import HandoffError
 from tandem.handoff.lifecycle import check_move, check_worker, event
-from tandem.handoff.models import Lead, Stage
+from tandem.handoff.models import Lead, Referral, Stage
 from tandem.people.models import User
 
 MAX_WHY = 300
@@ -193,4 +194,7 @@ def convert(
         data = {"stage": Stage.SQL, "opportunity": chosen.pk, "opened": opened}
         record_event("lead.converted", subject=locked.contact, data=data)
         record_event("opportunity.lead_linked", subject=chosen, data={"lead": locked.pk})
+        referral_outcomes.settle(
+            locked, Referral.Outcome.CONVERTED, actor=actor, opportunity=chosen
+        )
     return locked

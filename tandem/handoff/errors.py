@@ -20,6 +20,8 @@ class HandoffError(StrEnum):
     LEAD_ALREADY_CONVERTED = "lead_already_converted"  # it has its opportunity already
     OPPORTUNITY_CLOSED = "conversion_opportunity_closed"  # linking a won or lost one
     OPPORTUNITY_ELSEWHERE = "conversion_opportunity_elsewhere"  # of another account
+    ALREADY_WITH_SALES = "referral_already_with_sales"  # referring an open lead again
+    ALREADY_IN_A_DEAL = "referral_already_in_a_deal"  # referring a sales-qualified lead
 
 
 register_codes(
@@ -34,5 +36,7 @@ register_codes(
         HandoffError.LEAD_ALREADY_CONVERTED: 409,
         HandoffError.OPPORTUNITY_CLOSED: 409,
         HandoffError.OPPORTUNITY_ELSEWHERE: 422,
+        HandoffError.ALREADY_WITH_SALES: 409,
+        HandoffError.ALREADY_IN_A_DEAL: 409,
     }
 )

@@ -297,3 +297,62 @@ class BusinessHoursForm(forms.Form):
 class HolidayForm(forms.Form):
     day = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
     name = forms.CharField(max_length=120)
+
+
+# --- Referrals ---------------------------------------------------------------------------
+CONSENT_CHOICES = [
+    ("", "Not asked"),
+    ("yes", "Agreed to hear from marketing"),
+    ("no", "Does not want marketing"),
+]
+
+
+class ReferralForm(forms.Form):
+    """Refer a known customer to sales: what they want, a note, how urgent, and what
+    they said about marketing."""
+
+    interest = forms.CharField(
+        max_length=200,
+        label="What they would like",
+        help_text="e.g. “a quote for solar panels”, “a heat-pump survey”.",
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    )
+    note = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        max_length=2000,
+        label="Note for sales",
+        help_text="What they told you: budget, timing, when to call.",
+    )
+    urgency = forms.ChoiceField(
+        choices=[("normal", "Normal"), ("urgent", "Urgent: the SLA's fastest tier")],
+        initial="normal",
+    )
+    consent = forms.TypedChoiceField(
+        choices=CONSENT_CHOICES,
+        coerce=lambda v: {"yes": True, "no": False}.get(v),
+        empty_value=None,
+        required=False,
+        label="Marketing consent",
+        help_text="Only what they told you just now.",
+    )
+
+    def referral(self) -> dict[str, Any]:
+        return {k: self.cleaned_data[k] for k in ("interest", "note", "urgency", "consent")}
+
+
+class NewCustomerReferralForm(ReferralForm):
+    """A walk-in or a caller: who they are first, then what they want."""
+
+    first_name = forms.CharField(max_length=100, required=False)
+    last_name = forms.CharField(max_length=100, required=False)
+    email = forms.CharField(label="E-mail", max_length=254, required=False)
+    phone = forms.CharField(max_length=40, required=False)
+    company = forms.CharField(
+        max_length=200, required=False, help_text="If they are buying for a business."
+    )
+    field_order = ["first_name", "last_name", "email", "phone", "company"]
+
+    def referral(self) -> dict[str, Any]:
+        person = ("first_name", "last_name", "email", "phone", "company")
+        return {**super().referral(), **{k: self.cleaned_data[k] for k in person}}

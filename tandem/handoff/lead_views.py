@@ -131,6 +131,7 @@ def _lead_page(request: HttpRequest, found: Lead, status: int = 200, **forms: An
         "reasons": scoring.reasons_for(found),
         "events": found.events.select_related("actor", "reason", "rep")[:50],
         "breaches": found.breaches.order_by("-due_at")[:20],
+        "referrals": found.referrals.select_related("referrer", "team").order_by("-id")[:5],
         "now": timezone.now(),
         "can_work": can_work,
         "can_assign": can(user, Action.ASSIGN, found) and found.stage in OPEN_STAGES,

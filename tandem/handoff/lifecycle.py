@@ -15,12 +15,14 @@ from tandem.core.errors import DomainError, ErrorCode, invalid
 from tandem.core.permissions import Action, can, require
 from tandem.core.services import record_event
 from tandem.crm.models import Activity
+from tandem.handoff import referral_outcomes
 from tandem.handoff.clock import business_hours_between
 from tandem.handoff.errors import HandoffError
 from tandem.handoff.models import (
     OPEN_STAGES,
     Lead,
     LifecycleEvent,
+    Referral,
     RejectionReason,
     Stage,
 )
@@ -68,6 +70,7 @@ def accept(*, actor: User, lead: Lead) -> Lead:
         lead.refresh_from_db()
         event(lead, Stage.MQL, Stage.ACCEPTED, actor=actor, why="Accepted by sales", at=now)
         record_event("lead.accepted", subject=lead.contact)
+        referral_outcomes.settle(lead, Referral.Outcome.ACCEPTED, actor=actor)
     return lead
 
 
@@ -136,6 +139,9 @@ def reject(*, actor: User, lead: Lead, reason: str, note: str) -> Lead:
             at=now,
         )
         record_event("lead.rejected", subject=lead.contact, data={"reason": found.code})
+        referral_outcomes.settle(
+            lead, Referral.Outcome.REJECTED, actor=actor, reason=found, note=note
+        )
         campaign = lead.source_campaign
         if campaign is not None and campaign.owner_id and campaign.owner_id != actor.pk:
             notify(
@@ -246,4 +252,6 @@ def move_stage(*, actor: User, lead: Lead, stage: str, why: str) -> Lead:
         lead.refresh_from_db()
         event(lead, from_stage, stage, actor=actor, why=why, at=now)
         record_event("lead.stage_changed", subject=lead.contact, data={"stage": stage})
+        if stage == Stage.DISQUALIFIED and from_stage in OPEN_STAGES:
+            referral_outcomes.settle(lead, Referral.Outcome.DISQUALIFIED, actor=actor, note=why)
     return lead

@@ -11,19 +11,34 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from tandem.core.panels import Panel
+from tandem.core.permissions import ORGANISATION, Action, can
+from tandem.handoff import referrals
+from tandem.handoff.forms import ReferralForm
 from tandem.handoff.models import Lead
 
 ACCOUNT_LEADS = 20
 
 
 def contact_lead(request: HttpRequest, contact: Any) -> dict[str, Any]:
+    """The contact's lead, and "Refer to sales": its form, or why they are not referred
+    again (with sales already, or in a deal), from the same read of the lead."""
     lead = (
         Lead.objects.visible_to(request.user)
         .select_related("rep", "opportunity")
         .filter(pk=contact.pk)
         .first()
     )
-    return {"lead": lead, "now": timezone.now()}
+    if lead is not None:
+        lead.contact = contact
+    may_refer = not contact.erased_at and can(request.user, Action.REFER, ORGANISATION)
+    refused = referrals.refusal_for(lead) if may_refer and lead is not None else None
+    return {
+        "lead": lead,
+        "now": timezone.now(),
+        "may_refer": may_refer,
+        "refused": refused.message if refused else "",
+        "refer_form": ReferralForm(auto_id="refer-%s") if may_refer and not refused else None,
+    }
 
 
 def account_leads(request: HttpRequest, account: Any) -> dict[str, Any]:

@@ -10,6 +10,26 @@ from django.db import models
 from tandem.core.permissions import is_staff
 
 
+class ReferralQuerySet(models.QuerySet[Any]):
+    """Referrals are read like the leads they made: by everyone who works here."""
+
+    def visible_to(self, user: Any) -> ReferralQuerySet:
+        return self.all() if is_staff(user) else self.none()
+
+    def with_outcomes(self) -> ReferralQuerySet:
+        """With what a list of referrals shows (the person, their rep, the reason, the
+        opportunity), joined: one query for a page."""
+        return self.select_related(
+            "lead__contact", "lead__rep", "rejection_reason", "opportunity", "referrer", "team"
+        )
+
+    def made_by(self, user: Any) -> ReferralQuerySet:
+        return self.filter(referrer_id=user.pk).order_by("-id")
+
+    def of_teams(self, team_ids: Any) -> ReferralQuerySet:
+        return self.filter(team_id__in=list(team_ids)).order_by("-id")
+
+
 class LeadQuerySet(models.QuerySet[Any]):
     def visible_to(self, user: Any) -> LeadQuerySet:
         return self.all() if is_staff(user) else self.none()

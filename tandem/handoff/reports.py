@@ -18,7 +18,7 @@ from typing import Any
 from django.db.models import Avg, Count, Q
 from django.utils import timezone
 
-from tandem.campaigns.models import Campaign, Channel
+from tandem.campaigns.models import Campaign
 from tandem.core.dates import in_range
 from tandem.handoff.models import (
     NURTURE_STAGES,
@@ -29,6 +29,7 @@ from tandem.handoff.models import (
     SlaPolicy,
     Stage,
 )
+from tandem.handoff.models.leads import source_label
 from tandem.people.models import User
 
 
@@ -128,10 +129,9 @@ def sla_report(month: str = "") -> SlaReport:
         }
         for r in campaign_rows
     ]
-    channels = dict(Channel.choices)
     report.by_source = [
         {
-            "source": channels.get(r["source"], r["source"] or "Unknown"),
+            "source": source_label(r["source"]) if r["source"] else "Unknown",
             "reason": reasons.get(r["reason"], ""),
             "count": r["n"],
         }

@@ -1,11 +1,12 @@
 """The hand-off: a lead that crosses the MQL threshold gets a source, a priority tier,
 a team and rep (``router.Router``: the customer's sales owner if free, else a fair turn)
-and SLA due times in the team's business hours; the rep is notified. A head may reassign
-an open lead.
+and SLA due times in the team's business hours; the rep is notified. A lead a colleague
+refers (``ByHand``) goes through the same hand-off. A head may reassign an open lead.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -104,21 +105,43 @@ HAND_OFF_COLUMNS = [
 ]
 
 
-def hand_off(lead_ids: list[int], *, now: datetime, source: str = "") -> int:
-    """Make these leads MQLs: the source (channel and campaign of the latest touch), a
-    priority tier, a rep, and SLA due times; then tell each rep once. Leads no longer in
-    a nurture stage are skipped, so a hand-off never happens twice. The same few queries
-    serve one lead (speed to lead) or five hundred (after a rule change)."""
+@dataclass(frozen=True)
+class ByHand:
+    """A hand-off a person asks for (a colleague refers a customer) rather than a score
+    crossing the threshold. The source is theirs (``source``; no campaign), not the
+    latest touch's; the stage change names them and says ``why``; ``top_tier`` puts the
+    lead in the SLA's fastest tier (an urgent referral), else its score decides as for
+    any MQL; notifications name the lead as ``named`` ("Jane Doe, referred by ...")
+    instead of by its score.
+    A disqualified lead may be handed over this way: a customer asking for sales is
+    news that outweighs an old verdict."""
+
+    actor: User
+    source: str
+    why: str
+    named: str
+    top_tier: bool = False
+
+
+def hand_off(
+    lead_ids: list[int], *, now: datetime, source: str = "", by: ByHand | None = None
+) -> int:
+    """Make these leads MQLs: the source (channel and campaign of the latest touch, or
+    ``by``'s), a priority tier, a rep, and SLA due times; then tell each rep once. Leads
+    no longer in a nurture stage are skipped, so a hand-off never happens twice. The same
+    few queries serve one lead (speed to lead) or five hundred (after a rule change)."""
+    stages = NURTURE_STAGES if by is None else (*NURTURE_STAGES, Stage.DISQUALIFIED)
     ids = list(
-        Lead.objects.filter(pk__in=lead_ids, stage__in=NURTURE_STAGES)
+        Lead.objects.filter(pk__in=lead_ids, stage__in=stages)
         .select_for_update()
         .values_list("pk", flat=True)
     )
     if not ids:
         return 0
-    Lead.objects.filter(pk__in=ids).update(
-        source_campaign_id=_latest_touch("campaign_id"), source=_latest_touch("channel")
-    )
+    if by is None:
+        Lead.objects.filter(pk__in=ids).update(
+            source_campaign_id=_latest_touch("campaign_id"), source=_latest_touch("channel")
+        )
     tiers = policy_tiers()
     router = Router(now)
     leads = _with_contact_and_account(ids)
@@ -138,13 +161,15 @@ def hand_off(lead_ids: list[int], *, now: datetime, source: str = "") -> int:
         "accept_hours": None,
         "follow_up_hours": None,
     }
+    if by is not None:
+        fresh["source_campaign_id"] = None  # the colleague's, not a campaign's
     for lead in sorted(leads, key=lambda x: (-x.score, x.pk)):  # the best leads first
         previous = lead.stage
         for name, value in fresh.items():
             setattr(lead, name, value)
-        tier = tier_for(lead.score, tiers)
+        tier = tiers[0] if by and by.top_tier and tiers else tier_for(lead.score, tiers)
         lead.tier = tier.tier if tier else ""
-        lead.source = lead.source or source
+        lead.source = by.source if by else lead.source or source
         lead.team_id, lead.rep, lead.routing_reason = router.choose(lead)
         if lead.team_id not in calendars:
             calendars[lead.team_id] = calendar_of(lead.team_id)
@@ -154,7 +179,8 @@ def hand_off(lead_ids: list[int], *, now: datetime, source: str = "") -> int:
                 lead=lead,
                 from_stage=previous,
                 to_stage=Stage.MQL,
-                why=f"Score {lead.score} reached the MQL threshold",
+                why=by.why if by else f"Score {lead.score} reached the MQL threshold",
+                actor=by.actor if by else None,
                 rep=lead.rep,
                 campaign_id=lead.source_campaign_id,
                 source=lead.source,
@@ -168,7 +194,7 @@ def hand_off(lead_ids: list[int], *, now: datetime, source: str = "") -> int:
         fixed=fresh,
     )
     LifecycleEvent.objects.bulk_create(events, batch_size=500)
-    _tell_assigned(leads)
+    _tell_assigned(leads, named=by.named if by else "")
     record_event("leads.handed_off", data={"count": len(ids)})
     return len(ids)
 
@@ -187,9 +213,10 @@ def lead_name(lead: Lead) -> str:
     return lead.contact.full_name or lead.contact.email or f"Contact {lead.pk}"
 
 
-def _tell_assigned(leads: list[Lead]) -> None:
+def _tell_assigned(leads: list[Lead], named: str = "") -> None:
     """One notification per rep (a summary when a batch gave them several), and one to
-    the heads for leads no rep was free to take."""
+    the heads for leads no rep was free to take. ``named``: how a lead handed over by
+    hand (a referral) is named, instead of by its score."""
     by_rep: dict[int, list[Lead]] = {}
     waiting: dict[int | None, list[Lead]] = {}
     for lead in leads:
@@ -201,7 +228,8 @@ def _tell_assigned(leads: list[Lead]) -> None:
         first = rep_leads[0]
         if len(rep_leads) == 1:
             due = first.accept_due_at
-            text = f"New lead for you: {lead_name(first)} (score {first.score})"
+            said = named or f"{lead_name(first)} (score {first.score})"
+            text = f"New lead for you: {said}"
             if due:
                 text += f", accept by {local_time(due, first.rep)}"  # in the rep's zone
             url = lead_url(first)
@@ -211,8 +239,9 @@ def _tell_assigned(leads: list[Lead]) -> None:
         notify(recipients=[first.rep], kind="lead.assigned", text=text, url=url)
     for team_id, team_leads in waiting.items():
         first = team_leads[0]
+        said = named or f"{lead_name(first)} (score {first.score})"
         text = (
-            f"No rep is free for {lead_name(first)} (score {first.score}); assign it by hand."
+            f"No rep is free for {said}; assign it by hand."
             if len(team_leads) == 1
             else f"No rep is free for {len(team_leads)} new leads; assign them by hand."
         )

@@ -1,6 +1,12 @@
 from django.urls import path
 
-from tandem.handoff import configuration_views, contract_views, lead_views, report_views
+from tandem.handoff import (
+    configuration_views,
+    contract_views,
+    lead_views,
+    referral_views,
+    report_views,
+)
 
 app_name = "handoff"
 urlpatterns = [
@@ -13,6 +19,9 @@ urlpatterns = [
     path("leads/<id:pk>/reassign/", lead_views.reassign, name="reassign"),
     path("leads/<id:pk>/stage/", lead_views.move_stage, name="move_stage"),
     path("leads/<id:pk>/convert/", lead_views.convert, name="convert"),
+    path("referrals/", referral_views.my_referrals, name="referrals"),
+    path("referrals/new/", referral_views.new_referral, name="new_referral"),
+    path("contacts/<id:pk>/refer/", referral_views.refer_contact, name="refer_contact"),
     path("sla/", report_views.sla_report, name="sla_report"),
     path("sla/contract/", contract_views.contract, name="contract"),
     path("sla/contract/sla/new/", contract_views.propose_sla, name="propose_sla"),

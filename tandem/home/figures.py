@@ -18,7 +18,14 @@ from django.utils import timezone
 
 from tandem.campaigns.models import Campaign
 from tandem.crm.models import Activity, Opportunity
-from tandem.handoff.models import NURTURE_STAGES, OPEN_STAGES, Lead, LifecycleEvent, Stage
+from tandem.handoff.models import (
+    NURTURE_STAGES,
+    OPEN_STAGES,
+    Lead,
+    LifecycleEvent,
+    Referral,
+    Stage,
+)
 from tandem.handoff.reports import SlaReport, sla_report
 from tandem.people.models import User
 
@@ -255,3 +262,19 @@ def tasks_due_today(user: User) -> Any:
 
 def open_leads_of(user: User) -> int:
     return Lead.objects.filter(rep=user, stage__in=OPEN_STAGES).count()
+
+
+# --- The front line's referrals --------------------------------------------------------
+def referral_counts(referrals: Any) -> dict[str, int]:
+    """What became of these referrals, in one aggregate: referred this month, taken on
+    by sales (accepted or made an opportunity), sent back, opportunities, and won."""
+    month_start = _local_midnight(timezone.localdate().replace(day=1))
+    outcome = Referral.Outcome
+    counts: dict[str, int] = referrals.order_by().aggregate(
+        month=Count("id", filter=Q(created_at__gte=month_start)),
+        taken=Count("id", filter=Q(outcome__in=[outcome.ACCEPTED, outcome.CONVERTED])),
+        sent_back=Count("id", filter=Q(outcome=outcome.REJECTED)),
+        opportunities=Count("id", filter=Q(outcome=outcome.CONVERTED)),
+        won=Count("id", filter=Q(opportunity__stage=Opportunity.Stage.WON)),
+    )
+    return counts

@@ -6,7 +6,8 @@
   the reps' load.
 - Marketer: MQLs delivered, acceptance, why sales rejected leads, campaigns live.
 - Rep: my leads with their clocks, tasks due today, my pipeline.
-- Front line: their team and what is new (their referrals once they can make them).
+- Front line: the customers they referred to sales and what became of each (a head:
+  their team's), above what their teams did lately.
 Everyone sees their unread notifications and teams; admins the administration links.
 """
 
@@ -23,7 +24,7 @@ from django.utils import timezone
 from tandem.core.models import DomainEvent
 from tandem.core.permissions import ORGANISATION, Action, can
 from tandem.crm.models import Opportunity
-from tandem.handoff.models import Lead
+from tandem.handoff.models import Lead, Referral
 from tandem.handoff.reports import SlaReport
 from tandem.home import cards, figures
 from tandem.notifications.querysets import unread_for
@@ -64,7 +65,7 @@ GREETINGS = {
     "front_line_head": "Your team and what the customers you met became.",
     "marketer": "What's happening with the leads your campaigns make.",
     "rep": "Your leads, today's tasks and your pipeline.",
-    "front_line": "What's happening in your teams.",
+    "front_line": "The customers you sent to sales, and what became of them.",
     "admin": "Administration: people, teams and the audit trail.",
     "newcomer": "Welcome to Tandem.",
 }
@@ -192,6 +193,32 @@ def _rep(context: dict[str, Any], user: User) -> None:
     )
 
 
+HOME_REFERRALS = 8
+
+
+def _referrals(context: dict[str, Any], user: User, persona: str) -> None:
+    """My referrals and what became of each (a front-line head: their team's), with the
+    figures on top for a member (a head's figures are the hand-off's, above)."""
+    headed = user.headed_teams_of(Function.FRONT_LINE) if persona == "front_line_head" else []
+    found = Referral.objects.visible_to(user).with_outcomes()
+    found = found.of_teams(headed) if headed else found.made_by(user)
+    counts = figures.referral_counts(found)
+    context.update(
+        referrals=list(found[:HOME_REFERRALS]),
+        referrals_of_team=bool(headed),
+        referral_counts=counts,
+    )
+    if persona == "front_line":
+        context["stats"] = cards.as_context(
+            [
+                cards.count("Referred this month", counts["month"], "Customers sent to sales"),
+                cards.count("Taken on by sales", counts["taken"], "Accepted, or an opportunity"),
+                cards.count("Opportunities", counts["opportunities"], "Sales opened a deal"),
+                cards.count("Won", counts["won"], "Deals won from your referrals"),
+            ]
+        )
+
+
 def _stage_chart(stages: list[dict[str, Any]]) -> dict[str, Any]:
     return {
         "type": "bar",
@@ -229,6 +256,8 @@ def home(request: HttpRequest) -> HttpResponse:
         _marketer(context)
     elif persona == "rep":
         _rep(context, user)
+    if persona in ("front_line", "front_line_head"):
+        _referrals(context, user, persona)
     if persona in ("front_line", "front_line_head") and roles:
         context["activity_chart"] = {
             "type": "bar",

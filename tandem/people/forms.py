@@ -45,9 +45,16 @@ class NewUserForm(forms.Form):
     is_admin = forms.BooleanField(label="Administrator", required=False)
 
 
+DESK_CHOICES = [("", "—"), *Team.Desk.choices]
+DESK_HELP = "Front-line teams: where they meet the customers they refer to sales."
+
+
 class NewTeamForm(forms.Form):
     name = forms.CharField(max_length=120)
     function = forms.ChoiceField(choices=Team.Function.choices)
+    desk = forms.ChoiceField(
+        choices=DESK_CHOICES, required=False, label="Meets customers", help_text=DESK_HELP
+    )
     description = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 3}), required=False, max_length=2000
     )
@@ -55,9 +62,23 @@ class NewTeamForm(forms.Form):
 
 class EditTeamForm(forms.Form):
     name = forms.CharField(max_length=120)
+    desk = forms.ChoiceField(
+        choices=DESK_CHOICES, required=False, label="Meets customers", help_text=DESK_HELP
+    )
     description = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 3}), required=False, max_length=2000
     )
+
+
+class GrantsForm(forms.Form):
+    """What an administrator grants a person beyond their teams' rights."""
+
+    may_export_lists = forms.BooleanField(
+        required=False,
+        label="May export whole lists",
+        help_text="Contacts, accounts, opportunities and campaigns as CSV or XLSX.",
+    )
+    may_create_campaigns = forms.BooleanField(required=False, label="May create campaigns")
 
 
 class AddMemberForm(forms.Form):

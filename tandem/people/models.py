@@ -52,6 +52,23 @@ class User(AbstractBaseUser):
         help_text="No new leads are routed to this person up to and including this day.",
     )
 
+    # Rights an administrator grants beyond what the person's teams may
+    # (``tandem.people.grants``): the front line does not export whole lists or create
+    # campaigns unless granted.
+    may_export_lists = models.BooleanField(
+        "may export whole lists",
+        default=False,
+        db_default=False,
+        help_text="Download contacts, accounts, opportunities or campaigns as CSV or XLSX, "
+        "even if their teams may not (the front line).",
+    )
+    may_create_campaigns = models.BooleanField(
+        "may create campaigns",
+        default=False,
+        db_default=False,
+        help_text="Plan new campaigns, even if their teams may not (the front line).",
+    )
+
     objects = UserManager()
     history = field_history(excluded_fields=["password", "last_login"])
 
@@ -82,6 +99,19 @@ class User(AbstractBaseUser):
     def is_staff(self) -> bool:
         return self.is_admin
 
+    @property
+    def granted_actions(self) -> frozenset[str]:
+        """The permission table's actions an administrator granted this person beyond
+        their teams' (the table's GRANTED relation)."""
+        return frozenset(
+            action
+            for action, flag in (
+                ("export_list", self.may_export_lists),
+                ("create_campaign", self.may_create_campaigns),
+            )
+            if flag
+        )
+
     # Memberships read once per user object (team_roles, or load_team_roles for many).
     _team_roles: dict[int, str]
     _team_functions: dict[int, str]
@@ -101,6 +131,11 @@ class User(AbstractBaseUser):
     def headed_team_ids(self) -> set[int]:
         """The teams this person heads."""
         return {team for team, role in self.team_roles().items() if role == "head"}
+
+    def headed_teams_of(self, function: str) -> list[int]:
+        """The teams of this function (front line, sales, ...) this person heads."""
+        functions = self.team_functions()
+        return sorted(t for t in self.headed_team_ids() if functions.get(t) == function)
 
     def home_team_id(self) -> int | None:
         """The team records this person creates belong to: their first team."""
@@ -126,8 +161,24 @@ class Team(models.Model):
         FRONT_LINE = "front_line", "Front line"
         LEADERSHIP = "leadership", "Leadership"
 
+    class Desk(models.TextChoices):
+        """Where a front-line team meets customers: the source of the leads it refers."""
+
+        BRANCH = "branch", "In a branch or showroom"
+        CALL_CENTRE = "call_centre", "On the phone (call centre)"
+
     name = models.CharField(max_length=120, unique=True)
     function = models.CharField(max_length=20, choices=Function.choices)
+    # Front-line teams only: a branch unless an administrator says it is a call centre.
+    desk = models.CharField(
+        "where it meets customers",
+        max_length=12,
+        choices=Desk.choices,
+        blank=True,
+        default="",
+        db_default="",
+        help_text="Front-line teams: the source of the customers they refer to sales.",
+    )
     description = models.TextField(blank=True, max_length=2000)
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -143,6 +194,13 @@ class Team(models.Model):
     @property
     def permission_team_ids(self) -> tuple[int, ...]:
         return (self.pk,)
+
+    @property
+    def front_line_desk(self) -> str:
+        """A front-line team's desk (a branch unless set), "" for any other team."""
+        if self.function != Team.Function.FRONT_LINE:
+            return ""
+        return self.desk or Team.Desk.BRANCH
 
     @property
     def permission_owner_id(self) -> int | None:

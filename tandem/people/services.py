@@ -145,8 +145,36 @@ def set_active(*, actor: User | None, user: User, active: bool) -> User:
     return user
 
 
-def update_team(*, actor: User | None, team: Team, name: str, description: str) -> Team:
-    """Rename a team or change its description (its heads or an administrator)."""
+def set_grants(
+    *, actor: User | None, user: User, may_export_lists: bool, may_create_campaigns: bool
+) -> User:
+    """An administrator grants (or withdraws) rights beyond what the person's teams may:
+    exporting whole lists and creating campaigns, which the front line does not do
+    otherwise (``tandem.people.grants``). Recorded in the person's history."""
+    _require(actor, Action.GRANT, user)
+    changed = {
+        name: value
+        for name, value in (
+            ("may_export_lists", bool(may_export_lists)),
+            ("may_create_campaigns", bool(may_create_campaigns)),
+        )
+        if getattr(user, name) != value
+    }
+    if not changed:
+        return user
+    with transaction.atomic():
+        for name, value in changed.items():
+            setattr(user, name, value)
+        user.save(update_fields=list(changed))
+        record_event("user.grants_changed", subject=user, data=changed)
+    return user
+
+
+def update_team(
+    *, actor: User | None, team: Team, name: str, description: str, desk: str | None = None
+) -> Team:
+    """Rename a team or change its description, or where a front-line team meets
+    customers (its heads or an administrator)."""
     _require(actor, Action.CHANGE, team)
     name = name.strip()[:120]
     if not name:
@@ -156,9 +184,11 @@ def update_team(*, actor: User | None, team: Team, name: str, description: str) 
             PeopleError.TEAM_NAME_TAKEN, "A team with this name exists.", field="name"
         )
     team.name, team.description = name, description.strip()[:2000]
+    if desk is not None:
+        team.desk = _desk(team.function, desk)
     try:
         with transaction.atomic():
-            team.save(update_fields=["name", "description"])
+            team.save(update_fields=["name", "description", "desk"])
             record_event("team.updated", subject=team)
     except IntegrityError:
         raise DomainError(
@@ -167,7 +197,20 @@ def update_team(*, actor: User | None, team: Team, name: str, description: str) 
     return team
 
 
-def create_team(*, actor: User | None, name: str, function: str, description: str = "") -> Team:
+def _desk(function: str, desk: str) -> str:
+    """A front-line team's desk (a branch unless said), nothing for other teams."""
+    if function != Team.Function.FRONT_LINE:
+        return ""
+    if desk and desk not in Team.Desk.values:
+        raise DomainError(ErrorCode.INVALID, "Choose a branch or a call centre.", field="desk")
+    return desk or Team.Desk.BRANCH
+
+
+def create_team(
+    *, actor: User | None, name: str, function: str, description: str = "", desk: str = ""
+) -> Team:
+    """A team. A front-line team meets customers in a branch (the default) or on the
+    phone (``desk``): the source of the customers it refers to sales."""
     _require(actor, Action.CREATE_USER, ORGANISATION)
     name = name.strip()[:120]
     if not name:
@@ -179,7 +222,12 @@ def create_team(*, actor: User | None, name: str, function: str, description: st
         raise taken
     try:
         with transaction.atomic():
-            team = Team.objects.create(name=name, function=function, description=description[:2000])
+            team = Team.objects.create(
+                name=name,
+                function=function,
+                description=description[:2000],
+                desk=_desk(function, desk),
+            )
             record_event("team.created", subject=team, data={"function": function})
     except IntegrityError:
         raise taken from None

@@ -20,6 +20,7 @@ from tandem.people.auth import signed_in
 from tandem.people.forms import (
     AddMemberForm,
     EditTeamForm,
+    GrantsForm,
     NewTeamForm,
     NewUserForm,
     ProfileForm,
@@ -114,8 +115,29 @@ def person(request: HttpRequest, pk: int) -> HttpResponse:
         "memberships": memberships,
         "can_close": can(request.user, Action.CREATE_USER, ORGANISATION)
         and shown.pk != request.user.pk,
+        "grants_form": GrantsForm(
+            initial={
+                "may_export_lists": shown.may_export_lists,
+                "may_create_campaigns": shown.may_create_campaigns,
+            }
+        )
+        if can(request.user, Action.GRANT, shown)
+        else None,
     }
     return render(request, "people/person.html", context)
+
+
+@login_required
+@require_POST
+def set_grants(request: HttpRequest, pk: int) -> HttpResponse:
+    """An administrator grants rights beyond the person's teams' (``people.grants``)."""
+    shown = get_object_or_404(User.objects.visible_to(request.user), pk=pk)
+    require(request.user, Action.GRANT, shown)
+    form = GrantsForm(request.POST)
+    form.is_valid()  # two check boxes: absent is "no"
+    services.set_grants(actor=signed_in(request), user=shown, **form.cleaned_data)
+    messages.success(request, f"{shown}'s rights are saved.")
+    return redirect("people:person", pk=shown.pk)
 
 
 @login_required
@@ -201,8 +223,11 @@ def team(request: HttpRequest, pk: int) -> HttpResponse:
     context = _team_context(request, shown)
     if can(request.user, Action.CHANGE, shown):
         form = EditTeamForm(
-            request.POST or None, initial={"name": shown.name, "description": shown.description}
+            request.POST or None,
+            initial={"name": shown.name, "description": shown.description, "desk": shown.desk},
         )
+        if shown.function != Team.Function.FRONT_LINE:
+            del form.fields["desk"]  # only a front-line team meets customers
         if request.method == "POST" and form.is_valid():
             try:
                 services.update_team(actor=signed_in(request), team=shown, **form.cleaned_data)

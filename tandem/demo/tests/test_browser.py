@@ -96,7 +96,7 @@ def test_a_call_logged_from_the_contact_list_is_on_the_shared_timeline(page, dem
     expect(page.locator("#contact-rows tbody tr")).to_have_count(1)  # the search has answered
     row = page.locator("tr", has_text="Ruth Bailey")
     row.get_by_label("Subject for Ruth Bailey").fill("Booked the site survey for Tuesday")
-    row.get_by_role("button", name="Log").click()
+    row.get_by_role("button", name="Log", exact=True).click()
     expect(row.get_by_text("Logged on")).to_be_visible()
     log_out(page)
 

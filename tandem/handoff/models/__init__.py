@@ -32,6 +32,7 @@ from tandem.handoff.models.leads import (
     Stage,
     Tier,
 )
+from tandem.handoff.models.referrals import Referral, ReferralSource
 
 __all__ = [
     "DEFAULT_REJECTION_REASONS",
@@ -43,6 +44,8 @@ __all__ = [
     "Holiday",
     "Lead",
     "LifecycleEvent",
+    "Referral",
+    "ReferralSource",
     "RejectionReason",
     "RoutingReason",
     "RoutingRule",

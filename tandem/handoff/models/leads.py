@@ -181,7 +181,7 @@ class Lead(models.Model):
 
     @property
     def source_label(self) -> str:
-        return str(dict(Channel.choices).get(self.source, self.source))
+        return source_label(self.source)
 
     @property
     def due_at(self) -> Any:
@@ -191,6 +191,14 @@ class Lead(models.Model):
         if self.stage == Stage.ACCEPTED and self.followed_up_at is None:
             return self.follow_up_due_at
         return None
+
+
+def source_label(source: str) -> str:
+    """A lead's source in words: a channel (a touch's), or where a referral came from."""
+    from tandem.handoff.models.referrals import ReferralSource
+
+    labels = dict(Channel.choices) | dict(ReferralSource.choices)
+    return str(labels.get(source, source))
 
 
 class Arrival(models.Model):

@@ -49,6 +49,9 @@ NOT_EDITORS = {p: s for p, s in EDITORS.items() if s != OK and p != "*"} | {
     p: FORBIDDEN for p in ("marketer", "marketing_head", "front_liner", "executive")
 }
 POST_ONLY = {"*": NOT_ALLOWED}
+# Whole-list exports and new campaigns are the office's: the front line is refused
+# unless an administrator grants it (test_routes.py grants it and walks these again).
+OFFICE = {"front_liner": FORBIDDEN, "outsider": FORBIDDEN, "*": OK}
 NOT_STAFF = {"outsider": FORBIDDEN}
 HEADS = ("marketing_head", "sales_head")
 NOT_HEADS = {p: FORBIDDEN for p in PERSONAS if p not in HEADS}
@@ -98,6 +101,11 @@ ROUTES: dict[str, Route] = {
     ),
     "/people/{marketer}/": Route(STAFF_RECORD),
     "/people/999999/": Route({"*": MISSING}),
+    "/people/{front_liner}/grants/": Route(
+        POST_ONLY,
+        post={"may_export_lists": "on", "may_create_campaigns": "on"},
+        refused={**NOT_ADMIN, "outsider": MISSING},
+    ),
     "/people/{marketer}/active/": Route(
         POST_ONLY,
         post={"active": "0"},
@@ -164,12 +172,12 @@ ROUTES: dict[str, Route] = {
     "/accounts/{account}/opportunities/new/": Route(
         STAFF, post={"name": "Another deal"}, refused=NOT_STAFF
     ),
-    "/accounts/export.xlsx": Route(STAFF),
+    "/accounts/export.xlsx": Route(OFFICE),
     "/contacts/": Route(STAFF),
     "/contacts/new/": Route(STAFF, post={"first_name": "Nia"}, refused=NOT_STAFF),
     "/contacts/import/": Route(STAFF),
     "/contacts/import/not-my-upload/": Route({"outsider": FORBIDDEN, "*": MISSING}),
-    "/contacts/export.csv": Route(STAFF),
+    "/contacts/export.csv": Route(OFFICE),
     "/contacts/{contact}/": Route(STAFF_RECORD),
     "/contacts/{contact}/edit/": Route(
         EDITORS,
@@ -196,7 +204,7 @@ ROUTES: dict[str, Route] = {
     ),
     "/consent/confirm/not-a-token/": Route({"*": MISSING}, anonymous=MISSING),
     "/opportunities/": Route(STAFF),
-    "/opportunities/export.csv": Route(STAFF),
+    "/opportunities/export.csv": Route(OFFICE),
     "/opportunities/{deal}/": Route(STAFF_RECORD),
     "/opportunities/{deal}/edit/": Route(
         EDITORS,
@@ -229,6 +237,17 @@ ROUTES: dict[str, Route] = {
         post={"kind": "note", "subject": "Called"},
         refused={"outsider": MISSING},
     ),
+    # The front line's two clicks: anyone who works here logs a branch visit or a call.
+    "/contacts/{contact}/log/visit/": Route(POST_ONLY, post={}, refused={"outsider": MISSING}),
+    # A note on an activity: whoever may change it (Sam's task: Sam, his team, his head).
+    "/activities/{task}/note/": Route(
+        POST_ONLY,
+        post={"note": "Asked for a brochure"},
+        refused={
+            **{p: FORBIDDEN for p in ("marketer", "marketing_head", "front_liner", "executive")},
+            "outsider": MISSING,
+        },
+    ),
     "/activities/{task}/done/": Route(
         POST_ONLY,
         post={},
@@ -237,7 +256,7 @@ ROUTES: dict[str, Route] = {
     # --- Campaigns and touches -----------------------------------------------------------
     "/campaigns/": Route(STAFF),
     "/campaigns/new/": Route(
-        STAFF,
+        OFFICE,
         post={
             "name": "Autumn",
             "type": "email",
@@ -245,9 +264,9 @@ ROUTES: dict[str, Route] = {
             "starts_on": "2026-09-01",
             "ends_on": "2026-09-30",
         },
-        refused=NOT_STAFF,
+        refused={"front_liner": FORBIDDEN, "outsider": FORBIDDEN},
     ),
-    "/campaigns/export.xlsx": Route(STAFF),
+    "/campaigns/export.xlsx": Route(OFFICE),
     # Capturing touches is marketing's (and administrators'): they move scores.
     "/campaigns/touchpoints/import/": Route(
         {"marketer": OK, "marketing_head": OK, "admin": OK, "*": FORBIDDEN},
@@ -309,6 +328,24 @@ ROUTES: dict[str, Route] = {
         post={"stage": "disqualified", "why": "A competitor"},
         refused={p: FORBIDDEN for p in ("sales_rep", "sales_head", "front_liner", "executive")}
         | {"outsider": MISSING},
+    ),
+    # Referrals: everyone who works here refers a customer to sales (Jane, who has no
+    # lead yet, or a new walk-in) and reads the referrals they made.
+    "/referrals/": Route(STAFF_ONLY),
+    "/referrals/new/": Route(
+        STAFF_ONLY,
+        post={
+            "first_name": "Walk",
+            "last_name": "In",
+            "phone": "0113 496 0000",
+            "interest": "Solar",
+        },
+        refused={"outsider": MISSING},
+    ),
+    "/contacts/{contact}/refer/": Route(
+        STAFF_ONLY,
+        post={"interest": "A quote for solar", "urgency": "normal"},
+        refused={"outsider": MISSING},
     ),
     "/sla/": Route(STAFF_ONLY),
     "/sla/contract/": Route(STAFF_ONLY),
@@ -394,6 +431,7 @@ SAMPLE_IDS = {
         "marketing",
         "sales",
         "marketer",
+        "front_liner",
         "sales_rep_id",
         "sales_head_id",
         "membership",

@@ -24,6 +24,7 @@ from tandem.home.tests.route_table import (
     API_PREFIX,
     FOUND,
     LOGIN,
+    OFFICE,
     PERSONAS,
     POST_ONLY,
     ROUTES,
@@ -147,6 +148,7 @@ def ids(org, settings, tmp_path, kinds):
         "marketing": org.marketing.pk,
         "sales": org.sales.pk,
         "marketer": org.marketer.pk,
+        "front_liner": org.front_liner.pk,
         "sales_rep_id": org.sales_rep.pk,
         "sales_head_id": org.sales_head.pk,
         "membership": org.marketer.memberships.get().pk,
@@ -242,6 +244,38 @@ def test_every_row_that_posts_names_who_is_refused():
             assert route.refused, url
         if route.refused:
             assert route.post is not None, url
+
+
+# --- The office's work, and an administrator's grant ----------------------------------------
+def test_the_front_line_exports_lists_and_creates_campaigns_only_once_granted(client, org, ids):
+    """Every route of the office's work (whole-list exports, a new campaign) refuses the
+    front line in plain words, until an administrator grants it on the person's page."""
+    office = [url.format(**ids) for url, route in ROUTES.items() if route.get is OFFICE]
+    assert len(office) == 5  # contacts, accounts, opportunities, campaigns; a new campaign
+    client.force_login(org.front_liner)
+    for url in office:
+        refused = client.get(url)
+        assert refused.status_code == 403, url
+        said = refused.content.decode()
+        assert (
+            "You are not allowed to export whole lists. Ask an administrator to grant it." in said
+            or "You are not allowed to create campaigns. Ask an administrator to grant it." in said
+        ), url
+    for page in ("/contacts/", "/accounts/", "/opportunities/", "/campaigns/"):
+        shown = client.get(page).content.decode()
+        assert "export." not in shown and "/campaigns/new/" not in shown, page
+
+    client.force_login(org.admin)
+    granted = client.post(
+        f"/people/{org.front_liner.pk}/grants/",
+        {"may_export_lists": "on", "may_create_campaigns": "on"},
+    )
+    assert granted.status_code == 302
+    client.force_login(org.front_liner)
+    for url in office:
+        assert client.get(url).status_code == 200, url
+    assert "/campaigns/new/" in client.get("/campaigns/").content.decode()
+    assert "export.csv" in client.get("/contacts/").content.decode()
 
 
 # --- Records ---------------------------------------------------------------------------------

@@ -32,6 +32,7 @@ def _rows(org, kinds):
     from tandem.factories.campaigns import TouchpointFactory
     from tandem.factories.handoff import LeadFactory
     from tandem.handoff import configuration, contracts
+    from tandem.handoff.referrals import refer_contact
     from tandem.handoff.tests.conftest import RULES, TIERS
 
     token, _ = create_token(actor=org.sales_rep, name="script", scope="read")
@@ -73,6 +74,9 @@ def _rows(org, kinds):
         ],
         "campaigns.touchpoint": [TouchpointFactory(contact=c) for c in contacts],
         "handoff.lead": [LeadFactory(contact=contacts[1])],
+        "handoff.referral": [
+            refer_contact(actor=org.front_liner, contact=contacts[0], interest="Solar").referral
+        ],
         "approvals.approvalrequest": [
             request_approval(actor=org.marketer, kind=kinds["two"].name, subject=org.marketing)
         ],
@@ -104,6 +108,7 @@ def _rows(org, kinds):
 # Each is still checked below, by the rule that does decide who reads it.
 NOT_BY_VIEW = {
     "people.organisation": "a Scope, not a model: no rows to list",
+    "people.office": "a Scope, not a model: no rows to list",
     "campaigns.touchpoint": "no VIEW row: a touch is read on its contact's timeline",
     "core.savedview": "no VIEW row: one's own views, and those shared, are listed",
 }

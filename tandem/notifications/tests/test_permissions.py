@@ -97,3 +97,42 @@ def test_can_on_every_is_the_administrators_relation_only(org):
     for persona in ("marketing_head", "marketer", "sales_head", "sales_rep", "outsider"):
         assert not can_on_every(getattr(org, persona), Action.CHANGE, "crm.contact")
     assert not can_on_every(org.admin, Action.REVOKE, "api.apitoken")  # owners only
+
+
+def test_the_office_exports_lists_and_creates_campaigns_the_front_line_once_granted(org):
+    from tandem.core.errors import DomainError
+    from tandem.people import grants, services
+
+    office = {"marketer", "marketing_head", "sales_rep", "sales_head", "executive", "admin"}
+    for action in (Action.EXPORT_LIST, Action.CREATE_CAMPAIGN):
+        for name, user in org.personas().items():
+            assert grants.may(user, action) is (name in office), (name, action)
+    with pytest.raises(DomainError) as refused:
+        grants.require_office(org.front_liner, Action.EXPORT_LIST)
+    assert refused.value.message == (
+        "You are not allowed to export whole lists. Ask an administrator to grant it."
+    )
+    with pytest.raises(DomainError):  # only an administrator grants
+        services.set_grants(
+            actor=org.marketing_head,
+            user=org.front_liner,
+            may_export_lists=True,
+            may_create_campaigns=False,
+        )
+    services.set_grants(
+        actor=org.admin, user=org.front_liner, may_export_lists=True, may_create_campaigns=False
+    )
+    assert grants.may(org.front_liner, Action.EXPORT_LIST)
+    assert not grants.may(org.front_liner, Action.CREATE_CAMPAIGN)
+    # A grant is a right of someone who works here: an outsider's flag gives nothing.
+    services.set_grants(
+        actor=org.admin, user=org.outsider, may_export_lists=True, may_create_campaigns=True
+    )
+    assert not grants.may(org.outsider, Action.EXPORT_LIST)
+    assert not can(org.outsider, Action.EXPORT_LIST, grants.office(org.outsider))
+    # A front-liner who also works in marketing does the office's work through it.
+    from tandem.factories.people import MembershipFactory
+
+    MembershipFactory(user=org.front_liner, team=org.marketing)
+    org.front_liner.forget_team_roles()
+    assert grants.may(org.front_liner, Action.CREATE_CAMPAIGN)

@@ -63,3 +63,28 @@ def test_others_cannot_edit_a_team_and_names_stay_unique(client, org):
     assert error.value.code == "team_name_taken"
     org.marketing.refresh_from_db()
     assert org.marketing.name == "Marketing"
+
+
+def test_a_front_line_team_says_whether_it_is_a_branch_or_a_call_centre(client, org):
+    """Where a front-line team meets customers is the source of the leads it refers: a
+    branch unless its head or an administrator says it is a call centre."""
+    from tandem.people.services import create_team
+
+    assert org.front_line.front_line_desk == "branch"  # the factory set none
+    assert org.marketing.front_line_desk == ""
+    made = create_team(actor=org.admin, name="Phones", function="front_line")
+    assert made.desk == "branch"
+    other = create_team(actor=org.admin, name="Ops", function="marketing", desk="call_centre")
+    assert other.desk == ""  # only a front-line team meets customers
+    client.force_login(org.admin)
+    url = f"/teams/{org.front_line.pk}/"
+    assert "Meets customers" in client.get(url).content.decode()
+    saved = client.post(url, {"name": "Leeds Branch", "desk": "call_centre", "description": ""})
+    assert saved.status_code == 302
+    org.front_line.refresh_from_db()
+    assert org.front_line.desk == "call_centre"
+    assert "a call centre" in client.get(url).content.decode()
+    # A marketing team's page does not ask.
+    assert "Meets customers" not in client.get(f"/teams/{org.marketing.pk}/").content.decode()
+    refused = client.post(url, {"name": "Leeds Branch", "desk": "moon", "description": ""})
+    assert refused.status_code == 200 and "Select a valid choice" in refused.content.decode()
