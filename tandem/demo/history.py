@@ -17,6 +17,7 @@ from typing import Any
 
 from django.utils import timezone
 
+from tandem.campaigns.models import Touchpoint
 from tandem.crm.models import Opportunity
 from tandem.handoff.models import (
     Lead,
@@ -57,6 +58,13 @@ def seed_history(users: dict[str, Any]) -> int:
         .order_by("created_at")
         .values_list("contact_id", "id")
     )
+    latest: dict[int, tuple[str, int | None]] = {}
+    for contact_id, channel, campaign_id in (
+        Touchpoint.objects.filter(contact_id__in=[lead.pk for lead in leads])
+        .order_by("contact_id", "-occurred_at")
+        .values_list("contact_id", "channel", "campaign_id")
+    ):
+        latest.setdefault(contact_id, (channel, campaign_id))
     events: list[LifecycleEvent] = []
     breaches: list[SlaBreach] = []
     handed = leads[: len(leads) - 4]  # four stay in nurture
@@ -73,7 +81,9 @@ def seed_history(users: dict[str, Any]) -> int:
         lead.mql_at = lead.assigned_at = mql_at
         lead.accept_due_at = mql_at + timedelta(hours=accept_within)
         lead.follow_up_due_at = mql_at + timedelta(hours=follow_up_within)
-        lead.score = max(lead.score, 50 + rng.randint(0, 40))
+        # Where the lead came from: the channel and campaign of their latest touch.
+        lead.source, lead.source_campaign_id = latest.get(lead.pk, ("", None))
+        handed_at_score = 50 + rng.randint(0, 40)  # engagement has decayed since
         # Sam owns these customers; the field rep's share came round the team.
         lead.routing_reason = (
             RoutingReason.CONTACT_OWNER if rep == reps[0] else RoutingReason.ROUND_ROBIN
@@ -81,7 +91,7 @@ def seed_history(users: dict[str, Any]) -> int:
         events.append(
             LifecycleEvent(
                 lead=lead, from_stage=Stage.LEAD, to_stage=Stage.MQL, rep=rep, at=mql_at,
-                why=f"Score {lead.score} reached the MQL threshold",
+                why=f"Score {handed_at_score} reached the MQL threshold",
                 campaign_id=lead.source_campaign_id, source=lead.source,
             )
         )  # fmt: skip
@@ -137,7 +147,8 @@ def seed_history(users: dict[str, Any]) -> int:
     Lead.objects.bulk_update(
         handed,
         [
-            "stage", "stage_changed_at", "score", "tier", "team", "rep", "routing_reason",
+            "stage", "stage_changed_at", "source", "source_campaign", "tier", "team", "rep",
+            "routing_reason",
             "mql_at", "assigned_at", "accept_due_at", "follow_up_due_at", "accepted_at",
             "followed_up_at", "accept_hours", "follow_up_hours", "rejection_reason",
             "rejection_note", "opportunity",
