@@ -23,7 +23,7 @@ def test_groups_come_in_the_agreed_order_and_empty_ones_are_left_out(org):
     assert keys == [k for k, _ in GROUPS if k in keys]
     assert all(g["items"] for g in groups)
     by_key = {g["key"]: [i["label"] for i in g["items"]] for g in groups}
-    assert by_key["customers"] == ["Accounts", "Contacts", "Opportunities"]
+    assert by_key["customers"] == ["Accounts", "Contacts", "Opportunities", "Referrals"]
     assert "Leads" in by_key["sales"] and "SLA" in by_key["sales"]
     assert "Decisions" in by_key["together"]
 
