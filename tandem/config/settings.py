@@ -276,6 +276,9 @@ LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"
 USE_I18N = True
 USE_TZ = True
+# Where a phone number written without its country code is from (ISO 3166 code, as
+# libphonenumber knows them): one organisation per installation, so one setting.
+PHONE_REGION = os.environ.get("TANDEM_DEFAULT_PHONE_REGION", "GB").strip().upper()
 
 # --- Static and uploaded files ------------------------------------------------------
 STATIC_URL = "/static/"

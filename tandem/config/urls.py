@@ -3,6 +3,7 @@ from django.urls import include, path
 
 from tandem.api import views as api_views
 from tandem.api.api import api
+from tandem.core import search_views
 from tandem.core import views as core_views
 from tandem.home import views as home_views
 from tandem.people.forms import EmailLoginForm, ResetOrInviteForm
@@ -47,6 +48,7 @@ auth_patterns = [
 
 urlpatterns = [
     path("", home_views.home, name="home"),
+    path("search/", search_views.search, name="search"),
     # Browsers ask for /favicon.ico whatever the page says.
     path("favicon.ico", core_views.favicon),
     path("", include(auth_patterns)),

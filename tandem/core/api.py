@@ -1,4 +1,4 @@
-"""API routes for jobs, record history and the audit log."""
+"""API routes for search, jobs, record history and the audit log."""
 
 from typing import Any
 
@@ -8,6 +8,7 @@ from django.urls import reverse
 from ninja import Router, Status
 from ninja.pagination import paginate
 
+from tandem.core import search as searching
 from tandem.core import services
 from tandem.core.api_pagination import CursorPagination
 from tandem.core.history import history_entries
@@ -15,7 +16,7 @@ from tandem.core.ids import RecordId
 from tandem.core.models import DomainEvent, Job
 from tandem.core.permissions import ORGANISATION, Action, require
 from tandem.core.records import access_record
-from tandem.core.schemas import EventOut, HistoryEntryOut, JobOut
+from tandem.core.schemas import EventOut, HistoryEntryOut, JobOut, SearchGroupOut
 
 router = Router(tags=["jobs and audit"])
 
@@ -67,3 +68,24 @@ def list_events(request: HttpRequest, name: str = "") -> Any:
     require(request.user, Action.VIEW_AUDIT_LOG, ORGANISATION)
     events = DomainEvent.objects.visible_to(request.user).select_related("subject_type")
     return events.filter(name__startswith=name[:80]) if name else events
+
+
+@router.get(
+    "/search",
+    response=list[SearchGroupOut],
+    summary="Search every kind of record the caller may see, grouped by kind (as /search/)",
+)
+def search_records(request: HttpRequest, q: str = "") -> list[dict[str, Any]]:
+    """Names, e-mails and phone numbers in any spelling; fewer than two characters find
+    nothing; at most five hits per kind, best first."""
+    groups = searching.search(request.user, searching.clean_query(q))
+    return [
+        {
+            "kind": g.source.kind,
+            "label": g.source.label,
+            "hits": [vars(hit) for hit in g.hits],
+            "more": g.more,
+            "see_all": g.see_all,
+        }
+        for g in groups
+    ]

@@ -49,7 +49,7 @@ VERBS = {
     "submitted": "submitted",
     "ingested": "ingested",
     "handed_off": "handed over",
-    "password_changed": "changed the password of",
+    "password_changed": "changed the password of",  # pragma: allowlist secret
     "profile_updated": "updated the profile of",
     "capacity_changed": "changed the lead capacity of",
     "grants_changed": "changed the rights of",

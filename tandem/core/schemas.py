@@ -133,3 +133,17 @@ class EventOut(Schema):
             if obj.subject_type_id
             else None
         )
+
+
+class SearchHitOut(Schema):
+    title: str
+    url: str = Field(description="the record's page")
+    detail: str = Field(description="e-mail and phone, account, stage…")
+
+
+class SearchGroupOut(Schema):
+    kind: str = Field(description="contacts, accounts, opportunities, leads, campaigns")
+    label: str
+    hits: list[SearchHitOut]
+    more: bool = Field(description="more records match than the hits shown")
+    see_all: str = Field(description='the list page with every match, or ""')

@@ -5,7 +5,8 @@ from typing import Any
 
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
-from ninja import File, Form, Router, Status
+from django.utils import timezone
+from ninja import File, Form, Query, Router, Status
 from ninja.files import UploadedFile
 from ninja.pagination import paginate
 
@@ -15,7 +16,7 @@ from tandem.core.errors import DomainError, ErrorCode
 from tandem.core.ids import RecordId
 from tandem.core.permissions import ORGANISATION, Action, require
 from tandem.core.schemas import JobOut
-from tandem.crm import consent, imports, services
+from tandem.crm import consent, imports, opportunity_imports, pipeline, services
 from tandem.crm.models import Account, Activity, Contact, Opportunity
 from tandem.crm.schemas import (
     AccountIn,
@@ -29,14 +30,20 @@ from tandem.crm.schemas import (
     ContactPatch,
     ContactsBulkIn,
     ContactsBulkOut,
+    ForecastFilterIn,
+    ForecastOut,
     OpportunityIn,
     OpportunityOut,
+    OpportunityPatch,
     OpportunityStageIn,
     OptInOut,
+    PipelineFilterIn,
+    PipelineOut,
     TimelineEntryOut,
 )
 from tandem.crm.timeline import timeline
 from tandem.people.auth import signed_in
+from tandem.people.models import User
 
 router = Router(tags=["customer record"])
 
@@ -222,9 +229,98 @@ def create_opportunity(request: HttpRequest, payload: OpportunityIn) -> Status[O
     )
 
 
+@router.get(
+    "/opportunities/pipeline",
+    response=PipelineOut,
+    summary="Count, total and weighted total per stage, per currency",
+)
+def pipeline_totals(request: HttpRequest, filters: Query[PipelineFilterIn]) -> dict[str, Any]:
+    """The board's columns without their cards: the open stages (every open deal, or
+    those closing in ``month``), then won and lost closing in ``month`` (this month if
+    none). ``owner``: all, mine or team (the caller's teams)."""
+    require(request.user, Action.CREATE_RECORD, ORGANISATION)
+    found = Opportunity.objects.visible_to(request.user).owned_as(request.user, filters.owner)
+    first = pipeline.parse_month(filters.month)
+    columns = pipeline.board_columns(found, month=first, today=timezone.localdate(), cards=False)
+    return {
+        "month": filters.month if first else "",
+        "stages": [
+            {
+                "stage": c.stage,
+                "label": c.label,
+                "probability": c.percent,
+                "closed": c.closed,
+                "count": c.count,
+                "totals": [vars(t) for t in c.totals],
+            }
+            for c in columns
+        ],
+        "open": [vars(t) for t in pipeline.open_pipeline(columns)],
+    }
+
+
+@router.get(
+    "/opportunities/forecast",
+    response=ForecastOut,
+    summary="Open, weighted and won amounts by close month, in one currency",
+)
+def forecast(request: HttpRequest, filters: Query[ForecastFilterIn]) -> dict[str, Any]:
+    """From this month on. ``currency``: the one to show (default: the one with the most
+    open pipeline); ``currencies`` lists every currency with deals, as amounts in
+    different currencies are never added together."""
+    require(request.user, Action.CREATE_RECORD, ORGANISATION)
+    found = Opportunity.objects.visible_to(request.user).owned_as(request.user, filters.owner)
+    first = pipeline.first_of_month(timezone.localdate())
+    result = pipeline.forecast(
+        found, first=first, months=filters.months, currency=filters.currency.upper()
+    )
+    return {
+        **{k: getattr(result, k) for k in ("currency", "currencies", "overdue", "undated")},
+        "overdue_count": result.overdue_count,
+        "undated_count": result.undated_count,
+        "months": [{**vars(r), "month": r.month.strftime("%Y-%m")} for r in result.rows],
+    }
+
+
 @router.get("/opportunities/{opportunity_id}", response=OpportunityOut)
 def get_opportunity(request: HttpRequest, opportunity_id: RecordId) -> Opportunity:
     return get_object_or_404(Opportunity.objects.visible_to(request.user), pk=opportunity_id)
+
+
+@router.patch(
+    "/opportunities/{opportunity_id}",
+    response=OpportunityOut,
+    summary="Change an opportunity's name, amount, currency, close date, stage or owner",
+)
+def update_opportunity(
+    request: HttpRequest, opportunity_id: RecordId, payload: OpportunityPatch
+) -> Opportunity:
+    found = get_object_or_404(Opportunity.objects.visible_to(request.user), pk=opportunity_id)
+    changes = payload.dict(exclude_unset=True)
+    if "owner_id" in changes:
+        owner_id = changes.pop("owner_id")
+        changes["owner"] = _visible(request, User, owner_id, "owner_id") if owner_id else None
+    try:
+        return services.update_opportunity(actor=signed_in(request), opportunity=found, **changes)
+    except DomainError as exc:
+        if exc.field == "owner":  # the body names the owner by id
+            exc.field = exc.details["field"] = "owner_id"
+        raise
+
+
+@router.get(
+    "/opportunities/{opportunity_id}/timeline",
+    response=list[TimelineEntryOut],
+    summary="Activities, changes and comments on the opportunity, newest first",
+)
+@paginate(OffsetCursorPagination)
+def opportunity_timeline(
+    request: HttpRequest, opportunity_id: RecordId, kind: str = "", side: str = ""
+) -> Any:
+    """A change's ``detail`` is its event's data as JSON: the fields changed and, for
+    figures, their old and new values; a stage change's from and to."""
+    found = get_object_or_404(Opportunity.objects.visible_to(request.user), pk=opportunity_id)
+    return timeline(opportunity_id=found.pk, kind=kind, side=side)
 
 
 @router.post(
@@ -282,18 +378,47 @@ def import_contacts(
     staged = imports.stage_file(
         actor=actor, name=file.name or "", chunks=file.chunks(), size=file.size or 0
     )
-    chosen = staged.suggested
-    if mapping:
-        try:
-            chosen = json.loads(mapping)
-            if not isinstance(chosen, dict):
-                raise ValueError("not an object")
-        except ValueError:
-            raise DomainError(
-                ErrorCode.INVALID, "mapping must be a JSON object {column: field}.", field="mapping"
-            ) from None
+    chosen = _mapping(mapping) if mapping else staged.suggested
     job = imports.start_contact_import(
         actor=actor, token=staged.token, mapping=chosen, original_name=staged.original_name
     )
     job.refresh_from_db()
     return Status(202, job_out(job))
+
+
+@router.post(
+    "/imports/opportunities",
+    response={202: JobOut},
+    summary="Import opportunities from CSV or XLSX; follow the job for progress and report",
+)
+def import_opportunities(
+    request: HttpRequest,
+    file: File[UploadedFile],
+    mapping: Form[str] = "",
+) -> Status[dict[str, Any]]:
+    """``mapping`` is optional JSON {column: field}; without it the layout is recognised
+    from the headers (ours, a HubSpot deals export or a Salesforce opportunities export).
+    Fields: name, account_name, amount, currency, close_date, stage, owner, reason,
+    source_id."""
+    actor = signed_in(request)
+    staged = imports.stage_file(
+        actor=actor, name=file.name or "", chunks=file.chunks(), size=file.size or 0
+    )
+    chosen = _mapping(mapping) if mapping else opportunity_imports.suggest(staged.headers)
+    job = opportunity_imports.start_import(
+        actor=actor, token=staged.token, mapping=chosen, original_name=staged.original_name
+    )
+    job.refresh_from_db()
+    return Status(202, job_out(job))
+
+
+def _mapping(text: str) -> dict[str, str]:
+    try:
+        chosen = json.loads(text)
+        if not isinstance(chosen, dict):
+            raise ValueError("not an object")
+    except ValueError:
+        raise DomainError(
+            ErrorCode.INVALID, "mapping must be a JSON object {column: field}.", field="mapping"
+        ) from None
+    return chosen

@@ -22,6 +22,7 @@ from tandem.core.bulk import (
     create_with_history,
     repeatable_writes,
     retrying_conflicts,
+    update_rows,
     update_with_history,
 )
 from tandem.core.permissions import Action, can, can_on_every
@@ -104,6 +105,7 @@ def _accounts_counted(
 
 
 FILLABLE = ("first_name", "last_name", "phone", "job_title")
+PHONE = 2 + FILLABLE.index("phone")  # where a known contact's phone is in its tuple
 
 
 # What ``_write_contacts`` reads of a known contact: (email, id, *FILLABLE, account_id).
@@ -191,13 +193,22 @@ def _write_contacts(
         existing = _known_contacts([r["email"] for r in rows if r["email"]])
     new: list[tuple[Any, ...]] = []
     changed: list[tuple[Any, ...]] = []
+    phones: list[tuple[Any, ...]] = []  # (id, E.164) of known contacts given a phone
     for r in rows:
         account_id = accounts.get(_account_key(r))
         known = existing.get(r["email"]) if r["email"] else None
         if known is None:
             key = r.get("import_key", "")  # see row_key
             new.append(
-                (*(r.get(k, "") for k in FILLABLE), r["email"], account_id, actor.pk, team_id, key)
+                (
+                    *(r.get(k, "") for k in FILLABLE),
+                    r.get("phone_e164", ""),
+                    r["email"],
+                    account_id,
+                    actor.pk,
+                    team_id,
+                    key,
+                )
             )
             continue
         # An existing contact only has its blanks filled.
@@ -205,9 +216,11 @@ def _write_contacts(
         account = known[6] or account_id
         if filled != list(known[2:6]) or account != known[6]:
             changed.append((known[1], *filled, account))
+            if not known[PHONE] and filled[PHONE - 2]:
+                phones.append((known[1], r.get("phone_e164", "")))
     create_with_history(
         Contact,
-        [*FILLABLE, "email", "account_id", "owner_id", "team_id", "import_key"],
+        [*FILLABLE, "phone_e164", "email", "account_id", "owner_id", "team_id", "import_key"],
         new,
         actor=actor,
         source=Source.IMPORT,
@@ -215,6 +228,7 @@ def _write_contacts(
     update_with_history(
         Contact, [*FILLABLE, "account_id"], changed, actor=actor, source=Source.IMPORT
     )
+    update_rows(Contact, ["phone_e164"], phones)  # derived from the phone: no history
     return len(new), len(changed)
 
 

@@ -17,7 +17,7 @@ import csv
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from django.conf import settings
 from django.db import connection
@@ -35,7 +35,14 @@ from tandem.core.readahead import read_ahead
 from tandem.core.services import record_event
 from tandem.core.spreadsheets import safe_cell
 from tandem.crm.contact_writes import Outcome, write_chunk, write_in_parallel
-from tandem.crm.normalise import NotADomain, is_email, normalise_domain, normalise_email
+from tandem.crm.normalise import (
+    NotADomain,
+    NotAPhoneNumber,
+    is_email,
+    normalise_domain,
+    normalise_email,
+    normalise_phone,
+)
 
 # Rows per transaction. SQLite has one write lock for the whole database, held by each
 # chunk until it commits; web-form posts and quick-adds queue behind it, far less
@@ -82,33 +89,50 @@ LAYOUTS: dict[str, dict[str, str]] = {
 
 
 # --- Columns to fields (the file is read by tandem.core.import_files) ---------------------
-def suggest_mapping(headers: list[str]) -> dict[str, str]:
-    """Header -> field, from whichever known layout matches the headers best."""
+def suggest_mapping(
+    headers: list[str], layouts: dict[str, dict[str, str]] | None = None
+) -> dict[str, str]:
+    """Header -> field, from whichever known layout (contacts' unless given) matches the
+    headers best. A field two headers of a layout fill (a HubSpot export's "Company
+    Domain Name" and "Website URL") goes to the first of them."""
     best: dict[str, str] = {}
-    for layout in LAYOUTS.values():
-        mapping = {h: layout[h.lower()] for h in headers if h.lower() in layout}
-        if len(set(mapping.values())) > len(set(best.values())):
+    for layout in (LAYOUTS if layouts is None else layouts).values():
+        mapping: dict[str, str] = {}
+        for header in headers:
+            field = layout.get(header.lower())
+            if field and field not in mapping.values():
+                mapping[header] = field
+        if len(mapping) > len(best):
             best = mapping
     return best
 
 
-def check_mapping(headers: list[str], mapping: dict[str, str]) -> dict[str, str]:
+def check_columns(
+    headers: list[str], mapping: dict[str, str], fields: dict[str, tuple[str, int]]
+) -> dict[str, str]:
+    """The chosen columns (header -> field, left-out ones dropped) of a mapping that names
+    only the file's headers and ``fields``, each field at most once."""
     unknown_headers = set(mapping) - set(headers)
     if unknown_headers:
         raise DomainError(
             ErrorCode.INVALID, f"No column called {sorted(unknown_headers)[0]!r}.", field="mapping"
         )
     chosen = {h: f for h, f in mapping.items() if f}
-    bad = [f for f in chosen.values() if f not in FIELDS]
+    bad = [f for f in chosen.values() if f not in fields]
     if bad:
         raise DomainError(ErrorCode.INVALID, f"Unknown field {bad[0]!r}.", field="mapping")
     doubled = {f for f in chosen.values() if list(chosen.values()).count(f) > 1}
     if doubled:
         raise DomainError(
             ErrorCode.INVALID,
-            f"Two columns are mapped to {FIELDS[sorted(doubled)[0]][0]}.",
+            f"Two columns are mapped to {fields[sorted(doubled)[0]][0]}.",
             field="mapping",
         )
+    return chosen
+
+
+def check_mapping(headers: list[str], mapping: dict[str, str]) -> dict[str, str]:
+    chosen = check_columns(headers, mapping, FIELDS)
     if not {"email", "first_name", "last_name"} & set(chosen.values()):
         raise DomainError(
             ErrorCode.INVALID, "Map at least the e-mail or a name column.", field="mapping"
@@ -219,6 +243,11 @@ def _clean(row: list[str], columns: list[tuple[int, str, str]]) -> dict[str, str
     except NotADomain as problem:
         header = next(h for _, h, n in columns if n == "account_domain")
         raise ValueError(header, str(problem)) from None
+    try:
+        values["phone_e164"] = normalise_phone(values.get("phone", ""))
+    except NotAPhoneNumber as problem:
+        header = next(h for _, h, n in columns if n == "phone")
+        raise ValueError(header, str(problem)) from None
     values["import_key"] = "" if values["email"] else row_key(values)
     return values
 
@@ -312,8 +341,13 @@ def _checked_chunks(
     yield done, chunk
 
 
-def write_report(job: Job, outcome: Outcome) -> None:
-    """The rejected rows as a CSV (row, column, reason) attached to the job, if any."""
+class Rejections(Protocol):
+    rejected: list[tuple[int, str, str]]  # row, column, reason
+
+
+def write_report(job: Job, outcome: Rejections) -> None:
+    """The rejected rows as a CSV (row, column, reason) attached to the job, if any: the
+    one report of every import (contacts, opportunities, touchpoints)."""
     if not outcome.rejected:
         return
     report = imports_dir() / f"rejected-rows-{job.pk}.csv"

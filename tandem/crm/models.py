@@ -82,7 +82,9 @@ class Account(OwnedByTeam):
         ]
         indexes = [
             models.Index(fields=["name"]),
-            models.Index(Lower("name"), name="account_name_search"),  # AccountQuerySet.search
+            # AccountQuerySet.search and first_matches (which reads it in its order: the
+            # row id follows each entry on SQLite, and ties of one name are few).
+            models.Index(Lower("name"), name="account_name_search"),
             models.Index(fields=["owner", "name"]),
             models.Index(fields=["team", "name"]),
             models.Index(fields=["region"]),
@@ -97,7 +99,12 @@ class Contact(OwnedByTeam):
     first_name = models.CharField(max_length=100, blank=True)
     last_name = models.CharField(max_length=100, blank=True)
     email = models.EmailField("e-mail", max_length=254, blank=True)
-    phone = models.CharField(max_length=40, blank=True)
+    phone = models.CharField(max_length=40, blank=True)  # as written, for display
+    # The same number in E.164 ("+447700900123"), which every write fills
+    # (crm.normalise.normalise_phone) and search compares; blank without a phone.
+    phone_e164 = models.CharField(
+        "phone (E.164)", max_length=16, blank=True, default="", db_default="", editable=False
+    )
     job_title = models.CharField(max_length=120, blank=True)
     account = models.ForeignKey(
         Account,
@@ -120,7 +127,7 @@ class Contact(OwnedByTeam):
     )
 
     objects = ContactQuerySet.as_manager()
-    history = field_history()
+    history = field_history(excluded_fields=["phone_e164"])  # the phone's history has it
 
     class Meta:
         ordering = ["last_name", "first_name", "id"]
@@ -137,8 +144,22 @@ class Contact(OwnedByTeam):
         indexes = [
             models.Index(fields=["last_name", "first_name", "id"]),  # the list's order
             # Search by word prefix (ContactQuerySet.search); e-mail uses the unique index.
-            models.Index(Lower("first_name"), name="contact_first_name_search"),
-            models.Index(Lower("last_name"), name="contact_last_name_search"),
+            # Each name leads one index and the other follows, so a search box's "tom fle"
+            # (or "fletcher t") is one range read in index order (crm.querysets
+            # .contact_shapes), with no table row read to test the second word.
+            models.Index(
+                Lower("first_name"), Lower("last_name"), "id", name="contact_first_last_search"
+            ),
+            models.Index(
+                Lower("last_name"), Lower("first_name"), "id", name="contact_last_first_search"
+            ),
+            # Search by phone in any spelling (ContactQuerySet.search_phone): a range on
+            # the E.164 prefix, in this order; partial, as many contacts have none.
+            models.Index(
+                fields=["phone_e164", "id"],
+                condition=~Q(phone_e164=""),
+                name="contact_phone_search",
+            ),
             models.Index(fields=["account", "last_name"]),
             models.Index(fields=["owner", "last_name"]),
             models.Index(fields=["team", "last_name"]),
@@ -185,6 +206,11 @@ class Opportunity(OwnedByTeam):
         max_length=300, blank=True, help_text="Why it was won or lost."
     )
     closed_at = models.DateTimeField(null=True, blank=True)
+    # An imported deal: a hash of its source system's id, or of its row when the file has
+    # none (crm.opportunity_imports.row_key), so running the file again adds it once.
+    import_key = models.CharField(
+        max_length=64, blank=True, default="", db_default="", editable=False
+    )
 
     objects = OpportunityQuerySet.as_manager()
     history = field_history()
@@ -194,7 +220,12 @@ class Opportunity(OwnedByTeam):
         constraints = [
             models.CheckConstraint(
                 condition=Q(amount__gte=0), name="opportunity_amount_not_negative"
-            )
+            ),
+            models.UniqueConstraint(
+                fields=["import_key"],
+                condition=~Q(import_key=""),
+                name="one_opportunity_per_import_key",
+            ),
         ]
         indexes = [
             models.Index(fields=["stage", "close_date"]),
@@ -211,6 +242,8 @@ class Opportunity(OwnedByTeam):
             models.Index(fields=["created_at", "id"], name="opportunity_created_sort_idx"),
             models.Index(fields=["close_date", "id"], name="opportunity_close_sort_idx"),
             models.Index(fields=["-amount", "id"], name="opportunity_amount_sort_idx"),
+            # OpportunityQuerySet.first_matches: a name's prefix, in this order.
+            models.Index(Lower("name"), name="opportunity_name_search"),
         ]
 
     def __str__(self) -> str:

@@ -1,6 +1,6 @@
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any
+from typing import Any, Literal
 
 from ninja import Field, Schema
 from pydantic import StrictBool
@@ -9,6 +9,8 @@ from tandem.core.dates import ApiDate, ApiDateTime
 from tandem.core.ids import RecordId
 from tandem.core.schemas import InputSchema, RequiredText, one_of
 from tandem.crm.models import Activity, Opportunity
+from tandem.crm.pipeline import FORECAST_MONTHS
+from tandem.crm.probability import STAGE_PROBABILITY
 
 
 class AccountOut(Schema):
@@ -44,7 +46,8 @@ class ContactOut(Schema):
     first_name: str
     last_name: str
     email: str
-    phone: str
+    phone: str = Field(description="as written")
+    phone_e164: str = Field(description='the phone in E.164 ("+447700900123"), or ""')
     job_title: str
     account_id: int | None
     owner_id: int | None
@@ -93,7 +96,32 @@ class OpportunityOut(Schema):
     close_date: date | None
     outcome_reason: str
     owner_id: int | None
+    team_id: int | None
     closed_at: datetime | None
+    probability: int = Field(..., description="The stage's percent chance of closing")
+    weighted_amount: Decimal = Field(..., description="amount x probability / 100")
+
+    @staticmethod
+    def resolve_probability(obj: Any) -> int:
+        return STAGE_PROBABILITY[obj.stage]
+
+    @staticmethod
+    def resolve_weighted_amount(obj: Any) -> Decimal:
+        return (obj.amount * STAGE_PROBABILITY[obj.stage] / 100).quantize(Decimal("0.01"))
+
+
+class OpportunityPatch(InputSchema):
+    """The properties to change; those left out stay. ``close_date: null`` clears it;
+    closing as lost needs ``reason``. The owner must be an active member of a team (the
+    deal moves to their team)."""
+
+    name: RequiredText | None = Field(None, max_length=200)
+    amount: Decimal | None = Field(None, max_digits=14, decimal_places=2, ge=0)
+    currency: str | None = Field(None, min_length=3, max_length=3)
+    close_date: ApiDate | None = None
+    stage: str | None = one_of(Opportunity.Stage.values, None)
+    reason: str | None = Field(None, max_length=300)
+    owner_id: RecordId | None = None
 
 
 class OpportunityIn(InputSchema):
@@ -103,6 +131,62 @@ class OpportunityIn(InputSchema):
     amount: Decimal = Field(Decimal("0"), max_digits=14, decimal_places=2)
     currency: str = Field("GBP", max_length=3)
     close_date: ApiDate | None = None
+
+
+Owners = Literal["all", "mine", "team"]
+
+
+class PipelineFilterIn(InputSchema):
+    owner: Owners = Field("all", description="all you see, mine, or your teams' (team)")
+    month: str = Field(
+        "", pattern=r"^((19|20|21)\d\d-(0[1-9]|1[0-2]))?$", description="Close month, YYYY-MM"
+    )
+
+
+class ForecastFilterIn(InputSchema):
+    owner: Owners = Field("all", description="all you see, mine, or your teams' (team)")
+    currency: str = Field("", pattern=r"^([A-Za-z]{3})?$")
+    months: int = Field(FORECAST_MONTHS, ge=1, le=24)
+
+
+class MoneyOut(Schema):
+    currency: str
+    amount: Decimal
+    weighted: Decimal = Field(..., description="amount x the stage's probability")
+
+
+class StageTotalsOut(Schema):
+    stage: str
+    label: str
+    probability: int
+    closed: bool
+    count: int
+    totals: list[MoneyOut] = Field(..., description="One per currency: never added across")
+
+
+class PipelineOut(Schema):
+    month: str = Field(..., description="YYYY-MM, or empty: every open deal")
+    stages: list[StageTotalsOut]
+    open: list[MoneyOut] = Field(..., description="The open stages added up, per currency")
+
+
+class ForecastMonthOut(Schema):
+    month: str
+    pipeline: Decimal
+    weighted: Decimal
+    won: Decimal
+    open_count: int
+    won_count: int
+
+
+class ForecastOut(Schema):
+    currency: str
+    currencies: list[str]
+    months: list[ForecastMonthOut]
+    overdue: Decimal = Field(..., description="Open deals whose close date has passed")
+    overdue_count: int
+    undated: Decimal = Field(..., description="Open deals without a close date")
+    undated_count: int
 
 
 class OpportunityStageIn(InputSchema):

@@ -3,7 +3,6 @@ fault), and records history and a domain event."""
 
 from __future__ import annotations
 
-import re
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
@@ -20,10 +19,16 @@ from tandem.core.permissions import ORGANISATION, Action, require
 from tandem.core.services import record_event
 from tandem.crm.errors import CrmError
 from tandem.crm.models import Account, Activity, Contact, Opportunity
-from tandem.crm.normalise import NotADomain, normalise_domain, normalise_email
+from tandem.crm.normalise import (
+    NotADomain,
+    NotAPhoneNumber,
+    normalise_domain,
+    normalise_email,
+    normalise_phone,
+)
+from tandem.crm.opportunity_services import apply_stage, check_currency
+from tandem.crm.opportunity_services import update_opportunity as update_opportunity
 from tandem.people.models import User
-
-CURRENCY = re.compile(r"^[A-Z]{3}$")
 
 
 def _text(value: str | None, field: str, limit: int, *, required: str = "") -> str:
@@ -138,6 +143,20 @@ def _clean_email(email: str) -> str:
     return email
 
 
+def _phone(value: str | None) -> tuple[str, str]:
+    """(the number as written, its E.164 spelling); a number that cannot be read is
+    refused, naming the phone field."""
+    written = _text(value, "phone", 40)
+    try:
+        return written, normalise_phone(written)
+    except NotAPhoneNumber as problem:
+        raise DomainError(
+            CrmError.INVALID_PHONE,
+            f"{problem}; write it as 07700 900123 or +44 7700 900123.",
+            field="phone",
+        ) from None
+
+
 def create_contact(
     *,
     actor: User,
@@ -149,14 +168,17 @@ def create_contact(
     account: Account | None = None,
     owner: User | None = None,
 ) -> Contact:
-    """A person. Needs a name or an e-mail; one contact per e-mail address."""
+    """A person. Needs a name or an e-mail; one contact per e-mail address; a phone
+    number must be one (kept as written, compared in E.164)."""
     require(actor, Action.CREATE_RECORD, ORGANISATION)
     owner, team = _owner_and_team(actor, owner)
+    phone, phone_e164 = _phone(phone)
     contact = Contact(
         first_name=_text(first_name, "first_name", 100),
         last_name=_text(last_name, "last_name", 100),
         email=_clean_email(email),
-        phone=_text(phone, "phone", 40),
+        phone=phone,
+        phone_e164=phone_e164,
         job_title=_text(job_title, "job_title", 120),
         account=account,
         owner=owner,
@@ -182,10 +204,12 @@ def create_contact(
 
 def update_contact(*, actor: User, contact: Contact, **changes: Any) -> Contact:
     require(actor, Action.CHANGE, contact)
-    limits = {"first_name": 100, "last_name": 100, "phone": 40, "job_title": 120}
+    limits = {"first_name": 100, "last_name": 100, "job_title": 120}
     for field, limit in limits.items():
         if field in changes:
             setattr(contact, field, _text(changes[field], field, limit))
+    if "phone" in changes:
+        contact.phone, contact.phone_e164 = _phone(changes["phone"])
     if "email" in changes:
         contact.email = _clean_email(changes["email"])
         _unique(
@@ -207,11 +231,7 @@ def update_contact(*, actor: User, contact: Contact, **changes: Any) -> Contact:
 
 # --- Opportunities -------------------------------------------------------------------------
 def _money(amount: Any, currency: str) -> tuple[Decimal, str]:
-    value = parse_amount(amount, "amount")
-    currency = (currency or "").strip().upper()
-    if not CURRENCY.match(currency):
-        raise invalid("currency", "Use a three-letter currency code such as GBP or EUR.")
-    return value, currency
+    return parse_amount(amount, "amount"), check_currency(currency)
 
 
 def create_opportunity(
@@ -252,22 +272,20 @@ def create_opportunity(
 def move_opportunity(
     *, actor: User, opportunity: Opportunity, stage: str, reason: str = ""
 ) -> Opportunity:
-    """Change the stage. Closing as won or lost records why; lost needs a reason."""
+    """Change the stage (the stage form, the pipeline board, the API). Closing as won or
+    lost records when and why, and dates the deal to that day; lost needs a reason
+    (``opportunity_services.apply_stage``)."""
     require(actor, Action.CHANGE, opportunity)
-    if stage not in Opportunity.Stage.values:
-        raise invalid("stage", "Choose a stage from the list.")
-    reason = _text(reason, "reason", 300)
-    if stage == Opportunity.Stage.LOST and not reason:
-        raise invalid("reason", "Say why it was lost: marketing learns from it.")
     with transaction.atomic():
         locked = Opportunity.objects.select_for_update().get(pk=opportunity.pk)
-        old = locked.stage
-        locked.stage = stage
-        closing = stage in (Opportunity.Stage.WON, Opportunity.Stage.LOST)
-        locked.closed_at = timezone.now() if closing else None
-        locked.outcome_reason = reason if closing else ""
-        locked.save(update_fields=["stage", "closed_at", "outcome_reason", "updated_at"])
-        record_event("opportunity.stage_changed", subject=locked, data={"from": old, "to": stage})
+        old = apply_stage(locked, stage, reason)
+        locked.save(
+            update_fields=["stage", "closed_at", "outcome_reason", "close_date", "updated_at"]
+        )
+        if old is not None:
+            record_event(
+                "opportunity.stage_changed", subject=locked, data={"from": old, "to": stage}
+            )
     return locked
 
 
@@ -396,7 +414,8 @@ def erase_contact(*, actor: User, contact: Contact) -> Contact:
     url = record_url(contact)
     with transaction.atomic():
         for name in (
-            *("first_name", "last_name", "email", "phone", "job_title", "consent_source"),
+            *("first_name", "last_name", "email", "phone", "phone_e164", "job_title"),
+            "consent_source",
             "import_key",  # a hash of the imported row: personal data too
         ):
             setattr(contact, name, "")

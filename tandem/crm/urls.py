@@ -2,6 +2,7 @@ from django.urls import path
 
 from tandem.crm import (
     account_views,
+    board_views,
     consent_views,
     contact_views,
     import_views,
@@ -23,6 +24,18 @@ urlpatterns = [
     path("contacts/new/", contact_views.new_contact, name="new_contact"),
     path("contacts/import/", import_views.upload, name="import_upload"),
     path("contacts/import/<str:token>/", import_views.mapping, name="import_mapping"),
+    path(
+        "opportunities/import/",
+        import_views.upload,
+        {"kind": "opportunities"},
+        name="import_opportunities",
+    ),
+    path(
+        "opportunities/import/<str:token>/",
+        import_views.mapping,
+        {"kind": "opportunities"},
+        name="import_opportunities_mapping",
+    ),
     path("contacts/export.<str:fmt>", contact_views.export_contacts, name="export_contacts"),
     path("accounts/export.<str:fmt>", account_views.export_accounts, name="export_accounts"),
     path(
@@ -38,7 +51,13 @@ urlpatterns = [
     path("contacts/<id:pk>/erase/", consent_views.erase_contact, name="erase_contact"),
     path("accounts/<id:pk>/edit/", account_views.edit_account, name="edit_account"),
     path("opportunities/", opportunity_views.opportunities, name="opportunities"),
+    path("opportunities/board/", board_views.board, name="board"),
+    path("opportunities/forecast/", board_views.forecast, name="forecast"),
     path("opportunities/<id:pk>/", opportunity_views.opportunity, name="opportunity"),
+    path(
+        "opportunities/<id:pk>/edit/", opportunity_views.edit_opportunity, name="edit_opportunity"
+    ),
+    path("opportunities/<id:pk>/move/", board_views.move, name="move_opportunity"),
     path("records/<str:label>/<id:pk>/activities/", views.log_activity, name="log_activity"),
     path("contacts/<id:pk>/log/<str:what>/", views.quick_log, name="quick_log"),
     path("activities/<id:pk>/note/", views.add_note, name="add_note"),

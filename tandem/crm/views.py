@@ -21,10 +21,12 @@ from tandem.crm import services
 from tandem.crm.forms import (
     ActivityForm,
 )
-from tandem.crm.models import Account, Activity, Contact
+from tandem.crm.models import Account, Activity, Contact, Opportunity
+from tandem.crm.opportunity_timeline import describe, owner_ids
 from tandem.crm.querysets import sort_matches
-from tandem.crm.timeline import SIDES, timeline
 from tandem.crm.timeline import kinds as timeline_kinds
+from tandem.crm.timeline import sides as timeline_sides
+from tandem.crm.timeline import timeline
 from tandem.people.auth import signed_in
 from tandem.people.models import User
 
@@ -41,17 +43,23 @@ def mine_only(queryset: Any, request: HttpRequest) -> Any:
 
 
 def timeline_context(request: HttpRequest, **where: int) -> dict[str, Any]:
-    """The merged timeline page, with the people who did each entry loaded in one query."""
-    labels = dict(timeline_kinds())
+    """The merged timeline page, with the people who did each entry loaded in one query.
+    ``where``: contact_id, account_id or opportunity_id."""
+    subject = next(iter(where)).removesuffix("_id")
+    labels = dict(timeline_kinds(subject))
+    sides = timeline_sides(subject)
     kind = request.GET.get("kind", "")
     kind = kind if kind in labels else ""
     side = request.GET.get("side", "")
-    side = side if side in SIDES else ""
+    side = side if side in sides else ""
     page = paginate(request, timeline(**where, kind=kind, side=side), per_page=20)
-    people = User.objects.in_bulk({e["who_id"] for e in page if e["who_id"]})
+    entries = list(page.object_list)
+    people = User.objects.in_bulk(
+        {e["who_id"] for e in entries if e["who_id"]} | owner_ids(entries)
+    )
     # Only an account's timeline mixes people; a contact's entries are all that contact.
     contacts = (
-        Contact.objects.in_bulk({e["contact_id"] for e in page if e["contact_id"]})
+        Contact.objects.in_bulk({e["contact_id"] for e in entries if e["contact_id"]})
         if "account_id" in where
         else {}
     )
@@ -61,8 +69,9 @@ def timeline_context(request: HttpRequest, **where: int) -> dict[str, Any]:
             "who": people.get(e["who_id"]),
             "contact": contacts.get(e["contact_id"]),
             "kind_label": labels.get(e["entry_kind"], ""),
+            **({"detail": describe(e, people)} if e["side"] == "change" else {}),
         }
-        for e in page.object_list
+        for e in entries
     ]
     return {
         "timeline": page,
@@ -70,7 +79,7 @@ def timeline_context(request: HttpRequest, **where: int) -> dict[str, Any]:
         "kind": kind,
         "side": side,
         "kinds": list(labels.items()),
-        "sides": SIDES,
+        "sides": sides,
         "activity_form": ActivityForm(),
     }
 
@@ -80,7 +89,9 @@ def timeline_context(request: HttpRequest, **where: int) -> dict[str, Any]:
 def log_activity(request: HttpRequest, label: str, pk: int) -> HttpResponse:
     """Quick-add from a list row or a detail page; answers with a one-line confirmation
     (htmx) or goes back to the record."""
-    model = {"crm.contact": Contact, "crm.account": Account}.get(label)
+    model = {"crm.contact": Contact, "crm.account": Account, "crm.opportunity": Opportunity}.get(
+        label
+    )
     if model is None:
         return render(request, "404.html", status=404)
     record = get_object_or_404(model.objects.visible_to(request.user), pk=pk)  # type: ignore[attr-defined]
@@ -91,7 +102,7 @@ def log_activity(request: HttpRequest, label: str, pk: int) -> HttpResponse:
             services.log_activity(
                 actor=signed_in(request),
                 **form.cleaned_data,
-                **({"contact": record} if label == "crm.contact" else {"account": record}),
+                **{label.removeprefix("crm."): record},
             )
         except DomainError as exc:
             error = error_message(exc)
@@ -199,6 +210,8 @@ def complete_task(request: HttpRequest, pk: int) -> HttpResponse:
         return render(request, "crm/_task_state.html", context, status=422 if error else 200)
     if error:
         messages.error(request, error)
+    if task.opportunity_id:
+        return redirect("crm:opportunity", pk=task.opportunity_id)
     if task.contact_id:
         return redirect("crm:contact", pk=task.contact_id)
     return redirect("crm:account", pk=task.account_id)  # log_activity always sets one

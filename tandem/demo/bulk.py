@@ -59,7 +59,7 @@ def load_customers(scale: str, *, owner_ids: list[int], seed: int) -> dict[str, 
     from tandem.campaigns.capture import TOUCH_COLUMNS
     from tandem.campaigns.models import Campaign, Touchpoint
     from tandem.crm.models import Account, Contact, Opportunity
-    from tandem.demo.names import FIRST, LAST, REGIONS
+    from tandem.demo.names import FIRST, LAST, REGIONS, phone_number
 
     n_accounts, n_contacts, n_deals, n_touches, n_campaigns = CUSTOMER_SCALES[scale]
     if not n_accounts:
@@ -131,12 +131,14 @@ def load_customers(scale: str, *, owner_ids: list[int], seed: int) -> dict[str, 
     def contacts() -> Iterator[tuple[Any, ...]]:
         for n in range(n_contacts):
             first, last = rng.choice(FIRST), rng.choice(LAST)
+            phone, e164 = phone_number(rng) if rng.random() < 0.8 else ("", "")
             yield (
                 contact_ids[n],
                 first,
                 last,
                 f"{first}.{last}.{n}@bench.example".lower(),
-                "",
+                phone,
+                e164,
                 "",
                 account_ids[n % n_accounts],
                 rng.choice(owner_ids),
@@ -153,6 +155,7 @@ def load_customers(scale: str, *, owner_ids: list[int], seed: int) -> dict[str, 
             "last_name",
             "email",
             "phone",
+            "phone_e164",
             "job_title",
             "account_id",
             "owner_id",

@@ -1,6 +1,8 @@
 """Demo data for closed-loop revenue: campaigns on several channels, accounts whose
 contacts were touched over the last six months, and the opportunities some of them
 opened and won, so attribution has journeys that converted and journeys that did not.
+The open ones are spread over the pipeline's stages with close dates in the coming
+months (and a few slipped), so the board and the forecast have something true to show.
 
 Deterministic (a seeded generator); times are relative to now. The touches are of
 kinds worth few engagement points, so none of these contacts crosses the MQL threshold
@@ -10,7 +12,7 @@ and the hand-off demo is unchanged.
 from __future__ import annotations
 
 import random
-from datetime import timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -35,11 +37,29 @@ CAMPAIGNS = [
 REGIONS = ["Lancashire", "Cumbria", "North East"]
 PLACES = ["Pennine", "Lakeland", "Tyne", "Ribble", "Wear"]
 TRADES = ["Joinery", "Bakery", "Logistics", "Dental", "Garage", "Hotel"]
+LOSS_REASONS = [
+    "Chose a cheaper installer",
+    "Roof survey failed: not enough south-facing space",
+    "Budget moved to next year",
+]
 HELPS = {"partner": 0.25, "events": 0.2, "search": 0.1, "email": 0.05, "branch": 0.1, "direct": 0.0}
+
+
+def _pipeline_place(planner: random.Random, today: date) -> tuple[str, date]:
+    """An open deal's stage and close date: most close in the next four months, the
+    later stages sooner, and a few have slipped past their date."""
+    stage = planner.choice(
+        ["qualification", "qualification", "proposal", "proposal", "negotiation"]
+    )
+    soonest, latest = {"qualification": (30, 120), "proposal": (10, 90), "negotiation": (-12, 45)}[
+        stage
+    ]
+    return stage, today + timedelta(days=planner.randint(soonest, latest))
 
 
 def seed_closed_loop(users: dict[str, Any]) -> None:
     rng = random.Random(2026)
+    planner = random.Random(2027)
     marketer, rep = users["marketer"], users["sales rep"]
     now = timezone.now()
     today = timezone.localdate()
@@ -113,6 +133,12 @@ def seed_closed_loop(users: dict[str, Any]) -> None:
             created = now - timedelta(days=max(1, day - 2))  # days after the last touch
             closed = created + timedelta(days=rng.randint(10, 40))
             won = rng.random() < 0.6 and closed < now
+            # Open deals' stages and close dates come from a generator of their own, so
+            # the journeys above (and attribution's figures) stay as they were.
+            stage, close_date = _pipeline_place(planner, today)
+            lost = not won and closed < now and planner.random() < 0.3
+            if won or lost:
+                stage, close_date = ("won" if won else "lost"), timezone.localtime(closed).date()
             deals.append(
                 Opportunity(
                     owner=rep,
@@ -121,8 +147,10 @@ def seed_closed_loop(users: dict[str, Any]) -> None:
                     contact=contact,
                     name=f"{account.name}: heat pump",
                     amount=Decimal(rng.randrange(5_000, 60_000, 500)),
-                    stage=Opportunity.Stage.WON if won else Opportunity.Stage.PROPOSAL,
-                    closed_at=closed if won else None,
+                    stage=stage,
+                    closed_at=closed if won or lost else None,
+                    close_date=close_date,
+                    outcome_reason=planner.choice(LOSS_REASONS) if lost else "",
                 )
             )
             dates.append((created, closed))

@@ -21,7 +21,7 @@ def agree_contract(users: dict[str, User], teams: dict[str, Team]) -> None:
     with acting_as(marketing, Source.SYSTEM):
         policy = contracts.propose_sla_policy(
             actor=marketing,
-            mqls_per_month=120,
+            mqls_per_month=15,  # sized to the demo: about fourteen a month are handed over
             min_acceptance_rate="70",
             tiers=[
                 {

@@ -11,39 +11,66 @@ from tandem.campaigns import capture
 from tandem.core.audit import Source, acting_as
 from tandem.people.models import User
 
-# (company, domain, industry, segment, contacts [(first, last, title)], deal (name, amount))
+# (company, domain, industry, segment, contacts [(first, last, title, phone as written)],
+#  deal (name, amount, stage, days until its close date)); phones from Ofcom's drama
+#  ranges (07700 900, 0113 496 0, 01632 960).
 CUSTOMERS = [
     (
         "Harrogate Dental Group",
         "harrogatedental.example",
         "Healthcare",
         "SME",
-        [("Ruth", "Bailey", "Practice Manager"), ("Imran", "Hussain", "Finance Director")],
-        ("Solar for three surgeries", "48500"),
+        [
+            ("Ruth", "Bailey", "Practice Manager", "07700 900123"),
+            ("Imran", "Hussain", "Finance Director", "+44 (0)1632 960510"),
+        ],
+        ("Solar for three surgeries", "48500", "proposal", 24),
     ),
     (
         "Pennine Farms Ltd",
         "penninefarms.example",
         "Agriculture",
         "SME",
-        [("Gareth", "Lloyd", "Owner")],
-        ("Barn roof array and battery", "36200"),
+        [("Gareth", "Lloyd", "Owner", "+44 7700 900 418")],
+        ("Barn roof array and battery", "36200", "qualification", 68),
     ),
     (
         "Kirkstall Brewery Co",
         "kirkstallbrew.example",
         "Food & drink",
         "Mid-market",
-        [("Sophie", "Turner", "Operations Director"), ("Dan", "Whitaker", "Site Engineer")],
-        ("Heat pumps for the brewhouse", "122000"),
+        [
+            ("Sophie", "Turner", "Operations Director", "0113 496 0284"),
+            ("Dan", "Whitaker", "Site Engineer", "(0)7700-900861"),
+        ],
+        ("Heat pumps for the brewhouse", "122000", "negotiation", 12),
     ),
     (
         "Calder Valley Schools Trust",
         "caldervalleyschools.example",
         "Education",
         "Public sector",
-        [("Margaret", "Holt", "Estates Lead")],
-        ("Five-school solar programme", "310000"),
+        [("Margaret", "Holt", "Estates Lead", "01632 960977")],
+        ("Five-school solar programme", "310000", "proposal", 115),
+    ),
+]
+
+# Deals the customers above closed this month, won and lost (account, name, amount,
+# stage, why), so the board's closed columns and the forecast's "won" have figures.
+CLOSED_THIS_MONTH = [
+    (
+        "Kirkstall Brewery Co",
+        "Solar canopy for the car park",
+        "28400",
+        "won",
+        "Pays back in six years alongside the heat pumps",
+    ),
+    (
+        "Pennine Farms Ltd",
+        "Farmhouse heat pump",
+        "14800",
+        "lost",
+        "Chose a cheaper oil boiler replacement",
     ),
 ]
 
@@ -83,9 +110,10 @@ def add_customers(users: dict[str, User]) -> None:
             description="LinkedIn promotion",
         )
     touches: list[dict[str, object]] = []
-    for index, (company, domain, industry, segment, people_, (deal, amount)) in enumerate(
-        CUSTOMERS
-    ):
+    today = timezone.localdate()
+    accounts = {}
+    for index, (company, domain, industry, segment, people_, deal) in enumerate(CUSTOMERS):
+        name, amount, stage, days = deal
         with acting_as(rep, Source.SYSTEM):
             account = crm.create_account(
                 actor=rep,
@@ -102,11 +130,22 @@ def add_customers(users: dict[str, User]) -> None:
                     last_name=last,
                     job_title=title,
                     email=f"{first}.{last}@{domain}".lower(),
+                    phone=phone,
                     account=account,
                 )
-                for first, last, title in people_
+                for first, last, title, phone in people_
             ]
-            crm.create_opportunity(actor=rep, name=deal, account=account, amount=amount)
+            opportunity = crm.create_opportunity(
+                actor=rep,
+                name=name,
+                account=account,
+                contact=contacts[0],
+                amount=amount,
+                close_date=today + timedelta(days=days),
+            )
+            if stage != "qualification":  # where a new deal starts
+                crm.move_opportunity(actor=rep, opportunity=opportunity, stage=stage)
+            accounts[company] = account
             crm.log_activity(
                 actor=rep,
                 kind="call",
@@ -148,6 +187,12 @@ def add_customers(users: dict[str, User]) -> None:
                     "utm_campaign": "spring-heat-pumps",
                 }
             )
+    with acting_as(rep, Source.SYSTEM):
+        for company, name, amount, stage, why in CLOSED_THIS_MONTH:
+            closed = crm.create_opportunity(
+                actor=rep, name=name, account=accounts[company], amount=amount
+            )
+            crm.move_opportunity(actor=rep, opportunity=closed, stage=stage, reason=why)
     with acting_as(marketer, Source.SYSTEM):
         capture.ingest_touchpoints(actor=marketer, rows=touches)
     # Score everyone now (the worker would, moments after the commit): the contacts who

@@ -21,12 +21,14 @@ class HandoffConfig(AppConfig):
         from tandem.core.navigation import NavEntry, register_nav
         from tandem.core.panels import register_panel
         from tandem.core.permissions import is_staff
+        from tandem.core.search import register_search_source
         from tandem.crm.erasure import register_eraser
         from tandem.handoff import scoring_runs  # noqa: F401  (registers the rescore job kind)
         from tandem.handoff.arrivals import note_arrivals
         from tandem.handoff.contracts import ScoringKind, SlaKind
         from tandem.handoff.erasure import erase_lead
         from tandem.handoff.panels import ACCOUNT_LEADS_PANEL, CONTACT_LEAD, OPPORTUNITY_LEADS
+        from tandem.handoff.search import LEADS
 
         register_kind(SlaKind())
         register_kind(ScoringKind())
@@ -52,3 +54,4 @@ class HandoffConfig(AppConfig):
         register_panel("crm.contact", CONTACT_LEAD)
         register_panel("crm.account", ACCOUNT_LEADS_PANEL)
         register_panel("crm.opportunity", OPPORTUNITY_LEADS)
+        register_search_source(LEADS)

@@ -45,6 +45,19 @@ class UserQuerySet(models.QuerySet[Any]):
     def in_team(self, team_id: int) -> UserQuerySet:
         return self.filter(memberships__team_id=team_id)
 
+    def mentionable(self, start: str) -> UserQuerySet:
+        """Active people whose handle, first name or a later name starts with ``start``
+        (what was typed after an "@"): "sa" finds sam.patel and Sarah Fox, "pat" finds
+        Sam Patel."""
+        start = start.strip().lstrip("@")[:40]
+        if not start:
+            return self.none()
+        return self.active().filter(
+            Q(handle__istartswith=start)
+            | Q(full_name__istartswith=start)
+            | Q(full_name__icontains=" " + start)
+        )
+
     def by_handles(self, handles: set[str]) -> UserQuerySet:
         return self.filter(handle__in=[h.lower() for h in handles], is_active=True)
 

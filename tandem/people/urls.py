@@ -6,6 +6,7 @@ app_name = "people"
 urlpatterns = [
     path("profile/", views.profile, name="profile"),
     path("people/", views.directory, name="directory"),
+    path("people/mentions/", views.mention_suggestions, name="mentions"),
     path("people/new/", views.new_person, name="new_person"),
     path("people/<id:pk>/", views.person, name="person"),
     path("people/<id:pk>/active/", views.set_active, name="set_active"),

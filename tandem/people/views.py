@@ -5,7 +5,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
@@ -14,7 +14,7 @@ from tandem.core.forms import error_message, form_error
 from tandem.core.htmx import render_page_or_partial
 from tandem.core.ids import parse_id
 from tandem.core.pagination import paginate
-from tandem.core.permissions import ORGANISATION, Action, can, require
+from tandem.core.permissions import ORGANISATION, Action, can, require, require_staff
 from tandem.people import services
 from tandem.people.auth import signed_in
 from tandem.people.forms import (
@@ -26,7 +26,7 @@ from tandem.people.forms import (
     ProfileForm,
     RoleForm,
 )
-from tandem.people.models import Membership, Team, User
+from tandem.people.models import Membership, Team, User, load_team_roles
 
 
 @login_required
@@ -50,6 +50,34 @@ def profile(request: HttpRequest) -> HttpResponse:
             messages.success(request, "Your profile is saved.")
             return redirect("people:profile")
     return render(request, "people/profile.html", {"form": form})
+
+
+@login_required
+def mention_suggestions(request: HttpRequest) -> JsonResponse:
+    """Who an "@" being typed could mean: up to eight people, as JSON for the comment
+    box's autocomplete ({handle, name, team}). Only people who work here may list
+    their colleagues."""
+    require_staff(request.user)
+    found = (
+        User.objects.visible_to(request.user)
+        .mentionable(request.GET.get("q", ""))
+        .order_by("full_name", "id")[:8]
+    )
+    people = load_team_roles(list(found))
+    team_ids = {t for u in people for t in u.team_roles()}
+    names = dict(Team.objects.filter(pk__in=team_ids).values_list("pk", "name"))
+    return JsonResponse(
+        {
+            "people": [
+                {
+                    "handle": u.handle,
+                    "name": u.full_name,
+                    "team": ", ".join(sorted(names[t] for t in u.team_roles())),
+                }
+                for u in people
+            ]
+        }
+    )
 
 
 @login_required

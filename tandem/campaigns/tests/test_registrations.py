@@ -6,7 +6,7 @@ from tandem.campaigns.capture import ingest_touchpoints
 from tandem.campaigns.models import Touchpoint
 from tandem.crm import services
 from tandem.crm.import_kinds import import_kind, import_kind_names
-from tandem.crm.timeline import SIDES, kinds, timeline
+from tandem.crm.timeline import kinds, sides, timeline
 from tandem.factories.campaigns import CampaignFactory
 
 
@@ -29,7 +29,8 @@ def touch(org, contact, key="t1", visitor="cookie-1"):
 def test_the_timeline_shows_touches_beside_activities(org, contact):
     touch(org, contact)
     services.log_activity(actor=org.marketer, kind="call", subject="Called", contact=contact)
-    assert SIDES == {"activity": "Activities", "touch": "Marketing touches"}
+    assert sides("contact") == {"activity": "Activities", "touch": "Marketing touches"}
+    assert "touch" not in sides("opportunity")  # touches are a person's, not a deal's
     assert ("visit", "Visit") in [(k, str(label)) for k, label in kinds()]
     assert [e["side"] for e in timeline(contact_id=contact.pk)] == ["activity", "touch"]
     assert [e["side"] for e in timeline(contact_id=contact.pk, side="touch")] == ["touch"]
@@ -57,5 +58,5 @@ def test_erasing_a_contact_wipes_their_touch_visitor_ids(org, contact):
 
 
 def test_the_import_command_knows_touchpoints(org):
-    assert import_kind_names() == ["contacts", "touchpoints"]
+    assert import_kind_names() == ["contacts", "opportunities", "touchpoints"]
     assert import_kind("touchpoints").job_kind == "campaigns.import_touchpoints"

@@ -316,7 +316,7 @@ def test_front_line_cannot_change_other_teams_contacts_by_file(
     data = csv_bytes(
         [
             ["first_name", "last_name", "email", "phone", "account_name"],
-            ["Ann", "Smith", "ann@sales.example", "0113", "Acme Ltd"],  # another team's
+            ["Ann", "Smith", "ann@sales.example", "0113 496 0123", "Acme Ltd"],  # another team's
             ["Bea", "Jones", "bea@branch.example", "", ""],  # their own: blanks filled
             ["Cal", "New", "cal@new.example", "", ""],  # new: created
             ["Zoe", "", "zoe@sales.example", "", ""],  # changes nothing: nothing to refuse

@@ -19,7 +19,7 @@ pytestmark = pytest.mark.browser
 def test_marketer_mentions_the_rep_who_sees_the_notification(page, demo):
     log_in(page, "tom.fletcher@brightwell.example", demo.password)
     expect(page.get_by_role("heading", name="Hello, Tom")).to_be_visible()
-    expect(page.get_by_text("Actions by people in your teams")).to_be_visible()
+    expect(page.get_by_text("MQLs this month")).to_be_visible()  # the marketer's figures
     page.get_by_role("link", name="Teams", exact=True).click()
     page.get_by_role("link", name="Sales", exact=True).click()
     expect(page.get_by_role("heading", name="Sales", exact=True)).to_be_visible()
@@ -92,7 +92,7 @@ def test_a_head_manages_members_with_the_keyboard(page, demo):
 def test_a_call_logged_from_the_contact_list_is_on_the_shared_timeline(page, demo):
     log_in(page, "sam.patel@brightwell.example", demo.password)
     page.get_by_role("link", name="Contacts", exact=True).click()
-    page.get_by_placeholder("Search by name or e-mail").fill("Ruth")
+    page.get_by_placeholder("Search by name, e-mail or phone").fill("Ruth")
     expect(page.locator("#contact-rows tbody tr")).to_have_count(1)  # the search has answered
     row = page.locator("tr", has_text="Ruth Bailey")
     row.get_by_label("Subject for Ruth Bailey").fill("Booked the site survey for Tuesday")
@@ -198,7 +198,7 @@ def test_a_marketer_targets_a_searched_list_in_a_campaign(page, demo):
     webinar = Campaign.objects.get(name="Spring heat-pump webinar")
     log_in(page, "tom.fletcher@brightwell.example", demo.password)
     page.goto("/contacts/")
-    page.get_by_placeholder("Search by name or e-mail").fill("ruth")
+    page.get_by_placeholder("Search by name, e-mail or phone").fill("ruth")
     expect(page.locator("#contact-rows tbody tr")).to_have_count(1)
     page.get_by_text("Target this contact in a campaign").click()
     page.get_by_label("Campaign").select_option(label=f"{webinar.name} (live)")

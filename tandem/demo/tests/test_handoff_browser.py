@@ -71,7 +71,7 @@ def test_heads_agree_a_change_to_the_sla_from_their_pages(page, demo):
     page.get_by_label("MQLs per month (marketing's promise)").fill("150")
     page.get_by_role("button", name="Propose").click()
     expect(page.get_by_text("It takes effect when the other side approves")).to_be_visible()
-    expect(page.get_by_text("120 MQLs a month")).to_be_visible()  # still the old contract
+    expect(page.get_by_text("15 MQLs a month")).to_be_visible()  # still the old contract
     log_out(page)
 
     sign_in(page, "david.okafor@brightwell.example", demo.password)

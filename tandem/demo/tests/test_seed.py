@@ -2,6 +2,7 @@
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.utils import timezone
 
 from tandem.core.models import DomainEvent
 from tandem.demo import closed_loop, customers, names, organisation, staff
@@ -31,9 +32,35 @@ def test_small_seed_has_every_persona_in_the_right_team(db):
     # Closed-loop revenue: some of those accounts opened deals, some won them.
     loop = Opportunity.objects.filter(account__name__regex=r" \d+$")
     assert 5 < loop.count() < closed_loop.ACCOUNTS and loop.filter(stage="won").exists()
-    assert Opportunity.objects.count() == len(customers.CUSTOMERS) + loop.count()
+    closed = len(customers.CLOSED_THIS_MONTH)
+    assert Opportunity.objects.count() == len(customers.CUSTOMERS) + closed + loop.count()
+    # The pipeline has something true to show: open deals at every stage with close
+    # dates, and this month's wins and losses.
+    assert not Opportunity.objects.filter(close_date__isnull=True).exists()
+    this_month = Opportunity.objects.filter(
+        close_date__year=timezone.localdate().year, close_date__month=timezone.localdate().month
+    )
+    assert {"won", "lost"} <= set(this_month.values_list("stage", flat=True))
+    assert set(Opportunity.objects.open().values_list("stage", flat=True)) == {
+        "qualification",
+        "proposal",
+        "negotiation",
+    }
     owners = set(Activity.objects.values_list("owner__email", flat=True))
     assert owners == {"sam.patel@brightwell.example", "tom.fletcher@brightwell.example"}
+    # Ten weeks of the hand-off: leads handed over most weeks, decided every way, the
+    # newest still waiting; the SLA promise is sized to that volume.
+    from tandem.handoff.models import Lead, LifecycleEvent, SlaBreach, SlaPolicy
+    from tandem.home.figures import mqls_by_week
+
+    stages = set(Lead.objects.values_list("stage", flat=True))
+    assert {"mql", "accepted", "recycled", "sql"} <= stages
+    assert Lead.objects.filter(stage="sql", opportunity__isnull=False).exists()
+    assert Lead.objects.filter(stage="recycled", rejection_reason__isnull=False).exists()
+    assert SlaBreach.objects.exists() and LifecycleEvent.objects.count() > 50
+    weekly = mqls_by_week(12)["datasets"][0]["values"]
+    assert sum(1 for n in weekly if n) >= 8, weekly
+    assert SlaPolicy.objects.in_force().mqls_per_month == 15
 
 
 def test_the_generated_organisation_is_deterministic():
@@ -54,8 +81,10 @@ def test_medium_seed_bulk_inserts_regional_teams(db, django_assert_max_num_queri
     # was 505 before creation history and capture checks (one statement per model and
     # per ingest) and 511 after; the contracts' approval requests (asked, decided,
     # deciders told: about 18 statements per contract, two contracts) brought it to 545
-    # on SQLite and 548 on PostgreSQL. The bar has room for constant steps, not rows.
-    with django_assert_max_num_queries(570):
+    # on SQLite and 548 on PostgreSQL; the customers' deals moved to their stages, and
+    # two closed this month, to 577 and 588. The bar has room for constant steps, not
+    # rows.
+    with django_assert_max_num_queries(600):
         organisation.seed("medium")
     assert User.objects.count() == len(organisation.PERSONAS) + 6 * 24
     assert Contact.objects.filter(email__endswith="@bench.example").count() == 10_000

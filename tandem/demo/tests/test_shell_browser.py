@@ -104,7 +104,7 @@ def test_groups_read_as_people_think_of_their_work(page, demo):
     sales = menu.locator(".nav-group", has=page.locator("#nav-group-sales"))
     expect(sales.get_by_role("link", name="Leads")).to_be_visible()
     expect(sales.get_by_role("link", name="SLA")).to_be_visible()
-    page.get_by_role("link", name="SLA").click()
+    menu.get_by_role("link", name="SLA").click()
     expect(menu.get_by_role("link", name="SLA")).to_have_attribute("aria-current", "page")
 
 
@@ -116,3 +116,19 @@ def test_the_user_menu_holds_profile_tokens_and_log_out(page, demo):
     expect(menu.get_by_role("link", name="API tokens")).to_be_visible()
     page.keyboard.press("Escape")
     log_out(page)
+
+
+def test_an_at_mention_is_completed_from_the_keyboard(page, demo):
+    sign_in(page, "tom.fletcher@brightwell.example", demo.password)
+    page.goto("/contacts/")
+    page.locator("#contact-rows a[href^='/contacts/']").first.click()
+    box = page.get_by_label("Add a comment")
+    box.press_sequentially("Can you call her? @sam", delay=20)
+    option = page.get_by_role("option", name="Sam Patel")
+    expect(option).to_be_visible()
+    expect(box).to_have_attribute("aria-expanded", "true")
+    box.press("Enter")
+    expect(box).to_have_value("Can you call her? @sam.patel ")
+    expect(option).to_be_hidden()
+    page.get_by_role("button", name="Post comment").click()
+    expect(page.get_by_role("status").filter(has_text="Notified Sam Patel")).to_be_visible()

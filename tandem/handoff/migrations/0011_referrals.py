@@ -11,7 +11,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('crm', '0012_activity_in_branch'),
+        ('crm', '0016_activity_in_branch'),
         ('handoff', '0010_lead_opportunity'),
         ('people', '0005_team_desk'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),

@@ -114,7 +114,13 @@ def test_a_contact_with_no_account_needs_one_named_or_chosen_in_the_same_step(or
     refused = _refused("lead_needs_account", actor=org.sales_rep, lead=lead, name="Deal")
     assert refused.field == "account" and "has no account yet" in refused.message
     # Bad input on the new opportunity: the new account is not kept either.
-    _refused("invalid", actor=org.sales_rep, lead=lead, account_name="Kay Ltd", currency="pounds")
+    _refused(
+        "unknown_currency",
+        actor=org.sales_rep,
+        lead=lead,
+        account_name="Kay Ltd",
+        currency="pounds",
+    )
     assert not Account.objects.filter(name="Kay Ltd").exists()
     contact.refresh_from_db()
     assert contact.account is None and Opportunity.objects.count() == 0

@@ -90,8 +90,10 @@ ROUTES: dict[str, Route] = {
     "/favicon.ico": Route({"*": MOVED}, anonymous=MOVED),
     # --- People, teams, notifications ---------------------------------------------------
     "/": Route(EVERYONE),
+    "/search/": Route(EVERYONE),  # finds only what visible_to lets each person see
     "/profile/": Route(EVERYONE),
     "/people/": Route(EVERYONE),
+    "/people/mentions/": Route({"outsider": MISSING, "*": OK}),
     "/people/new/": Route(
         {"admin": OK, "*": FORBIDDEN},
         post={"email": "new@example.test", "full_name": "New Person", "time_zone": "UTC"},
@@ -204,6 +206,30 @@ ROUTES: dict[str, Route] = {
     "/opportunities/": Route(STAFF),
     "/opportunities/export.csv": Route(OFFICE),
     "/opportunities/{deal}/": Route(STAFF_RECORD),
+    "/opportunities/{deal}/edit/": Route(
+        EDITORS,
+        post={
+            "name": "Deal renamed",
+            "amount": "2500",
+            "currency": "GBP",
+            "stage": "proposal",
+            "owner": "{sales_rep_id}",
+        },
+        refused=NOT_EDITORS,
+    ),
+    # A card's move on the board (dragged, or its "Move to" form).
+    "/opportunities/{deal}/move/": Route(
+        POST_ONLY, post={"stage": "proposal"}, refused=NOT_EDITORS
+    ),
+    "/opportunities/board/": Route(STAFF),
+    "/opportunities/forecast/": Route(STAFF),
+    "/opportunities/import/": Route(STAFF),
+    "/opportunities/import/not-my-upload/": Route({"outsider": FORBIDDEN, "*": MISSING}),
+    "/records/crm.opportunity/{deal}/activities/": Route(
+        POST_ONLY,
+        post={"kind": "note", "subject": "Called"},
+        refused={"outsider": MISSING},
+    ),
     "/records/crm.account/{account}/history/": Route(STAFF_RECORD),
     "/records/crm.contact/{contact}/comments/": Route(STAFF_RECORD),
     "/records/crm.contact/{contact}/activities/": Route(

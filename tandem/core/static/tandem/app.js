@@ -84,6 +84,101 @@
     });
   }
 
+
+  // @-mentions: a textarea with data-mentions="<url>" suggests people as an "@name" is
+  // typed (ARIA combobox with a listbox under the field). Arrow keys move, Enter or Tab
+  // choose, Escape closes; the field keeps working as plain text without JS.
+  function mentionBox(field) {
+    if (field.dataset.mentionReady) return;
+    field.dataset.mentionReady = "1";
+    var list = document.createElement("ul");
+    list.className = "mention-list dropdown-menu";
+    list.id = field.id + "-mentions";
+    list.setAttribute("role", "listbox");
+    list.setAttribute("aria-label", "People to mention");
+    field.insertAdjacentElement("afterend", list);
+    field.setAttribute("role", "combobox");
+    field.setAttribute("aria-autocomplete", "list");
+    field.setAttribute("aria-controls", list.id);
+    field.setAttribute("aria-expanded", "false");
+    var people = [], active = -1, timer = null, asked = "";
+
+    function typedHandle() {
+      var before = field.value.slice(0, field.selectionStart);
+      var match = /(^|\s)@([\w.\-]{1,40})$/.exec(before);
+      return match ? match[2] : null;
+    }
+    function close() {
+      list.classList.remove("show");
+      list.innerHTML = "";
+      field.setAttribute("aria-expanded", "false");
+      field.removeAttribute("aria-activedescendant");
+      people = []; active = -1;
+    }
+    function highlight(index) {
+      active = index;
+      Array.prototype.forEach.call(list.children, function (item, i) {
+        item.setAttribute("aria-selected", i === index ? "true" : "false");
+        item.classList.toggle("active", i === index);
+      });
+      if (index >= 0) field.setAttribute("aria-activedescendant", list.id + "-" + index);
+    }
+    function choose(index) {
+      var person = people[index];
+      if (!person) return;
+      var caret = field.selectionStart;
+      var before = field.value.slice(0, caret).replace(/@[\w.\-]{1,40}$/, "@" + person.handle + " ");
+      field.value = before + field.value.slice(caret);
+      field.selectionStart = field.selectionEnd = before.length;
+      close();
+      field.focus();
+    }
+    function show(found) {
+      people = found;
+      list.innerHTML = "";
+      if (!found.length) { close(); return; }
+      found.forEach(function (person, i) {
+        var item = document.createElement("li");
+        item.id = list.id + "-" + i;
+        item.className = "dropdown-item";
+        item.setAttribute("role", "option");
+        item.textContent = person.name + " ";
+        var detail = document.createElement("small");
+        detail.className = "text-secondary";
+        detail.textContent = "@" + person.handle + (person.team ? " · " + person.team : "");
+        item.appendChild(detail);
+        item.addEventListener("mousedown", function (event) { event.preventDefault(); choose(i); });
+        list.appendChild(item);
+      });
+      list.classList.add("show");
+      field.setAttribute("aria-expanded", "true");
+      highlight(0);
+    }
+    field.addEventListener("input", function () {
+      var handle = typedHandle();
+      window.clearTimeout(timer);
+      if (!handle) { close(); return; }
+      timer = window.setTimeout(function () {
+        asked = handle;
+        fetch(field.dataset.mentions + "?q=" + encodeURIComponent(handle), { headers: { Accept: "application/json" } })
+          .then(function (response) { return response.ok ? response.json() : { people: [] }; })
+          .then(function (data) { if (asked === typedHandle()) show(data.people || []); })
+          .catch(close);
+      }, 150);
+    });
+    field.addEventListener("keydown", function (event) {
+      if (!people.length) return;
+      if (event.key === "ArrowDown") { event.preventDefault(); highlight((active + 1) % people.length); }
+      else if (event.key === "ArrowUp") { event.preventDefault(); highlight((active - 1 + people.length) % people.length); }
+      else if (event.key === "Enter" || event.key === "Tab") { event.preventDefault(); choose(active < 0 ? 0 : active); }
+      else if (event.key === "Escape") { event.preventDefault(); close(); }
+    });
+    field.addEventListener("blur", function () { window.setTimeout(close, 150); });
+  }
+  function mentionBoxes(root) {
+    root.querySelectorAll("textarea[data-mentions]").forEach(mentionBox);
+  }
+
   // "/" or Ctrl-K (Cmd-K) jumps to the search box in the shell; Escape leaves it.
   document.addEventListener("keydown", function (event) {
     var box = document.getElementById("global-search");
@@ -95,19 +190,28 @@
       box.focus();
       box.select();
     } else if (event.key === "Escape" && document.activeElement === box) {
+      event.preventDefault();  // closes the results; keeps what was typed
       document.getElementById("global-search-results").innerHTML = "";
       box.blur();
     }
   });
 
+  // A click anywhere else closes the shell's search results.
+  document.addEventListener("click", function (event) {
+    var results = document.getElementById("global-search-results");
+    if (results && !event.target.closest(".global-search")) results.innerHTML = "";
+  });
+
   document.addEventListener("DOMContentLoaded", function () {
     drawCharts(document);
     focusableScrollers(document);
+    mentionBoxes(document);
     tick();
     window.setInterval(tick, 30000);
   });
   document.addEventListener("htmx:afterSettle", function (event) {
     drawCharts(event.target);
     focusableScrollers(event.target);
+    mentionBoxes(event.target);
   });
 })();

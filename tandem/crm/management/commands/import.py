@@ -1,7 +1,8 @@
-"""`tandem import contacts|touchpoints FILE --as EMAIL`: the same imports as the pages, in
-the foreground, with a progress bar. The job record is kept, so the audit trail says who
-imported what. The kinds are those registered in ``tandem.crm.import_kinds`` (contacts
-by crm, touchpoints by campaigns)."""
+"""`tandem import contacts|opportunities|touchpoints FILE --as EMAIL`: the same imports as
+the pages, in the foreground, with a progress bar. The job record is kept, so the audit
+trail says who imported what. The kinds are those registered in
+``tandem.crm.import_kinds`` (contacts and opportunities by crm, touchpoints by
+campaigns)."""
 
 import sys
 import time
@@ -20,7 +21,7 @@ from tandem.people.models import User
 
 
 class Command(BaseCommand):
-    help = "Import contacts (and their accounts) or touchpoints from a CSV or XLSX file."
+    help = "Import contacts (and their accounts), opportunities or touchpoints from CSV or XLSX."
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("what", choices=import_kind_names())
@@ -35,7 +36,7 @@ class Command(BaseCommand):
             "--layout",
             choices=["auto", *imports.LAYOUTS],
             default="auto",
-            help="Contacts only: the column layout (default: recognise it).",
+            help="Contacts and opportunities: the column layout (default: recognise it).",
         )
 
     def handle(

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('crm', '0011_contact_import_key'),
+        ('crm', '0015_search_indexes'),
     ]
 
     operations = [
