@@ -346,8 +346,15 @@ class NewCustomerReferralForm(ReferralForm):
 
     first_name = forms.CharField(max_length=100, required=False)
     last_name = forms.CharField(max_length=100, required=False)
-    email = forms.CharField(label="E-mail", max_length=254, required=False)
-    phone = forms.CharField(max_length=40, required=False)
+    email = forms.CharField(
+        label="E-mail",
+        max_length=254,
+        required=False,
+        widget=forms.EmailInput(attrs={"autocomplete": "off"}),
+    )
+    phone = forms.CharField(
+        max_length=40, required=False, widget=forms.TextInput(attrs={"type": "tel"})
+    )
     company = forms.CharField(
         max_length=200, required=False, help_text="If they are buying for a business."
     )

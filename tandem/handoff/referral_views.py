@@ -87,7 +87,7 @@ def _refer_page(
     return render(request, "handoff/refer.html", context, status=status)
 
 
-def _submit(request: HttpRequest, form: Any, refer: Any) -> tuple[Any, DomainError | None]:
+def _submit(form: Any, refer: Any) -> tuple[Any, DomainError | None]:
     """Run the referral; a refusal naming the customer's lead comes back to be linked."""
     try:
         return refer(form.referral()), None
@@ -104,7 +104,7 @@ def new_referral(request: HttpRequest) -> HttpResponse:
     refused = None
     if request.method == "POST" and form.is_valid():
         referred, refused = _submit(
-            request, form, lambda data: referrals.refer_new_customer(actor=actor, **data)
+            form, lambda data: referrals.refer_new_customer(actor=actor, **data)
         )
         if referred is not None:
             messages.success(request, _said(referred))
@@ -121,9 +121,7 @@ def refer_contact(request: HttpRequest, pk: int) -> HttpResponse:
     refused = None
     if request.method == "POST" and form.is_valid():
         referred, refused = _submit(
-            request,
-            form,
-            lambda data: referrals.refer_contact(actor=actor, contact=contact, **data),
+            form, lambda data: referrals.refer_contact(actor=actor, contact=contact, **data)
         )
         if referred is not None:
             messages.success(request, _said(referred))

@@ -82,8 +82,9 @@ def test_a_walk_in_referred_from_the_showroom_is_accepted_converted_and_won(page
     convert.get_by_role("button", name="Move to sales qualified").click()
     expect(page.get_by_text("Sales qualified, with the opportunity")).to_be_visible()
     page.get_by_role("link", name="Whitfield Bakery: solar roof").first.click()
-    page.get_by_role("combobox", name="Stage").select_option("won")
-    page.get_by_role("button", name="Save stage").click()
+    stage = page.get_by_role("form", name="Stage")
+    stage.get_by_label("Stage").select_option("won")
+    stage.get_by_role("button", name="Save stage").click()
     expect(page.locator(".record-title")).to_contain_text("Won")
     log_out(page)
 
