@@ -110,6 +110,11 @@ def _executive(context: dict[str, Any]) -> None:
         [
             cards.money("Open pipeline", figures.pipeline(deals), "Every open opportunity"),
             cards.money(
+                "Weighted pipeline",
+                figures.weighted_pipeline(deals),
+                "Each deal times its stage's chance to close",
+            ),
+            cards.money(
                 "Won this quarter",
                 figures.won_since(deals, quarter),
                 f"Since {quarter:%-d %B}",

@@ -51,6 +51,9 @@ def test_pipeline_and_won_revenue_per_currency_never_added_across(org):
         ("Proposal", 1, Decimal("2500.50")),
         ("Negotiation", 0, Decimal("0")),  # the euro deal is not added to pounds
     ]
+    # Qualification 10 %, proposal 75 %, negotiation 90 % (crm.probability).
+    weighted = figures.weighted_pipeline(everything)
+    assert weighted.by_currency == {"GBP": Decimal("1975.38"), "EUR": Decimal("630.00")}
     mine = figures.pipeline(Opportunity.objects.filter(owner=org.sales_rep))
     assert mine.by_currency == {"GBP": Decimal("3500.50")}
     won = figures.won_by_month(6)
