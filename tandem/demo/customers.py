@@ -87,8 +87,9 @@ def add_customers(users: dict[str, User]) -> None:
             name="Spring heat-pump webinar",
             type="webinar",
             channel="events",
-            starts_on=date(2026, 3, 2),
-            ends_on=date(2026, 4, 24),
+            # Live whenever the demo is loaded: a status that follows its dates.
+            starts_on=min(date(2026, 3, 2), timezone.localdate() - timedelta(days=30)),
+            ends_on=timezone.localdate() + timedelta(days=45),
             planned_budget="6500",
             expected_leads_per_week=25,
             audience="SMEs in Yorkshire with gas heating",

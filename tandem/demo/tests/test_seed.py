@@ -61,6 +61,12 @@ def test_small_seed_has_every_persona_in_the_right_team(db):
     weekly = mqls_by_week(12)["datasets"][0]["values"]
     assert sum(1 for n in weekly if n) >= 8, weekly
     assert SlaPolicy.objects.in_force().mqls_per_month == 15
+    # A campaign called live is running today.
+    from tandem.campaigns.models import Campaign
+
+    today = timezone.localdate()
+    for campaign in Campaign.objects.filter(status="live"):
+        assert campaign.starts_on <= today <= campaign.ends_on, campaign.name
 
 
 def test_the_generated_organisation_is_deterministic():
