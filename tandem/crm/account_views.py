@@ -137,4 +137,5 @@ def edit_account(request: HttpRequest, pk: int) -> HttpResponse:
         AccountForm,
         lambda actor, record, data: services.update_account(actor=actor, account=record, **data),
         "crm:account",
+        properties="crm/_account_properties.html",
     )

@@ -165,4 +165,5 @@ def edit_contact(request: HttpRequest, pk: int) -> HttpResponse:
         ContactForm,
         lambda actor, record, data: services.update_contact(actor=actor, contact=record, **data),
         "crm:contact",
+        properties="crm/_contact_properties.html",
     )

@@ -218,23 +218,50 @@ def complete_task(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def edit_record(
-    request: HttpRequest, record: Any, form_class: Any, save: Any, url_name: str
+    request: HttpRequest,
+    record: Any,
+    form_class: Any,
+    save: Any,
+    url_name: str,
+    properties: str = "",
 ) -> HttpResponse:
-    """Edit form for a record: initial values from it, saved through its service."""
+    """Edit form for a record: initial values from it, saved through its service.
+
+    With ``properties`` (the record page's side column, a template with
+    ``id="properties"``), ``?field=name`` edits that one property in place: for htmx
+    the column comes back with the field's form (GET), saved, or with the error (422);
+    without JS it is a page with that one field. An htmx GET without a field is the
+    column as it was ("Cancel")."""
     require(request.user, Action.CHANGE, record)
-    initial = {f: getattr(record, f) for f in form_class.base_fields}
-    form = form_class(request.POST or None, initial=initial)
+    field = request.GET.get("field", "")
+    only = (field,) if properties and field in form_class.base_fields else ()
+    fields = only or tuple(form_class.base_fields)
+    form = form_class(request.POST or None, initial={f: getattr(record, f) for f in fields})
+    for name in list(form.fields):
+        if name not in fields:
+            del form.fields[name]
+    in_place = bool(properties) and bool(request.htmx)  # type: ignore[attr-defined]
+    column = {"record": record, "can_change": True}
+    if in_place and request.method == "GET" and not only:
+        return render(request, properties, column)
     if request.method == "POST" and form.is_valid():
         try:
             save(signed_in(request), record, form.cleaned_data)
         except DomainError as exc:
             form_error(form, exc)
         else:
+            if in_place:
+                record.refresh_from_db()
+                return render(request, properties, {**column, "saved": True})
             messages.success(request, f"{record} saved.")
             return redirect(url_name, pk=record.pk)
+    status = 422 if form.errors else 200
+    if in_place:
+        editing = {**column, "form": form, "editing": field}
+        return render(request, properties, editing, status=status)
     return render(
         request,
         "crm/form.html",
         {"form": form, "title": f"Edit {record}"},
-        status=422 if form.errors else 200,
+        status=status,
     )
