@@ -158,3 +158,53 @@ def seed_history(users: dict[str, Any]) -> int:
     LifecycleEvent.objects.bulk_create(events, batch_size=500)
     SlaBreach.objects.bulk_create(breaches, batch_size=500)
     return len(handed)
+
+
+# Walk-ins and callers the front line referred this week, and what sales did with each.
+REFERRALS = [
+    # (referrer, first, last, phone, company, interest, outcome)
+    ("front line", "Emma", "Clarke", "07700 900311", "Clarke Joinery",
+     "Solar panels on the workshop roof", "converted"),
+    ("front line", "Tom", "Rhodes", "0113 496 0712", "",
+     "A heat pump for a terraced house", "accepted"),
+    ("front line", "Priti", "Shah", "07700 900544", "",
+     "Price of a battery for an existing array", "rejected"),
+    ("call centre", "Lewis", "Grant", "+44 1632 960 288", "Grant Dairy Farm",
+     "Called about grants for farm solar", "waiting"),
+]  # fmt: skip
+
+
+def seed_referrals(users: dict[str, Any]) -> int:
+    """The front line's referrals, each through the real referral, accept, reject and
+    convert services, so their homes show every outcome; returns how many."""
+    from tandem.core.audit import Source, acting_as
+    from tandem.handoff import conversion, lifecycle, referrals
+
+    made = 0
+    for who, first, last, phone, company, interest, outcome in REFERRALS:
+        referrer = users[who]
+        with acting_as(referrer, Source.SYSTEM):
+            lead = referrals.refer_new_customer(
+                actor=referrer, first_name=first, last_name=last, phone=phone,
+                company=company, interest=interest, consent=True,
+                note="Met in person; happy to be called during the day.",
+            ).referral.lead  # fmt: skip
+        made += 1
+        lead.refresh_from_db()
+        rep = lead.rep
+        if outcome == "waiting" or rep is None:
+            continue
+        with acting_as(rep, Source.SYSTEM):
+            if outcome == "rejected":
+                lifecycle.reject(
+                    actor=rep, lead=lead, reason="no-budget",
+                    note="Wanted a price only; no project this year.",
+                )  # fmt: skip
+                continue
+            lead = lifecycle.accept(actor=rep, lead=lead)
+            if outcome == "converted":
+                conversion.convert(
+                    actor=rep, lead=lead, name=f"{company}: solar roof", amount="18500",
+                    close_date=timezone.localdate() + timedelta(days=40),
+                )  # fmt: skip
+    return made

@@ -20,7 +20,7 @@ from tandem.core.audit import Source, acting_as
 from tandem.demo.closed_loop import seed_closed_loop
 from tandem.demo.contract import agree_contract
 from tandem.demo.customers import add_customers
-from tandem.demo.history import seed_history
+from tandem.demo.history import seed_history, seed_referrals
 from tandem.demo.names import DOMAIN, SEED
 from tandem.demo.staff import bulk_people
 from tandem.notifications.services import post_comment
@@ -126,6 +126,7 @@ def seed(scale: str = "small") -> SeedReport:
         add_customers(users)  # ends by scoring everyone, which makes their leads
         if not SCALES[scale]:
             seed_history(users)
+            seed_referrals(users)
         if SCALES[scale]:
             bulk_people(SCALES[scale], password)
     if scale != "small":

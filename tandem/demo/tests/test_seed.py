@@ -27,13 +27,21 @@ def test_small_seed_has_every_persona_in_the_right_team(db):
     assert Notification.objects.filter(recipient__email="david.okafor@brightwell.example").exists()
     # Customers whose timelines show both teams' work.
     from tandem.crm.models import Account, Activity, Opportunity
+    from tandem.demo.history import REFERRALS
 
-    assert Account.objects.count() == len(customers.CUSTOMERS) + closed_loop.ACCOUNTS
+    walk_in_companies = sum(1 for r in REFERRALS if r[4])  # a walk-in's company is kept
+    assert (
+        Account.objects.count()
+        == len(customers.CUSTOMERS) + closed_loop.ACCOUNTS + walk_in_companies
+    )
     # Closed-loop revenue: some of those accounts opened deals, some won them.
     loop = Opportunity.objects.filter(account__name__regex=r" \d+$")
     assert 5 < loop.count() < closed_loop.ACCOUNTS and loop.filter(stage="won").exists()
     closed = len(customers.CLOSED_THIS_MONTH)
-    assert Opportunity.objects.count() == len(customers.CUSTOMERS) + closed + loop.count()
+    converted = sum(1 for r in REFERRALS if r[6] == "converted")  # a referral's deal
+    assert (
+        Opportunity.objects.count() == len(customers.CUSTOMERS) + closed + loop.count() + converted
+    )
     # The pipeline has something true to show: open deals at every stage with close
     # dates, and this month's wins and losses.
     assert not Opportunity.objects.filter(close_date__isnull=True).exists()
@@ -61,6 +69,11 @@ def test_small_seed_has_every_persona_in_the_right_team(db):
     weekly = mqls_by_week(12)["datasets"][0]["values"]
     assert sum(1 for n in weekly if n) >= 8, weekly
     assert SlaPolicy.objects.in_force().mqls_per_month == 15
+    # The front line's referrals this week, each with its own outcome.
+    from tandem.handoff.models import Referral
+
+    outcomes = set(Referral.objects.values_list("outcome", flat=True))
+    assert {"with_sales", "accepted", "rejected", "converted"} <= outcomes
     # A campaign called live is running today.
     from tandem.campaigns.models import Campaign
 
