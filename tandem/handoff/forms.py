@@ -56,10 +56,8 @@ class StageForm(forms.Form):
     """Any stage is parsed (the service refuses a move its rule does not allow, however
     it was sent); ``offer`` narrows the picker to the moves the rule allows."""
 
-    stage = forms.ChoiceField(
-        choices=Stage.choices, widget=forms.Select(attrs={"class": "form-select"})
-    )
-    why = forms.CharField(max_length=300, widget=forms.TextInput(attrs={"class": "form-control"}))
+    stage = forms.ChoiceField(choices=Stage.choices)
+    why = forms.CharField(max_length=300)
 
     def offer(self, moves: list[str]) -> StageForm:
         self.fields["stage"].choices = [(m, Stage(m).label) for m in moves]  # type: ignore[attr-defined]
@@ -77,13 +75,11 @@ class ConvertForm(forms.Form):
         required=False,
         empty_label="A new account, named below",
         label="Their company's account",
-        widget=forms.Select(attrs={"class": "form-select"}),
     )
     account_name = forms.CharField(
         max_length=200,
         required=False,
         label="New account's name",
-        widget=forms.TextInput(attrs={"class": "form-control"}),
     )
     choice = forms.ChoiceField(
         label="Opportunity",
@@ -96,34 +92,29 @@ class ConvertForm(forms.Form):
         required=False,
         empty_label="Choose the opportunity",
         label="Open opportunity to link",
-        widget=forms.Select(attrs={"class": "form-select"}),
     )
     name = forms.CharField(
         max_length=200,
         required=False,
         label="Name of the new opportunity",
-        widget=forms.TextInput(attrs={"class": "form-control"}),
     )
     amount = forms.DecimalField(
         max_digits=14,
         decimal_places=2,
         min_value=0,
         required=False,
-        widget=forms.NumberInput(attrs={"class": "form-control", "step": "0.01"}),
+        widget=forms.NumberInput(attrs={"step": "0.01"}),
     )
-    currency = forms.CharField(
-        max_length=3, initial="GBP", widget=forms.TextInput(attrs={"class": "form-control"})
-    )
+    currency = forms.CharField(max_length=3, initial="GBP")
     close_date = forms.DateField(
         required=False,
         label="Expected close date",
-        widget=forms.DateInput(attrs={"type": "date", "class": "form-control"}),
+        widget=forms.DateInput(attrs={"type": "date"}),
     )
     why = forms.CharField(
         max_length=300,
         required=False,
         label="Note",
-        widget=forms.TextInput(attrs={"class": "form-control"}),
     )
 
     def __init__(self, *args: Any, lead: Lead, user: Any, **kwargs: Any) -> None:

@@ -73,3 +73,13 @@ def test_an_accounts_name_is_edited_in_place(client, org):
     assert saved.status_code == 200 and "Acme Solar Ltd" in saved.content.decode()
     account.refresh_from_db()
     assert account.name == "Acme Solar Ltd"
+
+
+def test_a_field_that_is_not_a_property_edits_nothing_and_is_not_an_error(client, org, contact):
+    client.force_login(org.sales_rep)
+    for field in ("owner", "erased_at", "<script>", "x" * 5000):
+        page = client.get(f"/contacts/{contact.pk}/edit/", {"field": field}, **HTMX)
+        shown = page.content.decode()
+        # Not a property in place: the column as it was, with no form and no error.
+        assert page.status_code == 200 and shown.lstrip().startswith('<article id="properties"')
+        assert "<form" not in shown and "07700 900123" in shown
