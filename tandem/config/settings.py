@@ -13,8 +13,10 @@ from typing import Any
 
 import dj_database_url
 from csp.constants import NONE, SELF
+from django.core.exceptions import ImproperlyConfigured
 
 from tandem.config.filemodes import private_directory
+from tandem.core.currencies import ISO_4217
 
 
 def env_bool(name: str, default: bool = False) -> bool:
@@ -279,6 +281,13 @@ USE_TZ = True
 # Where a phone number written without its country code is from (ISO 3166 code, as
 # libphonenumber knows them): one organisation per installation, so one setting.
 PHONE_REGION = os.environ.get("TANDEM_DEFAULT_PHONE_REGION", "GB").strip().upper()
+# The organisation's reporting currency (ISO 4217): new deals and campaigns default to it,
+# and totals that mix currencies are shown in it unless the reader picks another.
+TANDEM_CURRENCY = os.environ.get("TANDEM_CURRENCY", "GBP").strip().upper()
+if TANDEM_CURRENCY not in ISO_4217:
+    raise ImproperlyConfigured(
+        f"TANDEM_CURRENCY={TANDEM_CURRENCY!r} is not an ISO 4217 currency code (e.g. GBP, EUR)."
+    )
 
 # --- Static and uploaded files ------------------------------------------------------
 STATIC_URL = "/static/"

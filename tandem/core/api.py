@@ -8,15 +8,23 @@ from django.urls import reverse
 from ninja import Router, Status
 from ninja.pagination import paginate
 
+from tandem.core import exchange_rates, services
 from tandem.core import search as searching
-from tandem.core import services
 from tandem.core.api_pagination import CursorPagination
+from tandem.core.errors import DomainError, ErrorCode
 from tandem.core.history import history_entries
 from tandem.core.ids import RecordId
-from tandem.core.models import DomainEvent, Job
-from tandem.core.permissions import ORGANISATION, Action, require
+from tandem.core.models import DomainEvent, ExchangeRate, Job
+from tandem.core.permissions import ORGANISATION, Action, is_staff, require
 from tandem.core.records import access_record
-from tandem.core.schemas import EventOut, HistoryEntryOut, JobOut, SearchGroupOut
+from tandem.core.schemas import (
+    EventOut,
+    ExchangeRateIn,
+    ExchangeRateOut,
+    HistoryEntryOut,
+    JobOut,
+    SearchGroupOut,
+)
 
 router = Router(tags=["jobs and audit"])
 
@@ -89,3 +97,24 @@ def search_records(request: HttpRequest, q: str = "") -> list[dict[str, Any]]:
         }
         for g in groups
     ]
+
+
+@router.get(
+    "/exchange-rates",
+    response=list[ExchangeRateOut],
+    summary="Every exchange rate into the reporting currency, newest first per currency",
+)
+def list_rates(request: HttpRequest) -> Any:
+    if not is_staff(request.user):
+        raise DomainError(ErrorCode.FORBIDDEN, "You are not allowed to see the exchange rates.")
+    return ExchangeRate.objects.filter(home=exchange_rates.home_currency())
+
+
+@router.post(
+    "/exchange-rates",
+    response={201: ExchangeRateOut},
+    summary="Set what one unit of a currency is worth from a day on (administrators)",
+)
+def set_rate(request: HttpRequest, payload: ExchangeRateIn) -> Status[ExchangeRate]:
+    """A rate already given for that currency and day is replaced."""
+    return Status(201, exchange_rates.set_rate(actor=request.user, **payload.dict()))

@@ -19,3 +19,8 @@ class CoreConfig(AppConfig):
         # Database set-up, not domain flow: each new connection learns to read the
         # times Python cannot hold (see tandem.core.postgres).
         connection_created.connect(read_out_of_range_times, dispatch_uid="tandem.core.times")
+
+        from tandem.core.navigation import NavEntry, register_nav
+        from tandem.core.permissions import is_staff
+
+        register_nav(NavEntry("Exchange rates", "core:exchange_rates", 70, is_staff, group="admin"))

@@ -37,10 +37,11 @@ class ErrorCode(StrEnum):
 
 
 class CoreError(StrEnum):
-    """Codes of core's own rules (jobs)."""
+    """Codes of core's own rules (jobs, exchange rates)."""
 
     JOB_NOT_RESUMABLE = "job_not_resumable"
     JOB_NOT_FAILED = "job_not_failed"
+    RATE_CLASH = "rate_clash"  # two people saved a rate for the same currency and day
 
 
 # The HTTP status each code is answered with by the API and the pages, by code value.
@@ -87,6 +88,7 @@ register_codes(
         ErrorCode.SERVER_ERROR: 500,
         CoreError.JOB_NOT_RESUMABLE: 409,
         CoreError.JOB_NOT_FAILED: 409,
+        CoreError.RATE_CLASH: 409,
     }
 )
 

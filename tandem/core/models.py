@@ -1,4 +1,5 @@
-"""Core records: the append-only domain-event log and background-job records."""
+"""Core records: the append-only domain-event log, background-job records, saved views,
+rate counters and the exchange rates totals in mixed currencies are converted with."""
 
 from __future__ import annotations
 
@@ -9,7 +10,12 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 
 from tandem.core.permissions import OwnedRecord
-from tandem.core.querysets import DomainEventQuerySet, JobQuerySet, SavedViewQuerySet
+from tandem.core.querysets import (
+    DomainEventQuerySet,
+    ExchangeRateQuerySet,
+    JobQuerySet,
+    SavedViewQuerySet,
+)
 
 
 class AppendOnlyError(Exception):
@@ -156,6 +162,38 @@ class SavedView(OwnedRecord, models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class ExchangeRate(models.Model):
+    """One unit of ``currency`` is worth ``rate`` of ``home`` (the organisation's reporting
+    currency, ``TANDEM_CURRENCY``, when the rate was entered) from ``valid_from`` until the
+    currency's next rate. Kept by administrators; a total of amounts in several currencies
+    converts through the rates in force on the day it is read (``core.exchange_rates``).
+    Rates of another home currency stay, unused, should the setting change back."""
+
+    home = models.CharField(max_length=3)
+    currency = models.CharField(max_length=3)
+    valid_from = models.DateField()
+    rate = models.DecimalField(max_digits=18, decimal_places=8)
+    note = models.CharField(max_length=200, blank=True)  # where it came from: "ECB, 1 Dec"
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ExchangeRateQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["currency", "-valid_from"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["home", "currency", "valid_from"], name="one_rate_per_currency_and_day"
+            ),
+            models.CheckConstraint(condition=models.Q(rate__gt=0), name="exchange_rate_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"1 {self.currency} = {self.rate.normalize():f} {self.home} from {self.valid_from}"
 
 
 class RateCounter(models.Model):

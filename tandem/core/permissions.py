@@ -35,6 +35,7 @@ class Action(StrEnum):
     EXPORT_LIST = "export_list"  # download a whole list (contacts, accounts, ...) as a file
     CREATE_CAMPAIGN = "create_campaign"  # plan a new campaign
     REFER = "refer"  # refer a customer to sales (a lead from the front line)
+    KEEP_RATES = "keep_rates"  # add or remove the exchange rates totals convert with
 
 
 # How a refusal names each action: "You are not allowed to <phrase> (this <record>)."
@@ -57,6 +58,7 @@ PHRASES: dict[Action, str] = {
     Action.EXPORT_LIST: "export whole lists",
     Action.CREATE_CAMPAIGN: "create campaigns",
     Action.REFER: "refer customers to sales",
+    Action.KEEP_RATES: "change the exchange rates",
 }
 
 
@@ -110,6 +112,9 @@ POLICY: dict[str, dict[Action, frozenset[Relation]]] = {
         Action.CREATE_RECORD: STAFF,
         Action.REFER: STAFF,
         Action.VIEW_AUDIT_LOG: frozenset({ADMIN}),
+        # Every converted total names its rates, so everyone reads them; administrators
+        # keep them, as in Salesforce ("Manage Currency") and HubSpot (super admins).
+        Action.KEEP_RATES: frozenset({ADMIN}),
     },
     # Whole lists out of Tandem (contacts, accounts, opportunities, campaigns as CSV or
     # XLSX) and new campaigns are the office's: not the front line's unless an

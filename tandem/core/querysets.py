@@ -61,3 +61,18 @@ def count_of(queryset: Any, field: str) -> Any:
         .values("n")
     )
     return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
+
+
+class ExchangeRateQuerySet(models.QuerySet[Any]):
+    def in_force(self, home: str, day: Any) -> list[tuple[str, Any, Any]]:
+        """(currency, rate, valid_from) of each currency's latest rate into ``home`` on
+        ``day``: two reads along the (home, currency, valid_from) unique index, whatever
+        the length of the history."""
+        mine = self.filter(home=home, valid_from__lte=day)
+        latest = list(mine.order_by().values_list("currency").annotate(at=models.Max("valid_from")))
+        if not latest:
+            return []
+        pairs = Q()
+        for currency, at in latest:
+            pairs |= Q(currency=currency, valid_from=at)
+        return list(mine.filter(pairs).values_list("currency", "rate", "valid_from"))

@@ -1,5 +1,5 @@
 from collections.abc import Iterable
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Annotated, Any, get_args
 
@@ -13,6 +13,8 @@ from pydantic import (
     field_validator,
     model_validator,
 )
+
+from tandem.core.dates import ApiDate
 
 NUL = "\x00"
 # Text with something in it besides white space: what a service means by a required name
@@ -147,3 +149,21 @@ class SearchGroupOut(Schema):
     hits: list[SearchHitOut]
     more: bool = Field(description="more records match than the hits shown")
     see_all: str = Field(description='the list page with every match, or ""')
+
+
+class ExchangeRateIn(InputSchema):
+    currency: str = Field(..., min_length=3, max_length=3, description="ISO 4217, e.g. EUR")
+    valid_from: ApiDate = Field(..., description="In force from this day (YYYY-MM-DD)")
+    rate: str = Field(
+        ..., max_length=30, description="What one unit is worth in the reporting currency"
+    )
+    note: str = Field("", max_length=200)
+
+
+class ExchangeRateOut(Schema):
+    id: int
+    currency: str
+    home: str = Field(..., description="The reporting currency the rate converts into")
+    valid_from: date
+    rate: Decimal
+    note: str

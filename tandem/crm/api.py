@@ -10,6 +10,7 @@ from ninja import File, Form, Query, Router, Status
 from ninja.files import UploadedFile
 from ninja.pagination import paginate
 
+from tandem.core import exchange_rates
 from tandem.core.api import job_out
 from tandem.core.api_pagination import CursorPagination, OffsetCursorPagination
 from tandem.core.errors import DomainError, ErrorCode
@@ -232,18 +233,23 @@ def create_opportunity(request: HttpRequest, payload: OpportunityIn) -> Status[O
 @router.get(
     "/opportunities/pipeline",
     response=PipelineOut,
-    summary="Count, total and weighted total per stage, per currency",
+    summary="Count, total and weighted total per stage, per currency and converted into one",
 )
 def pipeline_totals(request: HttpRequest, filters: Query[PipelineFilterIn]) -> dict[str, Any]:
     """The board's columns without their cards: the open stages (every open deal, or
     those closing in ``month``), then won and lost closing in ``month`` (this month if
-    none). ``owner``: all, mine or team (the caller's teams)."""
+    none). ``owner``: all, mine or team (the caller's teams). Totals per currency, and
+    in ``totals_in`` at today's exchange rates (what has no rate is in ``left_out``)."""
     require(request.user, Action.CREATE_RECORD, ORGANISATION)
     found = Opportunity.objects.visible_to(request.user).owned_as(request.user, filters.owner)
     first = pipeline.parse_month(filters.month)
-    columns = pipeline.board_columns(found, month=first, today=timezone.localdate(), cards=False)
+    rates = exchange_rates.rates_on(timezone.localdate())
+    columns = pipeline.board_columns(found, month=first, today=rates.on, cards=False)
+    into = exchange_rates.chosen_currency(filters.totals_in, rates, pipeline.currencies_of(columns))
+    whole = pipeline.convert_board(columns, into, rates)
     return {
         "month": filters.month if first else "",
+        "rates_on": rates.on,
         "stages": [
             {
                 "stage": c.stage,
@@ -252,11 +258,18 @@ def pipeline_totals(request: HttpRequest, filters: Query[PipelineFilterIn]) -> d
                 "closed": c.closed,
                 "count": c.count,
                 "totals": [vars(t) for t in c.totals],
+                "in_currency": _one_total(c.shown),
             }
             for c in columns
         ],
         "open": [vars(t) for t in pipeline.open_pipeline(columns)],
+        "open_in_currency": _one_total(whole),
     }
+
+
+def _one_total(total: Any) -> dict[str, Any]:
+    """A ``pipeline.OneTotal`` (a column's, after ``convert_board``) as the API's."""
+    return {**vars(total), "left_out": [vars(t) for t in total.left_out]}
 
 
 @router.get(
@@ -265,17 +278,23 @@ def pipeline_totals(request: HttpRequest, filters: Query[PipelineFilterIn]) -> d
     summary="Open, weighted and won amounts by close month, in one currency",
 )
 def forecast(request: HttpRequest, filters: Query[ForecastFilterIn]) -> dict[str, Any]:
-    """From this month on. ``currency``: the one to show (default: the one with the most
-    open pipeline); ``currencies`` lists every currency with deals, as amounts in
-    different currencies are never added together."""
+    """From this month on, in ``currency`` (default: the reporting currency); deals in
+    other currencies are converted at today's exchange rates (``converted``), those in
+    a currency without a rate are left out and listed (``left_out``). ``currencies``
+    lists every currency with deals."""
     require(request.user, Action.CREATE_RECORD, ORGANISATION)
     found = Opportunity.objects.visible_to(request.user).owned_as(request.user, filters.owner)
-    first = pipeline.first_of_month(timezone.localdate())
+    rates = exchange_rates.rates_on(timezone.localdate())
     result = pipeline.forecast(
-        found, first=first, months=filters.months, currency=filters.currency.upper()
+        found,
+        first=pipeline.first_of_month(rates.on),
+        rates=rates,
+        months=filters.months,
+        currency=filters.currency.upper(),
     )
+    names = ("currency", "currencies", "overdue", "undated", "rates_on", "converted", "left_out")
     return {
-        **{k: getattr(result, k) for k in ("currency", "currencies", "overdue", "undated")},
+        **{k: getattr(result, k) for k in names},
         "overdue_count": result.overdue_count,
         "undated_count": result.undated_count,
         "months": [{**vars(r), "month": r.month.strftime("%Y-%m")} for r in result.rows],

@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from tandem.core import exchange_rates
 from tandem.core.errors import DomainError
 from tandem.core.forms import error_message
 from tandem.core.htmx import render_page_or_partial
@@ -48,12 +49,20 @@ def _board_context(request: HttpRequest, params: Any, **extra: Any) -> dict[str,
     today = timezone.localdate()
     found = Opportunity.objects.visible_to(request.user).owned_as(request.user, owner)
     columns = pipeline.board_columns(found, month=month, today=today)
+    rates = exchange_rates.rates_on(today)
+    present = pipeline.currencies_of(columns)
+    into = exchange_rates.chosen_currency(params.get("in"), rates, present)
     for column in columns:
         for card in column.cards:
             card.movable = can(request.user, Action.CHANGE, card)  # type: ignore[attr-defined]
     return {
         "columns": columns,
         "pipeline": pipeline.open_pipeline(columns),
+        "in_one": pipeline.convert_board(columns, into, rates),
+        "mixed": present not in ([], [into]),
+        "totals_in": into,
+        "targets": rates.targets(present),
+        "rates_on": today,
         "owner": owner,
         "owners": OWNERS,
         "month": month_text,
@@ -117,7 +126,8 @@ def move(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         messages.success(request, done)
     owner, month, _ = _filters(request.POST)
-    query = urlencode({k: v for k, v in (("owner", owner), ("month", month)) if v})
+    into = str(request.POST.get("in", ""))[:3]
+    query = urlencode({k: v for k, v in (("owner", owner), ("month", month), ("in", into)) if v})
     return redirect(f"{reverse('crm:board')}?{query}" if query else reverse("crm:board"))
 
 
@@ -128,9 +138,12 @@ def forecast(request: HttpRequest) -> HttpResponse:
     require(request.user, Action.CREATE_RECORD, ORGANISATION)
     owner, _, _ = _filters(request.GET)
     found = Opportunity.objects.visible_to(request.user).owned_as(request.user, owner)
-    first = pipeline.first_of_month(timezone.localdate())
+    rates = exchange_rates.rates_on(timezone.localdate())
     result = pipeline.forecast(
-        found, first=first, currency=str(request.GET.get("currency", "")).upper()[:3]
+        found,
+        first=pipeline.first_of_month(rates.on),
+        rates=rates,
+        currency=str(request.GET.get("currency", "")).upper()[:3],
     )
     return render_page_or_partial(
         request,
@@ -141,6 +154,7 @@ def forecast(request: HttpRequest) -> HttpResponse:
             "chart": result.chart(),
             "owner": owner,
             "owners": OWNERS,
+            "targets": rates.targets(result.currencies),
             "probabilities": pipeline.stage_probabilities(),
         },
     )

@@ -2,9 +2,10 @@
 aggregate queries (``OpportunityQuerySet.stage_totals``, ``forecast``, ``slipped``),
 whatever the number of deals.
 
-Money is never added across currencies: there are no exchange rates in Tandem
-(``core.money`` keeps an amount beside its currency), so every total is a list of
-(currency, amount) and the forecast shows one currency at a time, naming the others.
+The database sums per currency; a total the reader wants in one currency ("totals in")
+converts those per-currency sums through the exchange rates in force today
+(``core.exchange_rates``). An amount in a currency without a rate is left out of that
+total and named beside it, never guessed.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from typing import Any
 
 from django.db.models import F, Q
 
+from tandem.core.exchange_rates import Rates, add_up, chosen_currency
 from tandem.crm.models import Opportunity
 from tandem.crm.probability import CLOSED_STAGES, OPEN_STAGES, STAGE_PROBABILITY
 
@@ -28,6 +30,7 @@ CARDS_PER_COLUMN = 20
 CLOSED_CARDS = 5
 FORECAST_MONTHS = 6
 CENT = Decimal("0.01")
+ONE = Decimal(1)
 
 
 @dataclass
@@ -35,6 +38,25 @@ class Total:
     currency: str
     amount: Decimal
     weighted: Decimal
+
+
+@dataclass
+class OneTotal:
+    """Per-currency totals as one: ``amount`` and ``weighted`` in ``currency``, with the
+    currencies converted into it and the totals left out for want of a rate."""
+
+    currency: str
+    amount: Decimal
+    weighted: Decimal
+    converted: list[str] = field(default_factory=list)
+    left_out: list[Total] = field(default_factory=list)
+
+
+def in_currency(totals: list[Total], into: str, rates: Rates) -> OneTotal:
+    amount = add_up(((t.currency, t.amount) for t in totals), into, rates)
+    weighted_ = add_up(((t.currency, t.weighted) for t in totals), into, rates)
+    left_out = [t for t in totals if t.currency in amount.left_out]
+    return OneTotal(into, amount.amount, weighted_.amount, amount.converted, left_out)
 
 
 @dataclass
@@ -46,6 +68,7 @@ class Column:
     count: int = 0
     totals: list[Total] = field(default_factory=list)
     cards: list[Opportunity] = field(default_factory=list)
+    shown: OneTotal | None = None  # the totals in the reader's currency (``convert``)
 
     @property
     def more(self) -> int:
@@ -142,6 +165,17 @@ def open_pipeline(columns: list[Column]) -> list[Total]:
     return [Total(c, amount, w) for c, (amount, w) in sorted(sums.items())]
 
 
+def currencies_of(columns: list[Column]) -> list[str]:
+    return sorted({t.currency for c in columns for t in c.totals})
+
+
+def convert_board(columns: list[Column], into: str, rates: Rates) -> OneTotal:
+    """Each column's totals in ``into`` (``Column.shown``), and the open pipeline's."""
+    for column in columns:
+        column.shown = in_currency(column.totals, into, rates)
+    return in_currency(open_pipeline(columns), into, rates)
+
+
 @dataclass
 class ForecastRow:
     month: date
@@ -157,6 +191,10 @@ class Forecast:
     currency: str
     currencies: list[str]  # every currency with deals in the period or slipped
     rows: list[ForecastRow]
+    rates_on: date | None = None
+    converted: list[str] = field(default_factory=list)  # into ``currency`` at those rates
+    # Open pipeline (in the months, overdue or undated) in currencies without a rate.
+    left_out: dict[str, Decimal] = field(default_factory=dict)
     overdue: Decimal = Decimal("0.00")
     overdue_count: int = 0
     undated: Decimal = Decimal("0.00")
@@ -191,13 +229,26 @@ def _floats(rows: list[ForecastRow], name: str) -> list[float]:
     return [float(getattr(r, name)) for r in rows]
 
 
+def _default_currency(present: dict[str, Decimal], rates: Rates) -> str:
+    """Home, if any deal is in it or converts into it; else the currency with the most
+    open pipeline (an organisation selling only in euros without rates sees euros)."""
+    if not present or any(rates.value(c) is not None for c in present):
+        return rates.home
+    return max(present, key=lambda c: (present[c], c))
+
+
 def forecast(
-    found: Any, *, first: date, months: int = FORECAST_MONTHS, currency: str = ""
+    found: Any,
+    *,
+    first: date,
+    rates: Rates,
+    months: int = FORECAST_MONTHS,
+    currency: str = "",
 ) -> Forecast:
     """Open pipeline, weighted pipeline and won, by close month from ``first`` for
-    ``months`` months, in one currency (``currency`` if any deal has it, else the one
-    with the most open pipeline, else GBP); plus what slipped (open, dated before
-    ``first``) and what has no close date. Two aggregate queries."""
+    ``months`` months, in one currency (``currency`` if offered, else see
+    ``_default_currency``), other currencies converted at ``rates``; plus what slipped
+    (open, dated before ``first``) and what has no close date. Two aggregate queries."""
     after = add_months(first, months)
     rows = list(found.forecast(first, after))
     slipped = list(found.slipped(first))
@@ -205,23 +256,46 @@ def forecast(
     for row in rows:
         pipeline_by[row["currency"]] += row["pipeline"] or 0
     for row in slipped:
-        pipeline_by[row["currency"]] += 0
-    currencies = sorted(pipeline_by)
-    if currency not in pipeline_by:
-        currency = max(currencies, key=lambda c: (pipeline_by[c], c == "GBP"), default="GBP")
-    table = {add_months(first, n): ForecastRow(add_months(first, n)) for n in range(months)}
+        pipeline_by[row["currency"]] += (row["overdue"] or 0) + (row["undated"] or 0)
+    into = chosen_currency(currency, rates, pipeline_by) if currency else ""
+    into = into or _default_currency(pipeline_by, rates)
+    result = Forecast(currency=into, currencies=sorted(pipeline_by), rows=[], rates_on=rates.on)
+    exact: dict[date, dict[str, Any]] = {
+        add_months(first, n): defaultdict(Decimal) for n in range(months)
+    }
     for row in rows:
-        if row["currency"] != currency:
+        factor = rates.convert(ONE, row["currency"], into)
+        if factor is None:
             continue
         month = row["month"]
-        line = table[first_of_month(month.date() if isinstance(month, datetime) else month)]
-        line.pipeline = cents(row["pipeline"])
-        line.weighted = weighted(row["weighted_x100"])
-        line.won = cents(row["won"])
-        line.open_count, line.won_count = row["open_count"], row["won_count"]
-    result = Forecast(currency=currency, currencies=currencies, rows=list(table.values()))
+        line = exact[first_of_month(month.date() if isinstance(month, datetime) else month)]
+        line["pipeline"] += (row["pipeline"] or 0) * factor
+        line["weighted"] += (row["weighted_x100"] or 0) * factor / 100
+        line["won"] += (row["won"] or 0) * factor
+        line["open_count"] += row["open_count"]
+        line["won_count"] += row["won_count"]
+    result.rows = [ForecastRow(month, **_to_cents(line)) for month, line in exact.items()]
+    slip: dict[str, Any] = defaultdict(Decimal)
     for row in slipped:
-        if row["currency"] == currency:
-            result.overdue, result.overdue_count = cents(row["overdue"]), row["overdue_count"]
-            result.undated, result.undated_count = cents(row["undated"]), row["undated_count"]
+        factor = rates.convert(ONE, row["currency"], into)
+        if factor is None:
+            continue
+        for name in ("overdue", "undated"):
+            slip[name] += (row[name] or 0) * factor
+            slip[f"{name}_count"] += row[f"{name}_count"]
+    result.overdue, result.undated = cents(slip["overdue"]), cents(slip["undated"])
+    result.overdue_count = int(slip["overdue_count"])
+    result.undated_count = int(slip["undated_count"])
+    for code, amount in pipeline_by.items():
+        if code == into:
+            continue
+        if rates.convert(ONE, code, into) is None:
+            result.left_out[code] = cents(amount)
+        else:
+            result.converted.append(code)
     return result
+
+
+def _to_cents(line: dict[str, Any]) -> dict[str, Any]:
+    counts = {"open_count": int(line["open_count"]), "won_count": int(line["won_count"])}
+    return {**{k: cents(line[k]) for k in ("pipeline", "weighted", "won")}, **counts}

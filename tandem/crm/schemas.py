@@ -141,11 +141,21 @@ class PipelineFilterIn(InputSchema):
     month: str = Field(
         "", pattern=r"^((19|20|21)\d\d-(0[1-9]|1[0-2]))?$", description="Close month, YYYY-MM"
     )
+    totals_in: str = Field(
+        "",
+        pattern=r"^([A-Za-z]{3})?$",
+        description="The currency of the converted totals (default: the reporting currency)",
+    )
 
 
 class ForecastFilterIn(InputSchema):
     owner: Owners = Field("all", description="all you see, mine, or your teams' (team)")
-    currency: str = Field("", pattern=r"^([A-Za-z]{3})?$")
+    currency: str = Field(
+        "",
+        pattern=r"^([A-Za-z]{3})?$",
+        description="The currency the figures are in; deals in others are converted at "
+        "today's exchange rates (default: the reporting currency)",
+    )
     months: int = Field(FORECAST_MONTHS, ge=1, le=24)
 
 
@@ -155,19 +165,27 @@ class MoneyOut(Schema):
     weighted: Decimal = Field(..., description="amount x the stage's probability")
 
 
+class OneTotalOut(MoneyOut):
+    converted: list[str] = Field(..., description="Currencies converted into this one")
+    left_out: list[MoneyOut] = Field(..., description="Totals in currencies without a rate")
+
+
 class StageTotalsOut(Schema):
     stage: str
     label: str
     probability: int
     closed: bool
     count: int
-    totals: list[MoneyOut] = Field(..., description="One per currency: never added across")
+    totals: list[MoneyOut] = Field(..., description="One per currency, as the deals are")
+    in_currency: OneTotalOut = Field(..., description="The totals in ``totals_in``")
 
 
 class PipelineOut(Schema):
     month: str = Field(..., description="YYYY-MM, or empty: every open deal")
+    rates_on: date = Field(..., description="The day whose exchange rates converted totals")
     stages: list[StageTotalsOut]
     open: list[MoneyOut] = Field(..., description="The open stages added up, per currency")
+    open_in_currency: OneTotalOut
 
 
 class ForecastMonthOut(Schema):
@@ -182,6 +200,11 @@ class ForecastMonthOut(Schema):
 class ForecastOut(Schema):
     currency: str
     currencies: list[str]
+    rates_on: date
+    converted: list[str] = Field(..., description="Currencies converted into ``currency``")
+    left_out: dict[str, Decimal] = Field(
+        ..., description="Open pipeline in currencies without a rate, in their own currency"
+    )
     months: list[ForecastMonthOut]
     overdue: Decimal = Field(..., description="Open deals whose close date has passed")
     overdue_count: int

@@ -8,6 +8,7 @@ from datetime import date, timedelta
 from django.utils import timezone
 
 from tandem.campaigns import capture
+from tandem.core import exchange_rates
 from tandem.core.audit import Source, acting_as
 from tandem.people.models import User
 
@@ -24,7 +25,7 @@ CUSTOMERS = [
             ("Ruth", "Bailey", "Practice Manager", "07700 900123"),
             ("Imran", "Hussain", "Finance Director", "+44 (0)1632 960510"),
         ],
-        ("Solar for three surgeries", "48500", "proposal", 24),
+        ("Solar for three surgeries", "48500", "proposal", 24, "GBP"),
     ),
     (
         "Pennine Farms Ltd",
@@ -32,7 +33,7 @@ CUSTOMERS = [
         "Agriculture",
         "SME",
         [("Gareth", "Lloyd", "Owner", "+44 7700 900 418")],
-        ("Barn roof array and battery", "36200", "qualification", 68),
+        ("Barn roof array and battery", "36200", "qualification", 68, "GBP"),
     ),
     (
         "Kirkstall Brewery Co",
@@ -43,7 +44,7 @@ CUSTOMERS = [
             ("Sophie", "Turner", "Operations Director", "0113 496 0284"),
             ("Dan", "Whitaker", "Site Engineer", "(0)7700-900861"),
         ],
-        ("Heat pumps for the brewhouse", "122000", "negotiation", 12),
+        ("Heat pumps for the brewhouse", "122000", "negotiation", 12, "GBP"),
     ),
     (
         "Calder Valley Schools Trust",
@@ -51,8 +52,26 @@ CUSTOMERS = [
         "Education",
         "Public sector",
         [("Margaret", "Holt", "Estates Lead", "01632 960977")],
-        ("Five-school solar programme", "310000", "proposal", 115),
+        ("Five-school solar programme", "310000", "proposal", 115, "GBP"),
     ),
+    (
+        # A Dutch grower's Yorkshire glasshouses: the group buys in euros, so the board's
+        # and the homes' totals convert this deal at the demo's exchange rates.
+        "Van der Berg Glasshouses UK",
+        "vdbglasshouses.example",
+        "Agriculture",
+        "Mid-market",
+        [("Annelies", "Visser", "Group Energy Manager", "+31 20 794 0512")],
+        ("Glasshouse heat pumps and storage", "96500", "negotiation", 40, "EUR"),
+    ),
+]
+
+# What the demo's administrator entered on the exchange-rates page: (currency, days
+# before today, 1 unit in GBP, where from). The latest applies today.
+RATES = [
+    ("EUR", 35, "0.8612", "ECB reference rate"),
+    ("EUR", 4, "0.8571", "ECB reference rate"),
+    ("USD", 4, "0.7874", "ECB reference rate"),
 ]
 
 # Deals the customers above closed this month, won and lost (account, name, amount,
@@ -81,6 +100,7 @@ def add_customers(users: dict[str, User]) -> None:
     from tandem.crm import services as crm
 
     rep, marketer = users["sales rep"], users["marketer"]
+    today = timezone.localdate()
     with acting_as(marketer, Source.SYSTEM):
         webinar = campaigns.create_campaign(
             actor=marketer,
@@ -111,10 +131,18 @@ def add_customers(users: dict[str, User]) -> None:
             description="LinkedIn promotion",
         )
     touches: list[dict[str, object]] = []
-    today = timezone.localdate()
     accounts = {}
+    with acting_as(users["admin"], Source.SYSTEM):
+        for currency, days_ago, rate, note in RATES:
+            exchange_rates.set_rate(
+                actor=users["admin"],
+                currency=currency,
+                valid_from=today - timedelta(days=days_ago),
+                rate=rate,
+                note=note,
+            )
     for index, (company, domain, industry, segment, people_, deal) in enumerate(CUSTOMERS):
-        name, amount, stage, days = deal
+        name, amount, stage, days, currency = deal
         with acting_as(rep, Source.SYSTEM):
             account = crm.create_account(
                 actor=rep,
@@ -142,6 +170,7 @@ def add_customers(users: dict[str, User]) -> None:
                 account=account,
                 contact=contacts[0],
                 amount=amount,
+                currency=currency,
                 close_date=today + timedelta(days=days),
             )
             if stage != "qualification":  # where a new deal starts

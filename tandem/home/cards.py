@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from tandem.core.exchange_rates import Rates
 from tandem.core.money import format_money
 from tandem.handoff.reports import SlaReport
 from tandem.home.figures import Money
@@ -20,10 +21,18 @@ class Stat:
     state: str = ""  # "met", "missed" or "" (no promise to measure against)
 
 
-def money(label: str, amount: Money, note: str = "") -> Stat:
-    currency, total = amount.main
-    others = ", ".join(format_money(a, c) for c, a in amount.others)
-    return Stat(label, format_money(total, currency), f"and {others}" if others else note)
+def money(label: str, amount: Money, rates: Rates, note: str = "") -> Stat:
+    """The amounts in the reporting currency; the note says what was converted, and
+    what could not be (no rate) is named, not added."""
+    total = amount.in_home(rates)
+    said = []
+    if total.converted:
+        parts = ", ".join(format_money(amount.by_currency[c], c) for c in total.converted)
+        said.append(f"incl. {parts} converted")
+    if total.left_out:
+        parts = ", ".join(format_money(a, c) for c, a in sorted(total.left_out.items()))
+        said.append(f"and {parts} with no exchange rate")
+    return Stat(label, format_money(total.amount, rates.home), "; ".join(said) or note)
 
 
 def per_cent(label: str, value: int | None, note: str, empty: str) -> Stat:

@@ -1,8 +1,9 @@
 """The figures home pages answer "how are we doing?" with, each one aggregate query.
 
 Home sits above every domain app, so it reads their models directly; nothing here
-writes. Money is summed per currency and never added across currencies: a page shows
-the organisation's own currency first and says what else there is.
+writes. Money is summed per currency by the database, then shown in the reporting
+currency: the other currencies' sums converted at the exchange rates in force today
+(``core.exchange_rates``), and what has no rate named beside the figure, never guessed.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from django.db.models.functions import TruncWeek
 from django.utils import timezone
 
 from tandem.campaigns.models import Campaign
+from tandem.core.exchange_rates import Converted, Rates, add_up
 from tandem.crm.models import Activity, Opportunity
 from tandem.handoff.models import (
     NURTURE_STAGES,
@@ -29,26 +31,16 @@ from tandem.handoff.models import (
 from tandem.handoff.reports import SlaReport, sla_report
 from tandem.people.models import User
 
-HOME_CURRENCY = "GBP"  # the organisation's reporting currency, shown first
-
 
 @dataclass
 class Money:
-    """Amounts per currency, the home currency first: {"GBP": 120000, "EUR": 5000}."""
+    """Amounts per currency: {"GBP": 120000, "EUR": 5000}."""
 
     by_currency: dict[str, Decimal] = field(default_factory=dict)
 
-    @property
-    def main(self) -> tuple[str, Decimal]:
-        if not self.by_currency:
-            return HOME_CURRENCY, Decimal("0")
-        currency = HOME_CURRENCY if HOME_CURRENCY in self.by_currency else min(self.by_currency)
-        return currency, self.by_currency[currency]
-
-    @property
-    def others(self) -> list[tuple[str, Decimal]]:
-        main = self.main[0]
-        return sorted((c, a) for c, a in self.by_currency.items() if c != main)
+    def in_home(self, rates: Rates) -> Converted:
+        """One figure in the reporting currency (what had no rate in ``left_out``)."""
+        return add_up(self.by_currency.items(), rates.home, rates)
 
 
 def _money(rows: Any, amount: str = "total") -> Money:
@@ -88,21 +80,26 @@ def weighted_pipeline(deals: Any) -> Money:
     return Money({c: a.quantize(Decimal("0.01")) for c, a in weighted.items()})
 
 
-def pipeline_by_stage(deals: Any) -> list[dict[str, Any]]:
-    """Open opportunities per stage: how many and their amount in the home currency."""
-    rows = {
-        r["stage"]: r
-        for r in deals.filter(stage__in=OPEN_DEAL_STAGES, currency=HOME_CURRENCY)
-        .values("stage")
+def pipeline_by_stage(deals: Any, rates: Rates) -> list[dict[str, Any]]:
+    """Open opportunities per stage: how many, and their amount in the reporting
+    currency (deals in a currency without a rate counted, their amount not)."""
+    rows = (
+        deals.filter(stage__in=OPEN_DEAL_STAGES)
+        .values("stage", "currency")
         .annotate(n=Count("id"), total=Sum("amount"))
         .order_by()
-    }
+    )
+    amounts: dict[str, list[tuple[str, Decimal]]] = {s: [] for s in OPEN_DEAL_STAGES}
+    counts: dict[str, int] = dict.fromkeys(OPEN_DEAL_STAGES, 0)
+    for row in rows:
+        amounts[row["stage"]].append((row["currency"], row["total"]))
+        counts[row["stage"]] += row["n"]
     labels = dict(Opportunity.Stage.choices)
     return [
         {
             "stage": labels[s],
-            "n": rows.get(s, {}).get("n", 0),
-            "total": rows.get(s, {}).get("total") or Decimal("0"),
+            "n": counts[s],
+            "total": add_up(amounts[s], rates.home, rates).amount,
         }
         for s in OPEN_DEAL_STAGES
     ]
@@ -114,8 +111,9 @@ def won_since(deals: Any, start: date) -> Money:
     return _money(won.values("currency").annotate(total=Sum("amount")).order_by())
 
 
-def won_by_month(months: int = 6) -> dict[str, Any]:
-    """Revenue won per calendar month in the home currency, the last ``months``."""
+def won_by_month(rates: Rates, months: int = 6) -> dict[str, Any]:
+    """Revenue won per calendar month in the reporting currency, the last ``months``:
+    one read, summed per currency and month, then converted."""
     today = timezone.localdate()
     firsts = []
     first = today.replace(day=1)
@@ -124,24 +122,34 @@ def won_by_month(months: int = 6) -> dict[str, Any]:
         first = (first - timedelta(days=1)).replace(day=1)
     firsts.reverse()
     won = Opportunity.objects.filter(
-        stage=Opportunity.Stage.WON,
-        currency=HOME_CURRENCY,
-        closed_at__gte=_local_midnight(firsts[0]),
+        stage=Opportunity.Stage.WON, closed_at__gte=_local_midnight(firsts[0])
     )
-    totals = won.aggregate(
-        **{
-            str(i): Sum(
-                "amount",
-                filter=Q(closed_at__gte=_local_midnight(f))
-                & (Q(closed_at__lt=_local_midnight(firsts[i + 1])) if i + 1 < len(firsts) else Q()),
-            )
-            for i, f in enumerate(firsts)
-        }
+    rows = (
+        won.order_by()
+        .values("currency")
+        .annotate(
+            **{
+                str(i): Sum(
+                    "amount",
+                    filter=Q(closed_at__gte=_local_midnight(f))
+                    & (
+                        Q(closed_at__lt=_local_midnight(firsts[i + 1]))
+                        if i + 1 < len(firsts)
+                        else Q()
+                    ),
+                )
+                for i, f in enumerate(firsts)
+            }
+        )
     )
+    values = [
+        add_up([(r["currency"], r[str(i)]) for r in rows], rates.home, rates).amount
+        for i in range(len(firsts))
+    ]
     return {
         "labels": [f.strftime("%b %Y") for f in firsts],
-        "values": [float(totals[str(i)] or 0) for i in range(len(firsts))],
-        "money": HOME_CURRENCY,
+        "values": [float(v) for v in values],
+        "money": rates.home,
     }
 
 

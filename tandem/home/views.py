@@ -21,6 +21,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
+from tandem.core import exchange_rates
 from tandem.core.models import DomainEvent
 from tandem.core.permissions import ORGANISATION, Action, can
 from tandem.crm.models import Opportunity
@@ -105,18 +106,21 @@ def _adherence(report: SlaReport) -> cards.Stat:
 def _executive(context: dict[str, Any]) -> None:
     deals = Opportunity.objects.all()
     report = figures.this_month()
-    quarter = figures.quarter_start(timezone.localdate())
+    rates = exchange_rates.rates_on(timezone.localdate())
+    quarter = figures.quarter_start(rates.on)
     context["stats"] = cards.as_context(
         [
-            cards.money("Open pipeline", figures.pipeline(deals), "Every open opportunity"),
+            cards.money("Open pipeline", figures.pipeline(deals), rates, "Every open opportunity"),
             cards.money(
                 "Weighted pipeline",
                 figures.weighted_pipeline(deals),
+                rates,
                 "Each deal times its stage's chance to close",
             ),
             cards.money(
                 "Won this quarter",
                 figures.won_since(deals, quarter),
+                rates,
                 f"Since {quarter:%-d %B}",
             ),
             cards.mqls(report),
@@ -126,8 +130,8 @@ def _executive(context: dict[str, Any]) -> None:
     context.update(
         report=report,
         mql_trend=figures.mqls_by_week(),
-        won_chart={"title": "Revenue won by month", **figures.won_by_month()},
-        stage_chart=_stage_chart(figures.pipeline_by_stage(deals)),
+        won_chart={"title": "Revenue won by month", **figures.won_by_month(rates)},
+        stage_chart=_stage_chart(figures.pipeline_by_stage(deals, rates), rates.home),
     )
 
 
@@ -184,17 +188,18 @@ def _marketer(context: dict[str, Any]) -> None:
 def _rep(context: dict[str, Any], user: User) -> None:
     mine = Opportunity.objects.filter(owner=user)
     tasks = figures.tasks_due_today(user)
+    rates = exchange_rates.rates_on(timezone.localdate())
     context["stats"] = cards.as_context(
         [
             cards.count("My open leads", figures.open_leads_of(user), "Most urgent clock first"),
             cards.count("Tasks due today", tasks.count(), "Overdue ones included"),
-            cards.money("My open pipeline", figures.pipeline(mine), "Opportunities you own"),
+            cards.money("My open pipeline", figures.pipeline(mine), rates, "Opportunities you own"),
         ]
     )
     context.update(
         my_leads=list(Lead.objects.queue_of(user)[:8]),
         tasks=list(tasks[:10]),
-        stage_chart=_stage_chart(figures.pipeline_by_stage(mine)),
+        stage_chart=_stage_chart(figures.pipeline_by_stage(mine, rates), rates.home),
     )
 
 
@@ -224,13 +229,13 @@ def _referrals(context: dict[str, Any], user: User, persona: str) -> None:
         )
 
 
-def _stage_chart(stages: list[dict[str, Any]]) -> dict[str, Any]:
+def _stage_chart(stages: list[dict[str, Any]], currency: str) -> dict[str, Any]:
     return {
         "type": "bar",
-        "title": f"Open pipeline by stage ({figures.HOME_CURRENCY})",
+        "title": f"Open pipeline by stage ({currency})",
         "labels": [s["stage"] for s in stages],
         "values": [float(s["total"]) for s in stages],
-        "money": figures.HOME_CURRENCY,
+        "money": currency,
         "rows": stages,
     }
 

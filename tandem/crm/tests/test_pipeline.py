@@ -12,6 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from tandem.conftest import bearer
+from tandem.core.exchange_rates import rates_on, set_rate
 from tandem.crm import pipeline, services
 from tandem.crm.models import Opportunity
 
@@ -128,7 +129,8 @@ def test_filters_by_owner_and_close_month(org, deals, months):
 
 
 def test_forecast_by_close_month(org, deals, months):
-    found = pipeline.forecast(Opportunity.objects.all(), first=months["this"])
+    no_rates = rates_on(months["this"])
+    found = pipeline.forecast(Opportunity.objects.all(), first=months["this"], rates=no_rates)
     assert found.currency == "GBP" and found.currencies == ["EUR", "GBP"]
     table = [
         (r.month, r.pipeline, r.weighted, r.won, r.open_count, r.won_count) for r in found.rows
@@ -146,7 +148,9 @@ def test_forecast_by_close_month(org, deals, months):
         D("1000"),
         1,
     )
-    euros = pipeline.forecast(Opportunity.objects.all(), first=months["this"], currency="EUR")
+    euros = pipeline.forecast(
+        Opportunity.objects.all(), first=months["this"], rates=no_rates, currency="EUR"
+    )
     assert [(r.pipeline, r.weighted) for r in euros.rows[:2]] == [
         (D("5000"), D("3750.00")),
         (D("0"), D("0")),
@@ -163,7 +167,9 @@ def test_the_board_page_shows_columns_totals_and_cards(client, org, deals):
     page = client.get("/opportunities/board/").content.decode()
     assert "£63,000.00</strong>, weighted <strong" in page and "£44,600.00" in page
     assert "£22,000.00 · weighted £16,500.00" in page
-    assert "€5,000.00 · weighted €3,750.00" in page
+    # No exchange rates: the euro deal is not in the pound totals, and is named beside them
+    assert '<div class="small text-danger" data-column-left-out="EUR">+ €5,000.00 (no rate)' in page
+    assert "Not in the total: €5,000.00 (no rate to GBP;" in page
     assert "vendor/sortablejs/Sortable.min.js" in page and "crm/board.js" in page
     assert page.count("data-movable") == 7  # Sid heads sales: all but Mia's H (and I)
     client.force_login(org.marketer)
@@ -354,3 +360,93 @@ def test_api_reads_cost_the_same_whatever_the_number_of_deals(client, org, path)
     with CaptureQueriesContext(connection) as many:
         assert client.get(url, **headers).status_code == 200
     assert len(many) == len(few)
+
+
+@pytest.fixture
+def euro_rate(org, months):
+    """1 EUR = 0.86 GBP from the first of this month; 1 USD = 0.80 GBP from next month
+    (not yet in force)."""
+    set_rate(actor=org.admin, currency="EUR", valid_from=months["this"], rate="0.86")
+    set_rate(actor=org.admin, currency="USD", valid_from=months["next"], rate="0.80")
+
+
+def test_board_totals_in_one_currency_convert_the_others(client, org, deals, euro_rate):
+    columns = list(columns_of(Opportunity.objects.all()).values())
+    rates = rates_on(timezone.localdate())
+    whole = pipeline.convert_board(columns, "GBP", rates)
+    # 63,000 + 5,000 x 0.86; weighted 44,600 + 3,750 x 0.86
+    assert (whole.amount, whole.weighted) == (D("67300.00"), D("47825.00"))
+    assert (whole.converted, whole.left_out) == (["EUR"], [])
+    proposal = columns[1].shown
+    assert (proposal.amount, proposal.weighted) == (D("26300.00"), D("19725.00"))
+    in_euros = pipeline.convert_board(columns, "EUR", rates)
+    assert in_euros.amount == D("78255.81")  # 63,000 / 0.86 + 5,000
+    client.force_login(org.sales_head)
+    page = client.get("/opportunities/board/").content.decode()
+    assert 'data-pipeline-total="GBP">£67,300.00</strong>' in page
+    assert "Includes deals in EUR, converted to GBP at the" in page
+    assert '<option value="EUR">EUR</option>' in page and "Not in the total" not in page
+    euros = client.get("/opportunities/board/?in=EUR", **HTMX).content.decode()
+    assert 'data-pipeline-total="EUR">€78,255.81</strong>' in euros
+    assert '<input type="hidden" name="in" value="EUR">' in euros  # a move keeps it
+    hostile = client.get("/opportunities/board/?in=%3Cscript%3E", **HTMX)
+    assert hostile.status_code == 200 and "£67,300.00" in hostile.content.decode()
+
+
+def test_a_deal_in_a_currency_without_a_rate_is_named_not_guessed(org, deals, euro_rate):
+    services.create_opportunity(
+        actor=org.sales_rep,
+        name="Yankee",
+        account=deals["A"].account,
+        amount="1000",
+        currency="USD",  # its rate starts next month
+        close_date=timezone.localdate(),
+    )
+    columns = list(columns_of(Opportunity.objects.all()).values())
+    whole = pipeline.convert_board(columns, "GBP", rates_on(timezone.localdate()))
+    assert whole.amount == D("67300.00")
+    assert [(t.currency, t.amount) for t in whole.left_out] == [("USD", D("1000.00"))]
+
+
+def test_the_forecast_converts_into_the_chosen_currency(client, org, deals, months, euro_rate):
+    rates = rates_on(months["this"])
+    found = pipeline.forecast(Opportunity.objects.all(), first=months["this"], rates=rates)
+    assert (found.currency, found.converted, found.left_out) == ("GBP", ["EUR"], {})
+    # this month: A 10,000 + D 5,000 EUR x 0.86; weighted 1,000 + 3,750 x 0.86
+    assert (found.rows[0].pipeline, found.rows[0].weighted) == (D("14300.00"), D("4225.00"))
+    assert found.rows[0].open_count == 2
+    euros = pipeline.forecast(
+        Opportunity.objects.all(), first=months["this"], rates=rates, currency="EUR"
+    )
+    assert euros.rows[1].pipeline == D("58139.53")  # 50,000 / 0.86
+    assert euros.overdue == D("2325.58") and euros.converted == ["GBP"]
+    client.force_login(org.executive)
+    page = client.get("/opportunities/forecast/").content.decode()
+    assert '<td class="text-end" data-pipeline>£14,300.00</td>' in page
+    assert "(deals in EUR converted at the" in page
+    api = client.get("/api/v1/opportunities/forecast?currency=EUR", **bearer(org.sales_rep))
+    body = api.json()
+    assert (body["currency"], body["converted"], body["left_out"]) == ("EUR", ["GBP"], {})
+    assert body["months"][1]["pipeline"] == "58139.53"
+
+
+def test_the_forecast_names_what_it_could_not_convert(client, org, deals, months):
+    client.force_login(org.executive)
+    page = client.get("/opportunities/forecast/").content.decode()
+    assert "Not in these figures: open deals in EUR (€5,000.00), for want of a rate" in page
+
+
+def test_the_pipeline_api_gives_totals_per_currency_and_in_one(client, org, deals, euro_rate):
+    auth = bearer(org.sales_rep, "read")
+    body = client.get("/api/v1/opportunities/pipeline?totals_in=eur", **auth).json()
+    assert body["open_in_currency"]["currency"] == "EUR"
+    assert body["open_in_currency"]["amount"] == "78255.81"
+    proposal = next(s for s in body["stages"] if s["stage"] == "proposal")
+    assert proposal["in_currency"] == {
+        "currency": "EUR",
+        "amount": "30581.40",  # 22,000 / 0.86 + 5,000
+        "weighted": "22936.05",
+        "converted": ["GBP"],
+        "left_out": [],
+    }
+    assert client.get("/api/v1/opportunities/pipeline?totals_in=euro", **auth).status_code == 422

@@ -101,9 +101,11 @@ def test_medium_seed_bulk_inserts_regional_teams(db, django_assert_max_num_queri
     # per ingest) and 511 after; the contracts' approval requests (asked, decided,
     # deciders told: about 18 statements per contract, two contracts) brought it to 545
     # on SQLite and 548 on PostgreSQL; the customers' deals moved to their stages, and
-    # two closed this month, to 577 and 588. The bar has room for constant steps, not
-    # rows.
-    with django_assert_max_num_queries(600):
+    # two closed this month, to 577 and 588; the exchange rates the administrator keeps
+    # (three, through the service) and a fifth customer, buying in euros, to 622 on
+    # SQLite and 644 on PostgreSQL. The bar has room for constant steps, not rows: it
+    # still fails at one query per generated row (112,000).
+    with django_assert_max_num_queries(680):
         organisation.seed("medium")
     assert User.objects.count() == len(organisation.PERSONAS) + 6 * 24
     assert Contact.objects.filter(email__endswith="@bench.example").count() == 10_000

@@ -154,6 +154,13 @@ ROUTES: dict[str, Route] = {
     ),
     "/audit/": Route({"admin": OK, "*": FORBIDDEN}),
     "/audit/export/": Route(POST_ONLY, post={}, refused=NOT_ADMIN),
+    # Everyone who works here reads the exchange rates; administrators keep them.
+    "/exchange-rates/": Route(
+        STAFF,
+        post={"currency": "CHF", "valid_from": "2026-12-01", "rate": "0.9"},
+        refused={**NOT_ADMIN, "outsider": FORBIDDEN},
+    ),
+    "/exchange-rates/{rate}/remove/": Route(POST_ONLY, post={}, refused=NOT_ADMIN),
     "/views/crm.contacts/save/": Route(
         POST_ONLY, post={"name": "North", "query": "region=North"}, refused=NOT_STAFF
     ),
@@ -438,6 +445,7 @@ SAMPLE_IDS = {
         "notification",
         "job",
         "saved_view",
+        "rate",
         "account",
         "contact",
         "deal",

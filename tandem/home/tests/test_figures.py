@@ -7,6 +7,7 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
+from tandem.core.exchange_rates import rates_on, set_rate
 from tandem.crm.models import Activity, Opportunity
 from tandem.factories.crm import AccountFactory, OpportunityFactory
 from tandem.factories.handoff import LeadFactory
@@ -29,7 +30,7 @@ def deal(owner, amount, stage=OPEN, currency="GBP", closed_at=None):
     )
 
 
-def test_pipeline_and_won_revenue_per_currency_never_added_across(org):
+def test_pipeline_and_won_revenue_per_currency_converted_only_at_a_rate(org):
     now = timezone.now()
     deal(org.sales_rep, "1000", Opportunity.Stage.QUALIFICATION)
     deal(org.sales_rep, "2500.50", Opportunity.Stage.PROPOSAL)
@@ -41,26 +42,34 @@ def test_pipeline_and_won_revenue_per_currency_never_added_across(org):
 
     pipeline = figures.pipeline(everything)
     assert pipeline.by_currency == {"GBP": Decimal("3500.50"), "EUR": Decimal("700")}
-    assert pipeline.main == ("GBP", Decimal("3500.50"))
-    assert pipeline.others == [("EUR", Decimal("700"))]
+    no_rates = rates_on(timezone.localdate())
+    alone = pipeline.in_home(no_rates)  # no rate: the euros are named, not guessed
+    assert (alone.amount, alone.left_out) == (Decimal("3500.50"), {"EUR": Decimal("700")})
+    stat = cards.money("Open pipeline", pipeline, no_rates)
+    assert (stat.value, stat.note) == ("£3,500.50", "and €700.00 with no exchange rate")
     quarter = figures.quarter_start(timezone.localdate())
     assert figures.won_since(everything, quarter).by_currency == {"GBP": Decimal("4000")}
-    stages = figures.pipeline_by_stage(everything)
+    stages = figures.pipeline_by_stage(everything, no_rates)
     assert [(s["stage"], s["n"], s["total"]) for s in stages] == [
         ("Qualification", 1, Decimal("1000")),
         ("Proposal", 1, Decimal("2500.50")),
-        ("Negotiation", 0, Decimal("0")),  # the euro deal is not added to pounds
+        ("Negotiation", 1, Decimal("0")),  # the euro deal counted; its amount has no rate
     ]
+    set_rate(actor=org.admin, currency="EUR", valid_from=quarter, rate="0.85")
+    rates = rates_on(timezone.localdate())
+    stat = cards.money("Open pipeline", pipeline, rates)
+    assert (stat.value, stat.note) == ("£4,095.50", "incl. €700.00 converted")
+    negotiation = figures.pipeline_by_stage(everything, rates)[2]
+    assert (negotiation["n"], negotiation["total"]) == (1, Decimal("595.00"))
     # Qualification 10 %, proposal 75 %, negotiation 90 % (crm.probability).
     weighted = figures.weighted_pipeline(everything)
     assert weighted.by_currency == {"GBP": Decimal("1975.38"), "EUR": Decimal("630.00")}
     mine = figures.pipeline(Opportunity.objects.filter(owner=org.sales_rep))
     assert mine.by_currency == {"GBP": Decimal("3500.50")}
-    won = figures.won_by_month(6)
+    won = figures.won_by_month(rates, 6)
     assert len(won["labels"]) == 6 and won["values"][-1] == 4000.0 and sum(won["values"]) == 4000.0
-
-    stat = cards.money("Open pipeline", pipeline)
-    assert (stat.value, stat.note) == ("£3,500.50", "and €700.00")
+    deal(org.sales_rep, "100", WON, closed_at=now, currency="EUR")
+    assert figures.won_by_month(rates, 6)["values"][-1] == 4085.0  # + 100 x 0.85
 
 
 def test_quarters_start_in_january_april_july_and_october():

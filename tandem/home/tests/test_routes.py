@@ -76,6 +76,7 @@ def ids(org, settings, tmp_path, kinds):
     from tandem.approvals.services import request_approval
     from tandem.campaigns.services import create_campaign
     from tandem.core import saved_views
+    from tandem.core.exchange_rates import set_rate
     from tandem.core.models import Job
     from tandem.crm import services as crm
     from tandem.factories.campaigns import TouchpointFactory
@@ -99,6 +100,7 @@ def ids(org, settings, tmp_path, kinds):
     saved_view = saved_views.save_view(
         actor=org.marketer, list_name="crm.contacts", name="Mine", query=QueryDict("q=x")
     )
+    rate = set_rate(actor=org.admin, currency="EUR", valid_from=date(2026, 12, 1), rate="0.86")
     account = crm.create_account(actor=org.sales_rep, name="Acme")
     contact = crm.create_contact(
         actor=org.sales_rep, first_name="Jane", email="jane@acme.test", account=account
@@ -155,6 +157,7 @@ def ids(org, settings, tmp_path, kinds):
         "notification": notification.pk,
         "job": job.pk,
         "saved_view": saved_view.pk,
+        "rate": rate.pk,
         "account": account.pk,
         "contact": contact.pk,
         "deal": deal.pk,
