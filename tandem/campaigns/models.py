@@ -8,6 +8,7 @@ batch harmless.
 from __future__ import annotations
 
 import secrets
+import uuid
 from decimal import Decimal
 
 from django.conf import settings
@@ -48,6 +49,8 @@ class Campaign(OwnedByTeam):
         CONTENT = "content", "Content"
         PARTNER = "partner", "Partner"
         BRANCH_PROMOTION = "branch_promotion", "Branch promotion"
+        PRESS = "press", "Press"
+        EVENT = "event", "Event"
         OTHER = "other", "Other"
 
     class Status(models.TextChoices):
@@ -66,6 +69,9 @@ class Campaign(OwnedByTeam):
     starts_on = models.DateField()
     ends_on = models.DateField()
     audience = models.CharField(max_length=300, blank=True)
+    # Where it runs ("" everywhere): the calendar's region filter and capacity per region
+    # compare it with the accounts' regions.
+    region = models.CharField(max_length=100, blank=True)
     goal = models.CharField(max_length=300, blank=True)
     planned_budget = models.DecimalField(max_digits=14, decimal_places=2, default=Decimal("0"))
     currency = models.CharField(max_length=3, default="GBP")
@@ -75,6 +81,13 @@ class Campaign(OwnedByTeam):
     )
     # Public key of the campaign's embeddable web form (not the id, so forms can't be guessed).
     form_key = models.CharField(max_length=32, unique=True, default=new_form_key)
+    # The calendar: a random UID that never changes (calendar clients key items on it),
+    # a SEQUENCE that rises whenever the dates or the status change (RFC 5545 3.8.7.4),
+    # and a version every change raises, so two people editing at once cannot silently
+    # overwrite each other (the second is told what changed).
+    uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    sequence = models.PositiveIntegerField(default=0)
+    version = models.PositiveIntegerField(default=1)
 
     objects = CampaignQuerySet.as_manager()
     history = field_history()
@@ -94,6 +107,8 @@ class Campaign(OwnedByTeam):
             models.Index(fields=["owner", "starts_on"]),
             models.Index(fields=["team", "starts_on"]),
             models.Index(fields=["type", "starts_on"]),
+            # The calendar's range read: what ends on or after the first day shown.
+            models.Index(fields=["ends_on", "starts_on"]),
         ]
 
     def __str__(self) -> str:

@@ -20,6 +20,25 @@ class CampaignQuerySet(CustomerQuerySet):
         """Campaigns people can still be targeted by (``Campaign.OPEN_STATUSES``)."""
         return self.filter(status__in=self.model.OPEN_STATUSES)
 
+    def overlapping(self, first: Any, last: Any) -> CampaignQuerySet:
+        """Campaigns running on any day from ``first`` to ``last`` (both included)."""
+        return self.filter(ends_on__gte=first, starts_on__lte=last)
+
+    def calendar_filters(self, chosen: dict[str, Any]) -> CampaignQuerySet:
+        """The calendar's filters, each applied only when given: ``team``, ``owner``
+        (ids), ``channel``, ``type``, ``status`` (codes) and ``region`` (a campaign for
+        every region, region "", shows under each)."""
+        found = self
+        for name in ("team", "owner"):
+            if chosen.get(name):
+                found = found.filter(**{f"{name}_id": chosen[name]})
+        for name in ("channel", "type", "status"):
+            if chosen.get(name):
+                found = found.filter(**{name: chosen[name]})
+        if chosen.get("region"):
+            found = found.filter(region__in=[chosen["region"], ""])
+        return found
+
     def targetable_by(self, user: Any) -> list[Any]:
         """Open campaigns ``user`` may add members to, for the "add to campaign" pickers
         (the newest 200 they can see, then the permission table's CHANGE row)."""

@@ -4,6 +4,7 @@ web form are captured in ``campaigns.capture``."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 
@@ -80,20 +81,125 @@ def create_campaign(
     return campaign
 
 
-def set_status(*, actor: User, campaign: Campaign, status: str) -> Campaign:
-    """planned -> live -> finished, or cut at any point; a cut campaign stays cut."""
+# What must hold before a planned campaign goes live, beyond its own fields: apps above
+# campaigns add checks (the calendar: sales marked it ready). Each takes the campaign
+# and returns what is missing, in words ("" when nothing is).
+LaunchCheck = Callable[[Campaign], str]
+_LAUNCH_CHECKS: list[LaunchCheck] = []
+
+
+def register_launch_check(check: LaunchCheck) -> None:
+    if check not in _LAUNCH_CHECKS:
+        _LAUNCH_CHECKS.append(check)
+
+
+WATCHED = (("dates", "starts_on"), ("dates", "ends_on"), ("status", "status"), ("name", "name"))
+
+
+def _locked(campaign: Campaign, version: int | None) -> Campaign:
+    """The campaign's row, locked for this transaction; with ``version``, refused if
+    someone changed it since that version was read, naming what they changed (from the
+    field history of that version)."""
+    current = Campaign.objects.select_for_update().get(pk=campaign.pk)
+    if version is None or current.version == version:
+        return current
+    seen = current.history.filter(version=version).order_by("-history_date").first()
+    changed = sorted(
+        {label for label, name in WATCHED if seen and getattr(seen, name) != getattr(current, name)}
+    )
+    said = f" ({', '.join(changed)})" if changed else ""
+    raise DomainError(
+        CampaignError.EDIT_CONFLICT,
+        f"Someone else changed {current.name}{said} while you were looking at it: "
+        "reload it and try again.",
+        field="version",
+        current_version=current.version,
+    )
+
+
+def set_status(
+    *, actor: User, campaign: Campaign, status: str, version: int | None = None
+) -> Campaign:
+    """planned -> live -> finished, or cut at any point; a cut campaign stays cut.
+    Going live runs the launch checks (``register_launch_check``)."""
     require(actor, Action.CHANGE, campaign)
     if status not in Campaign.Status.values:
         raise invalid("status", "Choose planned, live, finished or cut.")
-    if campaign.status == Campaign.Status.CUT and status != Campaign.Status.CUT:
-        raise DomainError(
-            CampaignError.CAMPAIGN_CUT, "A cut campaign cannot be restarted.", field="status"
-        )
     with transaction.atomic():
-        old = campaign.status
-        campaign.status = status
-        campaign.save(update_fields=["status", "updated_at"])
-        record_event("campaign.status_changed", subject=campaign, data={"from": old, "to": status})
+        current = _locked(campaign, version)
+        if current.status == Campaign.Status.CUT and status != Campaign.Status.CUT:
+            raise DomainError(
+                CampaignError.CAMPAIGN_CUT, "A cut campaign cannot be restarted.", field="status"
+            )
+        if status == Campaign.Status.LIVE and current.status == Campaign.Status.PLANNED:
+            missing = [said for check in _LAUNCH_CHECKS if (said := check(current))]
+            if missing:
+                raise DomainError(
+                    CampaignError.NOT_READY,
+                    f"{current.name} cannot go live yet: {'; '.join(missing)}.",
+                    field="status",
+                )
+        old = current.status
+        if old != status:
+            current.status = status
+            current.sequence += 1
+            current.version += 1
+            current.save(update_fields=["status", "sequence", "version", "updated_at"])
+            record_event(
+                "campaign.status_changed", subject=current, data={"from": old, "to": status}
+            )
+    campaign.refresh_from_db()
+    return campaign
+
+
+def reschedule(
+    *,
+    actor: User,
+    campaign: Campaign,
+    starts_on: Any,
+    ends_on: Any,
+    version: int | None = None,
+    today: date | None = None,
+) -> Campaign:
+    """Move a campaign's dates (the calendar's drag, or its "Move" form). A campaign that
+    has not started may not be moved into the past; a live one keeps its start; none
+    ends before it starts or before today. ``version``: the one the mover saw."""
+    require(actor, Action.CHANGE, campaign)
+    today = today or timezone.localdate()
+    starts_on, ends_on = check_date(starts_on, "starts_on"), check_date(ends_on, "ends_on")
+    if ends_on < starts_on:
+        raise invalid("ends_on", "The campaign cannot end before it starts.")
+    with transaction.atomic():
+        current = _locked(campaign, version)
+        if not current.is_open:
+            raise DomainError(
+                CampaignError.CAMPAIGN_ENDED,
+                f"{current.name} is {current.get_status_display().lower()}: its dates stay.",
+                field="starts_on",
+            )
+        if current.status == Campaign.Status.LIVE and starts_on != current.starts_on:
+            raise invalid("starts_on", f"{current.name} is live: it keeps its start date.")
+        if current.status == Campaign.Status.PLANNED and starts_on < today:
+            raise invalid("starts_on", "A planned campaign cannot start in the past.")
+        if ends_on < today:
+            raise invalid("ends_on", "A campaign cannot be moved to end in the past.")
+        before = (current.starts_on, current.ends_on)
+        if before != (starts_on, ends_on):
+            current.starts_on, current.ends_on = starts_on, ends_on
+            current.sequence += 1
+            current.version += 1
+            current.save(
+                update_fields=["starts_on", "ends_on", "sequence", "version", "updated_at"]
+            )
+            record_event(
+                "campaign.rescheduled",
+                subject=current,
+                data={
+                    "from": [d.isoformat() for d in before],
+                    "to": [starts_on.isoformat(), ends_on.isoformat()],
+                },
+            )
+    campaign.refresh_from_db()
     return campaign
 
 

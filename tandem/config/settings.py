@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "tandem.campaigns",
     "tandem.handoff",
     "tandem.attribution",
+    "tandem.calendar",
     "tandem.home",
     "tandem.api",
     "tandem.demo",

@@ -57,6 +57,23 @@ def _pipeline_place(planner: random.Random, today: date) -> tuple[str, date]:
     return stage, today + timedelta(days=planner.randint(soonest, latest))
 
 
+def sales_ready(users: dict[str, Any], campaign: Campaign) -> None:
+    """The sales head says sales is ready, every box ticked, so the campaign may launch
+    (``calendar.readiness``: events, mailings and branch promotions wait for it)."""
+    from tandem.calendar import readiness
+
+    if readiness.needs_readiness(campaign):
+        readiness.mark(
+            actor=users["sales head"],
+            campaign=campaign,
+            status="ready",
+            note="Reps briefed at Monday's meeting",
+            reps_briefed=True,
+            collateral_signed_off=True,
+            capacity_booked=True,
+        )
+
+
 def seed_closed_loop(users: dict[str, Any]) -> None:
     rng = random.Random(2026)
     planner = random.Random(2027)
@@ -70,6 +87,7 @@ def seed_closed_loop(users: dict[str, Any]) -> None:
                 actor=marketer, name=name, type=kind, channel=channel, planned_budget="4000",
                 starts_on=today - timedelta(days=200), ends_on=today + timedelta(days=30),
             )  # fmt: skip
+            sales_ready(users, campaign)
             campaigns.set_status(actor=marketer, campaign=campaign, status="live")
             campaigns.add_cost(
                 actor=marketer, campaign=campaign, incurred_on=today - timedelta(days=150),

@@ -10,6 +10,7 @@ from django.utils import timezone
 from tandem.campaigns import capture
 from tandem.core import exchange_rates
 from tandem.core.audit import Source, acting_as
+from tandem.demo.closed_loop import sales_ready
 from tandem.people.models import User
 
 # (company, domain, industry, segment, contacts [(first, last, title, phone as written)],
@@ -115,6 +116,7 @@ def add_customers(users: dict[str, User]) -> None:
             audience="SMEs in Yorkshire with gas heating",
             goal="120 qualified leads for the spring install season",
         )
+        sales_ready(users, webinar)
         campaigns.set_status(actor=marketer, campaign=webinar, status="live")
         campaigns.add_cost(
             actor=marketer,

@@ -287,6 +287,22 @@ ROUTES: dict[str, Route] = {
         | {"outsider": MISSING},
     ),
     "/records/campaigns.campaign/{campaign}/comments/": Route(STAFF_RECORD),
+    # --- The calendar -------------------------------------------------------------------
+    "/calendar/": Route(STAFF),
+    "/calendar/items/{campaign}/": Route(STAFF_RECORD),
+    "/calendar/items/{campaign}/move/": Route(
+        POST_ONLY,
+        post={"starts_on": "2027-03-01", "ends_on": "2027-03-31", "version": "1"},
+        refused={p: FORBIDDEN for p in ("sales_rep", "sales_head", "front_liner", "executive")}
+        | {"outsider": MISSING},
+    ),
+    # Sales' readiness: the heads of sales (and their delegates) mark it.
+    "/calendar/items/{campaign}/readiness/": Route(
+        POST_ONLY,
+        post={"status": "not_ready", "note": "Reps away"},
+        refused={p: FORBIDDEN for p in PERSONAS if p not in ("sales_head", "outsider")}
+        | {"outsider": MISSING},
+    ),
     "/campaigns/target/": Route(
         POST_ONLY, post={"campaign": "{campaign}"}, refused={"outsider": MISSING}
     ),

@@ -1,0 +1,22 @@
+from django.apps import AppConfig
+
+
+class CalendarConfig(AppConfig):
+    """The shared calendar: every campaign, communication and event on one calendar that
+    sales sees; sales readiness per campaign; capacity against inflow; the ICS feed; the
+    kill criteria and the cut/continue decisions. Above campaigns, the hand-off and
+    attribution, whose figures it weighs."""
+
+    name = "tandem.calendar"
+    label = "calendar"
+    verbose_name = "Calendar and capacity"
+
+    def ready(self) -> None:
+        from tandem.calendar.readiness import launch_check
+        from tandem.campaigns.services import register_launch_check
+        from tandem.core.navigation import NavEntry, register_nav
+        from tandem.core.permissions import is_staff
+
+        register_nav(NavEntry("Calendar", "calendar:calendar", 8, is_staff, group="together"))
+        # A campaign of a type sales must follow up goes live only once sales is ready.
+        register_launch_check(launch_check)

@@ -1,0 +1,12 @@
+"""The calendar app's error codes and their HTTP status (see tandem.core.errors)."""
+
+from enum import StrEnum
+
+from tandem.core.errors import register_codes
+
+
+class CalendarError(StrEnum):
+    CHECKLIST_INCOMPLETE = "readiness_checklist_incomplete"  # "ready" with boxes unticked
+
+
+register_codes({CalendarError.CHECKLIST_INCOMPLETE: 422})

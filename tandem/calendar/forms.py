@@ -1,0 +1,27 @@
+from django import forms
+
+from tandem.calendar.models import Readiness
+
+DATE = forms.DateInput({"type": "date"}, format="%Y-%m-%d")
+
+
+class MoveForm(forms.Form):
+    starts_on = forms.DateField(label="Starts", widget=DATE)
+    ends_on = forms.DateField(label="Ends", widget=DATE)
+    # The version the mover saw: someone else's change since then is a conflict.
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1, max_value=2**31 - 1)
+
+
+class ReadinessForm(forms.Form):
+    status = forms.ChoiceField(
+        choices=Readiness.Status.choices, widget=forms.RadioSelect, label="Sales is"
+    )
+    note = forms.CharField(
+        max_length=500,
+        required=False,
+        widget=forms.Textarea({"rows": 2}),
+        help_text="What sales needs, or why it is not ready (needed unless ready).",
+    )
+    reps_briefed = forms.BooleanField(required=False, label="Reps briefed")
+    collateral_signed_off = forms.BooleanField(required=False, label="Collateral signed off")
+    capacity_booked = forms.BooleanField(required=False, label="Follow-up capacity booked")

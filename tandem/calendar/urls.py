@@ -1,0 +1,11 @@
+from django.urls import path
+
+from tandem.calendar import views
+
+app_name = "calendar"
+urlpatterns = [
+    path("calendar/", views.calendar, name="calendar"),
+    path("calendar/items/<id:pk>/", views.item, name="item"),
+    path("calendar/items/<id:pk>/move/", views.move, name="move"),
+    path("calendar/items/<id:pk>/readiness/", views.mark_readiness, name="readiness"),
+]
