@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from tandem.calendar.errors import CalendarError
@@ -19,6 +20,7 @@ from tandem.calendar.models import Readiness, ReadinessDelegate
 from tandem.campaigns.models import Campaign
 from tandem.core.errors import DomainError, ErrorCode, invalid
 from tandem.core.services import record_event
+from tandem.notifications.services import notify
 from tandem.people.models import Membership, Team
 
 NEEDS_READINESS = frozenset(
@@ -120,4 +122,38 @@ def mark(
             subject=campaign,
             data={"status": status, "note": note, **ticks},
         )
+        # Marketing learns sales' answer where it works, not only on the calendar.
+        if campaign.owner_id and campaign.owner_id != actor.pk:
+            said = f"Sales marked {campaign.name} {found.get_status_display().lower()}"
+            notify(
+                recipients=[campaign.owner],
+                kind="system",
+                text=f"{said}: {note}"[:300] if note else f"{said}.",
+                url=reverse("calendar:item", args=[campaign.pk]),
+                actor=actor,
+            )
     return found
+
+
+# --- Delegates ---------------------------------------------------------------------------
+def appoint(*, actor: Any, user: Any) -> ReadinessDelegate:
+    """A head of sales lets ``user`` (an active member of a sales team) mark readiness."""
+    if not heads_sales(actor):
+        raise DomainError(ErrorCode.FORBIDDEN, "Only a head of a sales team appoints delegates.")
+    in_sales = Membership.objects.filter(user=user, team__function=Team.Function.SALES).exists()
+    if not user.is_active or not in_sales:
+        raise invalid("user", f"{user} is not an active member of a sales team.")
+    with transaction.atomic():
+        found, _ = ReadinessDelegate.objects.get_or_create(
+            user=user, defaults={"appointed_by": actor}
+        )
+        record_event("readiness.delegate_appointed", subject=user)
+    return found
+
+
+def remove(*, actor: Any, delegate: ReadinessDelegate) -> None:
+    if not heads_sales(actor):
+        raise DomainError(ErrorCode.FORBIDDEN, "Only a head of a sales team removes delegates.")
+    with transaction.atomic():
+        record_event("readiness.delegate_removed", subject=delegate.user)
+        delegate.delete()

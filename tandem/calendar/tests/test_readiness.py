@@ -11,6 +11,7 @@ from tandem.calendar.models import Readiness, ReadinessDelegate
 from tandem.campaigns import services as campaigns
 from tandem.conftest import bearer
 from tandem.core.errors import DomainError
+from tandem.notifications.models import Notification
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
 ALL_TICKED = {"reps_briefed": True, "collateral_signed_off": True, "capacity_booked": True}
@@ -118,3 +119,31 @@ def test_the_api_refuses_the_launch_too(client, org, show):
     assert response.json()["code"] == "campaign_not_ready"
     show.refresh_from_db()
     assert show.status == "planned"
+
+
+def test_the_owner_is_told_what_sales_said(org, show):
+    readiness.mark(actor=org.sales_head, campaign=show, status="not_ready", note="Reps on leave")
+    told = Notification.objects.get(recipient=org.marketer)
+    assert told.text == "Sales marked Harrogate show not ready: Reps on leave"
+    assert told.url == f"/calendar/items/{show.pk}/"
+
+
+def test_a_head_appoints_and_removes_delegates(client, org, show):
+    client.force_login(org.sales_head)
+    page = client.get("/calendar/delegates/").content.decode()
+    assert "No delegates: only the heads mark readiness." in page
+    assert f'<option value="{org.sales_rep.pk}">' in page
+    assert f'<option value="{org.marketer.pk}">' not in page  # not in a sales team
+    assert client.post("/calendar/delegates/", {"user": org.sales_rep.pk}).status_code == 302
+    assert readiness.may_mark(org.sales_rep)
+    refused = client.post("/calendar/delegates/", {"user": org.marketer.pk})
+    assert refused.status_code == 302 and not readiness.may_mark(org.marketer)
+    for nonsense in ("", "abc", "99999999999999999999", "-1"):
+        assert client.post("/calendar/delegates/", {"user": nonsense}).status_code == 302
+    assert ReadinessDelegate.objects.count() == 1
+    client.force_login(org.sales_rep)  # a delegate does not appoint or remove
+    delegate = ReadinessDelegate.objects.get()
+    assert client.post(f"/calendar/delegates/{delegate.pk}/remove/").status_code == 403
+    client.force_login(org.sales_head)
+    assert client.post(f"/calendar/delegates/{delegate.pk}/remove/").status_code == 302
+    assert not readiness.may_mark(org.sales_rep)

@@ -296,6 +296,16 @@ ROUTES: dict[str, Route] = {
         refused={p: FORBIDDEN for p in ("sales_rep", "sales_head", "front_liner", "executive")}
         | {"outsider": MISSING},
     ),
+    "/calendar/delegates/": Route(
+        STAFF,
+        post={"user": "{deputy}"},
+        refused={p: FORBIDDEN for p in PERSONAS if p != "sales_head"},
+    ),
+    "/calendar/delegates/{delegate}/remove/": Route(
+        POST_ONLY,
+        post={},
+        refused={p: FORBIDDEN for p in PERSONAS if p != "sales_head"},
+    ),
     # Sales' readiness: the heads of sales (and their delegates) mark it.
     "/calendar/items/{campaign}/readiness/": Route(
         POST_ONLY,
@@ -462,6 +472,8 @@ SAMPLE_IDS = {
         "job",
         "saved_view",
         "rate",
+        "deputy",
+        "delegate",
         "account",
         "contact",
         "deal",

@@ -74,6 +74,7 @@ def ids(org, settings, tmp_path, kinds):
 
     from tandem.api.services import create_token, set_capture_grant
     from tandem.approvals.services import request_approval
+    from tandem.calendar.models import ReadinessDelegate
     from tandem.campaigns.services import create_campaign
     from tandem.core import saved_views
     from tandem.core.exchange_rates import set_rate
@@ -81,6 +82,7 @@ def ids(org, settings, tmp_path, kinds):
     from tandem.crm import services as crm
     from tandem.factories.campaigns import TouchpointFactory
     from tandem.factories.handoff import LeadFactory
+    from tandem.factories.people import MembershipFactory, UserFactory
     from tandem.handoff import arrivals, contracts
     from tandem.handoff.models import Lead
     from tandem.handoff.tests.conftest import RULES, TIERS
@@ -146,7 +148,12 @@ def ids(org, settings, tmp_path, kinds):
     approval = request_approval(actor=org.marketer, kind=kinds["two"].name, subject=org.marketing)
     token, _ = create_token(actor=org.marketer, name="script", scope="write")
     set_capture_grant(actor=org.admin, token=token, granted=True)
+    # A deputy of sales, made after the lead was routed (round robin would reach them).
+    deputy = MembershipFactory(team=org.sales, user=UserFactory(full_name="Dee Deputy")).user
+    delegate = ReadinessDelegate.objects.create(user=deputy, appointed_by=org.sales_head)
     return {
+        "deputy": deputy.pk,
+        "delegate": delegate.pk,
         "marketing": org.marketing.pk,
         "sales": org.sales.pk,
         "marketer": org.marketer.pk,
