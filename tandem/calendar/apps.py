@@ -12,11 +12,14 @@ class CalendarConfig(AppConfig):
     verbose_name = "Calendar and capacity"
 
     def ready(self) -> None:
+        from tandem.calendar.panels import CAMPAIGN_READINESS
         from tandem.calendar.readiness import launch_check
         from tandem.campaigns.services import register_launch_check
         from tandem.core.navigation import NavEntry, register_nav
+        from tandem.core.panels import register_panel
         from tandem.core.permissions import is_staff
 
         register_nav(NavEntry("Calendar", "calendar:calendar", 8, is_staff, group="together"))
         # A campaign of a type sales must follow up goes live only once sales is ready.
         register_launch_check(launch_check)
+        register_panel("campaigns.campaign", CAMPAIGN_READINESS)

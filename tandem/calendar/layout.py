@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
-LANES = 6  # bars a week of the month or quarter view shows before "+N more"
+LANES = 8  # bars a week of the month or quarter view shows before "+N more"
 WEEK_LANES = 60  # the week view: every item, up to this many, then "+N more"
 
 
@@ -54,14 +54,15 @@ def week_starts(first: date, last: date) -> list[date]:
 
 def weeks(items: list[Any], first: date, last: date, lanes: int = LANES) -> list[Week]:
     """The week rows covering ``first`` to ``last``, each with the bars of the items
-    running that week: earlier starts first, then longer ones, so a week reads left to
-    right and long campaigns keep the top lanes."""
+    running that week: what starts that week first (what is launching is what a planner
+    looks for), then what carries on from before; each in start order, longer first."""
     ordered = sorted(items, key=lambda i: (i.starts_on, -(i.ends_on - i.starts_on).days, i.pk))
     rows = []
     for monday in week_starts(first, last):
         sunday = monday + timedelta(days=6)
         row = Week([monday + timedelta(days=n) for n in range(7)])
         running = [i for i in ordered if i.starts_on <= sunday and i.ends_on >= monday]
+        running.sort(key=lambda i: i.starts_on < monday)  # stable: keeps the start order
         for item in running[:lanes]:
             start, end = max(item.starts_on, monday), min(item.ends_on, sunday)
             row.bars.append(

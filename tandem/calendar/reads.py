@@ -21,7 +21,7 @@ from tandem.people.models import Team, User
 VIEWS = {"month": "Month", "week": "Week", "quarter": "Quarter", "timeline": "Timeline"}
 COLOURS = {"type": "Type", "team": "Team"}
 FILTERS = ("team", "owner", "channel", "type", "status", "region")
-PALETTE = 8  # colour classes cal-c0 ... cal-c7 (calendar.css: Okabe-Ito, as the charts)
+PALETTE = 12  # colour classes cal-c0 ... cal-c11 (calendar.css), one per campaign type
 # The most items one view reads: a month of a very busy organisation. Past it the view
 # says so and asks for a filter, rather than drawing an unreadable wall.
 MOST = 5000
@@ -41,6 +41,8 @@ class CalendarView:
     rows: list[layout.Row] = field(default_factory=list)
     days: list[date] = field(default_factory=list)  # the timeline's columns
     truncated: bool = False
+    page: int = 1  # the timeline's page of rows
+    pages: int = 1
     choices: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
 
     @property
@@ -57,6 +59,7 @@ class CalendarView:
             "on": change.get("on", self.on).isoformat(),
             "colour": self.colour,
             **{k: v for k, v in self.filters.items() if v},
+            **({"page": change["page"]} if "page" in change else {}),
         }
         return f"{reverse('calendar:calendar')}?{urlencode(query)}"
 
@@ -77,6 +80,14 @@ class CalendarView:
         return [(key, label, self.url(view=key)) for key, label in VIEWS.items()]
 
     @property
+    def earlier_rows_url(self) -> str:
+        return self.url(page=self.page - 1)
+
+    @property
+    def later_rows_url(self) -> str:
+        return self.url(page=self.page + 1)
+
+    @property
     def query(self) -> str:
         """The filters and view as a query string, for links back from an item."""
         return self.url().split("?", 1)[1]
@@ -89,7 +100,7 @@ class CalendarView:
     @property
     def legend(self) -> list[tuple[int, str]]:
         if self.colour == "team":
-            teams = {i.team_id: i.team.name if i.team else "No team" for i in self.items}
+            teams = {i.team_id: i.team_name or "No team" for i in self.items}
             return sorted(((t or 0) % PALETTE, name) for t, name in teams.items())
         present = {i.type for i in self.items}
         return [
@@ -98,6 +109,69 @@ class CalendarView:
 
 
 TYPE_ORDER = {t: n for n, t in enumerate(Campaign.Type.values)}
+TIMELINE_ROWS = 60  # rows of the timeline per page
+STATUS_LABELS = dict(Campaign.Status.choices)
+TYPE_LABELS = dict(Campaign.Type.choices)
+
+
+class Item:
+    """A campaign as the calendar draws it: the columns of one row, and what the
+    permission table needs to ask whether the reader may move it (``can`` reads
+    ``_meta``, ``permission_owner_id`` and ``permission_team_ids``)."""
+
+    COLUMNS = (
+        "id", "name", "type", "channel", "status", "starts_on", "ends_on", "region",
+        "team_id", "team__name", "owner_id", "version", "readiness__status",
+    )  # fmt: skip
+    _meta = Campaign._meta
+    colour = 0
+    movable = False
+
+    def __init__(
+        self,
+        pk: int,
+        name: str,
+        type: str,
+        channel: str,
+        status: str,
+        starts_on: date,
+        ends_on: date,
+        region: str,
+        team_id: int | None,
+        team_name: str | None,
+        owner_id: int | None,
+        version: int,
+        readiness: str | None,
+    ) -> None:
+        self.pk, self.name, self.type, self.channel, self.status = pk, name, type, channel, status
+        self.starts_on, self.ends_on, self.region = starts_on, ends_on, region
+        self.team_id, self.team_name, self.owner_id = team_id, team_name, owner_id
+        self.version, self.ready = version, readiness == Readiness.Status.READY
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in Campaign.OPEN_STATUSES
+
+    @property
+    def permission_owner_id(self) -> int | None:
+        return self.owner_id
+
+    @property
+    def permission_team_ids(self) -> tuple[int, ...]:
+        return (self.team_id,) if self.team_id else ()
+
+    @property
+    def status_label(self) -> str:
+        return str(STATUS_LABELS.get(self.status, self.status))
+
+    @property
+    def type_label(self) -> str:
+        return str(TYPE_LABELS.get(self.type, self.type))
+
+
+def _page(text: Any) -> int:
+    value = str(text or "")
+    return int(value) if value.isdigit() and len(value) < 6 else 1
 
 
 def _range(view: str, on: date) -> tuple[date, date]:
@@ -163,41 +237,38 @@ def calendar_view(user: Any, params: Any, today: date) -> CalendarView:
         filters=clean_filters(params),
         colour=colour if colour in COLOURS else "type",
     )
+    # The week grids show whole weeks: read what runs on their first and last days too.
+    grid_first, grid_last = shown.first, shown.last
+    if view != "timeline":
+        grid_first = layout.monday_of(shown.first)
+        grid_last = layout.monday_of(shown.last) + timedelta(days=6)
     found = (
         Campaign.objects.visible_to(user)
-        .overlapping(shown.first, shown.last)
+        .overlapping(grid_first, grid_last)
         .calendar_filters(shown.filters)
-        .select_related("team", "readiness")
-        .only(
-            "id",
-            "name",
-            "type",
-            "channel",
-            "status",
-            "starts_on",
-            "ends_on",
-            "region",
-            "team_id",
-            "team__name",
-            "owner_id",
-            "version",
-            "readiness__status",
-        )
         .order_by("starts_on", "id")
+        .values_list(*Item.COLUMNS)
     )
-    shown.items = list(found[: MOST + 1])
+    # Tuples, not model instances: a busy month reads 5,000 rows, and only the bars
+    # drawn (a few per week) need more than their dates.
+    shown.items = [Item(*row) for row in found[: MOST + 1]]
     shown.truncated = len(shown.items) > MOST
     shown.items = shown.items[:MOST]
-    for item in shown.items:  # what each bar needs beyond its row: no query per item
-        item.colour = shown.colour_of(item)
-        item.movable = item.is_open and can(user, Action.CHANGE, item)
     if view == "timeline":
-        shown.rows = layout.timeline(shown.items, shown.first, shown.last)
+        rows = layout.timeline(shown.items, shown.first, shown.last)
+        shown.pages = max(1, -(-len(rows) // TIMELINE_ROWS))
+        shown.page = min(max(1, _page(params.get("page"))), shown.pages)
+        shown.rows = rows[(shown.page - 1) * TIMELINE_ROWS : shown.page * TIMELINE_ROWS]
         span = (shown.last - shown.first).days + 1
         shown.days = [shown.first + timedelta(days=n) for n in range(span)]
+        drawn = [r.item for r in shown.rows]
     else:
         lanes = layout.WEEK_LANES if view == "week" else layout.LANES
         shown.weeks = layout.weeks(shown.items, shown.first, shown.last, lanes)
+        drawn = [b.item for w in shown.weeks for b in w.bars]
+    for item in drawn:  # what each bar drawn needs beyond its row
+        item.colour = shown.colour_of(item)
+        item.movable = item.is_open and can(user, Action.CHANGE, item)
     shown.choices = filter_choices()
     return shown
 

@@ -20,6 +20,7 @@ class CampaignOut(Schema):
     starts_on: date
     ends_on: date
     audience: str
+    region: str
     goal: str
     planned_budget: Decimal
     currency: str
@@ -39,6 +40,7 @@ class CampaignIn(InputSchema):
     currency: str = Field("GBP", max_length=3)
     expected_leads_per_week: int = 0
     audience: str = Field("", max_length=300)
+    region: str = Field("", max_length=100, description="Where it runs; empty: everywhere")
     goal: str = Field("", max_length=300)
     parent_id: RecordId | None = None
 

@@ -44,6 +44,7 @@ def create_campaign(
     audience: str = "",
     goal: str = "",
     parent: Campaign | None = None,
+    region: str = "",
 ) -> Campaign:
     """A new campaign, planned. The office's to create (marketing, sales, leadership,
     administrators), or a front-line member's an administrator granted it."""
@@ -72,6 +73,7 @@ def create_campaign(
             currency=currency,
             expected_leads_per_week=expected_leads_per_week,
             audience=audience.strip()[:300],
+            region=" ".join(str(region or "").split())[:100],
             goal=goal.strip()[:300],
             parent=parent,
             owner=actor,

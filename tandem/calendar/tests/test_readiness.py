@@ -147,3 +147,12 @@ def test_a_head_appoints_and_removes_delegates(client, org, show):
     client.force_login(org.sales_head)
     assert client.post(f"/calendar/delegates/{delegate.pk}/remove/").status_code == 302
     assert not readiness.may_mark(org.sales_rep)
+
+
+def test_the_campaign_page_shows_sales_readiness(client, org, show):
+    client.force_login(org.marketer)
+    page = client.get(f"/campaigns/{show.pk}/").content.decode()
+    assert "Sales has not marked its readiness yet." in page
+    assert f'href="/calendar/items/{show.pk}/">Open on the calendar' in page
+    readiness.mark(actor=org.sales_head, campaign=show, status="ready", **ALL_TICKED)
+    assert "<strong>Ready</strong>" in client.get(f"/campaigns/{show.pk}/").content.decode()
