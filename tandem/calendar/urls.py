@@ -1,6 +1,6 @@
 from django.urls import path
 
-from tandem.calendar import views
+from tandem.calendar import feed_views, views
 
 app_name = "calendar"
 urlpatterns = [
@@ -8,4 +8,7 @@ urlpatterns = [
     path("calendar/items/<id:pk>/", views.item, name="item"),
     path("calendar/items/<id:pk>/move/", views.move, name="move"),
     path("calendar/items/<id:pk>/readiness/", views.mark_readiness, name="readiness"),
+    path("calendar/feeds/", feed_views.feed_list, name="feeds"),
+    path("calendar/feeds/<id:pk>/revoke/", feed_views.revoke, name="revoke_feed"),
+    path("calendar/feed/<str:secret>.ics", feed_views.feed, name="feed"),
 ]

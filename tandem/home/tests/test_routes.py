@@ -74,6 +74,7 @@ def ids(org, settings, tmp_path, kinds):
 
     from tandem.api.services import create_token, set_capture_grant
     from tandem.approvals.services import request_approval
+    from tandem.calendar.feeds import create_feed
     from tandem.campaigns.services import create_campaign
     from tandem.core import saved_views
     from tandem.core.exchange_rates import set_rate
@@ -146,6 +147,7 @@ def ids(org, settings, tmp_path, kinds):
     approval = request_approval(actor=org.marketer, kind=kinds["two"].name, subject=org.marketing)
     token, _ = create_token(actor=org.marketer, name="script", scope="write")
     set_capture_grant(actor=org.admin, token=token, granted=True)
+    feed, feed_secret = create_feed(actor=org.marketer, name="Phone", filters={})
     return {
         "marketing": org.marketing.pk,
         "sales": org.sales.pk,
@@ -171,6 +173,9 @@ def ids(org, settings, tmp_path, kinds):
         "token_key": token.key_id,
         "reset_uid": urlsafe_base64_encode(force_bytes(org.marketer.pk)),
         "form_key": campaign.form_key,
+        "feed": feed.pk,
+        "feed_address": feed_secret,
+        "feed_key": feed.key_id,
     }
 
 
