@@ -99,7 +99,7 @@ def feed(request: HttpRequest, secret: str) -> HttpResponse:
     modified = int(state.last_modified.timestamp())
     response = get_conditional_response(request, etag=state.etag, last_modified=modified)
     if response is None:
-        body = b"" if request.method == "HEAD" else feeds.feed_ics(token, today)
+        body = b"" if request.method == "HEAD" else feeds.feed_body(token, state, today)
         response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
         response["Content-Disposition"] = 'inline; filename="tandem.ics"'
     response["ETag"] = state.etag

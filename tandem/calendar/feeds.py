@@ -29,6 +29,7 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Count, Max
 from django.urls import reverse
@@ -56,6 +57,9 @@ DAYS_BEFORE, DAYS_AFTER = 90, 400
 # on one request's work all the same.
 MOST = 20_000
 REFRESH = timedelta(hours=1)
+# How long a built body is kept for the polls that ask without If-None-Match (Google
+# Calendar's do): the ETag names the day too, so a kept body is at most a day old.
+BODY_KEPT = 24 * 60 * 60
 PRODID = "-//Tandem//Shared calendar//EN"
 # Raised when the body's shape changes, so every client's copy is replaced once.
 FORMAT = 1
@@ -308,13 +312,33 @@ def _readiness_words(kind: str, status: str | None) -> str:
     return "not marked yet" if kind in NEEDS_READINESS else "not needed for this type"
 
 
+def feed_body(token: FeedToken, state: FeedState, today: date) -> bytes:
+    """The feed's body for ``state``: the one built last if it was built for the same
+    ETag (whatever the ETag covers is what the body shows), else built now and kept.
+    Building is icalendar's work and grows with the items (bench/calendar_feed.py);
+    clients that poll without If-None-Match would otherwise pay it on every poll. One
+    body per feed is kept, replaced when the feed changes."""
+    key = f"calendar-feed:{token.pk}"
+    kept = cache.get(key)
+    if isinstance(kept, tuple) and len(kept) == 2 and kept[0] == state.etag:
+        return bytes(kept[1])
+    body = feed_ics(token, today)
+    cache.set(key, (state.etag, body), timeout=BODY_KEPT)
+    return body
+
+
 def feed_ics(token: FeedToken, today: date | None = None) -> bytes:
     """The feed's body: a VCALENDAR (RFC 5545, with RFC 7986's NAME and REFRESH-INTERVAL)
     holding one all-day VEVENT per campaign the owner may see now, filtered as saved,
     from about 90 days back to about 400 ahead. One read of the columns needed."""
     today = today or timezone.localdate()
     rows = _items(token, today).order_by("starts_on", "id").values_list(*COLUMNS)[:MOST]
-    title = f"Tandem: {token.name}"
+    said = describe_filters([token])[token.pk]
+    return calendar_of(rows, title=f"Tandem: {token.name}", description=said)
+
+
+def calendar_of(rows: Iterable[tuple[Any, ...]], *, title: str, description: str) -> bytes:
+    """The VCALENDAR of ``rows`` (``COLUMNS`` of campaigns), serialised by icalendar."""
     calendar = Calendar()
     calendar.add("prodid", PRODID)
     calendar.add("version", "2.0")
@@ -322,9 +346,8 @@ def feed_ics(token: FeedToken, today: date | None = None) -> bytes:
     calendar.add("method", "PUBLISH")
     calendar.add("name", title)
     calendar.add("x-wr-calname", title)
-    said = describe_filters([token])[token.pk]
-    calendar.add("description", f"Tandem's shared calendar. {said}.")
-    calendar.add("x-wr-caldesc", f"Tandem's shared calendar. {said}.")
+    calendar.add("description", f"Tandem's shared calendar. {description}.")
+    calendar.add("x-wr-caldesc", f"Tandem's shared calendar. {description}.")
     calendar.add("refresh-interval", REFRESH, parameters={"VALUE": "DURATION"})
     calendar.add("x-published-ttl", vDuration(REFRESH))
     # The item page's URL with the id left open: one reverse() for every item.
