@@ -184,6 +184,7 @@ def revoke_feed(*, actor: Any, token: FeedToken) -> FeedToken:
             token.revoked_at = timezone.now()
             token.save(update_fields=["revoked_at"])
             record_event("calendar_feed.revoked", subject=token)
+        cache.delete(_kept_key(token))  # the feed's campaigns stay nowhere they need not
     return token
 
 
@@ -312,13 +313,17 @@ def _readiness_words(kind: str, status: str | None) -> str:
     return "not marked yet" if kind in NEEDS_READINESS else "not needed for this type"
 
 
+def _kept_key(token: FeedToken) -> str:
+    return f"calendar-feed:{token.pk}"
+
+
 def feed_body(token: FeedToken, state: FeedState, today: date) -> bytes:
     """The feed's body for ``state``: the one built last if it was built for the same
     ETag (whatever the ETag covers is what the body shows), else built now and kept.
     Building is icalendar's work and grows with the items (bench/calendar_feed.py);
     clients that poll without If-None-Match would otherwise pay it on every poll. One
     body per feed is kept, replaced when the feed changes."""
-    key = f"calendar-feed:{token.pk}"
+    key = _kept_key(token)
     kept = cache.get(key)
     if isinstance(kept, tuple) and len(kept) == 2 and kept[0] == state.etag:
         return bytes(kept[1])
