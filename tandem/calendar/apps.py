@@ -23,3 +23,19 @@ class CalendarConfig(AppConfig):
         # A campaign of a type sales must follow up goes live only once sales is ready.
         register_launch_check(launch_check)
         register_panel("campaigns.campaign", CAMPAIGN_READINESS)
+
+        # A feed's URL reads the calendar as its owner: a new password (perhaps because
+        # the old one leaked) revokes it, as it does API tokens.
+        from tandem.calendar.feeds import revoke_feeds_of
+        from tandem.calendar.models import FeedToken
+        from tandem.people.passwords import Credential, register_credential
+
+        register_credential(
+            Credential(
+                key="calendar_feeds",
+                singular="calendar feed",
+                plural="calendar feeds",
+                live_count=lambda user: FeedToken.objects.filter(owner=user).live().count(),
+                revoke_all=lambda user: revoke_feeds_of(user=user, reason="password_changed"),
+            )
+        )

@@ -1,3 +1,5 @@
+from typing import Any
+
 from django import forms
 
 from tandem.calendar.models import Readiness
@@ -25,3 +27,29 @@ class ReadinessForm(forms.Form):
     reps_briefed = forms.BooleanField(required=False, label="Reps briefed")
     collateral_signed_off = forms.BooleanField(required=False, label="Collateral signed off")
     capacity_booked = forms.BooleanField(required=False, label="Follow-up capacity booked")
+
+
+class FeedForm(forms.Form):
+    """A new feed: its name and the calendar's filters (choices from ``filter_choices``)."""
+
+    name = forms.CharField(
+        max_length=100,
+        help_text="Where you will subscribe to it, e.g. 'Outlook at work'.",
+    )
+
+    def __init__(self, *args: Any, choices: dict[str, list[tuple[str, str]]], **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        anything = {
+            "team": "All teams",
+            "owner": "Anyone",
+            "channel": "Any channel",
+            "type": "Any type",
+            "region": "Every region",
+            "status": "Any status",
+        }
+        for name, label in anything.items():
+            self.fields[name] = forms.ChoiceField(
+                label=name.capitalize(),
+                required=False,
+                choices=[("", label), *choices.get(name, [])],
+            )

@@ -1,12 +1,15 @@
-"""What the calendar adds to a campaign: sales' readiness for it."""
+"""What the calendar adds to a campaign (sales' readiness for it), and the personal feeds
+that carry the calendar into people's own calendar apps."""
 
 from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
 
+from tandem.calendar.querysets import FeedTokenQuerySet
 from tandem.campaigns.models import Campaign
 from tandem.core.audit import field_history
+from tandem.core.permissions import OwnedRecord
 
 
 class Readiness(models.Model):
@@ -64,3 +67,39 @@ class ReadinessDelegate(models.Model):
 
     def __str__(self) -> str:
         return str(self.user)
+
+
+class FeedToken(OwnedRecord, models.Model):
+    """A personal calendar feed: a secret URL that Outlook, Google Calendar or Apple
+    Calendar subscribe to, reading the calendar as its owner with the filters saved here.
+
+    Stored as API tokens are: a public ``key_id`` to find it by and a hash of the secret,
+    never the secret itself (it is shown once, in the URL, when the feed is made)."""
+
+    permission_owner_field = "owner"
+
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="calendar_feeds"
+    )
+    name = models.CharField(max_length=100)
+    key_id = models.CharField(max_length=16, unique=True)
+    secret_hash = models.CharField(max_length=64)
+    # The calendar's filters (team, owner, channel, type, status, region), as
+    # ``calendar.reads.clean_filters`` keeps them; only those given are stored.
+    filters = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    objects = FeedTokenQuerySet.as_manager()
+    history = field_history(excluded_fields=["secret_hash", "last_used_at"])
+
+    class Meta:
+        indexes = [models.Index(fields=["owner", "created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.key_id}…)"
+
+    @property
+    def is_live(self) -> bool:
+        return self.revoked_at is None

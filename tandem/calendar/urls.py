@@ -1,6 +1,6 @@
 from django.urls import path
 
-from tandem.calendar import delegate_views, views
+from tandem.calendar import delegate_views, feed_views, views
 
 app_name = "calendar"
 urlpatterns = [
@@ -12,4 +12,7 @@ urlpatterns = [
     path(
         "calendar/delegates/<id:pk>/remove/", delegate_views.remove_delegate, name="remove_delegate"
     ),
+    path("calendar/feeds/", feed_views.feed_list, name="feeds"),
+    path("calendar/feeds/<id:pk>/revoke/", feed_views.revoke, name="revoke_feed"),
+    path("calendar/feed/<str:secret>.ics", feed_views.feed, name="feed"),
 ]

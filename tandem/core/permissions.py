@@ -125,6 +125,8 @@ POLICY: dict[str, dict[Action, frozenset[Relation]]] = {
         Action.REVOKE: frozenset({OWNER}),
         Action.GRANT: frozenset({ADMIN}),
     },
+    # A calendar feed's URL reads the calendar as its owner: theirs alone, as a token.
+    "calendar.feedtoken": {Action.VIEW: frozenset({OWNER}), Action.REVOKE: frozenset({OWNER})},
     # Touches move scores and make MQLs: the marketing teams capture them (decided
     # against campaigns.services.TouchCapture, whose teams are the marketing teams),
     # and integrations whose token an administrator granted capture.

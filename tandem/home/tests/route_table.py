@@ -313,6 +313,18 @@ ROUTES: dict[str, Route] = {
         refused={p: FORBIDDEN for p in PERSONAS if p not in ("sales_head", "outsider")}
         | {"outsider": MISSING},
     ),
+    # Calendar feeds: each person's own, even an administrator's (as API tokens).
+    "/calendar/feeds/": Route(STAFF, post={"name": "Phone"}, refused={"outsider": FORBIDDEN}),
+    "/calendar/feeds/{feed}/revoke/": Route(
+        POST_ONLY, post={}, refused={p: MISSING for p in PERSONAS if p != "marketer"}
+    ),
+    # The feed calendar apps poll, unable to sign in: the secret in the URL is the
+    # credential, so whoever holds it reads it, signed in or not (as the feed's owner
+    # may see the calendar). A guessed, revoked or malformed secret is the same plain
+    # 404 for everyone.
+    "/calendar/feed/{feed_address}.ics": Route(EVERYONE, anonymous=OK),
+    "/calendar/feed/{feed_key}_not-the-secret.ics": Route({"*": MISSING}, anonymous=MISSING),
+    "/calendar/feed/not-a-secret.ics": Route({"*": MISSING}, anonymous=MISSING),
     "/campaigns/target/": Route(
         POST_ONLY, post={"campaign": "{campaign}"}, refused={"outsider": MISSING}
     ),
@@ -484,5 +496,6 @@ SAMPLE_IDS = {
         "proposal",
         "approval",
         "token",
+        "feed",
     )
-} | {"reset_uid": "MQ", "form_key": "abc", "token_key": "x"}
+} | {"reset_uid": "MQ", "form_key": "abc", "token_key": "x", "feed_address": "x_y", "feed_key": "x"}

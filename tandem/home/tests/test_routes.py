@@ -74,6 +74,7 @@ def ids(org, settings, tmp_path, kinds):
 
     from tandem.api.services import create_token, set_capture_grant
     from tandem.approvals.services import request_approval
+    from tandem.calendar.feeds import create_feed
     from tandem.calendar.models import ReadinessDelegate
     from tandem.campaigns.services import create_campaign
     from tandem.core import saved_views
@@ -151,6 +152,7 @@ def ids(org, settings, tmp_path, kinds):
     # A deputy of sales, made after the lead was routed (round robin would reach them).
     deputy = MembershipFactory(team=org.sales, user=UserFactory(full_name="Dee Deputy")).user
     delegate = ReadinessDelegate.objects.create(user=deputy, appointed_by=org.sales_head)
+    feed, feed_secret = create_feed(actor=org.marketer, name="Phone", filters={})
     return {
         "deputy": deputy.pk,
         "delegate": delegate.pk,
@@ -178,6 +180,9 @@ def ids(org, settings, tmp_path, kinds):
         "token_key": token.key_id,
         "reset_uid": urlsafe_base64_encode(force_bytes(org.marketer.pk)),
         "form_key": campaign.form_key,
+        "feed": feed.pk,
+        "feed_address": feed_secret,
+        "feed_key": feed.key_id,
     }
 
 

@@ -26,6 +26,7 @@ def _rows(org, kinds):
 
     from tandem.approvals.services import request_approval
     from tandem.attribution.services import propose_attribution_model
+    from tandem.calendar.feeds import create_feed
     from tandem.campaigns.services import create_campaign
     from tandem.core import saved_views
     from tandem.crm import services as crm
@@ -55,6 +56,10 @@ def _rows(org, kinds):
         "people.team": list(Team.objects.all()),
         "people.user": list(User.objects.all()),
         "api.apitoken": [token],
+        "calendar.feedtoken": [
+            create_feed(actor=org.sales_rep, name="Phone", filters={})[0],
+            create_feed(actor=org.marketer, name="Outlook", filters={"type": "webinar"})[0],
+        ],
         "core.job": [job],
         "notifications.notification": [note],
         "core.savedview": views,

@@ -30,7 +30,8 @@ def assert_revoked_and_recorded(org, raws, colleague, how):
     assert authenticate_token(colleague) is not None  # nobody else's
     changed = DomainEvent.objects.get(name="user.password_changed")
     assert changed.actor == org.marketer and changed.subject_id == org.marketer.pk
-    assert changed.data == {"how": how, "revoked": {"api_tokens": 2}}
+    # Every credential is counted, those the person had none of too (calendar feeds).
+    assert changed.data == {"how": how, "revoked": {"api_tokens": 2, "calendar_feeds": 0}}
     revoked = DomainEvent.objects.filter(name="api_token.revoked", data__reason="password_changed")
     assert revoked.count() == 2 and {e.actor_id for e in revoked} == {org.marketer.pk}
 
@@ -99,4 +100,4 @@ def test_without_tokens_the_pages_promise_nothing(client, org):
     )
     assert "Revoked" not in done.content.decode()
     event = DomainEvent.objects.get(name="user.password_changed")
-    assert event.data == {"how": "change", "revoked": {"api_tokens": 0}}
+    assert event.data == {"how": "change", "revoked": {"api_tokens": 0, "calendar_feeds": 0}}

@@ -71,4 +71,12 @@
       },
     });
   });
+
+  // "Subscribe" offers a feed of what the calendar shows: as the filters change the grid
+  // (htmx), its link takes the grid's filters (without JS the page reloads with them).
+  document.addEventListener("htmx:afterSettle", function () {
+    var grid = document.getElementById("calendar-grid");
+    var link = document.getElementById("calendar-subscribe");
+    if (grid && link) link.href = link.href.split("?")[0] + "?" + grid.dataset.query;
+  });
 })();
