@@ -32,15 +32,13 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Count, Max
-from django.urls import reverse
 from django.utils import timezone
-from icalendar import Calendar, Event, vCategory, vDDDTypes, vDuration, vInt, vText, vUri
 
 from tandem.calendar.errors import CalendarError
-from tandem.calendar.models import FeedToken, Readiness
-from tandem.calendar.readiness import NEEDS_READINESS
+from tandem.calendar.ics import CAMPAIGN_STATUSES, CHANNELS, TYPES, calendar_of
+from tandem.calendar.models import FeedToken
 from tandem.calendar.reads import FILTERS, clean_filters
-from tandem.campaigns.models import Campaign, Channel
+from tandem.campaigns.models import Campaign
 from tandem.core.errors import DomainError, ErrorCode, invalid
 from tandem.core.permissions import Action, is_staff, require
 from tandem.core.services import record_event
@@ -56,11 +54,9 @@ DAYS_BEFORE, DAYS_AFTER = 90, 400
 # The most items one feed carries (by start date): far past any real calendar, a bound
 # on one request's work all the same.
 MOST = 20_000
-REFRESH = timedelta(hours=1)
 # How long a built body is kept for the polls that ask without If-None-Match (Google
 # Calendar's do): the ETag names the day too, so a kept body is at most a day old.
 BODY_KEPT = 24 * 60 * 60
-PRODID = "-//Tandem//Shared calendar//EN"
 # Raised when the body's shape changes, so every client's copy is replaced once.
 FORMAT = 1
 NOT_FOUND_BODY = b"Not found.\n"
@@ -82,16 +78,6 @@ COLUMNS = (
     "readiness__status",
     "readiness__marked_at",
 )
-STATUSES = {
-    Campaign.Status.PLANNED: "TENTATIVE",
-    Campaign.Status.LIVE: "CONFIRMED",
-    Campaign.Status.FINISHED: "CONFIRMED",
-    Campaign.Status.CUT: "CANCELLED",
-}
-TYPES = dict(Campaign.Type.choices)
-CHANNELS = dict(Channel.choices)
-CAMPAIGN_STATUSES = dict(Campaign.Status.choices)
-READINESS = dict(Readiness.Status.choices)
 FILTER_WORDS = {
     "team": "team",
     "owner": "owner",
@@ -307,12 +293,6 @@ def describe_filters(feeds: Iterable[FeedToken]) -> dict[int, str]:
     return said
 
 
-def _readiness_words(kind: str, status: str | None) -> str:
-    if status:
-        return READINESS.get(status, status)
-    return "not marked yet" if kind in NEEDS_READINESS else "not needed for this type"
-
-
 def _kept_key(token: FeedToken) -> str:
     return f"calendar-feed:{token.pk}"
 
@@ -340,48 +320,3 @@ def feed_ics(token: FeedToken, today: date | None = None) -> bytes:
     rows = _items(token, today).order_by("starts_on", "id").values_list(*COLUMNS)[:MOST]
     said = describe_filters([token])[token.pk]
     return calendar_of(rows, title=f"Tandem: {token.name}", description=said)
-
-
-def calendar_of(rows: Iterable[tuple[Any, ...]], *, title: str, description: str) -> bytes:
-    """The VCALENDAR of ``rows`` (``COLUMNS`` of campaigns), serialised by icalendar."""
-    calendar = Calendar()
-    calendar.add("prodid", PRODID)
-    calendar.add("version", "2.0")
-    calendar.add("calscale", "GREGORIAN")
-    calendar.add("method", "PUBLISH")
-    calendar.add("name", title)
-    calendar.add("x-wr-calname", title)
-    calendar.add("description", f"Tandem's shared calendar. {description}.")
-    calendar.add("x-wr-caldesc", f"Tandem's shared calendar. {description}.")
-    calendar.add("refresh-interval", REFRESH, parameters={"VALUE": "DURATION"})
-    calendar.add("x-published-ttl", vDuration(REFRESH))
-    # The item page's URL with the id left open: one reverse() for every item.
-    marker = 987654321
-    url = settings.SITE_URL + reverse("calendar:item", args=[marker]).replace(str(marker), "{}")
-    one_day = timedelta(days=1)
-    for (pk, uid, name, kind, channel, status, starts_on, ends_on, region, sequence,
-         updated_at, owner, team, ready, marked_at) in rows:  # fmt: skip
-        changed = max(updated_at, marked_at) if marked_at else updated_at
-        lines = [
-            f"Type: {TYPES.get(kind, kind)}",
-            f"Channel: {CHANNELS.get(channel, channel)}",
-            f"Status: {CAMPAIGN_STATUSES.get(status, status)}",
-            f"Owner: {owner or 'nobody'}" + (f" ({team})" if team else ""),
-            *([f"Region: {region}"] if region else []),
-            f"Sales readiness: {_readiness_words(kind, ready)}",
-        ]
-        event = Event()
-        # Typed values set directly: what Event.add() would make, without its lookups.
-        event["UID"] = vText(f"{uid}@tandem")
-        event["DTSTAMP"] = vDDDTypes(changed)
-        event["LAST-MODIFIED"] = vDDDTypes(changed)
-        event["DTSTART"] = vDDDTypes(starts_on)
-        event["DTEND"] = vDDDTypes(ends_on + one_day)  # exclusive: the day after the last
-        event["SEQUENCE"] = vInt(sequence)
-        event["STATUS"] = vText(STATUSES.get(status, "CONFIRMED"))
-        event["SUMMARY"] = vText(name + (" (cut)" if status == Campaign.Status.CUT else ""))
-        event["DESCRIPTION"] = vText("\n".join(lines))
-        event["URL"] = vUri(url.format(pk))
-        event["CATEGORIES"] = vCategory([TYPES.get(kind, kind), CHANNELS.get(channel, channel)])
-        calendar.add_component(event)
-    return bytes(calendar.to_ical(sorted=False))

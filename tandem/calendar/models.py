@@ -103,3 +103,18 @@ class FeedToken(OwnedRecord, models.Model):
     @property
     def is_live(self) -> bool:
         return self.revoked_at is None
+
+
+class EventText(models.Model):
+    """A campaign's VEVENT as the feed last serialised it, and the digest of what it
+    showed (``calendar.ics``): a feed rebuilt after one change serialises only the
+    events whose digest moved. Derived data, rebuilt whenever it is missing."""
+
+    campaign = models.OneToOneField(
+        Campaign, primary_key=True, on_delete=models.CASCADE, related_name="+"
+    )
+    digest = models.CharField(max_length=32)
+    text = models.TextField()
+
+    def __str__(self) -> str:
+        return f"Feed text of campaign {self.campaign_id}"

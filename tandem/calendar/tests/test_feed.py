@@ -12,8 +12,8 @@ from django.utils import timezone
 from django.utils.http import http_date
 from icalendar import Calendar
 
-from tandem.calendar import feeds, readiness
-from tandem.calendar.models import FeedToken
+from tandem.calendar import feeds, ics, readiness
+from tandem.calendar.models import EventText, FeedToken
 from tandem.campaigns import services as campaigns
 from tandem.campaigns.models import Campaign
 from tandem.core.errors import DomainError
@@ -74,7 +74,7 @@ def test_the_feed_is_a_published_calendar_clients_refresh_hourly(client, org, pl
     assert response["Content-Type"] == "text/calendar; charset=utf-8"
     calendar, _ = _events(response)
     assert calendar["VERSION"] == "2.0"
-    assert calendar["PRODID"] == feeds.PRODID
+    assert calendar["PRODID"] == ics.PRODID
     assert calendar["CALSCALE"] == "GREGORIAN"
     assert calendar["METHOD"] == "PUBLISH"
     assert calendar["NAME"] == calendar["X-WR-CALNAME"] == "Tandem: Outlook at work"
@@ -301,10 +301,12 @@ def test_a_feed_reads_in_a_constant_number_of_queries(client, org):
     _bulk(org, 5)
     client.get(url)  # notes the use: the next reads write nothing
     cache.clear()  # built, not the body kept from the last request
+    EventText.objects.all().delete()  # and every event serialised (and kept) anew
     with CaptureQueriesContext(connection) as few:
         assert client.get(url).status_code == 200
     _bulk(org, 200, start=5)
     cache.clear()
+    EventText.objects.all().delete()
     with CaptureQueriesContext(connection) as many:
         assert len(_events(client.get(url))[1]) == 205
     assert len(many) == len(few), [q["sql"][:100] for q in many.captured_queries]
@@ -439,3 +441,31 @@ def test_the_window_and_a_day_later(org, plan):
     assert later.etag != now.etag  # the window moved
     assert now.last_modified >= timezone.make_aware(datetime.combine(today, datetime.min.time()))
     assert feeds.window(date(2027, 1, 1)) == (date(2026, 10, 3), date(2028, 2, 5))
+
+
+def test_kept_event_texts_are_reused_and_never_stale(org, plan, monkeypatch):
+    """After a change only the changed event is serialised again, and whatever an event
+    shows (even its owner's name, which no campaign column holds) makes a new text."""
+    token, _ = _feed(org)
+    serialised = []
+    made = ics._event
+
+    def counted(row, url):
+        serialised.append(row[2])
+        return made(row, url)
+
+    monkeypatch.setattr(ics, "_event", counted)
+    feeds.feed_ics(token)
+    assert sorted(serialised) == ["Harrogate show", "Heat-pump webinar", "January e-mails"]
+    serialised.clear()
+    campaigns.reschedule(
+        actor=org.marketer, campaign=plan["webinar"], starts_on=_day(11), ends_on=_day(13)
+    )
+    org.marketing_head.full_name = "Hana Renamed"
+    org.marketing_head.save(update_fields=["full_name"])
+    events = {
+        str(e["SUMMARY"]): e for e in Calendar.from_ical(feeds.feed_ics(token)).walk("VEVENT")
+    }
+    assert sorted(serialised) == ["Harrogate show", "Heat-pump webinar"]  # not the e-mails
+    assert "Owner: Hana Renamed" in str(events["Harrogate show"]["DESCRIPTION"])
+    assert events["Heat-pump webinar"]["DTSTART"].dt == _day(11)
