@@ -7,6 +7,7 @@ from tandem.core.errors import register_codes
 
 class CalendarError(StrEnum):
     CHECKLIST_INCOMPLETE = "readiness_checklist_incomplete"  # "ready" with boxes unticked
+    UNKNOWN_REGION = "capacity_unknown_region"  # a region no routing rule names
 
 
-register_codes({CalendarError.CHECKLIST_INCOMPLETE: 422})
+register_codes({CalendarError.CHECKLIST_INCOMPLETE: 422, CalendarError.UNKNOWN_REGION: 422})

@@ -14,6 +14,9 @@ class CampaignForm(forms.Form):
     currency = forms.CharField(max_length=3, initial="GBP")
     expected_leads_per_week = forms.IntegerField(initial=0)
     audience = forms.CharField(max_length=300, required=False)
+    region = forms.CharField(
+        max_length=100, required=False, help_text="Where it runs; blank for every region."
+    )
     goal = forms.CharField(max_length=300, required=False)
     parent = RecordChoiceField(
         queryset=Campaign.objects.exclude(status="cut").order_by("-starts_on", "name"),
