@@ -42,11 +42,11 @@ queries whatever the number of campaigns, reps and leads, and worked out with nu
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 import numpy as np
 from django.db.models import Count, F, IntegerField, OuterRef, Q, Subquery, Window
-from django.db.models.functions import Coalesce, Lower, RowNumber, Trim, TruncDate
+from django.db.models.functions import Coalesce, RowNumber
 
 from tandem.calendar.capacity_rows import (
     CURVE_WEEKS,
@@ -59,7 +59,7 @@ from tandem.calendar.capacity_rows import (
     WEEKS,
     Cause,
     Curve,
-    DaysBetween,
+    DaysSince,
     Draft,
     WeekLoad,
     monday_of,
@@ -159,6 +159,7 @@ class Forecast:
         self.index = {key: n for n, key in enumerate(self.buckets)}
         self.reps = sorted(reps)
         self.people = people
+        self.first_team = first_team
 
     # --- Capacity ---------------------------------------------------------------------------
     def _capacity(self) -> None:
@@ -201,19 +202,29 @@ class Forecast:
             np.add.at(self.reps_in, bucket, (worked > 0).astype(int))
 
     def _load(self) -> None:
-        """Open leads per region, taken from this week's capacity on, as a backlog."""
+        """Open leads per region, taken from this week's capacity on, as a backlog: the
+        sales people's counts (read off the (rep, stage) index), then the leads no one
+        holds yet, by team. Leads held by someone no longer in sales are not counted."""
         total = np.zeros(len(self.buckets))
-        rows = (
-            Lead.objects.filter(stage__in=OPEN_STAGES)
+        held = (
+            Lead.objects.filter(rep_id__in=sorted(self.people), stage__in=OPEN_STAGES)
             .order_by()
-            .values_list("rep_id", "team_id")
+            .values_list("rep_id")
             .annotate(n=Count("pk"))
         )
-        for rep_id, team_id, n in rows:
-            region = self.rep_region.get(rep_id) if rep_id else None
-            if region is None:
-                region = self.team_region.get(team_id, OTHER)
+        for user_id, n in held:
+            region = self.rep_region.get(user_id)
+            if region is None:  # a head holding leads: their team's region
+                region = self.team_region.get(self.first_team.get(user_id, 0), OTHER)
             total[self.index[region]] += n
+        unheld = (
+            Lead.objects.filter(rep__isnull=True, stage__in=OPEN_STAGES)
+            .order_by()
+            .values_list("team_id")
+            .annotate(n=Count("pk"))
+        )
+        for team_id, n in unheld:
+            total[self.index[self.team_region.get(team_id, OTHER)]] += n
         self.open_load = total
         self.load = np.zeros_like(self.capacity)
         start = max(0, (monday_of(self.today) - self.first).days // 7)
@@ -227,14 +238,10 @@ class Forecast:
     # --- Where leads of a campaign for every region go ----------------------------------------
     def _weights(self) -> None:
         weights = np.zeros(len(self.buckets))
-        accounts = (
-            Account.objects.order_by()
-            .annotate(key=Lower(Trim("region")))
-            .values_list("key")
-            .annotate(n=Count("pk"))
-        )
-        for key, n in accounts:
-            weights[self.index.get(key or "", self.index[OTHER])] += n
+        # Grouped as stored (the region index serves it), then compared as the router does.
+        accounts = Account.objects.order_by().values_list("region").annotate(n=Count("pk"))
+        for region, n in accounts:
+            weights[self.index.get(_key(region), self.index[OTHER])] += n
         if weights.sum() == 0:
             weights = self.rep_count.astype(float)
         if weights.sum() == 0:
@@ -244,13 +251,6 @@ class Forecast:
 
     # --- Measured curves ----------------------------------------------------------------------
     def _curves(self) -> None:
-        members = (
-            CampaignMember.objects.filter(campaign_id=OuterRef("pk"))
-            .order_by()
-            .values("campaign_id")
-            .annotate(n=Count("pk"))
-            .values("n")
-        )
         ranked = (
             Campaign.objects.filter(status=Campaign.Status.FINISHED)
             .annotate(
@@ -261,25 +261,32 @@ class Forecast:
                 )
             )
             .filter(rank__lte=SAMPLE_MOST)
-            .annotate(audience_size=Coalesce(Subquery(members, output_field=IntegerField()), 0))
-            .values_list("id", "type", "starts_on", "audience_size")
+            .values_list("id", "type", "starts_on")
         )
-        by_type: dict[str, list[tuple[int, date, int]]] = defaultdict(list)
-        for pk, kind, starts_on, count in ranked:
-            by_type[kind].append((pk, starts_on, count))
+        by_type: dict[str, list[tuple[int, date]]] = defaultdict(list)
+        for pk, kind, starts_on in ranked:
+            by_type[kind].append((pk, starts_on))
         sample = {k: v for k, v in by_type.items() if len(v) >= SAMPLE_MIN}
         labels = dict(Campaign.Type.choices)
         self.curves: dict[str, Curve] = {}
         if not sample:
             return
-        ids = [pk for rows in sample.values() for pk, _, _ in rows]
-        since = min(s for rows in sample.values() for _, s, _ in rows)
+        ids = [pk for rows in sample.values() for pk, _ in rows]
+        audience = dict(
+            CampaignMember.objects.filter(campaign_id__in=ids)
+            .order_by()
+            .values_list("campaign_id")
+            .annotate(n=Count("pk"))
+        )
+        starts = [s for rows in sample.values() for _, s in rows]
+        since = datetime.combine(min(starts), time.min, tzinfo=UTC)
+        until = datetime.combine(max(starts) + timedelta(weeks=CURVE_WEEKS), time.min, tzinfo=UTC)
         mqls = (
             LifecycleEvent.objects.filter(
-                to_stage=Stage.MQL, campaign_id__in=ids, at__date__gte=since
+                to_stage=Stage.MQL, campaign_id__in=ids, at__gte=since, at__lt=until
             )
             .order_by()
-            .annotate(days=DaysBetween(TruncDate("at"), F("campaign__starts_on")))
+            .annotate(days=DaysSince(F("at"), F("campaign__starts_on")))
             .filter(days__gte=0, days__lt=7 * CURVE_WEEKS)
             .annotate(week=F("days") / 7)
             .values_list("campaign__type", "week")
@@ -293,7 +300,7 @@ class Forecast:
                 type=kind,
                 label=str(labels.get(kind, kind)),
                 sample=len(rows),
-                mean_members=sum(c for _, _, c in rows) / len(rows),
+                mean_members=sum(audience.get(pk, 0) for pk, _ in rows) / len(rows),
                 weekly=totals[kind] / len(rows),
             )
 
@@ -393,6 +400,7 @@ class Forecast:
         measured: np.ndarray,
         region: str | None,
         only: np.ndarray | None = None,
+        causes: bool = True,
     ) -> list[WeekLoad]:
         key = self.region_key(region)
         pick = slice(None) if key is None else [self.index[key]]
@@ -419,7 +427,7 @@ class Forecast:
                 reps=reps,
                 reps_in=int(reps_in[w]),
             )
-            if week.over:
+            if week.over and causes:
                 week.causes, week.more = self._causes(drafts, per[:, w], measured)
             weeks.append(week)
         return weeks
@@ -427,7 +435,8 @@ class Forecast:
     def _causes(
         self, drafts: list[Draft], leads: np.ndarray, measured: np.ndarray
     ) -> tuple[list[Cause], int]:
-        order = [i for i in np.argsort(-leads, kind="stable") if leads[i] >= 0.05]
+        bringing = int((leads >= 0.05).sum())
+        order = np.argsort(-leads, kind="stable")[: min(bringing, MOST_CAUSES)]
         causes = [
             Cause(
                 campaign_id=drafts[i].pk,
@@ -436,9 +445,9 @@ class Forecast:
                 basis="measured" if measured[i] else "expected",
                 sample=self.curves[drafts[i].type].sample if measured[i] else 0,
             )
-            for i in order[:MOST_CAUSES]
+            for i in order
         ]
-        return causes, max(0, len(order) - MOST_CAUSES)
+        return causes, max(0, bringing - MOST_CAUSES)
 
     def basis_of(self, draft: Draft) -> Curve | None:
         return self.curves.get(draft.type)

@@ -110,24 +110,21 @@ class Curve:
     weekly: np.ndarray  # MQLs per sample campaign in each week after the start
 
 
-class DaysBetween(Func):
-    """Whole days from the date ``since`` to the date ``day`` (SQLite and PostgreSQL)."""
+class DaysSince(Func):
+    """Whole days from the date ``since`` to the UTC day of the time ``at``, negative
+    before it (SQLite and PostgreSQL). The UTC day, not the viewer's: read straight off
+    the column, with no time zone conversion per row."""
 
     output_field = IntegerField()
 
-    def __init__(self, day: Any, since: Any) -> None:
-        super().__init__(day, since)
+    def __init__(self, at: Any, since: Any) -> None:
+        super().__init__(at, since)
 
-    def as_sqlite(self, compiler: Any, connection: Any, **extra: Any) -> Any:
-        return self.as_sql(
-            compiler,
-            connection,
-            template="CAST(julianday(%(expressions)s) AS INTEGER)",
-            arg_joiner=") - julianday(",
-            **extra,
-        )
-
-    def as_postgresql(self, compiler: Any, connection: Any, **extra: Any) -> Any:
-        return self.as_sql(
-            compiler, connection, template="((%(expressions)s)::integer)", arg_joiner=" - ", **extra
-        )
+    def as_sql(self, compiler: Any, connection: Any, **extra: Any) -> Any:  # type: ignore[override]
+        at, at_params = compiler.compile(self.source_expressions[0])
+        since, since_params = compiler.compile(self.source_expressions[1])
+        if connection.vendor == "sqlite":
+            sql = f"CAST(julianday(date({at})) - julianday({since}) AS INTEGER)"
+        else:
+            sql = f"((({at}) AT TIME ZONE 'UTC')::date - ({since}))"
+        return sql, (*at_params, *since_params)
