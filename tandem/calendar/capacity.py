@@ -17,8 +17,9 @@ Friday without any), less the team's holidays and the days the rep is away (from
 ``away_until``). A team with no working days gives nothing, never a division by zero.
 
 *Open load* is the leads on sales' plates today (``handoff.OPEN_STAGES``: handed off
-and not yet accepted, or accepted): a rep's count in the rep's region, a lead no rep
-holds yet in its team's. It is a backlog: it takes capacity from this week first and,
+and not yet accepted, or accepted): a rep's count in the rep's region, a head's in their
+team's, a lead no one holds yet in its team's (leads held by someone no longer in sales
+are not counted). It is a backlog: it takes capacity from this week first and,
 past this week's capacity, from the weeks after. Leads that come in over a week's
 capacity are not carried on: each week is compared on its own.
 
@@ -27,7 +28,8 @@ week for each day it runs (pro rata: three days of a week bring 3/7 of a week's)
 at least ``SAMPLE_MIN`` finished campaigns of its type exist, the measured curve replaces
 that: the MQLs the latest ``SAMPLE_MOST`` of them brought in each week after their start
 (an MQL is a campaign's when the hand-off's ``LifecycleEvent`` to MQL names it, which is
-the campaign of the lead's latest touch when it crossed the threshold), averaged over the
+the campaign of the lead's latest touch when it crossed the threshold; its week counted
+from the campaign's start to the MQL's UTC day), averaged over the
 sample and scaled by audience (the campaign's members against the sample's mean; not
 scaled while either has none), followed for ``CURVE_WEEKS`` weeks after the start,
 whatever the campaign's own end. A campaign's region takes its leads to that sales
