@@ -213,6 +213,7 @@ def _mount() -> None:
     from tandem.approvals.api import router as approvals_router
     from tandem.attribution.api import router as attribution_router
     from tandem.calendar.api import router as calendar_router
+    from tandem.calendar.capacity_api import router as capacity_router
     from tandem.campaigns.api import router as campaigns_router
     from tandem.core.api import router as core_router
     from tandem.crm.api import router as crm_router
@@ -232,6 +233,7 @@ def _mount() -> None:
         referrals_router,
         attribution_router,
         calendar_router,
+        capacity_router,
         tokens_router,
     ):
         document_errors(router)

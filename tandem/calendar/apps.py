@@ -39,3 +39,19 @@ class CalendarConfig(AppConfig):
                 revoke_all=lambda user: revoke_feeds_of(user=user, reason="password_changed"),
             )
         )
+        self._capacity()
+
+    def _capacity(self) -> None:
+        """Capacity: its page, the warning before a schedule is saved, the request to a
+        head of sales when someone goes ahead, and the heads' launch rule."""
+        from tandem.approvals.kinds import register_kind
+        from tandem.calendar import capacity_gate
+        from tandem.calendar.kinds import OverCapacityKind
+        from tandem.campaigns.services import register_launch_check, register_schedule_check
+        from tandem.core.navigation import NavEntry, register_nav
+        from tandem.core.permissions import is_staff
+
+        register_nav(NavEntry("Capacity", "calendar:capacity", 8, is_staff, group="sales"))
+        register_kind(OverCapacityKind())
+        register_schedule_check(capacity_gate.warnings, capacity_gate.confirmed)
+        register_launch_check(capacity_gate.launch_check)

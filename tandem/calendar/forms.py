@@ -12,6 +12,8 @@ class MoveForm(forms.Form):
     ends_on = forms.DateField(label="Ends", widget=DATE)
     # The version the mover saw: someone else's change since then is a conflict.
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1, max_value=2**31 - 1)
+    # Set by "Move anyway": the mover saw the over-capacity warning and goes ahead.
+    confirm = forms.BooleanField(required=False, widget=forms.HiddenInput)
 
 
 class ReadinessForm(forms.Form):

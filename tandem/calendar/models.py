@@ -118,3 +118,23 @@ class EventText(models.Model):
 
     def __str__(self) -> str:
         return f"Feed text of campaign {self.campaign_id}"
+
+
+class CapacityRule(models.Model):
+    """The organisation's one rule about campaigns scheduled over sales capacity: with
+    ``approval_before_launch`` on, such a campaign goes live only once a head of sales
+    approved it (the "schedule over capacity" decision). The heads of sales turn it on
+    or off (``capacity_gate.set_rule``); its history says who did and when. One row."""
+
+    approval_before_launch = models.BooleanField(
+        "a head of sales approves campaigns over capacity before they go live", default=False
+    )
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    changed_at = models.DateTimeField(null=True)
+
+    history = field_history()
+
+    def __str__(self) -> str:
+        return "Approval before launch: " + ("on" if self.approval_before_launch else "off")

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from tandem.calendar import delegate_views, feed_views, views
+from tandem.calendar import capacity_views, delegate_views, feed_views, views
 
 app_name = "calendar"
 urlpatterns = [
@@ -15,4 +15,6 @@ urlpatterns = [
     path("calendar/feeds/", feed_views.feed_list, name="feeds"),
     path("calendar/feeds/<id:pk>/revoke/", feed_views.revoke, name="revoke_feed"),
     path("calendar/feed/<str:secret>.ics", feed_views.feed, name="feed"),
+    path("calendar/capacity/", capacity_views.capacity_page, name="capacity"),
+    path("calendar/capacity/rule/", capacity_views.capacity_rule, name="capacity_rule"),
 ]

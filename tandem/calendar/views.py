@@ -124,6 +124,14 @@ def move(request: HttpRequest, pk: int) -> HttpResponse:
     form = MoveForm(request.POST)
     if form.is_valid():
         data = form.cleaned_data
+        # Over capacity: the figures first, nothing saved, and "Move anyway" to go ahead.
+        warned = (
+            []
+            if data["confirm"] or shown.version != data["version"]
+            else campaigns.schedule_warnings(shown, data["starts_on"], data["ends_on"])
+        )
+        if warned:
+            return _answer(request, shown, 422, move_form=form, warnings=warned)
         try:
             campaigns.reschedule(
                 actor=signed_in(request),
@@ -131,6 +139,7 @@ def move(request: HttpRequest, pk: int) -> HttpResponse:
                 starts_on=data["starts_on"],
                 ends_on=data["ends_on"],
                 version=data["version"],
+                confirm_warnings=data["confirm"],
             )
         except DomainError as exc:
             # A conflict names the hidden version: shown above the form, not lost with it.

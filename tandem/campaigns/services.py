@@ -5,6 +5,7 @@ web form are captured in ``campaigns.capture``."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -45,9 +46,13 @@ def create_campaign(
     goal: str = "",
     parent: Campaign | None = None,
     region: str = "",
+    confirm_warnings: bool = False,
 ) -> Campaign:
     """A new campaign, planned. The office's to create (marketing, sales, leadership,
-    administrators), or a front-line member's an administrator granted it."""
+    administrators), or a front-line member's an administrator granted it.
+    ``region``: where it runs ("" everywhere). ``confirm_warnings``: the person saw the
+    schedule's warnings (``schedule_warnings``) and plans it anyway; the checks that
+    warned are told (the calendar asks the sales head), in this transaction."""
     grants.require_office(actor, Action.CREATE_CAMPAIGN)
     name = required_text(name, "name", 200, message="Name the campaign (at most 200 characters).")
     if type not in Campaign.Type.values:
@@ -62,8 +67,11 @@ def create_campaign(
     currency = (currency or "").strip().upper()
     if len(currency) != 3 or not currency.isalpha():
         raise invalid("currency", "Use a three-letter currency code such as GBP.")
+    region = str(region or "").strip()
+    if len(region) > 100:
+        raise invalid("region", "A region is at most 100 characters.")
     with transaction.atomic():
-        campaign = Campaign.objects.create(
+        campaign = Campaign(
             name=name,
             type=type,
             channel=channel,
@@ -79,8 +87,82 @@ def create_campaign(
             owner=actor,
             team_id=actor.home_team_id(),
         )
+        warned = _warned(campaign, starts_on, ends_on) if confirm_warnings else []
+        campaign.save(force_insert=True)
         record_event("campaign.created", subject=campaign)
+        _confirmed(actor, campaign, warned)
     return campaign
+
+
+# --- Schedule checks ---------------------------------------------------------------------------
+@dataclass(frozen=True)
+class ScheduleWarning:
+    """What a schedule would cause that people should see before saving it (sales over
+    capacity): a warning with its figures, never a refusal."""
+
+    message: str  # one sentence with the figures
+    lines: tuple[str, ...] = ()  # what causes it, one line each
+    url: str = ""  # where to read more
+
+
+# Apps above campaigns weigh a proposed schedule (the calendar: sales capacity). A check
+# takes the campaign (saved, or a draft not saved yet) and the proposed dates and returns
+# its warnings; ``confirmed`` runs when someone goes ahead anyway, in the transaction that
+# saves the schedule, with the warnings they saw.
+ScheduleCheck = Callable[[Campaign, date, date], list[ScheduleWarning]]
+ScheduleConfirmed = Callable[[User, Campaign, list[ScheduleWarning]], None]
+_SCHEDULE_CHECKS: list[tuple[ScheduleCheck, ScheduleConfirmed | None]] = []
+
+
+def register_schedule_check(
+    check: ScheduleCheck, confirmed: ScheduleConfirmed | None = None
+) -> None:
+    if all(check is not known for known, _ in _SCHEDULE_CHECKS):
+        _SCHEDULE_CHECKS.append((check, confirmed))
+
+
+def draft_campaign(
+    *,
+    type: str,
+    starts_on: date,
+    ends_on: date,
+    name: str = "",
+    region: str = "",
+    expected_leads_per_week: int = 0,
+    **_: Any,
+) -> Campaign:
+    """A campaign not saved (the new-campaign form's), for ``schedule_warnings``."""
+    return Campaign(
+        name=name or "This campaign",
+        type=type,
+        region=str(region or "").strip(),
+        starts_on=starts_on,
+        ends_on=ends_on,
+        expected_leads_per_week=max(0, expected_leads_per_week or 0),
+    )
+
+
+def schedule_warnings(campaign: Campaign, starts_on: date, ends_on: date) -> list[ScheduleWarning]:
+    """What every registered check says about ``campaign`` running from ``starts_on`` to
+    ``ends_on`` (nothing is saved; ask before saving)."""
+    return [w for check, _ in _SCHEDULE_CHECKS for w in check(campaign, starts_on, ends_on)]
+
+
+def _warned(
+    campaign: Campaign, starts_on: date, ends_on: date
+) -> list[tuple[ScheduleConfirmed, list[ScheduleWarning]]]:
+    found = []
+    for check, confirmed in _SCHEDULE_CHECKS:
+        if confirmed is not None and (said := check(campaign, starts_on, ends_on)):
+            found.append((confirmed, said))
+    return found
+
+
+def _confirmed(
+    actor: User, campaign: Campaign, warned: list[tuple[ScheduleConfirmed, list[ScheduleWarning]]]
+) -> None:
+    for confirmed, said in warned:
+        confirmed(actor, campaign, said)
 
 
 # What must hold before a planned campaign goes live, beyond its own fields: apps above
@@ -162,10 +244,13 @@ def reschedule(
     ends_on: Any,
     version: int | None = None,
     today: date | None = None,
+    confirm_warnings: bool = False,
 ) -> Campaign:
     """Move a campaign's dates (the calendar's drag, or its "Move" form). A campaign that
     has not started may not be moved into the past; a live one keeps its start; none
-    ends before it starts or before today. ``version``: the one the mover saw."""
+    ends before it starts or before today. ``version``: the one the mover saw.
+    ``confirm_warnings``: the mover saw the new dates' warnings and moves it anyway (see
+    ``create_campaign``)."""
     require(actor, Action.CHANGE, campaign)
     today = today or timezone.localdate()
     starts_on, ends_on = check_date(starts_on, "starts_on"), check_date(ends_on, "ends_on")
@@ -187,6 +272,7 @@ def reschedule(
             raise invalid("ends_on", "A campaign cannot be moved to end in the past.")
         before = (current.starts_on, current.ends_on)
         if before != (starts_on, ends_on):
+            warned = _warned(current, starts_on, ends_on) if confirm_warnings else []
             current.starts_on, current.ends_on = starts_on, ends_on
             current.sequence += 1
             current.version += 1
@@ -201,6 +287,7 @@ def reschedule(
                     "to": [starts_on.isoformat(), ends_on.isoformat()],
                 },
             )
+            _confirmed(actor, current, warned)
     campaign.refresh_from_db()
     return campaign
 

@@ -103,15 +103,31 @@ def campaigns(request: HttpRequest) -> HttpResponse:
 def new_campaign(request: HttpRequest) -> HttpResponse:
     grants.require_office(request.user, Action.CREATE_CAMPAIGN)
     form = CampaignForm(request.POST or None)
+    warnings: list[services.ScheduleWarning] = []
     if request.method == "POST" and form.is_valid():
-        try:
-            created = services.create_campaign(actor=signed_in(request), **form.cleaned_data)
-        except DomainError as exc:
-            form_error(form, exc)
-        else:
-            messages.success(request, f"Campaign {created} planned.")
-            return redirect("campaigns:campaign", pk=created.pk)
-    return render(request, "crm/form.html", {"form": form, "title": "New campaign"})
+        data = form.cleaned_data
+        confirm = request.POST.get("confirm") == "1"
+        # What the schedule would cause (sales over capacity): shown before saving, and
+        # "Plan it anyway" goes ahead (the checks that warned are told).
+        if not confirm and data["ends_on"] >= data["starts_on"]:
+            warnings = services.schedule_warnings(
+                services.draft_campaign(**data), data["starts_on"], data["ends_on"]
+            )
+        if not warnings:
+            try:
+                created = services.create_campaign(
+                    actor=signed_in(request), confirm_warnings=confirm, **data
+                )
+            except DomainError as exc:
+                form_error(form, exc)
+            else:
+                messages.success(request, f"Campaign {created} planned.")
+                return redirect("campaigns:campaign", pk=created.pk)
+    return render(
+        request,
+        "campaigns/new_campaign.html",
+        {"form": form, "title": "New campaign", "warnings": warnings},
+    )
 
 
 @login_required

@@ -306,6 +306,13 @@ ROUTES: dict[str, Route] = {
         post={},
         refused={p: FORBIDDEN for p in PERSONAS if p != "sales_head"},
     ),
+    # Capacity: everyone who works here reads it; the heads of sales set its launch rule.
+    "/calendar/capacity/": Route(STAFF),
+    "/calendar/capacity/rule/": Route(
+        POST_ONLY,
+        post={"approval_before_launch": "on"},
+        refused={p: FORBIDDEN for p in PERSONAS if p != "sales_head"},
+    ),
     # Sales' readiness: the heads of sales (and their delegates) mark it.
     "/calendar/items/{campaign}/readiness/": Route(
         POST_ONLY,
