@@ -212,6 +212,7 @@ def _mount() -> None:
     from tandem.api.tokens import router as tokens_router
     from tandem.approvals.api import router as approvals_router
     from tandem.attribution.api import router as attribution_router
+    from tandem.calendar.kill_api import router as kill_router
     from tandem.campaigns.api import router as campaigns_router
     from tandem.core.api import router as core_router
     from tandem.crm.api import router as crm_router
@@ -230,6 +231,7 @@ def _mount() -> None:
         handoff_router,
         referrals_router,
         attribution_router,
+        kill_router,
         tokens_router,
     ):
         document_errors(router)

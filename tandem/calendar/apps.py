@@ -20,3 +20,19 @@ class CalendarConfig(AppConfig):
         register_nav(NavEntry("Calendar", "calendar:calendar", 8, is_staff, group="together"))
         # A campaign of a type sales must follow up goes live only once sales is ready.
         register_launch_check(launch_check)
+        # Cutting what fails: kill criteria are a joint contract of the two heads; a
+        # flagged campaign's decision shows on the campaign page (campaigns does not
+        # import the calendar); performance and criteria pages under marketing.
+        from tandem.approvals.kinds import register_kind
+        from tandem.calendar.kill import KillKind
+        from tandem.calendar.kill_views import KILL_PANEL
+        from tandem.core.panels import register_panel
+
+        register_kind(KillKind())
+        register_panel("campaigns.campaign", KILL_PANEL)
+        register_nav(
+            NavEntry("Performance", "calendar:performance", 6, is_staff, group="marketing")
+        )
+        register_nav(
+            NavEntry("Kill criteria", "calendar:kill_criteria", 6, is_staff, group="marketing")
+        )
