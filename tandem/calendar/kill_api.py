@@ -2,8 +2,6 @@
 /approvals/{id}/decide like every joint contract), the flags, a flagged campaign's
 decision, and campaign performance. Same services and permissions as the pages."""
 
-from __future__ import annotations
-
 from typing import Any
 
 from django.http import HttpRequest
@@ -14,10 +12,10 @@ from ninja.pagination import paginate
 from tandem.approvals.reads import with_request_ids
 from tandem.calendar import kill, performance
 from tandem.calendar.kill_schemas import (
-    DecisionIn,
-    DecisionOut,
     KillCriteriaIn,
     KillCriteriaOut,
+    KillDecisionIn,
+    KillDecisionOut,
     KillFlagOut,
     PerformanceOut,
     PerformanceQuery,
@@ -25,6 +23,7 @@ from tandem.calendar.kill_schemas import (
 from tandem.calendar.models import KillCriteria, KillDecision, KillFlag
 from tandem.campaigns.models import Campaign
 from tandem.core.api_pagination import CursorPagination, OffsetCursorPagination
+from tandem.core.errors import invalid
 from tandem.core.ids import RecordId
 from tandem.core.permissions import require_staff
 from tandem.people.auth import signed_in
@@ -72,11 +71,11 @@ def list_flags(
 
 @router.post(
     "/calendar/campaigns/{campaign_id}/kill-decision",
-    response={201: DecisionOut},
+    response={201: KillDecisionOut},
     summary="Cut or continue a flagged campaign (its owner, a head of its team, an admin)",
 )
 def decide(
-    request: HttpRequest, campaign_id: RecordId, payload: DecisionIn
+    request: HttpRequest, campaign_id: RecordId, payload: KillDecisionIn
 ) -> Status[KillDecision]:
     found = get_object_or_404(Campaign.objects.visible_to(request.user), pk=campaign_id)
     return Status(201, kill.decide(actor=signed_in(request), campaign=found, **payload.dict()))
@@ -90,4 +89,11 @@ def decide(
 @paginate(OffsetCursorPagination)
 def campaign_performance(request: HttpRequest, filters: Query[PerformanceQuery]) -> Any:
     require_staff(request.user)
-    return performance.read(request.user, filters.dict()).rows
+    given = filters.dict()
+    if given["sort"].removeprefix("-") not in performance.SORTS:
+        raise invalid("sort", "Sort by one of the columns, '-' first for descending.")
+    if given["status"] not in ("", *Campaign.Status.values):
+        raise invalid("status", "Choose planned, live, finished or cut.")
+    if given["type"] not in ("", *Campaign.Type.values):
+        raise invalid("type", "Choose a campaign type from the list.")
+    return performance.read(request.user, given).rows

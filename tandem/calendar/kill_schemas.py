@@ -53,13 +53,13 @@ class KillFlagOut(Schema):
     decision_id: int | None = Field(None, description="None while the flag is open")
 
 
-class DecisionIn(InputSchema):
+class KillDecisionIn(InputSchema):
     outcome: str = one_of(KillDecision.Outcome.values)
     reason: str = Field("", max_length=500, description="Needed to continue")
     review_on: ApiDate | None = Field(None, description="Needed to continue: in the future")
 
 
-class DecisionOut(Schema):
+class KillDecisionOut(Schema):
     id: int
     campaign_id: int
     outcome: str

@@ -123,7 +123,7 @@ def campaign_panel(request: HttpRequest, campaign: Campaign) -> dict[str, Any]:
     return flag_context(request, campaign)
 
 
-KILL_PANEL = Panel("calendar/_kill_flags.html", campaign_panel, "side")
+KILL_PANEL = Panel("calendar/_kill_panel.html", campaign_panel, "side")
 
 
 @login_required

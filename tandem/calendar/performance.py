@@ -269,7 +269,7 @@ def _spend(rows: dict[int, Row], ids: Any) -> None:
     costs = _of(CampaignCost.objects.all(), ids)
     for c in costs.order_by().values("campaign_id").annotate(total=Sum("amount")):
         if c["campaign_id"] in rows:
-            rows[c["campaign_id"]].spend = c["total"] or ZERO
+            rows[c["campaign_id"]].spend = (c["total"] or ZERO).quantize(CENT)
 
 
 def _flags(rows: dict[int, Row], ids: Any) -> None:
