@@ -214,6 +214,7 @@ def _mount() -> None:
     from tandem.attribution.api import router as attribution_router
     from tandem.calendar.api import router as calendar_router
     from tandem.calendar.capacity_api import router as capacity_router
+    from tandem.calendar.kill_api import router as kill_router
     from tandem.campaigns.api import router as campaigns_router
     from tandem.core.api import router as core_router
     from tandem.crm.api import router as crm_router
@@ -234,6 +235,7 @@ def _mount() -> None:
         attribution_router,
         calendar_router,
         capacity_router,
+        kill_router,
         tokens_router,
     ):
         document_errors(router)

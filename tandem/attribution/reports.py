@@ -219,6 +219,32 @@ def chart(report: AttributionReport, in_force: str = "") -> dict[str, Any]:
     }
 
 
+def campaign_scope(conversion: str, currency: str, lookback: int) -> Scope:
+    """The scope every campaign's return is read from: pipeline or revenue by campaign in
+    one currency, over the twelve months to the end of this month (the campaign page's
+    panel and the calendar's performance page and kill criteria share it)."""
+    today = timezone.localdate()
+    end = (today.replace(day=1) + timedelta(days=32)).replace(day=1) - timedelta(days=1)
+    start = (end.replace(day=1) - timedelta(days=335)).replace(day=1)
+    return Scope(
+        conversion=conversion, start=start, end=end, lookback_days=lookback,
+        currency=currency, by=BY_CAMPAIGN, time_zone=timezone.get_current_timezone_name(),
+    )  # fmt: skip
+
+
+def fresh_report(scope: Scope) -> AttributionReport:
+    """For background work (a task, not a page): the report of this scope, computed here
+    and now when it was never computed or is older than ``STALE_AFTER``."""
+    now = timezone.now()
+    report, _ = AttributionReport.objects.get_or_create(
+        key=scope_key(scope), defaults={"scope": scope.as_dict(), "viewed_at": now}
+    )
+    if report.computed_at is None or now - report.computed_at > STALE_AFTER:
+        compute(report)
+        report.refresh_from_db()
+    return report
+
+
 @dataclass
 class CampaignReturn:
     """A campaign's attributed pipeline and revenue over the last twelve months by the
@@ -249,17 +275,11 @@ def campaign_return(
     the twelve months to the end of this month). Only with ``queue`` (a POST) are those
     missing or old queued for the worker; a page view reads what is stored."""
     model, lookback = current_choice()
-    today = timezone.localdate()
-    end = (today.replace(day=1) + timedelta(days=32)).replace(day=1) - timedelta(days=1)
-    start = (end.replace(day=1) - timedelta(days=335)).replace(day=1)
     credit: dict[str, Decimal | None] = {}
     computing = can_queue = False
     for conversion in (PIPELINE, REVENUE):
-        scope = Scope(
-            conversion=conversion, start=start, end=end, lookback_days=lookback,
-            currency=campaign.currency, by=BY_CAMPAIGN,
-            time_zone=timezone.get_current_timezone_name(),
-        )  # fmt: skip
+        scope = campaign_scope(conversion, campaign.currency, lookback)
+        start, end = scope.start, scope.end
         report = report_for(scope, user=user) if queue else stored_report(scope)
         if report is None:
             credit[conversion], can_queue = None, True

@@ -55,3 +55,24 @@ class CalendarConfig(AppConfig):
         register_kind(OverCapacityKind())
         register_schedule_check(capacity_gate.warnings, capacity_gate.confirmed)
         register_launch_check(capacity_gate.launch_check)
+        self._cutting()
+
+    def _cutting(self) -> None:
+        # Cutting what fails: kill criteria are a joint contract of the two heads; a
+        # flagged campaign's decision shows on the campaign page (campaigns does not
+        # import the calendar); performance and criteria pages under marketing.
+        from tandem.approvals.kinds import register_kind
+        from tandem.calendar.kill import KillKind
+        from tandem.calendar.kill_views import KILL_PANEL
+        from tandem.core.navigation import NavEntry, register_nav
+        from tandem.core.panels import register_panel
+        from tandem.core.permissions import is_staff
+
+        register_kind(KillKind())
+        register_panel("campaigns.campaign", KILL_PANEL)
+        register_nav(
+            NavEntry("Performance", "calendar:performance", 6, is_staff, group="marketing")
+        )
+        register_nav(
+            NavEntry("Kill criteria", "calendar:kill_criteria", 6, is_staff, group="marketing")
+        )

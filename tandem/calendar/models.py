@@ -1,11 +1,15 @@
-"""What the calendar adds to a campaign (sales' readiness for it), and the personal feeds
-that carry the calendar into people's own calendar apps."""
+"""What the calendar adds to a campaign: sales' readiness for it, the personal feeds that
+carry the calendar into people's own calendar apps (and the event texts they keep), the
+heads' capacity rule, and the kill criteria whose flags and decisions cut what fails."""
 
 from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 
+from tandem.approvals.contracts import JointContract
+from tandem.calendar.kill_querysets import KillDecisionQuerySet, KillFlagQuerySet
 from tandem.calendar.querysets import FeedTokenQuerySet
 from tandem.campaigns.models import Campaign
 from tandem.core.audit import field_history
@@ -138,3 +142,134 @@ class CapacityRule(models.Model):
 
     def __str__(self) -> str:
         return "Approval before launch: " + ("on" if self.approval_before_launch else "off")
+
+
+# --- Cutting what fails ---------------------------------------------------------------------
+class KillCriteria(JointContract):
+    """When a live campaign of one type is flagged as failing: the two heads' joint
+    contract, one in force per campaign type. Each criterion is off while its threshold
+    is empty:
+
+    - cost per SQL above ``cost_per_sql_max`` (in ``currency``) once the campaign has
+      been running ``cost_per_sql_days`` days;
+    - MQLs under ``mql_share_min`` % of the campaign's own forecast (its expected leads a
+      week, over the days it has run) once it has been running ``mql_share_days`` days;
+    - return on spend under ``roi_min`` % (by the attribution model in force) once it has
+      reached its last day.
+    """
+
+    campaign_type = models.CharField(max_length=20, choices=Campaign.Type.choices)
+    currency = models.CharField(max_length=3, default="GBP")
+    cost_per_sql_max = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
+    cost_per_sql_days = models.PositiveIntegerField(null=True, blank=True)
+    mql_share_min = models.DecimalField(max_digits=5, decimal_places=2, null=True, blank=True)
+    mql_share_days = models.PositiveIntegerField(null=True, blank=True)
+    roi_min = models.DecimalField(max_digits=9, decimal_places=2, null=True, blank=True)
+
+    history = field_history()
+
+    class Meta(JointContract.Meta):
+        verbose_name = "kill criteria"
+        verbose_name_plural = "kill criteria"
+        indexes = [models.Index(fields=["campaign_type", "status", "proposed_at"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(cost_per_sql_max__isnull=True) | Q(cost_per_sql_max__gte=0))
+                & (Q(mql_share_min__isnull=True) | Q(mql_share_min__gte=0, mql_share_min__lte=100))
+                & (Q(cost_per_sql_days__isnull=True) | Q(cost_per_sql_days__gte=1))
+                & (Q(mql_share_days__isnull=True) | Q(mql_share_days__gte=1)),
+                name="kill_criteria_thresholds_possible",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Kill criteria for {self.get_campaign_type_display()} campaigns #{self.pk}"
+
+
+class KillDecision(models.Model):
+    """The owner's answer to a campaign's flags: cut it, or let it continue (with a reason
+    and a date to look again). One decision settles every flag open at the time."""
+
+    class Outcome(models.TextChoices):
+        CUT = "cut", "Cut"
+        CONTINUE = "continue", "Continue"
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="kill_decisions")
+    outcome = models.CharField(max_length=10, choices=Outcome.choices)
+    reason = models.CharField(max_length=500, blank=True)
+    review_on = models.DateField(null=True, blank=True)
+    # Cut: the planned budget not spent, freed for other work (in the campaign's currency).
+    freed_budget = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_at = models.DateTimeField()
+
+    objects = KillDecisionQuerySet.as_manager()
+    history = field_history()
+
+    class Meta:
+        ordering = ["-decided_at", "-id"]
+        indexes = [models.Index(fields=["campaign", "decided_at"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(outcome="cut") | (Q(review_on__isnull=False) & ~Q(reason="")),
+                name="kill_continue_has_reason_and_review",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_outcome_display()}: {self.campaign_id}"
+
+    # Whose decision it is: the campaign's owner, the heads of its team, administrators
+    # (``core.permissions.POLICY["calendar.killdecision"]``).
+    @property
+    def permission_owner_id(self) -> int | None:
+        return self.campaign.owner_id
+
+    @property
+    def permission_team_ids(self) -> tuple[int, ...]:
+        return (self.campaign.team_id,) if self.campaign.team_id else ()
+
+
+class KillFlag(models.Model):
+    """A live campaign that met one of its type's kill criteria: what was measured,
+    against which threshold, and (once the owner decided) the decision. At most one flag
+    per campaign and criterion is open at a time, so the daily evaluation flags once."""
+
+    class Criterion(models.TextChoices):
+        COST_PER_SQL = "cost_per_sql", "Cost per SQL"
+        MQL_SHARE = "mql_share", "Share of forecast MQLs"
+        ROI = "roi", "Return on spend"
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="kill_flags")
+    criteria = models.ForeignKey(KillCriteria, on_delete=models.PROTECT, related_name="flags")
+    criterion = models.CharField(max_length=20, choices=Criterion.choices)
+    measured = models.DecimalField(max_digits=16, decimal_places=2)
+    threshold = models.DecimalField(max_digits=16, decimal_places=2)
+    currency = models.CharField(max_length=3, blank=True)  # "" for a percentage
+    days_live = models.PositiveIntegerField()
+    flagged_at = models.DateTimeField()
+    decision = models.ForeignKey(
+        KillDecision, null=True, blank=True, on_delete=models.SET_NULL, related_name="flags"
+    )
+
+    objects = KillFlagQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-flagged_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["campaign", "criterion"],
+                condition=Q(decision__isnull=True),
+                name="one_open_kill_flag_per_criterion",
+            )
+        ]
+        indexes = [models.Index(fields=["campaign", "flagged_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_criterion_display()} on {self.campaign_id}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.decision_id is None

@@ -1,6 +1,13 @@
 from django.urls import path
 
-from tandem.calendar import capacity_views, delegate_views, feed_views, views
+from tandem.calendar import (
+    capacity_views,
+    delegate_views,
+    feed_views,
+    kill_views,
+    performance_views,
+    views,
+)
 
 app_name = "calendar"
 urlpatterns = [
@@ -17,4 +24,14 @@ urlpatterns = [
     path("calendar/feed/<str:secret>.ics", feed_views.feed, name="feed"),
     path("calendar/capacity/", capacity_views.capacity_page, name="capacity"),
     path("calendar/capacity/rule/", capacity_views.capacity_rule, name="capacity_rule"),
+    # Cutting what fails: the criteria, the decision on a flagged campaign, performance.
+    path("calendar/kill-criteria/", kill_views.kill_criteria, name="kill_criteria"),
+    path("calendar/kill-criteria/new/", kill_views.propose, name="propose_kill"),
+    path("calendar/items/<id:pk>/decision/", kill_views.decide, name="decide"),
+    path("calendar/performance/", performance_views.performance_page, name="performance"),
+    path(
+        "calendar/performance/export.<str:fmt>",
+        performance_views.export_performance,
+        name="export_performance",
+    ),
 ]

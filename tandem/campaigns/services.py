@@ -296,6 +296,7 @@ def add_cost(
     *, actor: User, campaign: Campaign, incurred_on: date, amount: Any, description: str
 ) -> CampaignCost:
     require(actor, Action.CHANGE, campaign)
+    _refuse_if_cut(campaign, "spend")
     description = (description or "").strip()
     if not description or len(description) > 200:
         raise invalid("description", "Say what the cost was for (at most 200 characters).")
@@ -325,6 +326,7 @@ def add_members(
     require(actor, Action.CHANGE, campaign)
     if status not in CampaignMember.Status.values:
         raise invalid("status", "Choose targeted or responded.")
+    _refuse_if_cut(campaign, "members")
     if status == CampaignMember.Status.TARGETED:
         _refuse_if_ended(campaign)
     before = campaign.members.count()
@@ -336,6 +338,18 @@ def add_members(
     added = campaign.members.count() - before
     record_event("campaign.members_added", subject=campaign, data={"added": added})
     return added
+
+
+def _refuse_if_cut(campaign: Campaign, what: str) -> None:
+    """A cut campaign takes no more spend and no new members, not even late respondents
+    (a finished one still records what arrives after its last day)."""
+    status = Campaign.objects.filter(pk=campaign.pk).values_list("status", flat=True).first()
+    if status == Campaign.Status.CUT:
+        raise DomainError(
+            CampaignError.CAMPAIGN_CUT,
+            f"{campaign.name} was cut: it takes no more {what}.",
+            field="campaign",
+        )
 
 
 def _refuse_if_ended(campaign: Campaign) -> None:

@@ -168,8 +168,12 @@ POLICY: dict[str, dict[Action, frozenset[Relation]]] = {
             "handoff.slapolicy",
             "handoff.scoringmodel",
             "attribution.attributionchoice",
+            "calendar.killcriteria",
         )
     },
+    # A flagged campaign's cut-or-continue: its owner's, the heads of its team, or an
+    # administrator's; everyone who works here reads it (sales sees it on the calendar).
+    "calendar.killdecision": {Action.VIEW: STAFF, Action.CHANGE: frozenset({ADMIN, OWNER, HEAD})},
     # Joint decisions are made in the open: everyone who works here reads them and
     # comments; who may decide is the request's requirements' business (approvals).
     "approvals.approvalrequest": {Action.VIEW: STAFF, Action.COMMENT: STAFF},

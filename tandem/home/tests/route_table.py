@@ -332,6 +332,23 @@ ROUTES: dict[str, Route] = {
     "/calendar/feed/{feed_address}.ics": Route(EVERYONE, anonymous=OK),
     "/calendar/feed/{feed_key}_not-the-secret.ics": Route({"*": MISSING}, anonymous=MISSING),
     "/calendar/feed/not-a-secret.ics": Route({"*": MISSING}, anonymous=MISSING),
+    # Cutting what fails: heads propose kill criteria; a flagged campaign's owner, a head
+    # of its team or an administrator cuts or continues it; everyone reads performance.
+    "/calendar/kill-criteria/": Route(STAFF_ONLY),
+    "/calendar/kill-criteria/new/": Route(
+        STAFF_ONLY,
+        post={"campaign_type": "webinar", "mql_share_min": "40", "mql_share_days": "14"},
+        refused={**NOT_HEADS, "outsider": MISSING},
+    ),
+    "/calendar/items/{campaign}/decision/": Route(
+        POST_ONLY,
+        post={"outcome": "cut"},
+        refused={p: FORBIDDEN for p in ("sales_rep", "sales_head", "front_liner", "executive")}
+        | {"outsider": MISSING},
+    ),
+    "/calendar/performance/": Route(STAFF_ONLY),
+    "/calendar/performance/export.csv": Route(OFFICE),
+    "/calendar/performance/export.xlsx": Route(OFFICE),
     "/campaigns/target/": Route(
         POST_ONLY, post={"campaign": "{campaign}"}, refused={"outsider": MISSING}
     ),

@@ -24,9 +24,13 @@ def _rows(org, kinds):
     by different people in different teams."""
     from datetime import date
 
+    from django.utils import timezone
+
     from tandem.approvals.services import request_approval
     from tandem.attribution.services import propose_attribution_model
     from tandem.calendar.feeds import create_feed
+    from tandem.calendar.kill import propose_kill_criteria
+    from tandem.calendar.models import KillDecision
     from tandem.campaigns.services import create_campaign
     from tandem.core import saved_views
     from tandem.crm import services as crm
@@ -98,6 +102,18 @@ def _rows(org, kinds):
         "attribution.attributionchoice": [
             propose_attribution_model(actor=org.marketing_head, model="linear", lookback_days=90)
         ],
+        "calendar.killcriteria": [
+            propose_kill_criteria(actor=org.marketing_head, campaign_type="webinar", roi_min=0)
+        ],
+        "calendar.killdecision": [
+            KillDecision.objects.create(
+                campaign=create_campaign(
+                    actor=org.marketer, name="Cut", type="email", channel="email", **campaign_dates
+                ),
+                outcome="cut",
+                decided_at=timezone.now(),
+            )
+        ],
         "handoff.rejectionreason": [
             configuration.save_rejection_reason(
                 actor=org.sales_head, code="too-small", label="Small"
@@ -122,6 +138,7 @@ STAFF_PAGES = {
     "handoff.slapolicy",
     "handoff.scoringmodel",
     "attribution.attributionchoice",
+    "calendar.killcriteria",
     "handoff.rejectionreason",
     "handoff.routingrule",
 }
