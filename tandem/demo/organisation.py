@@ -22,7 +22,7 @@ from tandem.demo.contract import agree_contract
 from tandem.demo.customers import add_customers
 from tandem.demo.history import seed_history, seed_referrals
 from tandem.demo.names import DOMAIN, SEED
-from tandem.demo.programme import seed_programme
+from tandem.demo.programme import seed_kill_criteria, seed_programme
 from tandem.demo.staff import bulk_people
 from tandem.notifications.services import post_comment
 from tandem.people import services as people
@@ -129,6 +129,7 @@ def seed(scale: str = "small") -> SeedReport:
             seed_history(users)
             seed_referrals(users)
             seed_programme(users)
+            seed_kill_criteria(users)
         if SCALES[scale]:
             bulk_people(SCALES[scale], password)
     if scale != "small":

@@ -60,3 +60,25 @@ def seed_programme(users: dict[str, Any]) -> None:
                     collateral_signed_off=ticks,
                     capacity_booked=ticks,
                 )
+
+
+def seed_kill_criteria(users: dict[str, Any]) -> None:
+    """The heads agreed that a webinar costing more than £2,000 per SQL after 30 days live
+    is cut or kept on the record; this morning's check flagged the spring webinar (its
+    spend, no SQL yet), so its owner has a decision waiting on the calendar."""
+    from tandem.approvals import contracts as joint
+    from tandem.calendar import kill
+
+    marketing, sales = users["marketing head"], users["sales head"]
+    with acting_as(marketing, Source.SYSTEM):
+        criteria = kill.propose_kill_criteria(
+            actor=marketing,
+            campaign_type="webinar",
+            cost_per_sql_max="2000",
+            cost_per_sql_days=30,
+            note="Webinars must bring SQLs within a month, or we stop paying for them.",
+        )
+    with acting_as(sales, Source.SYSTEM):
+        joint.approve(actor=sales, contract=criteria)
+    with acting_as(None, Source.SYSTEM):
+        kill.evaluate()
