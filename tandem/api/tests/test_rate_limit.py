@@ -15,7 +15,10 @@ from tandem.core.models import RateCounter
 def test_800_concurrent_requests_for_a_limit_of_600_let_exactly_600_through(
     live_server, live_org, settings, rate_counters, tmp_path
 ):
-    settings.API_RATE_LIMIT = "600/m"
+    # An hour's window: the point is the count under concurrency, and 800 requests on a
+    # loaded CI machine once took longer than a minute, so a minute's window rolled over
+    # mid-test and let 741 through (Retry-After of minute windows: test_rate_limit_per_token).
+    settings.API_RATE_LIMIT = "600/h"
     # The cache production has without Redis (the test settings use a local-memory one).
     settings.CACHES = {
         "default": {
@@ -40,6 +43,6 @@ def test_800_concurrent_requests_for_a_limit_of_600_let_exactly_600_through(
     assert statuses.count(200) == 600, {s: statuses.count(s) for s in set(statuses)}
     assert statuses.count(429) == 200
     waits = [int(wait) for status, wait in answers if status == 429]
-    assert all(1 <= wait <= 60 for wait in waits)
+    assert all(1 <= wait <= 3600 for wait in waits)
     # The counts were where the test meant them to be.
     assert RateCounter.objects.exists() == (rate_counters == "database")
