@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from tandem.calendar import readiness, reads
+from tandem.calendar import capacity_gate, readiness, reads
 from tandem.calendar.forms import MoveForm, ReadinessForm
 from tandem.campaigns import services as campaigns
 from tandem.campaigns.models import Campaign
@@ -63,6 +63,10 @@ def _item_context(request: HttpRequest, item: Campaign, **extra: Any) -> dict[st
         "may_mark": readiness.may_mark(request.user) and item.is_open,
         "may_move": can(request.user, Action.CHANGE, item) and item.is_open,
         "numbers": reads.numbers_of(item),
+        # What its leads do to sales' weeks as it stands (the move form warns of a change).
+        "impact": capacity_gate.warnings(item, item.starts_on, item.ends_on)
+        if item.is_open and item.ends_on >= today
+        else None,
         "move_form": extra.pop("move_form", None)
         or MoveForm(
             initial={

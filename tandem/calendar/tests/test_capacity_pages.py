@@ -238,3 +238,14 @@ def test_the_api_gives_the_weeks_with_their_figures(client, org, monday):
     wrong = client.get("/api/v1/calendar/capacity?region=Atlantis", **auth)
     assert wrong.status_code == 422 and wrong.json()["code"] == "capacity_unknown_region"
     assert client.get("/api/v1/calendar/capacity?weeks=0", **auth).status_code == 422
+
+
+def test_an_item_shows_its_capacity_impact(client, org, monday):
+    heavy = _campaign(org, monday, 50)
+    light = _campaign(org, monday + timedelta(weeks=2), 30, name="Small mailing")
+    client.force_login(org.sales_rep)
+    panel = client.get(f"/calendar/items/{heavy.pk}/", **HTMX).content.decode()
+    assert "Sales would be over capacity in 1 week it runs." in panel
+    assert f"Week of {monday:%-d %b %Y}: 50 leads coming" in panel
+    panel = client.get(f"/calendar/items/{light.pk}/", **HTMX).content.decode()
+    assert "Sales can take the leads it brings in the weeks it runs." in panel
