@@ -33,8 +33,10 @@ from the campaign's start to the MQL's UTC day), averaged over the
 sample and scaled by audience (the campaign's members against the sample's mean; not
 scaled while either has none), followed for ``CURVE_WEEKS`` weeks after the start,
 whatever the campaign's own end. A campaign's region takes its leads to that sales
-region (elsewhere when no rule names it); a campaign for every region ("") spreads them
-by where the accounts are (their ``region``), or by reps where there are no accounts.
+region (elsewhere when no rule names it: with no rep left elsewhere, the region of the
+first sales team, whose round robin takes such leads); a campaign for every region ("")
+spreads them by where the accounts are (their ``region``), or by reps where there are no
+accounts.
 
 A week is *over capacity* when its inflow is more than its capacity less the open load it
 carries (figures compared to one decimal). Everything is read in a handful of grouped
@@ -159,6 +161,13 @@ class Forecast:
         self.labels = {**labels, OTHER: "Elsewhere" if labels else "All regions"}
         self.buckets = [*self.regions, OTHER]
         self.index = {key: n for n, key in enumerate(self.buckets)}
+        # Where leads of a region no rule names go. The router sends them round the first
+        # sales team; when every rep of it sits in a regional pool (no rep is left
+        # "elsewhere"), those leads land on that pool's reps, so they count there.
+        fallback = min((team for _, team, *_ in sales), default=None)
+        self.unmatched = OTHER
+        if OTHER not in self.rep_region.values() and fallback in self.team_region:
+            self.unmatched = self.team_region[fallback]
         self.reps = sorted(reps)
         self.people = people
         self.first_team = first_team
@@ -217,7 +226,7 @@ class Forecast:
         for user_id, n in held:
             region = self.rep_region.get(user_id)
             if region is None:  # a head holding leads: their team's region
-                region = self.team_region.get(self.first_team.get(user_id, 0), OTHER)
+                region = self.team_region.get(self.first_team.get(user_id, 0), self.unmatched)
             total[self.index[region]] += n
         unheld = (
             Lead.objects.filter(rep__isnull=True, stage__in=OPEN_STAGES)
@@ -226,7 +235,7 @@ class Forecast:
             .annotate(n=Count("pk"))
         )
         for team_id, n in unheld:
-            total[self.index[self.team_region.get(team_id, OTHER)]] += n
+            total[self.index[self.team_region.get(team_id, self.unmatched)]] += n
         self.open_load = total
         self.load = np.zeros_like(self.capacity)
         start = max(0, (monday_of(self.today) - self.first).days // 7)
@@ -243,7 +252,7 @@ class Forecast:
         # Grouped as stored (the region index serves it), then compared as the router does.
         accounts = Account.objects.order_by().values_list("region").annotate(n=Count("pk"))
         for region, n in accounts:
-            weights[self.index.get(_key(region), self.index[OTHER])] += n
+            weights[self.index.get(_key(region), self.index[self.unmatched])] += n
         if weights.sum() == 0:
             weights = self.rep_count.astype(float)
         if weights.sum() == 0:
@@ -378,7 +387,7 @@ class Forecast:
             if not key:
                 where[row] = self.everywhere
             else:
-                where[row, self.index.get(key, self.index[OTHER])] = 1.0
+                where[row, self.index.get(key, self.index[self.unmatched])] = 1.0
         return where[:, :, None] * weekly[:, None, :], measured
 
     # --- Reading it -------------------------------------------------------------------------

@@ -211,3 +211,18 @@ def test_regions_follow_the_routing_rules_and_the_accounts(org):
 @pytest.mark.parametrize("weeks", [1, 13, 52])
 def test_any_horizon_has_its_weeks(org, weeks):
     assert len(capacity.weekly(FIRST, weeks, today=FIRST)) == weeks
+
+
+def test_leads_of_regions_no_rule_names_count_where_the_round_robin_sends_them(org):
+    """One regional rule over the only sales team (naming nobody): every rep sits in it,
+    so leads from elsewhere go round that team, and count against its reps, not against
+    an "elsewhere" with nobody in it."""
+    RoutingRule.objects.create(name="Yorkshire", region="Yorkshire", team=org.sales)
+    for region in ("Yorkshire", "North East", "North East", "Cumbria"):
+        AccountFactory(region=region)
+    planned(org, "Everywhere", day(0), day(6), expected=20)
+    planned(org, "Cumbrian fair", day(0), day(6), expected=5, region="Cumbria")
+    found = capacity.Forecast(FIRST, 13, today=FIRST)
+    assert found.region_choices() == [("yorkshire", "Yorkshire")]  # nobody "elsewhere"
+    week = found.week_loads("yorkshire")[0]
+    assert (week.inflow, week.capacity) == (25, 40)
