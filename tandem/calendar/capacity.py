@@ -252,7 +252,8 @@ class Forecast:
         # Grouped as stored (the region index serves it), then compared as the router does.
         accounts = Account.objects.order_by().values_list("region").annotate(n=Count("pk"))
         for region, n in accounts:
-            weights[self.index.get(_key(region), self.index[self.unmatched])] += n
+            key = _key(region)  # an account with no region is the router's too
+            weights[self.index[key if key in self.regions else self.unmatched]] += n
         if weights.sum() == 0:
             weights = self.rep_count.astype(float)
         if weights.sum() == 0:

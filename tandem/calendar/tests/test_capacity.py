@@ -218,7 +218,7 @@ def test_leads_of_regions_no_rule_names_count_where_the_round_robin_sends_them(o
     so leads from elsewhere go round that team, and count against its reps, not against
     an "elsewhere" with nobody in it."""
     RoutingRule.objects.create(name="Yorkshire", region="Yorkshire", team=org.sales)
-    for region in ("Yorkshire", "North East", "North East", "Cumbria"):
+    for region in ("Yorkshire", "North East", "North East", "Cumbria", ""):
         AccountFactory(region=region)
     planned(org, "Everywhere", day(0), day(6), expected=20)
     planned(org, "Cumbrian fair", day(0), day(6), expected=5, region="Cumbria")
