@@ -54,7 +54,7 @@ browser:
 	@bash scripts/ensure-chromium
 
 pytest:
-	$(BIN)/pytest -p no:cacheprovider
+	$(BIN)/pytest -p no:cacheprovider $(PYTEST_ARGS)
 
 clean:
 	rm -rf $(VENV) var

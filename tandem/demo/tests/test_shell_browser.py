@@ -14,7 +14,8 @@ from playwright.sync_api import expect
 
 from tandem.conftest import log_out, sign_in
 
-pytestmark = pytest.mark.browser
+# A layout check: HTML and CSS, whatever the database, so CI runs it once (on SQLite).
+pytestmark = [pytest.mark.browser, pytest.mark.layout]
 
 AXE = (Path(__file__).parents[2] / "core/tests/vendor/axe-core/axe.min.js").read_text()
 
