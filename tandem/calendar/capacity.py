@@ -46,24 +46,22 @@ queries whatever the number of campaigns, reps and leads, and worked out with nu
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, timedelta
 
 import numpy as np
-from django.db.models import Count, F, IntegerField, OuterRef, Q, Subquery, Window
-from django.db.models.functions import Coalesce, RowNumber
+from django.db.models import Count, IntegerField, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 
+from tandem.calendar.capacity_curves import measured_curves
 from tandem.calendar.capacity_rows import (
     CURVE_WEEKS,
     DEFAULT_WEEKDAYS,
     MOST_CAUSES,
     MOST_WEEKS,
     OTHER,
-    SAMPLE_MIN,
-    SAMPLE_MOST,
     WEEKS,
     Cause,
     Curve,
-    DaysSince,
     Draft,
     WeekLoad,
     monday_of,
@@ -75,9 +73,7 @@ from tandem.handoff.models import (
     BusinessHours,
     Holiday,
     Lead,
-    LifecycleEvent,
     RoutingRule,
-    Stage,
 )
 from tandem.people.models import Membership, Team, User
 
@@ -263,58 +259,7 @@ class Forecast:
 
     # --- Measured curves ----------------------------------------------------------------------
     def _curves(self) -> None:
-        ranked = (
-            Campaign.objects.filter(status=Campaign.Status.FINISHED)
-            .annotate(
-                rank=Window(
-                    RowNumber(),
-                    partition_by=[F("type")],
-                    order_by=[F("ends_on").desc(), F("id").desc()],
-                )
-            )
-            .filter(rank__lte=SAMPLE_MOST)
-            .values_list("id", "type", "starts_on")
-        )
-        by_type: dict[str, list[tuple[int, date]]] = defaultdict(list)
-        for pk, kind, starts_on in ranked:
-            by_type[kind].append((pk, starts_on))
-        sample = {k: v for k, v in by_type.items() if len(v) >= SAMPLE_MIN}
-        labels = dict(Campaign.Type.choices)
-        self.curves: dict[str, Curve] = {}
-        if not sample:
-            return
-        ids = [pk for rows in sample.values() for pk, _ in rows]
-        audience = dict(
-            CampaignMember.objects.filter(campaign_id__in=ids)
-            .order_by()
-            .values_list("campaign_id")
-            .annotate(n=Count("pk"))
-        )
-        starts = [s for rows in sample.values() for _, s in rows]
-        since = datetime.combine(min(starts), time.min, tzinfo=UTC)
-        until = datetime.combine(max(starts) + timedelta(weeks=CURVE_WEEKS), time.min, tzinfo=UTC)
-        mqls = (
-            LifecycleEvent.objects.filter(
-                to_stage=Stage.MQL, campaign_id__in=ids, at__gte=since, at__lt=until
-            )
-            .order_by()
-            .annotate(days=DaysSince(F("at"), F("campaign__starts_on")))
-            .filter(days__gte=0, days__lt=7 * CURVE_WEEKS)
-            .annotate(week=F("days") / 7)
-            .values_list("campaign__type", "week")
-            .annotate(n=Count("pk"))
-        )
-        totals = {k: np.zeros(CURVE_WEEKS) for k in sample}
-        for kind, week, n in mqls:
-            totals[kind][int(week)] += n
-        for kind, rows in sample.items():
-            self.curves[kind] = Curve(
-                type=kind,
-                label=str(labels.get(kind, kind)),
-                sample=len(rows),
-                mean_members=sum(audience.get(pk, 0) for pk, _ in rows) / len(rows),
-                weekly=totals[kind] / len(rows),
-            )
+        self.curves: dict[str, Curve] = measured_curves()
 
     # --- Inflow -------------------------------------------------------------------------------
     def _inflow(self, exclude: int | None) -> None:
