@@ -8,9 +8,8 @@ The floor is a plain count of the open requests (the least a count over them can
 """
 
 import argparse
-import time
 
-from common import database, setup, summary
+from common import database, setup, summary, timed
 
 
 def main() -> None:
@@ -36,15 +35,6 @@ def main() -> None:
         memberships__role=Membership.Role.HEAD, memberships__team__function="marketing"
     ).first()
     assert head and marketing, "needs a seeded organisation (tandem seed)"
-
-    def timed(work: object, runs: int) -> list[float]:
-        work()  # type: ignore[operator]
-        millis = []
-        for _ in range(runs):
-            began = time.perf_counter()
-            work()  # type: ignore[operator]
-            millis.append((time.perf_counter() - began) * 1000)
-        return millis
 
     with transaction.atomic():
         now = timezone.now()

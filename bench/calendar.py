@@ -9,10 +9,9 @@ campaigns read plainly as tuples, in one query, with no layout and no template.
 """
 
 import argparse
-import time
 from datetime import date, timedelta
 
-from common import database, setup, summary
+from common import database, setup, summary, timed
 
 
 def main() -> None:
@@ -33,15 +32,6 @@ def main() -> None:
     assert marketer, "needs a seeded organisation (tandem seed)"
     month = date(2031, 3, 1)  # a month the demo leaves empty, so only ours are in it
     types = [t for t in Campaign.Type.values if t != "other"]
-
-    def timed(work: object, runs: int) -> list[float]:
-        work()  # type: ignore[operator]
-        millis = []
-        for _ in range(runs):
-            began = time.perf_counter()
-            work()  # type: ignore[operator]
-            millis.append((time.perf_counter() - began) * 1000)
-        return millis
 
     with transaction.atomic():
         Campaign.objects.bulk_create(

@@ -13,7 +13,7 @@ import random
 import time
 from datetime import UTC, datetime, timedelta
 
-from common import database, setup, summary
+from common import database, setup, summary, timed
 
 REGIONS = ["North", "South", "East", "West", "Wales", "Scotland", "Midlands", "London"]
 
@@ -51,15 +51,6 @@ def main() -> None:
     rng = random.Random(15)
     today = timezone.localdate()
     now = timezone.now()
-
-    def timed(work: object, runs: int) -> list[float]:
-        work()  # type: ignore[operator]
-        millis = []
-        for _ in range(runs):
-            began = time.perf_counter()
-            work()  # type: ignore[operator]
-            millis.append((time.perf_counter() - began) * 1000)
-        return millis
 
     with transaction.atomic():
         began = time.perf_counter()

@@ -17,7 +17,7 @@ import time
 from datetime import timedelta
 from decimal import Decimal
 
-from common import database, setup, summary
+from common import database, setup, summary, timed
 
 
 def main() -> None:
@@ -40,15 +40,6 @@ def main() -> None:
     from tandem.people.models import Membership, Team, User
 
     rng = random.Random(15)
-
-    def timed(work: object, runs: int) -> list[float]:
-        work()  # type: ignore[operator]
-        millis = []
-        for _ in range(runs):
-            began = time.perf_counter()
-            work()  # type: ignore[operator]
-            millis.append((time.perf_counter() - began) * 1000)
-        return millis
 
     with transaction.atomic():
         began = time.perf_counter()

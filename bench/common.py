@@ -6,6 +6,7 @@ import statistics
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
@@ -37,6 +38,17 @@ def summary(name: str, millis: list[float]) -> str:
         f"{name}: n={len(millis)} p50={statistics.median(millis):.1f} ms "
         f"p95={percentile(millis, 95):.1f} ms max={max(millis):.1f} ms"
     )
+
+
+def timed(work: Callable[[], object], runs: int) -> list[float]:
+    """Milliseconds of each of ``runs`` calls of ``work``, after one untimed warm-up call."""
+    work()
+    millis = []
+    for _ in range(runs):
+        began = time.perf_counter()
+        work()
+        millis.append((time.perf_counter() - began) * 1000)
+    return millis
 
 
 def free_port() -> int:
