@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
-
 from django.conf import settings
 from django.db import models
 
@@ -12,11 +10,6 @@ from tandem.core.audit import field_history
 from tandem.core.permissions import OwnedRecord
 
 TOKEN_PREFIX = "tdm"  # noqa: S105 - the public prefix of every token
-
-
-def hash_secret(secret: str) -> str:
-    # Tokens are 32 random bytes, so a fast hash is enough (no dictionary to guess from).
-    return hashlib.sha256(secret.encode()).hexdigest()
 
 
 class ApiToken(OwnedRecord, models.Model):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hmac
 import secrets
 from datetime import timedelta
 from typing import Any
@@ -11,7 +10,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from tandem.api.errors import ApiError
-from tandem.api.models import TOKEN_PREFIX, ApiToken, hash_secret
+from tandem.api.models import TOKEN_PREFIX, ApiToken
+from tandem.core.credentials import hash_secret, matches
 from tandem.core.errors import DomainError, ErrorCode
 from tandem.core.permissions import Action, Scope, require
 from tandem.core.services import record_event
@@ -119,7 +119,7 @@ def authenticate_token(raw: str) -> ApiToken | None:
     token = ApiToken.objects.live().select_related("user").filter(key_id=parts[1][:16]).first()
     if token is None or not token.user.is_active:
         return None
-    if not hmac.compare_digest(token.secret_hash, hash_secret(parts[2])):
+    if not matches(token.secret_hash, parts[2]):
         return None
     now = timezone.now()
     if token.last_used_at is None or now - token.last_used_at > LAST_USED_PRECISION:

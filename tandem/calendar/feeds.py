@@ -20,7 +20,6 @@ clients take it off people's calendars rather than leaving a stale copy.
 from __future__ import annotations
 
 import hashlib
-import hmac
 import json
 import secrets
 from collections.abc import Iterable, Mapping
@@ -39,6 +38,7 @@ from tandem.calendar.ics import CAMPAIGN_STATUSES, CHANNELS, TYPES, calendar_of
 from tandem.calendar.models import FeedToken
 from tandem.calendar.reads import FILTERS, clean_filters
 from tandem.campaigns.models import Campaign
+from tandem.core.credentials import hash_secret, matches
 from tandem.core.errors import DomainError, ErrorCode, invalid
 from tandem.core.permissions import Action, is_staff, require
 from tandem.core.services import record_event
@@ -94,11 +94,6 @@ NOT_ONE_OF = {
     "status": "Choose planned, live, finished or cut.",
     "region": "A region is at most 100 characters, without control characters.",
 }
-
-
-def hash_secret(secret: str) -> str:
-    # 32 random bytes: a fast hash is enough (no dictionary to guess from), as API tokens.
-    return hashlib.sha256(secret.encode()).hexdigest()
 
 
 def _printable(text: str) -> bool:
@@ -196,7 +191,7 @@ def find_feed(secret: str) -> FeedToken | None:
     token = FeedToken.objects.live().select_related("owner").filter(key_id=key_id).first()
     if token is None or not token.owner.is_active:
         return None
-    if not hmac.compare_digest(token.secret_hash, hash_secret(rest)):
+    if not matches(token.secret_hash, rest):
         return None
     return token
 

@@ -4,8 +4,9 @@ import re
 
 import pytest
 
-from tandem.api.models import ApiToken, hash_secret
+from tandem.api.models import ApiToken
 from tandem.api.services import MAX_LIVE_TOKENS, authenticate_token, create_token
+from tandem.core.credentials import hash_secret
 from tandem.core.errors import DomainError
 
 
