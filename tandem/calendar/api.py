@@ -16,9 +16,9 @@ from tandem.calendar.schemas import ItemFilterIn, ItemOut, MoveIn, ReadinessIn, 
 from tandem.campaigns import services as campaigns
 from tandem.campaigns.models import Campaign
 from tandem.core.api_pagination import CursorPagination
-from tandem.core.errors import DomainError, ErrorCode, invalid
+from tandem.core.errors import invalid
 from tandem.core.ids import RecordId
-from tandem.core.permissions import is_staff
+from tandem.core.permissions import require_works_here
 from tandem.people.auth import signed_in
 
 router = Router(tags=["calendar"])
@@ -26,8 +26,7 @@ LONGEST = timedelta(days=400)
 
 
 def _staff(request: HttpRequest) -> None:
-    if not is_staff(request.user):
-        raise DomainError(ErrorCode.FORBIDDEN, "You are not allowed to see the calendar.")
+    require_works_here(request.user, "the calendar")
 
 
 def _item(request: HttpRequest, item_id: int) -> Campaign:

@@ -15,15 +15,13 @@ from django.views.decorators.http import require_POST
 
 from tandem.calendar import capacity, capacity_gate
 from tandem.calendar.readiness import heads_sales
-from tandem.core.errors import DomainError, ErrorCode
 from tandem.core.htmx import render_page_or_partial
-from tandem.core.permissions import is_staff
+from tandem.core.permissions import require_works_here
 from tandem.people.auth import signed_in
 
 
 def _staff(request: HttpRequest) -> None:
-    if not is_staff(request.user):
-        raise DomainError(ErrorCode.FORBIDDEN, "You are not allowed to see sales capacity.")
+    require_works_here(request.user, "sales capacity")
 
 
 def page_context(found: capacity.Forecast, asked: str) -> dict[str, Any]:

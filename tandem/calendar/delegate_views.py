@@ -14,15 +14,14 @@ from tandem.calendar.models import ReadinessDelegate
 from tandem.core.errors import DomainError, ErrorCode
 from tandem.core.forms import report_error
 from tandem.core.ids import parse_id
-from tandem.core.permissions import is_staff
+from tandem.core.permissions import is_staff, require_works_here
 from tandem.people.auth import signed_in
 from tandem.people.models import Membership, Team, User
 
 
 @login_required
 def delegates(request: HttpRequest) -> HttpResponse:
-    if not is_staff(request.user):
-        raise DomainError(ErrorCode.FORBIDDEN, "You are not allowed to see who marks readiness.")
+    require_works_here(request.user, "who marks readiness")
     if request.method == "POST":
         chosen = parse_id(request.POST.get("user"))
         found = User.objects.filter(pk=chosen).first() if chosen else None

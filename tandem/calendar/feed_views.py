@@ -20,9 +20,9 @@ from django.views.decorators.http import require_POST, require_safe
 from tandem.calendar import feeds, reads
 from tandem.calendar.forms import FeedForm
 from tandem.calendar.models import FeedToken
-from tandem.core.errors import DomainError, ErrorCode
+from tandem.core.errors import DomainError
 from tandem.core.forms import form_error
-from tandem.core.permissions import is_staff
+from tandem.core.permissions import require_works_here
 from tandem.people.auth import signed_in
 
 
@@ -37,8 +37,7 @@ def _urls(secret: str) -> dict[str, str]:
 def feed_list(request: HttpRequest) -> HttpResponse:
     """The person's feeds, and the form making a new one (its filters, at first, those
     the calendar was showing when they chose "Subscribe")."""
-    if not is_staff(request.user):
-        raise DomainError(ErrorCode.FORBIDDEN, "You are not allowed to see the calendar.")
+    require_works_here(request.user, "the calendar")
     choices = reads.filter_choices()
     new_urls: dict[str, str] = {}
     new_feed: FeedToken | None = None

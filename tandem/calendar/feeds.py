@@ -39,8 +39,8 @@ from tandem.calendar.models import FeedToken
 from tandem.calendar.reads import FILTERS, clean_filters
 from tandem.campaigns.models import Campaign
 from tandem.core.credentials import hash_secret, matches
-from tandem.core.errors import DomainError, ErrorCode, invalid
-from tandem.core.permissions import Action, is_staff, require
+from tandem.core.errors import DomainError, invalid
+from tandem.core.permissions import Action, require, require_works_here
 from tandem.core.services import record_event
 from tandem.core.validation import required_text
 from tandem.people.models import Team, User
@@ -129,8 +129,7 @@ def create_feed(*, actor: Any, name: str, filters: Any = None) -> tuple[FeedToke
     """A new feed of the calendar for ``actor`` (everyone who works here may make one),
     with the calendar's ``filters``. Returns the feed and the secret part of its URL,
     which is never stored (only its hash) and so is shown this once."""
-    if not is_staff(actor):
-        raise DomainError(ErrorCode.FORBIDDEN, "You are not allowed to see the calendar.")
+    require_works_here(actor, "the calendar")
     name = required_text(
         name,
         "name",

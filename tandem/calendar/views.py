@@ -19,17 +19,16 @@ from tandem.calendar import capacity_gate, readiness, reads
 from tandem.calendar.forms import MoveForm, ReadinessForm
 from tandem.campaigns import services as campaigns
 from tandem.campaigns.models import Campaign
-from tandem.core.errors import DomainError, ErrorCode
+from tandem.core.errors import DomainError
 from tandem.core.forms import error_message, form_error
 from tandem.core.htmx import render_page_or_partial
-from tandem.core.permissions import Action, can, is_staff
+from tandem.core.permissions import Action, can, require_works_here
 from tandem.notifications.views import thread_context
 from tandem.people.auth import signed_in
 
 
 def _staff(request: HttpRequest) -> None:
-    if not is_staff(request.user):
-        raise DomainError(ErrorCode.FORBIDDEN, "You are not allowed to see the calendar.")
+    require_works_here(request.user, "the calendar")
 
 
 @login_required

@@ -11,11 +11,10 @@ from ninja.pagination import paginate
 from tandem.core import exchange_rates, services
 from tandem.core import search as searching
 from tandem.core.api_pagination import CursorPagination
-from tandem.core.errors import DomainError, ErrorCode
 from tandem.core.history import history_entries
 from tandem.core.ids import RecordId
 from tandem.core.models import DomainEvent, ExchangeRate, Job
-from tandem.core.permissions import ORGANISATION, Action, is_staff, require
+from tandem.core.permissions import ORGANISATION, Action, require, require_works_here
 from tandem.core.records import access_record
 from tandem.core.schemas import (
     EventOut,
@@ -105,8 +104,7 @@ def search_records(request: HttpRequest, q: str = "") -> list[dict[str, Any]]:
     summary="Every exchange rate into the reporting currency, newest first per currency",
 )
 def list_rates(request: HttpRequest) -> Any:
-    if not is_staff(request.user):
-        raise DomainError(ErrorCode.FORBIDDEN, "You are not allowed to see the exchange rates.")
+    require_works_here(request.user, "the exchange rates")
     return ExchangeRate.objects.filter(home=exchange_rates.home_currency())
 
 

@@ -284,6 +284,13 @@ def require_staff(user: Any) -> None:
         raise DomainError(ErrorCode.NOT_FOUND, "Not found.")
 
 
+def require_works_here(user: Any, what: str) -> None:
+    """FORBIDDEN, saying "You are not allowed to see <what>.", unless ``user`` works here:
+    for pages everyone who works here reads (the calendar, capacity, exchange rates)."""
+    if not is_staff(user):
+        raise DomainError(ErrorCode.FORBIDDEN, f"You are not allowed to see {what}.")
+
+
 def can(user: Any, action: Action, obj: Any) -> bool:
     allowed = POLICY.get(label_of(obj), {}).get(action, frozenset())
     found = relations(user, obj)

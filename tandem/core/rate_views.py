@@ -15,11 +15,11 @@ from django.views.decorators.http import require_POST
 
 from tandem.core import exchange_rates
 from tandem.core.currencies import ISO_4217
-from tandem.core.errors import DomainError, ErrorCode
+from tandem.core.errors import DomainError
 from tandem.core.forms import form_error, report_error
 from tandem.core.models import ExchangeRate
 from tandem.core.pagination import paginate
-from tandem.core.permissions import ORGANISATION, Action, can, is_staff, require
+from tandem.core.permissions import ORGANISATION, Action, can, require, require_works_here
 
 
 class RateForm(forms.Form):
@@ -51,8 +51,7 @@ def _inverse(rate: Decimal) -> str:
 @login_required
 def rates(request: HttpRequest) -> HttpResponse:
     """Everyone who works here reads the rates every converted total names."""
-    if not is_staff(request.user):
-        raise DomainError(ErrorCode.FORBIDDEN, "You are not allowed to see the exchange rates.")
+    require_works_here(request.user, "the exchange rates")
     keeper = can(request.user, Action.KEEP_RATES, ORGANISATION)
     today = timezone.localdate()
     form = RateForm(initial={"valid_from": today})
