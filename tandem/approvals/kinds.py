@@ -46,6 +46,10 @@ class ApprovalKind:
     def version(self, subject: Any) -> int:
         return 1
 
+    def in_order(self, subject: Any) -> bool:
+        """Whether the requirements are taken one after another (in their order)."""
+        return False
+
     def describe(self, subject: Any) -> str:
         return str(subject)
 

@@ -41,6 +41,9 @@ class ApprovalRequest(models.Model):
     # The side the requester acts for: they never satisfy a requirement of another side.
     requester_side = models.CharField(max_length=20, blank=True)
     needed = models.PositiveSmallIntegerField()  # requirements to satisfy (N of M)
+    # Requirements satisfied one after another, in their order (a sequential review):
+    # only the first still waiting may be decided, and only its people are told.
+    in_order = models.BooleanField(default=False)
     requested_at = models.DateTimeField()
     closed_at = models.DateTimeField(null=True, blank=True)
     closed_by = models.ForeignKey(

@@ -6,7 +6,7 @@ from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Exists, F, OuterRef, Q
 
 from tandem.core.permissions import is_staff
 
@@ -58,5 +58,12 @@ class ApprovalRequestQuerySet(models.QuerySet[Any]):
         # to their open requests; minus those they satisfied or asked for on one side.
         could = Requirement.objects.filter(_needs_held_by(user), satisfied_by__isnull=True)
         could = could.exclude(Q(request__requested_by=user) & ~Q(side=F("request__requester_side")))
+        # A request taken in order waits only for its first unsatisfied requirement.
+        earlier = Requirement.objects.filter(
+            request=OuterRef("request"),
+            position__lt=OuterRef("position"),
+            satisfied_by__isnull=True,
+        )
+        could = could.exclude(Q(request__in_order=True) & Exists(earlier))
         done = Requirement.objects.filter(satisfied_by=user).values("request_id")
         return self.open().filter(pk__in=could.values("request_id")).exclude(pk__in=done)

@@ -130,6 +130,7 @@ def request_approval(
             requested_by=actor,
             requester_side=own_sides[0] if own_sides else "",
             needed=min(spec.needed or len(needs), len(needs)),
+            in_order=spec.in_order(subject),
             requested_at=now,
         )
         Requirement.objects.bulk_create(
@@ -167,12 +168,13 @@ def open_needs(
     if any(r.satisfied_by_id == user.pk for r in requirements):
         return []
     asked = request.requested_by_id == user.pk
+    waiting = [r for r in requirements if r.satisfied_by_id is None]
+    if request.in_order:
+        waiting = waiting[:1]
     return [
         r
-        for r in requirements
-        if r.satisfied_by_id is None
-        and not (asked and r.side != request.requester_side)
-        and spec.may_decide(user, r.need)
+        for r in waiting
+        if not (asked and r.side != request.requester_side) and spec.may_decide(user, r.need)
     ]
 
 
@@ -340,6 +342,12 @@ def _why_not(request: ApprovalRequest, actor: Any) -> DomainError:
         return DomainError(
             ApprovalError.NOT_A_DECIDER,
             f"You asked for this decision: it needs a second person for {waiting}.",
+        )
+    if request.in_order:
+        first = waiting_labels(requirements)[:1]
+        return DomainError(
+            ApprovalError.NOT_A_DECIDER,
+            f"This is decided in order and waits for {first[0] if first else 'no one'} first.",
         )
     return DomainError(
         ApprovalError.NOT_A_DECIDER, f"This waits for {waiting}; you are not one of them."

@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "tandem.handoff",
     "tandem.attribution",
     "tandem.calendar",
+    "tandem.collateral",
     "tandem.home",
     "tandem.api",
     "tandem.demo",
@@ -301,6 +302,22 @@ FILE_RETENTION_DAYS = int(os.environ.get("TANDEM_FILE_RETENTION_DAYS", "7"))
 # every as many hours while it waits).
 APPROVAL_REMINDER_HOURS = float(os.environ.get("TANDEM_APPROVAL_REMINDER_HOURS", "24"))
 MEDIA_URL = "/media/"
+# Collateral uploads: the largest file accepted, and the most an Office file (a zip) may
+# unpack to, so a zip bomb is refused before anything reads it.
+TANDEM_COLLATERAL_MAX_BYTES = int(
+    os.environ.get("TANDEM_COLLATERAL_MAX_BYTES", str(50 * 1024 * 1024))
+)
+TANDEM_COLLATERAL_MAX_UNPACKED_BYTES = int(
+    os.environ.get("TANDEM_COLLATERAL_MAX_UNPACKED_BYTES", str(200 * 1024 * 1024))
+)
+# No uploaded file is read past this many bytes (the largest any page takes: a contact
+# import); each page holds its own lower limit too (tandem.core.uploads).
+TANDEM_UPLOAD_MAX_BYTES = int(os.environ.get("TANDEM_UPLOAD_MAX_BYTES", str(200 * 1024 * 1024)))
+FILE_UPLOAD_HANDLERS = [
+    "tandem.core.uploads.UploadCeiling",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 # Uploads kept through Django's storage: owner-only, like everything under var/.
 FILE_UPLOAD_PERMISSIONS = 0o600
 FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700

@@ -174,6 +174,20 @@ POLICY: dict[str, dict[Action, frozenset[Relation]]] = {
     # A flagged campaign's cut-or-continue: its owner's, the heads of its team, or an
     # administrator's; everyone who works here reads it (sales sees it on the calendar).
     "calendar.killdecision": {Action.VIEW: STAFF, Action.CHANGE: frozenset({ADMIN, OWNER, HEAD})},
+    # Collateral: everyone who works here reads it (reviewers on the front line read the
+    # drafts they sign; the library shows what is published), uses, rates and asks for
+    # it; its owner, their marketing team and administrators change it. A collateral
+    # request belongs to the marketing teams, who triage it.
+    "collateral.asset": {
+        Action.VIEW: STAFF,
+        Action.COMMENT: STAFF,
+        Action.CHANGE: frozenset({ADMIN, OWNER, HEAD, Relation.MEMBER}),
+    },
+    "collateral.collateralrequest": {
+        Action.VIEW: STAFF,
+        Action.COMMENT: STAFF,
+        Action.CHANGE: frozenset({ADMIN, HEAD, Relation.MEMBER}),
+    },
     # Joint decisions are made in the open: everyone who works here reads them and
     # comments; who may decide is the request's requirements' business (approvals).
     "approvals.approvalrequest": {Action.VIEW: STAFF, Action.COMMENT: STAFF},

@@ -18,6 +18,7 @@ from django.db import transaction
 
 from tandem.core.audit import Source, acting_as
 from tandem.demo.closed_loop import seed_closed_loop
+from tandem.demo.collateral import seed_collateral
 from tandem.demo.contract import agree_contract
 from tandem.demo.customers import add_customers
 from tandem.demo.history import seed_history, seed_referrals
@@ -130,6 +131,7 @@ def seed(scale: str = "small") -> SeedReport:
             seed_referrals(users)
             seed_programme(users)
             seed_kill_criteria(users)
+            seed_collateral(users)
         if SCALES[scale]:
             bulk_people(SCALES[scale], password)
     if scale != "small":

@@ -49,6 +49,18 @@ NOT_EDITORS = {p: s for p, s in EDITORS.items() if s != OK and p != "*"} | {
     p: FORBIDDEN for p in ("marketer", "marketing_head", "front_liner", "executive")
 }
 POST_ONLY = {"*": NOT_ALLOWED}
+# Collateral is marketing's to make and change: Mia owns the sample asset, Hana heads her
+# team, and administrators may; others working here are refused, outsiders told nothing.
+ASSET_EDITORS = {
+    "marketer": OK,
+    "marketing_head": OK,
+    "admin": OK,
+    "outsider": MISSING,
+    "*": FORBIDDEN,
+}
+NOT_ASSET_EDITORS = {
+    p: FORBIDDEN for p in ("sales_rep", "sales_head", "front_liner", "executive")
+} | {"outsider": MISSING}
 # Whole-list exports and new campaigns are the office's: the front line is refused
 # unless an administrator grants it (test_routes.py grants it and walks these again).
 OFFICE = {"front_liner": FORBIDDEN, "outsider": FORBIDDEN, "*": OK}
@@ -287,6 +299,66 @@ ROUTES: dict[str, Route] = {
         | {"outsider": MISSING},
     ),
     "/records/campaigns.campaign/{campaign}/comments/": Route(STAFF_RECORD),
+    # --- Collateral -----------------------------------------------------------------------
+    # Everyone who works here reads it, uses it, rates it, pins comments and asks for it;
+    # marketing (the asset's owner, their team, administrators) makes and changes it.
+    "/collateral/": Route(STAFF_ONLY),
+    "/collateral/new/": Route(
+        ASSET_EDITORS,
+        post={"title": "Spring leaflet", "kind": "brochure"},
+        refused=NOT_ASSET_EDITORS,
+    ),
+    "/collateral/library/": Route(STAFF_ONLY),
+    "/collateral/analytics/": Route(STAFF_ONLY),
+    "/collateral/requests/": Route(
+        STAFF_ONLY, post={"title": "A price sheet"}, refused={"outsider": MISSING}
+    ),
+    "/collateral/requests/{collateral_request}/": Route(STAFF_ONLY),
+    "/collateral/requests/{collateral_request}/triage/": Route(
+        POST_ONLY, post={"outcome": "accepted"}, refused=NOT_ASSET_EDITORS
+    ),
+    "/collateral/requests/{collateral_request}/deliver/": Route(
+        POST_ONLY, post={"asset": "{asset}"}, refused=NOT_ASSET_EDITORS
+    ),
+    "/collateral/{asset}/": Route(STAFF_ONLY),
+    "/collateral/{asset}/edit/": Route(
+        ASSET_EDITORS, post={"title": "Renamed", "kind": "brochure"}, refused=NOT_ASSET_EDITORS
+    ),
+    "/collateral/{asset}/policy/": Route(
+        ASSET_EDITORS, post={"front_line": "on"}, refused=NOT_ASSET_EDITORS
+    ),
+    "/collateral/{asset}/upload/": Route(POST_ONLY, post={"note": "x"}, refused=NOT_ASSET_EDITORS),
+    "/collateral/{asset}/release/": Route(POST_ONLY, post={}, refused=NOT_ASSET_EDITORS),
+    "/collateral/{asset}/publish/": Route(POST_ONLY, post={}, refused=NOT_ASSET_EDITORS),
+    "/collateral/{asset}/print/": Route(POST_ONLY, post={}, refused=NOT_ASSET_EDITORS),
+    "/collateral/{asset}/retire/": Route(
+        POST_ONLY, post={"reason": "Old"}, refused=NOT_ASSET_EDITORS
+    ),
+    "/collateral/{asset}/use/": Route(
+        POST_ONLY, post={"action": "used"}, refused={"outsider": MISSING}
+    ),
+    "/collateral/{asset}/feedback/": Route(
+        POST_ONLY, post={"rating": "5"}, refused={"outsider": MISSING}
+    ),
+    "/collateral/{asset}/review/": Route(STAFF_ONLY),
+    "/collateral/{asset}/compare/": Route(STAFF_ONLY),
+    "/collateral/{asset}/versions/1/download/": Route(STAFF_ONLY),
+    "/collateral/{asset}/versions/1/pages/1.png": Route(STAFF_ONLY),
+    "/collateral/{asset}/versions/1/pins/": Route(
+        POST_ONLY,
+        post={"page": "1", "x": "0.2", "y": "0.2", "text": "Hm"},
+        refused={"outsider": MISSING},
+    ),
+    "/collateral/{asset}/pins/{pin}/reply/": Route(
+        POST_ONLY, post={"text": "Agreed"}, refused={"outsider": MISSING}
+    ),
+    # Resolved by whoever pinned it (Sam) or the asset's owner (Mia).
+    "/collateral/{asset}/pins/{pin}/resolve/": Route(
+        POST_ONLY,
+        post={},
+        refused={p: FORBIDDEN for p in PERSONAS if p not in ("marketer", "sales_rep", "outsider")}
+        | {"outsider": MISSING},
+    ),
     # --- The calendar -------------------------------------------------------------------
     "/calendar/": Route(STAFF),
     "/calendar/items/{campaign}/": Route(STAFF_RECORD),
@@ -521,5 +593,8 @@ SAMPLE_IDS = {
         "approval",
         "token",
         "feed",
+        "asset",
+        "pin",
+        "collateral_request",
     )
 } | {"reset_uid": "MQ", "form_key": "abc", "token_key": "x", "feed_address": "x_y", "feed_key": "x"}

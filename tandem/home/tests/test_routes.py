@@ -153,7 +153,19 @@ def ids(org, settings, tmp_path, kinds):
     deputy = MembershipFactory(team=org.sales, user=UserFactory(full_name="Dee Deputy")).user
     delegate = ReadinessDelegate.objects.create(user=deputy, appointed_by=org.sales_head)
     feed, feed_secret = create_feed(actor=org.marketer, name="Phone", filters={})
+    # A brochure of Mia's with one version, Sam's pin on it, and a request from the branch.
+    from tandem.collateral import asks, library
+    from tandem.factories.collateral import make_asset
+
+    asset = make_asset(org.marketer, reps=[org.sales_rep])
+    pin = library.pin_comment(
+        actor=org.sales_rep, version=asset.current_version, page=1, x="0.5", y="0.5", text="Hm"
+    )
+    collateral_request = asks.ask(actor=org.front_liner, title="A leaflet in Polish")
     return {
+        "asset": asset.pk,
+        "pin": pin.pk,
+        "collateral_request": collateral_request.pk,
         "deputy": deputy.pk,
         "delegate": delegate.pk,
         "marketing": org.marketing.pk,

@@ -32,6 +32,8 @@ def _rows(org, kinds):
     from tandem.calendar.kill import propose_kill_criteria
     from tandem.calendar.models import KillDecision
     from tandem.campaigns.services import create_campaign
+    from tandem.collateral.asks import ask
+    from tandem.collateral.services import create_asset
     from tandem.core import saved_views
     from tandem.crm import services as crm
     from tandem.factories.campaigns import TouchpointFactory
@@ -113,6 +115,14 @@ def _rows(org, kinds):
                 outcome="cut",
                 decided_at=timezone.now(),
             )
+        ],
+        "collateral.asset": [
+            create_asset(actor=org.marketer, title="Brochure", kind="brochure"),
+            create_asset(actor=org.admin, title="Deck", kind="sales_deck"),
+        ],
+        "collateral.collateralrequest": [
+            ask(actor=org.front_liner, title="A leaflet"),
+            ask(actor=org.sales_rep, title="A deck"),
         ],
         "handoff.rejectionreason": [
             configuration.save_rejection_reason(
