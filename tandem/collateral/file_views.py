@@ -19,6 +19,8 @@ from django.views.decorators.http import require_POST
 from tandem.collateral import library, storage
 from tandem.collateral.forms import PinForm, ReplyForm
 from tandem.collateral.models import Asset, AssetVersion, Pin, PinComment, Usage
+from tandem.collateral.reads import sign_off_card
+from tandem.collateral.signoff import latest_request
 from tandem.core.errors import DomainError
 from tandem.core.forms import form_error, report_error
 from tandem.core.permissions import require_staff
@@ -123,6 +125,9 @@ def _review_page(
             "reply_form": ReplyForm(),
             "versions": asset.versions.defer("text").order_by("-number"),
             "has_pages": version.pages > 0 and bool(version.preview),
+            "sign_off": sign_off_card(latest_request(asset), request.user)
+            if version.number == asset.version_count
+            else None,
         },
         status=422 if form.errors else 200,
     )

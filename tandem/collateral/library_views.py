@@ -201,9 +201,23 @@ def analytics(request: HttpRequest) -> HttpResponse:
     )
     influence = Usage.objects.influence()
     ratings = Feedback.objects.aggregate(average=Avg("rating"), given=Count("pk"))
+    top = [a for a in list(assets.object_list)[:10] if a.used or a.downloads]
+    chart = {
+        "labels": [a.title[:30] for a in top],
+        "datasets": [
+            {"label": "Used with customers", "values": [a.used for a in top]},
+            {"label": "Downloads", "values": [a.downloads for a in top]},
+        ],
+    }
     return render_page_or_partial(
         request,
         "collateral/analytics.html",
         "collateral/_analytics_rows.html",
-        {"page": assets, "by_team": by_team, "influence": influence, "ratings": ratings},
+        {
+            "page": assets,
+            "by_team": by_team,
+            "influence": influence,
+            "ratings": ratings,
+            "chart": chart if top else None,
+        },
     )

@@ -9,6 +9,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db.models import Prefetch
 
 from tandem.approvals.models import ApprovalRequest, Requirement
+from tandem.approvals.reads import card, with_details
 from tandem.collateral.models import Asset
 from tandem.collateral.signoff import SIGN_OFF, gate
 
@@ -44,3 +45,13 @@ def with_gates(assets: Any) -> list[Any]:
         asset.sign_off = latest.get(asset.pk)
         asset.gate = gate(asset, asset.sign_off, looked=True)
     return found
+
+
+def sign_off_card(request: Any, user: Any) -> dict[str, Any] | None:
+    """The approvals card of an asset's latest sign-off request (``request`` from
+    ``with_gates``), with its decisions and what ``user`` may do: the one card the
+    Decisions page shows too."""
+    if request is None:
+        return None
+    [loaded] = with_details(ApprovalRequest.objects.filter(pk=request.pk))
+    return card(loaded, user)

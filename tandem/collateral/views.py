@@ -14,13 +14,12 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from tandem.approvals.reads import card, with_details
 from tandem.collateral import services
 from tandem.collateral.files import max_bytes
 from tandem.collateral.forms import AssetForm, NewAssetForm, PolicyForm, RetireForm, VersionForm
 from tandem.collateral.library_views import open_deals
 from tandem.collateral.models import Asset, Feedback, Usage
-from tandem.collateral.reads import with_gates
+from tandem.collateral.reads import sign_off_card, with_gates
 from tandem.collateral.signoff import policy_needs
 from tandem.core.errors import DomainError, ErrorCode
 from tandem.core.forms import form_error, report_error
@@ -124,10 +123,7 @@ def asset(request: HttpRequest, pk: int) -> HttpResponse:
     found = _asset(request, pk)
     [found] = with_gates([found])
     versions = list(found.versions.select_related("uploaded_by").defer("text"))
-    sign_off = None
-    if found.sign_off is not None:
-        [loaded] = with_details(type(found.sign_off).objects.filter(pk=found.sign_off.pk))
-        sign_off = card(loaded, request.user)
+    sign_off = sign_off_card(found.sign_off, request.user)
     feedback = Feedback.objects.filter(asset=found).select_related("author", "version")
     uses = Usage.objects.filter(asset=found)
     summary = feedback.summary()

@@ -92,8 +92,12 @@ def seed_collateral(users: dict[str, Any]) -> None:
         tags="heat pump, grants, homeowners",
     )
     brochure = signed(brochure, rep, grace)
-    deal = Opportunity.objects.exclude(stage__in=("won", "lost")).order_by("pk").first()
-    for person, note in ((grace, "Gave a copy to a couple at the counter"), (rep, "")):
+    open_deal = Opportunity.objects.exclude(stage__in=("won", "lost")).order_by("pk").first()
+    won_deal = Opportunity.objects.filter(stage="won").order_by("pk").first()
+    for person, deal, note in (
+        (grace, open_deal, "Gave a copy to a couple at the counter"),
+        (rep, won_deal, "Left it with the owner after the survey"),
+    ):
         with acting_as(person, Source.SYSTEM):
             library.log_use(actor=person, asset=brochure, opportunity=deal, note=note)
     for person, stars, verdict, comment in (

@@ -217,3 +217,30 @@ def test_requests_are_asked_and_triaged_from_their_pages(client: Any, org: Any) 
     )
     found.refresh_from_db()
     assert found.status == "declined" and found.reason == "Not now"
+
+
+def test_the_decisions_page_lists_a_reviewers_pending_sign_offs(client: Any, org: Any) -> None:
+    asset = make_asset(org.marketer, reps=[org.sales_rep], title="Spring price sheet")
+    services.release_for_review(actor=org.marketer, asset=asset)
+
+    def waiting_for(user: Any) -> str:
+        client.force_login(user)
+        page = client.get("/decisions/").content.decode()
+        return page.split('id="waiting-heading"')[1].split('id="asked-heading"')[0]
+
+    assert "Sign-off: Spring price sheet (version 1)" in waiting_for(org.sales_rep)
+    assert "Sign-off: Spring price sheet" in waiting_for(org.front_liner)  # any front-liner
+    assert "Sign-off: Spring price sheet" not in waiting_for(org.sales_head)  # Sam is named
+
+
+def test_analytics_chart_the_most_used_assets(client: Any, org: Any) -> None:
+    from tandem.collateral import library
+
+    asset = make_asset(org.marketer, reps=[org.sales_rep])
+    services.release_for_review(actor=org.marketer, asset=asset)  # drafts are not counted
+    library.log_use(
+        actor=org.front_liner, asset=asset, action="downloaded", version=asset.current_version
+    )
+    client.force_login(org.marketer)
+    page = client.get("/collateral/analytics/").content.decode()
+    assert 'data-chart="use-data"' in page and '"Downloads"' in page
