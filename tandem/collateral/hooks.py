@@ -61,10 +61,10 @@ def usage_entries(*, contact_id: int | None = None, account_id: int | None = Non
 
 
 def usage_kinds() -> list[tuple[str, str]]:
-    return [(Usage.Action.USED.value, "Collateral used")]
+    return [(Usage.Action.USED.value, "Used with the customer")]
 
 
-USAGE = TimelineSource("collateral", "Collateral used", usage_entries, usage_kinds)
+USAGE = TimelineSource("collateral", "Collateral", usage_entries, usage_kinds)
 
 
 def launch_check(campaign: Campaign) -> str:

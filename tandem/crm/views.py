@@ -69,6 +69,7 @@ def timeline_context(request: HttpRequest, **where: int) -> dict[str, Any]:
             "who": people.get(e["who_id"]),
             "contact": contacts.get(e["contact_id"]),
             "kind_label": labels.get(e["entry_kind"], ""),
+            "side_label": sides.get(e["side"], ""),
             **({"detail": describe(e, people)} if e["side"] == "change" else {}),
         }
         for e in entries

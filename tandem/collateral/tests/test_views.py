@@ -244,3 +244,27 @@ def test_analytics_chart_the_most_used_assets(client: Any, org: Any) -> None:
     client.force_login(org.marketer)
     page = client.get("/collateral/analytics/").content.decode()
     assert 'data-chart="use-data"' in page and '"Downloads"' in page
+
+
+def test_a_use_shows_on_the_customers_timeline_and_erasure_wipes_its_note(
+    client: Any, org: Any
+) -> None:
+    from tandem.collateral import library
+    from tandem.crm import services as crm
+
+    asset = make_asset(org.marketer, reps=[org.sales_rep])
+    Asset.objects.filter(pk=asset.pk).update(
+        status="published", published_version=asset.current_version
+    )
+    asset.refresh_from_db()
+    account = crm.create_account(actor=org.sales_rep, name="Greenleaf")
+    jane = crm.create_contact(actor=org.sales_rep, first_name="Jane", account=account)
+    library.log_use(actor=org.front_liner, asset=asset, contact=jane, note="Jane took two")
+    client.force_login(org.sales_rep)
+    for url in (f"/contacts/{jane.pk}/", f"/accounts/{account.pk}/"):
+        page = client.get(url).content.decode()
+        assert '<span class="side-tag">Collateral</span>' in page, url
+        assert "Used with the customer</strong> · Winter greenhouse brochure" in page, url
+        assert "Jane took two" in page, url
+    crm.erase_contact(actor=org.sales_head, contact=jane)
+    assert Usage.objects.get(contact=jane).note != "Jane took two"
