@@ -18,7 +18,7 @@ from tandem.collateral import services
 from tandem.collateral.files import max_bytes
 from tandem.collateral.forms import AssetForm, NewAssetForm, PolicyForm, RetireForm, VersionForm
 from tandem.collateral.library_views import open_deals
-from tandem.collateral.models import Asset, Feedback, Usage
+from tandem.collateral.models import Asset, Feedback, Pin, Usage
 from tandem.collateral.reads import sign_off_card, with_gates
 from tandem.collateral.signoff import policy_needs
 from tandem.core.errors import DomainError, ErrorCode
@@ -124,6 +124,11 @@ def asset(request: HttpRequest, pk: int) -> HttpResponse:
     [found] = with_gates([found])
     versions = list(found.versions.select_related("uploaded_by").defer("text"))
     sign_off = sign_off_card(found.sign_off, request.user)
+    open_pins = (
+        Pin.objects.filter(version_id=found.current_version_id, resolved_at__isnull=True).count()
+        if found.current_version_id
+        else 0
+    )
     feedback = Feedback.objects.filter(asset=found).select_related("author", "version")
     uses = Usage.objects.filter(asset=found)
     summary = feedback.summary()
@@ -136,6 +141,7 @@ def asset(request: HttpRequest, pk: int) -> HttpResponse:
             "record": found,
             "versions": versions,
             "sign_off": sign_off,
+            "open_pins": open_pins,
             "gate": found.gate,
             "feedback": feedback[:20],
             "feedback_summary": summary,
