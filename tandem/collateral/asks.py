@@ -18,7 +18,7 @@ from tandem.core.dates import check_date
 from tandem.core.errors import DomainError, invalid
 from tandem.core.permissions import Action, require, require_staff
 from tandem.core.services import record_event
-from tandem.core.validation import required_text
+from tandem.core.validation import optional_text, required_text
 from tandem.notifications.services import notify
 from tandem.people.models import Team, User
 
@@ -38,11 +38,8 @@ def ask(
     """Ask marketing for collateral; its marketing teams' members are told."""
     require_staff(actor)
     title = required_text(title, "title", 200, message="Say what is needed.")
-    detail, audience = str(detail or "").strip(), str(audience or "").strip()
-    if len(detail) > 2000:
-        raise invalid("detail", "Keep it to 2,000 characters.")
-    if len(audience) > 200:
-        raise invalid("audience", "Keep it to 200 characters.")
+    detail = optional_text(detail, "detail", 2000)
+    audience = optional_text(audience, "audience", 200)
     day = check_date(needed_by, "needed_by") if needed_by not in (None, "") else None
     if day is not None and day < timezone.localdate():
         raise invalid("needed_by", "Give a day that has not passed.")
@@ -106,7 +103,7 @@ def triage(
     require(actor, Action.CHANGE, found)
     if outcome not in (Status.ACCEPTED, Status.DECLINED, Status.DUPLICATE):
         raise invalid("outcome", "Choose accept, decline or duplicate.")
-    reason = str(reason or "").strip()[:500]
+    reason = optional_text(reason, "reason", 500)
     if outcome == Status.DECLINED and not reason:
         raise invalid("reason", "Say why it is declined: the person who asked reads it.")
     if outcome == Status.DUPLICATE and (duplicate_of is None or duplicate_of.pk == found.pk):

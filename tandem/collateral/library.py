@@ -15,7 +15,7 @@ from tandem.collateral.models import Asset, AssetVersion, Feedback, Pin, PinComm
 from tandem.core.errors import DomainError, ErrorCode, invalid
 from tandem.core.permissions import require_staff
 from tandem.core.services import record_event
-from tandem.core.validation import required_text, whole_number
+from tandem.core.validation import optional_text, required_text, whole_number
 from tandem.crm.models import Contact, Opportunity
 from tandem.notifications.services import notify
 from tandem.people.models import User
@@ -49,9 +49,7 @@ def log_use(
         raise invalid("action", "Choose downloaded, shared or used.")
     if action != Usage.Action.DOWNLOADED or version is None:
         version = _require_in_library(asset)
-    note = str(note or "").strip()
-    if len(note) > 500:
-        raise invalid("note", "Keep the note to 500 characters.")
+    note = optional_text(note, "note", 500)
     with transaction.atomic():
         usage = Usage.objects.create(
             asset=asset,
@@ -87,9 +85,7 @@ def give_feedback(
     stars = None if rating in (None, "") else whole_number(rating, "rating", 1, 5)
     if verdict and verdict not in Feedback.Verdict.values:
         raise invalid("verdict", "Choose one of the answers listed.")
-    comment = str(comment or "").strip()
-    if len(comment) > 2000:
-        raise invalid("comment", "Keep the comment to 2,000 characters.")
+    comment = optional_text(comment, "comment", 2000)
     if stars is None and not verdict and not comment:
         raise invalid("rating", "Give a rating, an answer or a comment.")
     now = timezone.now()

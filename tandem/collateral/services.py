@@ -23,7 +23,7 @@ from tandem.core.dates import check_date
 from tandem.core.errors import DomainError, ErrorCode, invalid
 from tandem.core.permissions import Action, require, require_staff
 from tandem.core.services import record_event
-from tandem.core.validation import required_text, whole_number
+from tandem.core.validation import optional_text, required_text, whole_number
 from tandem.notifications.services import notify
 from tandem.people.models import Team, User
 
@@ -57,10 +57,7 @@ def _clean(asset: Asset, values: dict[str, Any]) -> None:
         asset.kind = values["kind"]
     for field, limit in TEXT_LIMITS.items():
         if field in values:
-            text = str(values[field] or "").strip()
-            if len(text) > limit:
-                raise invalid(field, f"Keep it to {limit} characters.")
-            setattr(asset, field, text)
+            setattr(asset, field, optional_text(values[field], field, limit))
     if "tags" in values:
         asset.tags = ", ".join(dict.fromkeys(t for t in asset.tag_list))[:300]
     if "campaign" in values:
@@ -196,9 +193,7 @@ def upload_version(*, actor: User, asset: Asset, upload: Any, note: str = "") ->
     (its reviewers are told); a signed-off asset goes back to draft."""
     require(actor, Action.CHANGE, asset)
     checked = files.check_upload(upload)
-    note = str(note or "").strip()
-    if len(note) > 500:
-        raise invalid("note", "Keep the change note to 500 characters.")
+    note = optional_text(note, "note", 500)
     with transaction.atomic():
         asset = _locked(asset)
         _require_not_retired(asset)

@@ -169,18 +169,39 @@ def edit_asset(request: HttpRequest, pk: int) -> HttpResponse:
     initial = {name: getattr(found, name) for name in AssetForm.base_fields if name != "campaign"}
     initial["campaign"] = found.campaign_id
     form = AssetForm(request.POST or None, initial=initial)
+    return _asset_form(
+        request,
+        found,
+        form,
+        lambda data: services.update_asset(actor=signed_in(request), asset=found, **data),
+        saved="Saved.",
+        title=f"Edit {found.title}",
+    )
+
+
+def _asset_form(
+    request: HttpRequest,
+    found: Asset,
+    form: Any,
+    save: Any,
+    *,
+    saved: str,
+    title: str,
+) -> HttpResponse:
+    """One of the asset's own forms: saved through ``save(cleaned_data)`` and back to the
+    asset, or shown again with the service's error on the field it names."""
     if request.method == "POST" and form.is_valid():
         try:
-            services.update_asset(actor=signed_in(request), asset=found, **form.cleaned_data)
+            save(dict(form.cleaned_data))
         except DomainError as exc:
             form_error(form, exc)
         else:
-            messages.success(request, "Saved.")
+            messages.success(request, saved)
             return redirect("collateral:asset", found.pk)
     return render(
         request,
         "collateral/asset_form.html",
-        {"form": form, "title": f"Edit {found.title}", "record": found},
+        {"form": form, "title": title, "record": found},
         status=422 if form.errors else 200,
     )
 
@@ -202,21 +223,15 @@ def policy(request: HttpRequest, pk: int) -> HttpResponse:
             "in_order": current.in_order,
         },
     )
-    if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
-        data["reps"] = list(data["reps"])
-        try:
-            services.set_policy(actor=signed_in(request), asset=found, **data)
-        except DomainError as exc:
-            form_error(form, exc)
-        else:
-            messages.success(request, "Saved. Release it again to ask the new reviewers.")
-            return redirect("collateral:asset", found.pk)
-    return render(
+    return _asset_form(
         request,
-        "collateral/asset_form.html",
-        {"form": form, "title": f"Who signs off {found.title}", "record": found},
-        status=422 if form.errors else 200,
+        found,
+        form,
+        lambda data: services.set_policy(
+            actor=signed_in(request), asset=found, **{**data, "reps": list(data["reps"])}
+        ),
+        saved="Saved. Release it again to ask the new reviewers.",
+        title=f"Who signs off {found.title}",
     )
 
 

@@ -39,3 +39,12 @@ def required_text(value: str | None, field: str, limit: int, *, message: str) ->
     if not text or len(text) > limit:
         raise invalid(field, message)
     return text
+
+
+def optional_text(value: Any, field: str, limit: int) -> str:
+    """``value`` without surrounding spaces ("" for nothing), or INVALID naming ``field``
+    when it is longer than ``limit`` characters (a note, a comment)."""
+    text = str(value or "").strip()
+    if len(text) > limit:
+        raise invalid(field, f"Keep it to {limit:,} characters.")
+    return text
