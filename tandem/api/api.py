@@ -216,6 +216,8 @@ def _mount() -> None:
     from tandem.calendar.capacity_api import router as capacity_router
     from tandem.calendar.kill_api import router as kill_router
     from tandem.campaigns.api import router as campaigns_router
+    from tandem.collateral.api import router as collateral_router
+    from tandem.collateral.library_api import router as collateral_library_router
     from tandem.core.api import router as core_router
     from tandem.crm.api import router as crm_router
     from tandem.handoff.api import router as handoff_router
@@ -236,6 +238,8 @@ def _mount() -> None:
         calendar_router,
         capacity_router,
         kill_router,
+        collateral_router,
+        collateral_library_router,
         tokens_router,
     ):
         document_errors(router)
