@@ -13,6 +13,7 @@ from csp.decorators import csp_update
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ObjectDoesNotExist
 from django.http import Http404, HttpRequest, HttpResponse
+from django.http.request import RawPostDataException
 from ninja import NinjaAPI, Router
 from ninja.errors import AuthenticationError, HttpError, Throttled, ValidationError
 from ninja.openapi.views import openapi_json
@@ -22,7 +23,8 @@ from ninja.params.models import BodyModel, FileModel, FormModel
 from tandem.api.auth import TokenAuth, TokenRateThrottle
 from tandem.api.schemas import ErrorOut
 from tandem.core.api_errors import error_response
-from tandem.core.errors import DomainError, ErrorCode
+from tandem.core.errors import CoreError, DomainError, ErrorCode
+from tandem.core.uploads import ceiling, upload_refused
 
 log = logging.getLogger(__name__)
 
@@ -103,6 +105,15 @@ _OUT_OF_RANGE = frozenset({"greater_than", "less_than_equal"})
 
 @api.exception_handler(ValidationError)
 def on_validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+    if upload_refused(request):
+        # The file was stopped at the ceiling as it streamed in, so it is "missing".
+        return error_response(
+            request,
+            413,
+            CoreError.UPLOAD_TOO_LARGE.value,
+            f"The file is larger than the {ceiling() // (1024 * 1024)} MB any upload may be.",
+            {"field": "file"},
+        )
     if any(
         tuple(err.get("loc", ()))[:1] == ("path",) and err.get("type") in _OUT_OF_RANGE
         for err in exc.errors
@@ -116,6 +127,19 @@ def on_validation_error(request: HttpRequest, exc: ValidationError) -> HttpRespo
     # ``field`` names the first, as a service's DomainError does: one place to look.
     details = {"field": fields[0] if fields else "", "errors": errors}
     return error_response(request, 422, ErrorCode.INVALID.value, message, details)
+
+
+@api.exception_handler(RawPostDataException)
+def on_form_body(request: HttpRequest, exc: RawPostDataException) -> HttpResponse:
+    """A form (multipart) body sent to an operation that takes JSON: the form was read
+    before the operation ran (RefuseNulMiddleware looks for NUL characters in it), so the
+    body cannot be read again as JSON."""
+    return error_response(
+        request,
+        400,
+        ErrorCode.INVALID.value,
+        "This operation takes JSON: send the body as application/json.",
+    )
 
 
 @api.exception_handler(AuthenticationError)
@@ -191,6 +215,8 @@ def error_statuses(operation: Operation) -> set[int]:
         statuses.add(422)
     if any(issubclass(m, BodyModel | FormModel | FileModel) for m in operation.models):
         statuses.add(400)
+    if any(issubclass(m, FileModel) for m in operation.models):
+        statuses.add(413)  # over TANDEM_UPLOAD_MAX_BYTES (tandem.core.uploads)
     if "{" in operation.path:
         statuses.add(404)
     if writes:

@@ -131,6 +131,9 @@ def deliver(*, actor: User, found: CollateralRequest, asset: Asset) -> Collatera
     require(actor, Action.CHANGE, found)
     require(actor, Action.CHANGE, asset)
     with transaction.atomic():
+        asset = Asset.objects.select_for_update().get(pk=asset.pk)
+        if asset.status == Asset.Status.RETIRED:
+            raise invalid("asset", "That asset is retired: link one the library can serve.")
         found = _open(found)
         found.status, found.asset = Status.DELIVERED, asset
         found.triaged_by = found.triaged_by or actor

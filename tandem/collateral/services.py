@@ -24,6 +24,7 @@ from tandem.core.errors import DomainError, ErrorCode, invalid
 from tandem.core.permissions import Action, require, require_staff
 from tandem.core.services import record_event
 from tandem.core.validation import optional_text, required_text, whole_number
+from tandem.handoff.models import RoutingRule
 from tandem.notifications.services import notify
 from tandem.people.models import Team, User
 
@@ -102,9 +103,20 @@ def default_policy(asset: Asset) -> ReviewPolicy:
     front_line, head = KIND_DEFAULTS[asset.kind]
     team = None
     if asset.region:
-        team = Team.objects.filter(
-            function=Team.Function.SALES, name__icontains=asset.region
-        ).first()
+        # The sales team the hand-off routes the region's leads to, or one named for it.
+        rule = (
+            RoutingRule.objects.filter(
+                region__iexact=asset.region, team__function=Team.Function.SALES
+            )
+            .select_related("team")
+            .order_by("position")
+            .first()
+        )
+        team = rule.team if rule else None
+        team = (
+            team
+            or Team.objects.filter(function=Team.Function.SALES, name__iexact=asset.region).first()
+        )
     return ReviewPolicy.objects.create(
         asset=asset, front_line=front_line, head=head, sales_team=team
     )
@@ -301,6 +313,7 @@ def send_to_print(*, actor: User, asset: Asset) -> Asset:
                 CollateralError.NOT_PRINTED_KIND,
                 f"A {asset.get_kind_display().lower()} is not printed.",
             )
+        _require_signed_off(asset, "sent to print")
         missing = [
             label
             for field, label in (
@@ -312,7 +325,6 @@ def send_to_print(*, actor: User, asset: Asset) -> Asset:
         ]
         if missing:
             raise invalid("printer", f"Give {' and '.join(missing)} before sending it to print.")
-        _require_signed_off(asset, "sent to print")
         if asset.printed_version_id == asset.current_version_id:
             raise DomainError(CollateralError.WRONG_STATUS, "This version went to print already.")
         asset.sent_to_print_at, asset.printed_version = timezone.now(), asset.current_version

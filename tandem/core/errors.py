@@ -42,6 +42,7 @@ class CoreError(StrEnum):
     JOB_NOT_RESUMABLE = "job_not_resumable"
     JOB_NOT_FAILED = "job_not_failed"
     RATE_CLASH = "rate_clash"  # two people saved a rate for the same currency and day
+    UPLOAD_TOO_LARGE = "upload_too_large"  # a file over TANDEM_UPLOAD_MAX_BYTES, unread
 
 
 # The HTTP status each code is answered with by the API and the pages, by code value.
@@ -89,6 +90,7 @@ register_codes(
         CoreError.JOB_NOT_RESUMABLE: 409,
         CoreError.JOB_NOT_FAILED: 409,
         CoreError.RATE_CLASH: 409,
+        CoreError.UPLOAD_TOO_LARGE: 413,
     }
 )
 

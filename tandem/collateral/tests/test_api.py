@@ -149,6 +149,22 @@ def test_an_exe_named_pdf_is_refused_and_nothing_is_kept(client, org, media, set
     assert fields_of(too_large) == ["file"]
     assert not AssetVersion.objects.exists()
     assert upload(client, auth, asset.pk, "").status_code == 422  # no file at all
+    # Past the ceiling every upload has, the body is not read on: a 413 too, not
+    # "file: field required".
+    settings.TANDEM_UPLOAD_MAX_BYTES = 500
+    past = upload(client, auth, asset.pk, pdf_upload())
+    assert past.status_code == 413 and past.json()["code"] == "upload_too_large"
+    assert fields_of(past) == ["file"]
+    assert not AssetVersion.objects.exists()
+
+
+def test_a_form_body_sent_to_a_json_operation_is_a_400_not_a_500(client, org):
+    asset = services.create_asset(actor=org.marketer, title="Deck", kind="sales_deck")
+    answered = client.post(
+        f"{API}/assets/{asset.pk}/retire", {"reason": "Old"}, **bearer(org.marketer)
+    )  # the test client sends a dict as multipart/form-data
+    assert answered.status_code == 400
+    assert "application/json" in answered.json()["message"]
 
 
 @pytest.mark.parametrize(

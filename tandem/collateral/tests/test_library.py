@@ -145,6 +145,14 @@ def test_a_request_is_triaged_and_its_requester_reviews_the_answer(org: Any) -> 
     ).exists()
     with pytest.raises(DomainError) as closed:
         asks.triage(actor=org.marketer, found=asked, outcome="declined", reason="late")
+    again = asks.ask(actor=org.front_liner, title="Leaflet in Welsh")
+    services.retire(actor=org.marketer, asset=asset, reason="Replaced")
+    with pytest.raises(DomainError) as retired:
+        asks.deliver(actor=org.marketer, found=again, asset=asset)
+    assert retired.value.field == "asset"
+    with pytest.raises(DomainError) as long_reason:
+        asks.triage(actor=org.marketer, found=again, outcome="declined", reason="x" * 501)
+    assert long_reason.value.field == "reason"
     assert closed.value.code == CollateralError.REQUEST_CLOSED
 
 

@@ -89,7 +89,8 @@ def test_upload_after_sign_off_sends_it_back_to_draft(org: Any) -> None:
     assert not found.passed and "Sam Rep, the owning sales rep" in found.missing
     with pytest.raises(DomainError) as refused:
         services.send_to_print(actor=org.marketer, asset=asset)
-    assert refused.value.code in (CollateralError.SIGN_OFF_MISSING, ErrorCode.INVALID)
+    # The gate speaks first: print details matter only once it is signed off.
+    assert refused.value.code == CollateralError.SIGN_OFF_MISSING
 
 
 def test_send_to_print_needs_print_details_and_a_printed_kind(org: Any) -> None:
@@ -247,3 +248,18 @@ def test_a_campaign_that_hands_out_collateral_waits_for_its_sign_off(org: Any) -
     webinar = CampaignFactory(type="paid_search", owner=org.marketer)
     released(org, campaign=webinar)
     assert launch_check(webinar) == ""  # paid search hands customers nothing to sign off
+
+
+def test_the_regions_sales_team_signs_when_no_rep_is_named(org: Any) -> None:
+    from tandem.factories.people import TeamFactory
+    from tandem.handoff import configuration
+
+    north = TeamFactory(name="Northern Ireland Sales", function="sales")
+    yorkshire = TeamFactory(name="Leeds reps", function="sales")
+    configuration.save_routing_rule(
+        actor=org.admin, team=yorkshire, name="Yorkshire", region="Yorkshire"
+    )
+    asset = make_asset(org.marketer, region="yorkshire")
+    assert asset.policy.sales_team == yorkshire
+    assert make_asset(org.marketer, region="North").policy.sales_team is None  # not a prefix
+    assert north.pk
