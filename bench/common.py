@@ -27,6 +27,53 @@ def database() -> str:
     return connection.vendor
 
 
+def recreate_database(drop_only: bool = False) -> None:
+    """Drop the configured database and, unless ``drop_only``, create it empty: on
+    PostgreSQL only a database whose name says "bench", on SQLite only a file outside
+    the work tree (under ``TANDEM_VAR_DIR``)."""
+    from django.conf import settings
+    from django.db import connection
+
+    config = settings.DATABASES["default"]
+    name = str(config["NAME"])
+    connection.close()
+    if connection.vendor == "postgresql":
+        import psycopg
+        from psycopg import sql
+
+        if "bench" not in name:
+            raise SystemExit(f"refusing to drop {name!r}: its name does not say bench")
+        with psycopg.connect(
+            host=config["HOST"] or None,
+            port=config["PORT"] or None,
+            user=config["USER"] or None,
+            password=config["PASSWORD"] or None,
+            dbname="postgres",
+            autocommit=True,
+        ) as admin:
+            admin.execute(sql.SQL("DROP DATABASE IF EXISTS {}").format(sql.Identifier(name)))
+            if not drop_only:
+                admin.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+        return
+    path = Path(name)
+    if REPO in path.resolve().parents:
+        raise SystemExit(f"refusing to delete {path}: set TANDEM_VAR_DIR outside the work tree")
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
+
+
+def migrated(static: bool = False) -> None:
+    """Migrate the configured database (quick when it is up to date), and with ``static``
+    collect the static files pages name (the manifest storage needs them)."""
+    from django.conf import settings
+    from django.core.management import call_command
+
+    Path(settings.VAR_DIR).mkdir(parents=True, exist_ok=True)
+    call_command("migrate", verbosity=0)
+    if static and not (Path(settings.STATIC_ROOT) / "staticfiles.json").exists():
+        call_command("collectstatic", interactive=False, verbosity=0)
+
+
 def percentile(values: list[float], pct: float) -> float:
     ordered = sorted(values)
     index = min(len(ordered) - 1, max(0, round(pct / 100 * len(ordered)) - 1))

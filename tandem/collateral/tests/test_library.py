@@ -45,6 +45,17 @@ def test_search_finds_words_inside_the_file_as_prefixes(org: Any) -> None:
     assert draft.pk
 
 
+def test_a_word_in_more_than_ranked_assets_ranks_the_newest(org: Any, monkeypatch: Any) -> None:
+    oldest, middle, newest = (
+        published(org, title=f"Heat pump guide {n}", tags="heat pumps") for n in range(3)
+    )
+    assert set(search.matching_ids("pump", limit=10)) == {oldest.pk, middle.pk, newest.pk}
+    monkeypatch.setattr(search, "RANKED", 2)
+    assert set(search.matching_ids("pump", limit=10)) == {middle.pk, newest.pk}
+    assert search.matching_ids("pump", limit=10, offset=2) == []
+    assert search.matching_ids("guide 0", limit=10) == [oldest.pk]  # fewer matches: all
+
+
 def test_use_on_a_deal_counts_when_it_is_won(org: Any) -> None:
     from tandem.crm.timeline import timeline
     from tandem.factories.crm import AccountFactory, ContactFactory, OpportunityFactory
