@@ -3,7 +3,7 @@ server time in-process with Django's test client (no network), against a floor.
 
 For each kind of query (a common word, a word in a quarter of the assets, a rare word,
 two words, a prefix, a word that matches nothing) it times (a) ``search.matching_ids(q,
-limit=1000)`` alone; (b) the whole library page ``/collateral/library/?q=...`` as a
+limit=250)`` alone; (b) the whole library page ``/collateral/library/?q=...`` as a
 front-line person (staff) sees it, with this process's CPU time beside (the machine is
 shared); (c) the floor, the least work the job needs, through a raw cursor: one bare
 ranked read of a page's worth of ids from the index (SQLite: ``SELECT rowid ... MATCH ?
@@ -431,12 +431,12 @@ def main() -> None:
     ranked = search.RANKED if hasattr(search, "RANKED") else None
     rows = []
     for kind, text in queries.items():
-        ids = timed(partial(search.matching_ids, text, limit=1000), args.runs)
+        ids = timed(partial(search.matching_ids, text, limit=250), args.runs)
         served, cpu = cpu_timed(partial(page, text), args.runs)
         least = timed(partial(floor, text), args.runs)
         least_newest = timed(partial(floor, text, ranked), args.runs) if ranked else least
         print(f"{kind} {text!r} ({matches(text):,} matches):")
-        print(summary("  matching_ids(limit=1000)", ids))
+        print(summary("  matching_ids(limit=250)", ids))
         print(
             summary("  library page", served)
             + f"; this process's CPU p50 {statistics.median(cpu):.1f} ms"
@@ -482,7 +482,7 @@ def main() -> None:
 
         for kind, text in queries.items():
             with CaptureQueriesContext(connection) as captured:
-                search.matching_ids(text, limit=1000)
+                search.matching_ids(text, limit=250)
             for query in captured.captured_queries:
                 with connection.cursor() as cursor:
                     cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + query["sql"])

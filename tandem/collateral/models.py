@@ -104,6 +104,17 @@ class Asset(OwnedByTeam):
             models.Index(fields=["team", "status"]),
             models.Index(fields=["kind", "status"]),
             models.Index(fields=["campaign", "status"]),
+            # The library: newest published first, and the regions it offers to filter by.
+            models.Index(
+                fields=["published_at"],
+                condition=Q(status="published"),
+                name="asset_library_newest",
+            ),
+            models.Index(
+                fields=["region"],
+                condition=Q(status="published"),
+                name="asset_library_regions",
+            ),
             models.Index(
                 fields=["expires_on"],
                 condition=Q(expires_on__isnull=False) & ~Q(status="retired"),

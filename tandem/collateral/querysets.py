@@ -27,8 +27,8 @@ class AssetQuerySet(models.QuerySet[Any]):
         return self.all() if is_staff(user) else self.none()
 
     def published(self) -> AssetQuerySet:
-        """What the front-line library serves: published, not retired, with a version."""
-        return self.filter(status="published", published_version__isnull=False)
+        """What the front-line library serves (publishing sets the version it serves)."""
+        return self.filter(status="published")
 
     def live(self) -> AssetQuerySet:
         return self.exclude(status="retired")
