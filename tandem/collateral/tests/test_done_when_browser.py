@@ -75,7 +75,7 @@ def test_brochure_from_upload_to_print_library_and_a_won_deal(page, live_org):
     relog(page, org.sales_rep, org.password)
     page.goto(f"/collateral/{asset.pk}/review/?page=2")
     page.locator("[data-pin-target]").click(position={"x": 120, "y": 80})
-    page.get_by_role("textbox", name="Comment").fill("Give the branch's opening hours too.")
+    page.get_by_label("What you noticed there").fill("Give the branch's opening hours too.")
     page.get_by_role("button", name="Pin it").click()
     expect(page.locator(".pin-thread").first).to_contain_text("opening hours")
     expect(page.locator(".pin-marker").first).to_be_visible()
