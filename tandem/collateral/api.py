@@ -42,7 +42,6 @@ from tandem.people.auth import signed_in
 from tandem.people.models import Team, User
 
 router = Router(tags=["collateral"])
-SEARCHED = 1000  # ranked matches read for a search, as the library page reads them
 
 
 def _error_answers(*statuses: int) -> dict[str, Any]:
@@ -163,7 +162,7 @@ def list_assets(request: HttpRequest, filters: Query[AssetFilterIn]) -> Any:
             raise invalid("kind", "Choose one of the kinds listed.")
         found = found.filter(kind=filters.kind)
     if filters.q.strip():
-        ids = search.matching_ids(filters.q, limit=SEARCHED)
+        ids = search.matching_ids(filters.q, limit=search.SEARCHED)
         allowed = set(found.filter(pk__in=ids).values_list("pk", flat=True)) if ids else set()
         return _Listing([pk for pk in ids if pk in allowed], found)
     return _Listing(found.order_by("-created_at", "-pk").values_list("pk", flat=True), found)

@@ -28,7 +28,6 @@ from tandem.crm.models import Contact, Opportunity
 from tandem.people.auth import signed_in
 
 OPEN_DEALS_SHOWN = 200
-SEARCHED = 250  # ten pages of results: a person refines the words before paging further
 
 
 def _filters(request: HttpRequest) -> dict[str, str]:
@@ -73,8 +72,8 @@ def library_page(request: HttpRequest) -> HttpResponse:
 
 def _searched(request: HttpRequest, found: Any, text: str) -> Page[Any]:
     """The index gives the ranked ids; the filters apply to that page's worth of them.
-    A search reads at most ``SEARCHED`` ids, best first."""
-    ids = search.matching_ids(text, limit=SEARCHED)
+    A search reads at most ``search.SEARCHED`` ids, best first."""
+    ids = search.matching_ids(text, limit=search.SEARCHED)
     allowed = set(found.filter(pk__in=ids).values_list("pk", flat=True)) if ids else set()
     ranked = [pk for pk in ids if pk in allowed]
     page = Paginator(ranked, PAGE_SIZE).get_page(request.GET.get("page"))

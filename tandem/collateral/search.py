@@ -44,6 +44,9 @@ FTS_MATCH = (
     " ORDER BY bm25(collateral_asset_fts, 10.0, 5.0, 1.0) LIMIT %s OFFSET %s"
 )
 RANKED = 2000  # more than count_matching's cap, so a count up to it is exact
+# The best matches a library page or the API reads: ten pages of 25, as a person refines
+# the words before paging further (a 250-value IN checks them against what they may see).
+SEARCHED = 250
 MAX_WORDS = 8
 WORD = re.compile(r"\w+", re.UNICODE)
 
