@@ -11,14 +11,14 @@ from typing import Any
 
 from django.db.models import F
 from django.db.models.functions import Length
-from django.http import FileResponse, Http404, HttpRequest
+from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import File, FormEx, P, Query, Router, Status
 from ninja.files import UploadedFile
 from ninja.pagination import paginate
 
 from tandem.campaigns.models import Campaign
-from tandem.collateral import library, search, services
+from tandem.collateral import library, search, services, storage
 from tandem.collateral.files import CONTENT_TYPES
 from tandem.collateral.models import Asset, AssetVersion, ReviewPolicy, Usage
 from tandem.collateral.reads import with_gates
@@ -291,15 +291,12 @@ def download_version(request: HttpRequest, asset_id: RecordId, number: VersionNu
         action=Usage.Action.DOWNLOADED,
         version=version,
     )
-    response = FileResponse(
+    return storage.file_response(
         version.file.open("rb"),
-        as_attachment=True,
-        filename=version.name,
+        name=version.name,
         content_type=version.content_type,
+        attachment=True,
     )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
 
 
 # --- Steps -------------------------------------------------------------------------------

@@ -11,7 +11,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.files.storage import default_storage
 from django.db.models import Prefetch
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
@@ -39,15 +39,6 @@ def _version(request: HttpRequest, pk: int, number: Any) -> AssetVersion:
     )
 
 
-def _file_response(handle: Any, *, name: str, content_type: str, attachment: bool) -> Any:
-    response = FileResponse(
-        handle, as_attachment=attachment, filename=name, content_type=content_type
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
-
-
 @login_required
 def download(request: HttpRequest, pk: int, number: int) -> Any:
     """The version's file, as an attachment under its safe name; the download is logged
@@ -59,7 +50,7 @@ def download(request: HttpRequest, pk: int, number: int) -> Any:
         action=Usage.Action.DOWNLOADED,
         version=version,
     )
-    return _file_response(
+    return storage.file_response(
         version.file.open("rb"),
         name=version.name,
         content_type=version.content_type,
@@ -76,7 +67,7 @@ def page_image(request: HttpRequest, pk: int, number: int, page: int) -> Any:
         name = None
     if name is None:
         raise Http404("No such page")
-    return _file_response(
+    return storage.file_response(
         default_storage.open(name, "rb"),
         name=f"page-{page}.png",
         content_type="image/png",

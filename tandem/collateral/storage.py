@@ -9,9 +9,11 @@ import shutil
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import Any
 
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
+from django.http import FileResponse
 
 from tandem.collateral import previews
 from tandem.collateral.files import PAGED_KINDS
@@ -62,3 +64,14 @@ def page_image(version: AssetVersion, page: int) -> str | None:
             image = previews.render_page(path, version.file_kind, page - 1, width=PAGE_WIDTH)
         name = default_storage.save(name, ContentFile(image))
     return name
+
+
+def file_response(handle: Any, *, name: str, content_type: str, attachment: bool) -> FileResponse:
+    """A stored file as the pages and the API serve it: under its safe name, as its true
+    type, never sniffed into something a browser runs, never cached."""
+    response = FileResponse(
+        handle, as_attachment=attachment, filename=name, content_type=content_type
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
