@@ -110,13 +110,18 @@ class ContractKind(ApprovalKind):
                 ApprovalError.ALREADY_DECIDED,
                 f"This proposal is {locked.get_status_display().lower()}.",
             )
-        model.objects.filter(status=JointContract.Status.ACTIVE).update(
+        self.peers(locked).filter(status=JointContract.Status.ACTIVE).update(
             status=JointContract.Status.SUPERSEDED
         )
         locked.status, locked.activated_at = JointContract.Status.ACTIVE, timezone.now()
         locked.save(update_fields=["status", "activated_at"])
         record_event(f"{model._meta.model_name}.in_force", subject=locked)
         self.in_force(locked, actor)
+
+    def peers(self, contract: Any) -> Any:
+        """The proposals a new one supersedes when in force: every other of its model
+        (one SLA), or fewer (a target is one period's)."""
+        return type(contract).objects.exclude(pk=contract.pk)
 
     def in_force(self, contract: Any, actor: Any) -> None:
         """What follows a contract coming into force (a new scoring model rescores)."""

@@ -75,6 +75,8 @@ INSTALLED_APPS = [
     "tandem.attribution",
     "tandem.calendar",
     "tandem.collateral",
+    "tandem.planning",
+    "tandem.budget",
     "tandem.home",
     "tandem.api",
     "tandem.demo",
@@ -290,6 +292,15 @@ if TANDEM_CURRENCY not in ISO_4217:
     raise ImproperlyConfigured(
         f"TANDEM_CURRENCY={TANDEM_CURRENCY!r} is not an ISO 4217 currency code (e.g. GBP, EUR)."
     )
+
+# The month (1-12) the organisation's fiscal year starts in: plans, budgets and
+# scorecards count their quarters from it (4 = April, as many UK companies).
+_fiscal_start = os.environ.get("TANDEM_FISCAL_YEAR_START", "1").strip()
+if not _fiscal_start.isdigit() or not 1 <= int(_fiscal_start) <= 12:
+    raise ImproperlyConfigured(
+        f"TANDEM_FISCAL_YEAR_START={_fiscal_start!r} must be a month number from 1 to 12."
+    )
+TANDEM_FISCAL_YEAR_START = int(_fiscal_start)
 
 # --- Static and uploaded files ------------------------------------------------------
 STATIC_URL = "/static/"

@@ -188,6 +188,12 @@ POLICY: dict[str, dict[Action, frozenset[Relation]]] = {
         Action.COMMENT: STAFF,
         Action.CHANGE: frozenset({ADMIN, HEAD, Relation.MEMBER}),
     },
+    # The revenue plan: everyone who works here reads it. The executive (a head of
+    # leadership) opens and closes fiscal periods and sets the target; heads of
+    # marketing and sales propose targets and set the funnel's assumptions.
+    "planning.planperiod": {Action.VIEW: STAFF, Action.CHANGE: frozenset({ADMIN, HEAD})},
+    "planning.revenuetarget": {Action.VIEW: STAFF, Action.APPROVE: frozenset({HEAD})},
+    "planning.assumption": {Action.VIEW: STAFF, Action.CHANGE: frozenset({HEAD})},
     # Joint decisions are made in the open: everyone who works here reads them and
     # comments; who may decide is the request's requirements' business (approvals).
     "approvals.approvalrequest": {Action.VIEW: STAFF, Action.COMMENT: STAFF},

@@ -41,6 +41,10 @@ def _rows(org, kinds):
     from tandem.handoff import configuration, contracts
     from tandem.handoff.referrals import refer_contact
     from tandem.handoff.tests.conftest import RULES, TIERS
+    from tandem.planning.models import Assumption
+    from tandem.planning.services import open_period, propose_target
+
+    period = open_period(actor=org.executive, year=2027)
 
     token, _ = create_token(actor=org.sales_rep, name="script", scope="read")
     job = Job.objects.create(owner=org.marketer, kind="core.audit_export", title="x")
@@ -124,6 +128,15 @@ def _rows(org, kinds):
             ask(actor=org.front_liner, title="A leaflet"),
             ask(actor=org.sales_rep, title="A deck"),
         ],
+        "planning.planperiod": [period],
+        "planning.revenuetarget": [
+            propose_target(actor=org.sales_head, period=period, quarters={"1": "1000"})
+        ],
+        "planning.assumption": [
+            Assumption.objects.create(
+                period=period, key="win_rate", applies="override", value=30, set_at=timezone.now()
+            )
+        ],
         "handoff.rejectionreason": [
             configuration.save_rejection_reason(
                 actor=org.sales_head, code="too-small", label="Small"
@@ -151,6 +164,8 @@ STAFF_PAGES = {
     "calendar.killcriteria",
     "handoff.rejectionreason",
     "handoff.routingrule",
+    "planning.revenuetarget",
+    "planning.assumption",
 }
 
 

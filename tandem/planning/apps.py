@@ -1,0 +1,19 @@
+from django.apps import AppConfig
+
+
+class PlanningConfig(AppConfig):
+    """The revenue plan both teams work to: fiscal periods, the target (set by the
+    executive), the reverse funnel from measured rates and lags, plan against actual,
+    and the joint scorecard with its shared incentive. Above collateral, whose sign-off
+    coverage the scorecard reads."""
+
+    name = "tandem.planning"
+    label = "planning"
+    verbose_name = "Planning"
+
+    def ready(self) -> None:
+        from tandem.approvals.kinds import register_kind
+        from tandem.planning import errors  # noqa: F401  (registers the error codes)
+        from tandem.planning.services import TargetKind
+
+        register_kind(TargetKind())
