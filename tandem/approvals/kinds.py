@@ -35,6 +35,9 @@ class ApprovalKind:
     subject_model: str = ""  # "handoff.slapolicy"
     needed: int | None = None  # N of the M requirements; None means all of them
     requester_approves: bool = False  # asking counts as the requester's approval
+    # False: the requester never counts as an approver, not even for their own side (a
+    # budget reallocation: whoever proposes moving money needs two other people).
+    requester_may_decide: bool = True
     override: Override | None = None
 
     def requirements(self, subject: Any) -> list[Need]:

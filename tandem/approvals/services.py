@@ -128,7 +128,7 @@ def request_approval(
             version=spec.version(subject),
             reason=_text(reason, MAX_REASON),
             requested_by=actor,
-            requester_side=own_sides[0] if own_sides else "",
+            requester_side=_requester_side(spec, own_sides),
             needed=min(spec.needed or len(needs), len(needs)),
             in_order=spec.in_order(subject),
             requested_at=now,
@@ -153,6 +153,18 @@ def request_approval(
         if request.is_open:
             _tell_deciders(request, spec, f"{actor} asks for your decision: {request.title}")
     return request
+
+
+# The requester_side of a request whose requester never counts as an approver: no
+# requirement has this side, so the rule "a requester decides only for their own side"
+# (here and in ApprovalRequestQuerySet.waiting_for) leaves them nothing to decide.
+NO_SIDE = "-"
+
+
+def _requester_side(spec: ApprovalKind, own_sides: list[str]) -> str:
+    if not spec.requester_may_decide:
+        return NO_SIDE
+    return own_sides[0] if own_sides else ""
 
 
 def open_needs(
@@ -337,6 +349,12 @@ def _why_not(request: ApprovalRequest, actor: Any) -> DomainError:
         return DomainError(
             ApprovalError.ALREADY_DECIDED,
             f"You have approved this already; it needs someone else for {waiting}.",
+        )
+    if request.requested_by_id == actor.pk and request.requester_side == NO_SIDE:
+        return DomainError(
+            ApprovalError.NOT_A_DECIDER,
+            f"You proposed this, so you never count as one of its approvers: it waits for "
+            f"{waiting}.",
         )
     if request.requested_by_id == actor.pk:
         return DomainError(

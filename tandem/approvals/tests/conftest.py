@@ -82,6 +82,7 @@ def kinds(log: Log, request: Any) -> Iterator[dict[str, ApprovalKind]]:
     made = {
         "two": TwoHeads(log),
         "own": TwoHeads(log, name="test.own_side", requester_approves=True),
+        "others": TwoHeads(log, name="test.others_only", requester_may_decide=False),
         "review": Review(log, owner=org.sales_rep),
     }
     for kind in made.values():

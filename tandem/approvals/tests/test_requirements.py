@@ -54,6 +54,22 @@ def test_the_requester_never_satisfies_the_other_sides_requirement(org, kinds):
     assert approve(org.sales_head, request).status == "approved"
 
 
+def test_a_kind_may_refuse_the_requester_even_for_their_own_side(org, kinds):
+    """A budget reallocation: whoever proposes it needs two other people."""
+    second = UserFactory(full_name="Second Marketing Head")
+    MembershipFactory(user=second, team=org.marketing, role="head")
+    request = ask(org.marketing_head, kinds["others"], org.marketing)
+    assert request.requester_side == "-"
+    assert not ApprovalRequest.objects.waiting_for(org.marketing_head).filter(pk=request.pk)
+    with pytest.raises(DomainError) as refused:
+        approve(org.marketing_head, request)
+    assert refused.value.code == "not_a_decider"
+    assert "never count as one of its approvers" in refused.value.message
+    assert ApprovalRequest.objects.waiting_for(second).filter(pk=request.pk).exists()
+    approve(second, request)
+    assert approve(org.sales_head, request).status == "approved"
+
+
 def test_no_role_admin_included_bypasses_a_requirement(org, kinds):
     request = ask(org.marketing_head, kinds["two"], org.marketing)
     for outsider in (org.admin, org.marketer, org.sales_rep, org.executive):
