@@ -13,7 +13,10 @@ class PlanningConfig(AppConfig):
 
     def ready(self) -> None:
         from tandem.approvals.kinds import register_kind
+        from tandem.core.navigation import NavEntry, register_nav
+        from tandem.core.permissions import is_staff
         from tandem.planning import errors  # noqa: F401  (registers the error codes)
         from tandem.planning.services import TargetKind
 
         register_kind(TargetKind())
+        register_nav(NavEntry("Plan", "planning:periods", 13, is_staff, group="together"))

@@ -109,6 +109,7 @@ def propose_sla_from_plan(*, actor: User, period: PlanPeriod) -> Any:
     from tandem.handoff.contracts import propose_sla_policy
     from tandem.handoff.models import SlaPolicy
 
+    require(actor, Action.APPROVE, SlaPolicy())
     current = SlaPolicy.objects.in_force()
     if current is None:
         raise DomainError(

@@ -64,6 +64,30 @@ class Figure:
     def label(self) -> str:
         return self.spec.label
 
+    def show(self, value: float | None, currency: str) -> str:
+        """A value of this figure in words: "25.0 %", "21 days", "£10,000.00"."""
+        if value is None:
+            return "—"
+        if self.spec.kind in ("rate", "share"):
+            return f"{value * 100:.1f} %"
+        if self.spec.kind == "days":
+            return f"{value:.0f} days" if value >= 1.5 else f"{value:.1f} days"
+        from tandem.core.money import format_money
+
+        return format_money(round(value, 2), currency)
+
+    def shown(self, currency: str) -> dict[str, str]:
+        """What the plan page prints of it: the value used, the measured one, its interval."""
+        found = self.measured
+        interval = ""
+        if found.low is not None and found.high is not None:
+            interval = f"{self.show(found.low, currency)} to {self.show(found.high, currency)}"
+        return {
+            "used": self.show(self.value, currency),
+            "measured": self.show(found.value, currency),
+            "interval": interval,
+        }
+
 
 def usable(key: str, found: Measured) -> str:
     """ "" when the measured figure can be planned from, else why not."""

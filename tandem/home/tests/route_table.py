@@ -49,6 +49,20 @@ NOT_EDITORS = {p: s for p, s in EDITORS.items() if s != OK and p != "*"} | {
     p: FORBIDDEN for p in ("marketer", "marketing_head", "front_liner", "executive")
 }
 POST_ONLY = {"*": NOT_ALLOWED}
+# The plan's heads: of marketing, sales and leadership (the executive).
+PLANNERS = {
+    "marketing_head": OK,
+    "sales_head": OK,
+    "executive": OK,
+    "outsider": MISSING,
+    "*": FORBIDDEN,
+}
+NOT_PLANNERS = {p: FORBIDDEN for p in PERSONA_NAMES if PLANNERS.get(p) != OK} | {
+    "outsider": MISSING
+}
+NOT_EXECUTIVE = {p: FORBIDDEN for p in PERSONA_NAMES if p not in ("executive", "admin")} | {
+    "outsider": MISSING
+}
 # Collateral is marketing's to make and change: Mia owns the sample asset, Hana heads her
 # team, and administrators may; others working here are refused, outsiders told nothing.
 ASSET_EDITORS = {
@@ -299,6 +313,27 @@ ROUTES: dict[str, Route] = {
         | {"outsider": MISSING},
     ),
     "/records/campaigns.campaign/{campaign}/comments/": Route(STAFF_RECORD),
+    # --- The plan ---------------------------------------------------------------------------
+    # Everyone who works here reads it; the executive opens and closes years and sets the
+    # target; heads of marketing and sales propose targets and set the funnel's figures.
+    "/plan/": Route(STAFF_ONLY, post={"year": "2031"}, refused=NOT_EXECUTIVE),
+    "/plan/{plan_period}/": Route(STAFF_ONLY),
+    "/plan/{plan_period}/target/": Route(PLANNERS, post={"q1": "1000"}, refused=NOT_PLANNERS),
+    "/plan/{plan_period}/figures/": Route(
+        PLANNERS,
+        post={"key": "win_rate", "applies": "default", "value": "30"},
+        refused=NOT_PLANNERS,
+    ),
+    "/plan/{plan_period}/figures/clear/": Route(
+        POST_ONLY, post={"key": "win_rate", "applies": "default"}, refused=NOT_PLANNERS
+    ),
+    "/plan/{plan_period}/sla/": Route(
+        POST_ONLY,
+        post={},
+        refused={p: FORBIDDEN for p in PERSONAS if p not in ("marketing_head", "sales_head")}
+        | {"outsider": MISSING},
+    ),
+    "/plan/{plan_period}/close/": Route(POST_ONLY, post={}, refused=NOT_EXECUTIVE),
     # --- Collateral -----------------------------------------------------------------------
     # Everyone who works here reads it, uses it, rates it, pins comments and asks for it;
     # marketing (the asset's owner, their team, administrators) makes and changes it.
@@ -596,5 +631,6 @@ SAMPLE_IDS = {
         "asset",
         "pin",
         "collateral_request",
+        "plan_period",
     )
 } | {"reset_uid": "MQ", "form_key": "abc", "token_key": "x", "feed_address": "x_y", "feed_key": "x"}

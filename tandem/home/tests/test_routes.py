@@ -162,7 +162,11 @@ def ids(org, settings, tmp_path, kinds):
         actor=org.sales_rep, version=asset.current_version, page=1, x="0.5", y="0.5", text="Hm"
     )
     collateral_request = asks.ask(actor=org.front_liner, title="A leaflet in Polish")
+    from tandem.planning.services import open_period
+
+    plan_period = open_period(actor=org.executive, year=2027)
     return {
+        "plan_period": plan_period.pk,
         "asset": asset.pk,
         "pin": pin.pk,
         "collateral_request": collateral_request.pk,
