@@ -194,6 +194,9 @@ POLICY: dict[str, dict[Action, frozenset[Relation]]] = {
     "planning.planperiod": {Action.VIEW: STAFF, Action.CHANGE: frozenset({ADMIN, HEAD})},
     "planning.revenuetarget": {Action.VIEW: STAFF, Action.APPROVE: frozenset({HEAD})},
     "planning.assumption": {Action.VIEW: STAFF, Action.CHANGE: frozenset({HEAD})},
+    "planning.kpitarget": {Action.VIEW: STAFF, Action.CHANGE: frozenset({HEAD})},
+    # The shared incentive's formula is a joint contract of marketing and sales.
+    "planning.incentiveplan": {Action.VIEW: STAFF, Action.APPROVE: frozenset({HEAD})},
     # Joint decisions are made in the open: everyone who works here reads them and
     # comments; who may decide is the request's requirements' business (approvals).
     "approvals.approvalrequest": {Action.VIEW: STAFF, Action.COMMENT: STAFF},

@@ -16,7 +16,9 @@ class PlanningConfig(AppConfig):
         from tandem.core.navigation import NavEntry, register_nav
         from tandem.core.permissions import is_staff
         from tandem.planning import errors  # noqa: F401  (registers the error codes)
+        from tandem.planning.incentive import IncentiveKind
         from tandem.planning.services import TargetKind
 
         register_kind(TargetKind())
+        register_kind(IncentiveKind())
         register_nav(NavEntry("Plan", "planning:periods", 13, is_staff, group="together"))

@@ -19,6 +19,23 @@ from tandem.planning.models import Assumption, PlanPeriod, RevenueTarget
 
 COMPARED = ("leads", "mqls", "sqls", "wins")
 
+# Pages of a higher app about a period (the budget), linked from the plan's tabs:
+# (label, url name taking the period's id), filled in that app's AppConfig.ready.
+PERIOD_LINKS: list[tuple[str, str]] = []
+
+
+def register_period_link(label: str, url_name: str) -> None:
+    if (label, url_name) not in PERIOD_LINKS:
+        PERIOD_LINKS.append((label, url_name))
+
+
+def period_links(period: PlanPeriod) -> list[dict[str, str]]:
+    from django.urls import reverse
+
+    return [
+        {"label": label, "url": reverse(name, args=[period.pk])} for label, name in PERIOD_LINKS
+    ]
+
 
 def plan_context(period: PlanPeriod, user: Any) -> dict[str, Any]:
     targets = RevenueTarget.objects.filter(period=period).prefetch_related("amounts")
@@ -51,6 +68,7 @@ def plan_context(period: PlanPeriod, user: Any) -> dict[str, Any]:
     labels = [fiscal.month_label(r["month"]) for r in compared]
     return {
         "period": period,
+        "period_links": period_links(period),
         "target": target,
         "quarters": _quarters(period, target),
         "waiting": with_cards(targets.waiting().select_related("proposed_by")[:5], user),

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from tandem.planning import views
+from tandem.planning import scorecard_views, views
 
 app_name = "planning"
 
@@ -12,4 +12,15 @@ urlpatterns = [
     path("plan/<id:pk>/figures/clear/", views.clear_figure, name="clear_figure"),
     path("plan/<id:pk>/sla/", views.propose_sla, name="propose_sla"),
     path("plan/<id:pk>/close/", views.close, name="close"),
+]
+
+urlpatterns += [
+    path("plan/<id:pk>/scorecard/", scorecard_views.scorecard_page, name="scorecard"),
+    path("plan/<id:pk>/scorecard/targets/", scorecard_views.kpi_targets, name="kpi_targets"),
+    path("plan/<id:pk>/incentive/", scorecard_views.incentive_page, name="incentive"),
+    path(
+        "plan/<id:pk>/incentive/propose/",
+        scorecard_views.propose_incentive,
+        name="propose_incentive",
+    ),
 ]

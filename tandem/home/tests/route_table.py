@@ -334,6 +334,18 @@ ROUTES: dict[str, Route] = {
         | {"outsider": MISSING},
     ),
     "/plan/{plan_period}/close/": Route(POST_ONLY, post={}, refused=NOT_EXECUTIVE),
+    "/plan/{plan_period}/scorecard/": Route(STAFF_ONLY),
+    "/plan/{plan_period}/scorecard/targets/": Route(
+        PLANNERS, post={"win_rate": "30"}, refused=NOT_PLANNERS
+    ),
+    "/plan/{plan_period}/incentive/": Route(STAFF_ONLY),
+    # The formula is the contract of marketing's and sales' heads.
+    "/plan/{plan_period}/incentive/propose/": Route(
+        {"marketing_head": OK, "sales_head": OK, "outsider": MISSING, "*": FORBIDDEN},
+        post={"pool": "1000", "revenue_vs_target_weight": "100"},
+        refused={p: FORBIDDEN for p in PERSONAS if p not in ("marketing_head", "sales_head")}
+        | {"outsider": MISSING},
+    ),
     # --- Collateral -----------------------------------------------------------------------
     # Everyone who works here reads it, uses it, rates it, pins comments and asks for it;
     # marketing (the asset's owner, their team, administrators) makes and changes it.

@@ -41,7 +41,9 @@ def _rows(org, kinds):
     from tandem.handoff import configuration, contracts
     from tandem.handoff.referrals import refer_contact
     from tandem.handoff.tests.conftest import RULES, TIERS
+    from tandem.planning.incentive import propose_incentive
     from tandem.planning.models import Assumption
+    from tandem.planning.scorecard import set_kpi_target
     from tandem.planning.services import open_period, propose_target
 
     period = open_period(actor=org.executive, year=2027)
@@ -137,6 +139,17 @@ def _rows(org, kinds):
                 period=period, key="win_rate", applies="override", value=30, set_at=timezone.now()
             )
         ],
+        "planning.kpitarget": [
+            set_kpi_target(actor=org.sales_head, period=period, key="win_rate", value=30)
+        ],
+        "planning.incentiveplan": [
+            propose_incentive(
+                actor=org.marketing_head,
+                period=period,
+                pool=10000,
+                measures=[{"key": "revenue_vs_target", "weight": 100, "threshold": 80, "cap": 120}],
+            )
+        ],
         "handoff.rejectionreason": [
             configuration.save_rejection_reason(
                 actor=org.sales_head, code="too-small", label="Small"
@@ -166,6 +179,8 @@ STAFF_PAGES = {
     "handoff.routingrule",
     "planning.revenuetarget",
     "planning.assumption",
+    "planning.kpitarget",
+    "planning.incentiveplan",
 }
 
 

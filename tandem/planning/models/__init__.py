@@ -8,5 +8,15 @@ from tandem.planning.models.periods import (
     TargetAmount,
     planning_team_ids,
 )
+from tandem.planning.models.scorecard import IncentiveMeasure, IncentivePlan, KpiTarget
 
-__all__ = ["Assumption", "PlanPeriod", "RevenueTarget", "TargetAmount", "planning_team_ids"]
+__all__ = [
+    "Assumption",
+    "IncentiveMeasure",
+    "IncentivePlan",
+    "KpiTarget",
+    "PlanPeriod",
+    "RevenueTarget",
+    "TargetAmount",
+    "planning_team_ids",
+]

@@ -111,3 +111,63 @@ def test_the_plan_page_reads_the_same_queries_however_much_happened(client, org)
     with CaptureQueriesContext(connection) as many:
         assert client.get(url).status_code == 200
     assert len(many) == len(few)
+
+
+def test_the_scorecard_shows_each_teams_view_with_targets(client, org):
+    period = open_period(actor=org.executive, starts_on=date.today())
+    make_funnel(leads=6, mql=4, accepted=4, sql=4, won=2, lost=2, days_ago=2, lags=(0, 0, 0, 1))
+    client.force_login(org.sales_head)
+    saved = client.post(
+        f"/plan/{period.pk}/scorecard/targets/", {"win_rate": "40", "cycle_time": "30"}
+    )
+    assert saved.status_code == 302
+    shared = client.get(f"/plan/{period.pk}/scorecard/").content.decode()
+    assert "Revenue against target" in shared and "Win rate" not in shared
+    sales = client.get(f"/plan/{period.pk}/scorecard/?view=sales").content.decode()
+    assert "Win rate" in sales and "50.0 %" in sales and "125 % reached" in sales
+    assert "Pipeline sourced by marketing" not in sales
+    marketing = client.get(f"/plan/{period.pk}/scorecard/?view=marketing").content.decode()
+    assert "Pipeline sourced by marketing" in marketing and "£80,000.00" in marketing
+
+
+def test_the_scorecard_reads_the_same_queries_however_much_happened(client, org):
+    period = open_period(actor=org.executive, starts_on=date.today())
+    client.force_login(org.marketer)
+    url = f"/plan/{period.pk}/scorecard/?view=all"
+    make_funnel(leads=3, mql=2, accepted=2, sql=2, won=1, lost=1, days_ago=1, lags=(0, 0, 0, 0))
+    with CaptureQueriesContext(connection) as few:
+        assert client.get(url).status_code == 200
+    make_funnel(leads=40, mql=30, accepted=20, sql=20, won=8, lost=8, days_ago=2)
+    with CaptureQueriesContext(connection) as many:
+        assert client.get(url).status_code == 200
+    assert len(many) == len(few)
+
+
+def test_the_incentive_is_proposed_approved_and_stated_to_both_teams(client, org):
+    from tandem.planning.models import IncentivePlan
+
+    period = open_period(actor=org.executive, starts_on=date.today())
+    client.force_login(org.marketing_head)
+    short = client.post(
+        f"/plan/{period.pk}/incentive/propose/",
+        {"pool": "20000", "revenue_vs_target_weight": "60", "mql_sql_rate_weight": "30"},
+    )
+    assert short.status_code == 422 and "add up to 90 %, not 100 %" in short.content.decode()
+    client.post(
+        f"/plan/{period.pk}/incentive/propose/",
+        {
+            "pool": "20000", "note": "One pool",
+            "revenue_vs_target_weight": "70", "revenue_vs_target_threshold": "80",
+            "revenue_vs_target_cap": "120",
+            "mql_sql_rate_weight": "30", "mql_sql_rate_threshold": "50", "mql_sql_rate_cap": "150",
+        },
+    )  # fmt: skip
+    plan = IncentivePlan.objects.get()
+    waiting = client.get(f"/plan/{period.pk}/incentive/").content.decode()
+    assert "Proposed formula" in waiting and "No shared incentive yet" in waiting
+    contracts.approve(actor=org.sales_head, contract=plan)
+    client.force_login(org.front_liner)
+    page = client.get(f"/plan/{period.pk}/incentive/").content.decode()
+    assert "A pool of <strong>£20,000.00</strong>" in page
+    assert "Statement to date" in page and "Payout to date" in page
+    assert "Revenue against target" in page and "MQL → SQL rate" in page
