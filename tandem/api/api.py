@@ -250,6 +250,7 @@ def _mount() -> None:
     from tandem.handoff.referral_api import router as referrals_router
     from tandem.notifications.api import router as notifications_router
     from tandem.people.api import router as people_router
+    from tandem.planning.api import router as planning_router
 
     for router in (
         people_router,
@@ -266,6 +267,7 @@ def _mount() -> None:
         kill_router,
         collateral_router,
         collateral_library_router,
+        planning_router,
         tokens_router,
     ):
         document_errors(router)

@@ -12,6 +12,7 @@ class PlanningError(StrEnum):
     RATE_UNUSABLE = "planning_rate_unusable"  # a rate of 0 or 100 %, or out of range
     NO_TARGET = "planning_no_target"  # a funnel or a step that needs a target in force
     NO_SLA = "planning_no_sla"  # proposing the SLA's promise with no SLA to copy
+    NO_INCENTIVE = "planning_no_incentive"  # a statement with no formula in force
 
 
 register_codes(
@@ -22,5 +23,6 @@ register_codes(
         PlanningError.RATE_UNUSABLE: 422,
         PlanningError.NO_TARGET: 409,
         PlanningError.NO_SLA: 409,
+        PlanningError.NO_INCENTIVE: 404,
     }
 )
