@@ -23,6 +23,7 @@ from tandem.demo.contract import agree_contract
 from tandem.demo.customers import add_customers
 from tandem.demo.history import seed_history, seed_referrals
 from tandem.demo.names import DOMAIN, SEED
+from tandem.demo.planning import seed_funnel_history, seed_plan
 from tandem.demo.programme import seed_kill_criteria, seed_programme
 from tandem.demo.staff import bulk_people
 from tandem.notifications.services import post_comment
@@ -132,6 +133,8 @@ def seed(scale: str = "small") -> SeedReport:
             seed_programme(users)
             seed_kill_criteria(users)
             seed_collateral(users)
+            seed_funnel_history(users)
+        seed_plan(users)
         if SCALES[scale]:
             bulk_people(SCALES[scale], password)
     if scale != "small":

@@ -112,17 +112,32 @@ def _attained(kpi: Kpi, actual: float | None, target: float | None) -> float | N
 
 def set_kpi_target(*, actor: User, period: PlanPeriod, key: str, value: Any) -> KpiTarget:
     """A KPI's target for the period (a year's total for pipeline; a % or days else)."""
+    return set_kpi_targets(actor=actor, period=period, values={key: value})[0]
+
+
+def set_kpi_targets(*, actor: User, period: PlanPeriod, values: dict[str, Any]) -> list[KpiTarget]:
+    """Several KPIs' targets at once: all are checked before any is saved, so a bad one
+    (named by its key) leaves every target as it was."""
     require(actor, Action.CHANGE, KpiTarget(period=period))
     check_open(period)
-    if key not in CATALOGUE:
-        raise invalid("key", "Choose a KPI of the catalogue.")
-    high = "1000" if CATALOGUE[key].unit == "percent" else MAX_TARGET
-    number = decimal_number(value, "value", "0", high)
+    cleaned = {}
+    for key, value in values.items():
+        if key not in CATALOGUE:
+            raise invalid("key", "Choose a KPI of the catalogue.")
+        high = "1000" if CATALOGUE[key].unit == "percent" else MAX_TARGET
+        field = "value" if len(values) == 1 else key
+        cleaned[key] = decimal_number(value, field, "0", high)
+    saved = []
+    now = timezone.now()
     with transaction.atomic():
-        target, _ = KpiTarget.objects.update_or_create(
-            period=period,
-            key=key,
-            defaults={"value": number, "set_by": actor, "set_at": timezone.now()},
+        for key, number in cleaned.items():
+            target, _ = KpiTarget.objects.update_or_create(
+                period=period, key=key, defaults={"value": number, "set_by": actor, "set_at": now}
+            )
+            saved.append(target)
+        record_event(
+            "kpi_target.set",
+            subject=period,
+            data={key: str(number) for key, number in cleaned.items()},
         )
-        record_event("kpi_target.set", subject=period, data={"key": key, "value": str(number)})
-    return target
+    return saved

@@ -21,7 +21,7 @@ from tandem.planning import incentive
 from tandem.planning.kpis import CATALOGUE
 from tandem.planning.models import IncentivePlan, KpiTarget
 from tandem.planning.reads import period_links
-from tandem.planning.scorecard import SIDES, scorecard, set_kpi_target
+from tandem.planning.scorecard import SIDES, scorecard, set_kpi_targets
 from tandem.planning.views import _period
 
 VIEWS = (("shared", "Shared"), ("marketing", "Marketing"), ("sales", "Sales"), ("all", "All"))
@@ -67,10 +67,14 @@ def kpi_targets(request: HttpRequest, pk: int) -> HttpResponse:
     current = dict(KpiTarget.objects.filter(period=period).values_list("key", "value"))
     form = KpiTargetsForm(request.POST or None, initial=current)
     if request.method == "POST" and form.is_valid():
+        changed = {
+            key: value
+            for key, value in form.cleaned_data.items()
+            if value is not None and value != current.get(key)
+        }
         try:
-            for key, value in form.cleaned_data.items():
-                if value is not None and value != current.get(key):
-                    set_kpi_target(actor=signed_in(request), period=period, key=key, value=value)
+            if changed:
+                set_kpi_targets(actor=signed_in(request), period=period, values=changed)
         except DomainError as exc:
             form_error(form, exc)
         else:

@@ -27,20 +27,30 @@ def test_small_seed_has_every_persona_in_the_right_team(db):
     assert Notification.objects.filter(recipient__email="david.okafor@brightwell.example").exists()
     # Customers whose timelines show both teams' work.
     from tandem.crm.models import Account, Activity, Opportunity
+    from tandem.demo import planning as plan_history
     from tandem.demo.history import REFERRALS
 
     walk_in_companies = sum(1 for r in REFERRALS if r[4])  # a walk-in's company is kept
     assert (
         Account.objects.count()
-        == len(customers.CUSTOMERS) + closed_loop.ACCOUNTS + walk_in_companies
+        == len(customers.CUSTOMERS)
+        + closed_loop.ACCOUNTS
+        + walk_in_companies
+        + plan_history.ACCOUNTS
     )
     # Closed-loop revenue: some of those accounts opened deals, some won them.
     loop = Opportunity.objects.filter(account__name__regex=r" \d+$")
     assert 5 < loop.count() < closed_loop.ACCOUNTS and loop.filter(stage="won").exists()
     closed = len(customers.CLOSED_THIS_MONTH)
     converted = sum(1 for r in REFERRALS if r[6] == "converted")  # a referral's deal
+    # The year behind the plan: deals from its leads and those sales opened itself.
+    history = Opportunity.objects.filter(
+        account__contacts__email__endswith="@history.example"
+    ).distinct()
+    assert history.filter(stage="won").exists() and history.filter(stage="lost").exists()
     assert (
-        Opportunity.objects.count() == len(customers.CUSTOMERS) + closed + loop.count() + converted
+        Opportunity.objects.count()
+        == len(customers.CUSTOMERS) + closed + loop.count() + converted + history.count()
     )
     # The pipeline has something true to show: open deals at every stage with close
     # dates, and this month's wins and losses.
@@ -90,6 +100,25 @@ def test_the_generated_organisation_is_deterministic():
     assert first != staff.plan_people(names.SEED + 1, 6)
 
 
+def test_the_plan_measures_every_figure_from_a_years_history(db):
+    """The demo's plan rests on measured rates, lags and deal size, each from enough
+    cases, and the target, scorecard targets and shared incentive are in force."""
+    from tandem.planning.funnel import plan_for
+    from tandem.planning.models import IncentivePlan, PlanPeriod, RevenueTarget
+
+    organisation.seed("small")
+    period = PlanPeriod.objects.get()
+    assert period.starts_on <= timezone.localdate() <= period.ends_on
+    assert RevenueTarget.objects.in_force().period == period
+    plan = plan_for(period)
+    assert {f.key: f.source for f in plan.figures} == dict.fromkeys(
+        [f.key for f in plan.figures], "measured"
+    )
+    assert min(f.measured.sample for f in plan.figures) >= 20
+    assert plan.totals()["mqls"] > 0
+    assert IncentivePlan.objects.in_force().period == period
+
+
 def test_medium_seed_bulk_inserts_regional_teams(db, django_assert_max_num_queries):
     from tandem.campaigns.models import Touchpoint
     from tandem.crm.models import Contact
@@ -103,9 +132,11 @@ def test_medium_seed_bulk_inserts_regional_teams(db, django_assert_max_num_queri
     # on SQLite and 548 on PostgreSQL; the customers' deals moved to their stages, and
     # two closed this month, to 577 and 588; the exchange rates the administrator keeps
     # (three, through the service) and a fifth customer, buying in euros, to 622 on
-    # SQLite and 644 on PostgreSQL. The bar has room for constant steps, not rows: it
-    # still fails at one query per generated row (112,000).
-    with django_assert_max_num_queries(680):
+    # SQLite and 644 on PostgreSQL; the plan (a fiscal year opened, its target set,
+    # eight scorecard targets, the shared incentive proposed and approved: about 185
+    # statements, none per row) to 807 and 817. The bar has room for constant steps, not
+    # rows: it still fails at one query per generated row (112,000).
+    with django_assert_max_num_queries(850):
         organisation.seed("medium")
     assert User.objects.count() == len(organisation.PERSONAS) + 6 * 24
     assert Contact.objects.filter(email__endswith="@bench.example").count() == 10_000

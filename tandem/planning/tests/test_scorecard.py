@@ -11,7 +11,7 @@ from tandem.approvals import contracts
 from tandem.core.errors import DomainError
 from tandem.planning.incentive import propose_incentive, statement
 from tandem.planning.models import IncentivePlan
-from tandem.planning.scorecard import scorecard, set_kpi_target
+from tandem.planning.scorecard import scorecard, set_kpi_target, set_kpi_targets
 from tandem.planning.services import open_period, propose_target
 from tandem.planning.tests.conftest import make_funnel
 
@@ -53,6 +53,13 @@ def test_targets_give_attainment_and_lower_is_better_inverts(org, period):
     with pytest.raises(DomainError) as bad:
         set_kpi_target(actor=org.sales_head, period=period, key="win_rate", value=-1)
     assert bad.value.field == "value"
+    with pytest.raises(DomainError) as one_bad:
+        set_kpi_targets(
+            actor=org.sales_head, period=period, values={"win_rate": 10, "cycle_time": "soon"}
+        )
+    assert one_bad.value.field == "cycle_time"
+    assert found["win_rate"].target == 40  # nothing half-written
+    assert scores(period)["win_rate"].target == 40
     with pytest.raises(DomainError) as rep:
         set_kpi_target(actor=org.sales_rep, period=period, key="win_rate", value=1)
     assert rep.value.code == "forbidden"
