@@ -155,6 +155,11 @@ class Step:
     count: float
     due: date
 
+    @property
+    def words(self) -> str:
+        """How a sentence names the stage: "leads", "MQLs", "accepted"."""
+        return STAGE_LABELS[self.stage] if self.stage in ("mqls", "sqls") else self.stage
+
 
 @dataclass
 class Funnel:
