@@ -10,15 +10,14 @@ opportunity) with ``register_kpi`` in its ``AppConfig.ready``.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from decimal import Decimal
 from typing import Any
 
 import numpy as np
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Count, Exists, F, OuterRef, Sum
-from django.db.models.functions import TruncMonth
+from django.db.models import Case, Count, Exists, F, IntegerField, OuterRef, Q, Sum, Value, When
 from django.utils import timezone
 
 from tandem.core import exchange_rates
@@ -26,34 +25,86 @@ from tandem.planning import fiscal
 from tandem.planning.models import PlanPeriod
 
 
-@dataclass(frozen=True)
+@dataclass
 class Span:
-    """The months a KPI is computed over (first days), and their bounds in the zone."""
+    """The months a KPI is computed over (first days), their bounds in the zone, and the
+    monthly reads already made for this scorecard (several KPIs share one)."""
 
     period: PlanPeriod
     months: list[date]
+    memo: dict[str, Any] = field(default_factory=dict)
 
     @property
-    def start(self) -> datetime:
-        return _aware(self.months[0])
+    def edges(self) -> list[datetime]:
+        return [_aware(m) for m in self.months] + [_aware(fiscal.add_months(self.months[-1], 1))]
 
-    @property
-    def end(self) -> datetime:
-        return _aware(fiscal.add_months(self.months[-1], 1))
+    def month_of(self, column: str) -> Case:
+        """The month index (0, 1, ...) of ``column``, as the database computes it: one
+        CASE of the month boundaries (in the organisation's zone) per row."""
+        edges = self.edges
+        return Case(
+            *(
+                When(**{f"{column}__lt": edges[i + 1]}, then=Value(i))
+                for i in range(len(self.months))
+            ),
+            output_field=IntegerField(),
+        )
 
-    def slot(self, month: Any) -> int | None:
-        day = month.date() if isinstance(month, datetime) else month
-        first = date(day.year, day.month, 1)
-        return self.months.index(first) if first in self.months else None
+    def spanned(self, queryset: Any, column: str) -> Any:
+        edges = self.edges
+        return queryset.filter(**{f"{column}__gte": edges[0], f"{column}__lt": edges[-1]})
 
-    def array(self, pairs: Any) -> np.ndarray:
-        """(month, value) pairs into one value per month of the span."""
-        values = np.zeros(len(self.months))
-        for month, value in pairs:
-            slot = self.slot(month)
-            if slot is not None:
-                values[slot] += float(value or 0)
-        return values
+    def monthly(
+        self, key: str, queryset: Any, column: str, measures: dict[str, tuple[Any, Q]]
+    ) -> dict[str, np.ndarray]:
+        """One grouped query: each measure (an aggregate taking ``filter=``, and a
+        condition) per month of the span, read along ``column``'s index; never a row per
+        month or per lead."""
+        if key not in self.memo:
+            rows = (
+                self.spanned(queryset, column)
+                .order_by()
+                .annotate(month_index=self.month_of(column))
+                .values("month_index")
+                .annotate(
+                    **{
+                        name: Count(column, filter=cond) if agg == COUNT else agg(filter=cond)
+                        for name, (agg, cond) in measures.items()
+                    }
+                )
+            )
+            found = {name: np.zeros(len(self.months)) for name in measures}
+            for row in rows:
+                for name in measures:
+                    found[name][row["month_index"]] = float(row[name] or 0)
+            self.memo[key] = found
+        result: dict[str, np.ndarray] = self.memo[key]
+        return result
+
+    def money(
+        self, key: str, queryset: Any, column: str, kinds: dict[str, Q]
+    ) -> dict[str, np.ndarray]:
+        """Amounts per month for each kind, per currency from the database (one grouped
+        query), converted into the period's currency by the rates in force."""
+        if key not in self.memo:
+            rows = (
+                self.spanned(queryset, column)
+                .order_by()
+                .annotate(month_index=self.month_of(column))
+                .values("month_index", "currency")
+                .annotate(**{name: Sum("amount", filter=cond) for name, cond in kinds.items()})
+            )
+            rates = exchange_rates.rates_on(min(timezone.localdate(), self.period.ends_on))
+            totals = {name: np.zeros(len(self.months)) for name in kinds}
+            for row in rows:
+                rate = rates.convert(Decimal(1), row["currency"], self.period.currency)
+                if rate is None:
+                    continue  # no rate: left out, as every converted figure does
+                for name in kinds:
+                    totals[name][row["month_index"]] += float(row[name] or 0) * float(rate)
+            self.memo[key] = totals
+        found: dict[str, np.ndarray] = self.memo[key]
+        return found
 
 
 def _aware(day: date) -> datetime:
@@ -87,35 +138,9 @@ def register_kpi(kpi: Kpi) -> None:
     CATALOGUE[kpi.key] = kpi
 
 
-def _counts(queryset: Any, column: str, span: Span, **aggregate: Any) -> np.ndarray:
-    rows = (
-        queryset.filter(**{f"{column}__gte": span.start, f"{column}__lt": span.end})
-        .order_by()
-        .annotate(month=TruncMonth(column))
-        .values("month")
-        .annotate(value=aggregate.get("value", Count("pk")))
-        .values_list("month", "value")
-    )
-    return span.array(rows)
-
-
-def _money(queryset: Any, column: str, span: Span) -> np.ndarray:
-    """Amounts per month, each currency converted into the period's."""
-    rows = (
-        queryset.filter(**{f"{column}__gte": span.start, f"{column}__lt": span.end})
-        .order_by()
-        .annotate(month=TruncMonth(column))
-        .values("month", "currency")
-        .annotate(total=Sum("amount"))
-        .values_list("month", "currency", "total")
-    )
-    rates = exchange_rates.rates_on(min(timezone.localdate(), span.period.ends_on))
-    converted = []
-    for month, currency, total in rows:
-        value = rates.convert(Decimal(total or 0), currency, span.period.currency)
-        if value is not None:
-            converted.append((month, value))
-    return span.array(converted)
+# A measure counting the rows: of the span's own column, which its index holds, not of
+# the key (a lead's, contact_id, is not SQLite's rowid: counting it read every row).
+COUNT = "count"
 
 
 def _opportunities() -> Any:
@@ -127,58 +152,91 @@ def _opportunities() -> Any:
     )
 
 
+def _pipeline(span: Span) -> dict[str, np.ndarray]:
+    return span.money(
+        "pipeline",
+        _opportunities(),
+        "created_at",
+        {"marketing": Q(from_lead=True), "sales": Q(from_lead=False)},
+    )
+
+
 def marketing_pipeline(span: Span) -> Monthly:
-    return _money(_opportunities().filter(from_lead=True), "created_at", span), None
+    return _pipeline(span)["marketing"], None
 
 
 def sales_pipeline(span: Span) -> Monthly:
-    return _money(_opportunities().filter(from_lead=False), "created_at", span), None
+    return _pipeline(span)["sales"], None
+
+
+def _mqls(span: Span) -> dict[str, np.ndarray]:
+    """The month's MQLs, and those of them that became an opportunity."""
+    from tandem.handoff.models import Lead
+
+    return span.monthly(
+        "mqls",
+        Lead.objects.all(),
+        "mql_at",
+        {"all": (COUNT, Q()), "converted": (COUNT, Q(opportunity__isnull=False))},
+    )
 
 
 def mql_sql_rate(span: Span) -> Monthly:
-    from tandem.handoff.models import Lead
-
-    converted = _counts(Lead.objects.filter(opportunity__isnull=False), "mql_at", span)
-    return converted * 100, _counts(Lead.objects.all(), "mql_at", span)
+    mqls = _mqls(span)
+    return mqls["converted"] * 100, mqls["all"]
 
 
 def marketing_sla(span: Span) -> Monthly:
     """MQLs delivered against the SLA's promise in force (100 % = the promise kept)."""
-    from tandem.handoff.models import Lead, SlaPolicy
+    from tandem.handoff.models import SlaPolicy
 
     policy = SlaPolicy.objects.in_force()
     promised = np.full(len(span.months), float(policy.mqls_per_month) if policy else 0.0)
-    return _counts(Lead.objects.all(), "mql_at", span) * 100, promised
+    return _mqls(span)["all"] * 100, promised
 
 
 def sales_sla(span: Span) -> Monthly:
     """MQLs accepted or rejected within their clock, of the MQLs handed over."""
-    from tandem.handoff.models import Lead, SlaBreach
+    from tandem.handoff.models import SlaBreach
 
-    handed = _counts(Lead.objects.all(), "mql_at", span)
-    late = _counts(
+    handed = _mqls(span)["all"]
+    late = span.monthly(
+        "late",
         SlaBreach.objects.filter(clock=SlaBreach.Clock.ACCEPT, level=SlaBreach.Level.REP),
         "due_at",
-        span,
-    )
+        {"late": (COUNT, Q())},
+    )["late"]
     return np.maximum(handed - late, 0) * 100, handed
 
 
-def win_rate(span: Span) -> Monthly:
-    from tandem.crm.models import Opportunity
-
-    closed = Opportunity.objects.filter(stage__in=("won", "lost"))
-    won = _counts(closed.filter(stage="won"), "closed_at", span)
-    return won * 100, _counts(closed, "closed_at", span)
-
-
-def cycle_time(span: Span) -> Monthly:
+def _closed(span: Span) -> dict[str, np.ndarray]:
+    """The month's closed deals, those won, and the days the won ones took."""
     from tandem.crm.models import Opportunity
     from tandem.handoff.scoring import DaysBetween
 
-    won = Opportunity.objects.filter(stage="won")
-    days = _counts(won, "closed_at", span, value=Sum(DaysBetween(F("closed_at"), F("created_at"))))
-    return days, _counts(won, "closed_at", span)
+    def days(**kwargs: Any) -> Any:
+        return Sum(DaysBetween(F("closed_at"), F("created_at")), **kwargs)
+
+    return span.monthly(
+        "closed",
+        Opportunity.objects.filter(stage__in=("won", "lost")),
+        "closed_at",
+        {
+            "closed": (COUNT, Q()),
+            "won": (COUNT, Q(stage="won")),
+            "days": (days, Q(stage="won")),
+        },
+    )
+
+
+def win_rate(span: Span) -> Monthly:
+    closed = _closed(span)
+    return closed["won"] * 100, closed["closed"]
+
+
+def cycle_time(span: Span) -> Monthly:
+    closed = _closed(span)
+    return closed["days"], closed["won"]
 
 
 def revenue_vs_target(span: Span) -> Monthly:
@@ -189,7 +247,9 @@ def revenue_vs_target(span: Span) -> Monthly:
     target = RevenueTarget.objects.filter(period=span.period).prefetch_related("amounts")
     months = monthly_revenue(span.period, target.in_force())
     wanted = np.array([float(months.get(m, 0)) for m in span.months])
-    won = _money(Opportunity.objects.filter(stage="won"), "closed_at", span)
+    won = span.money("revenue", Opportunity.objects.filter(stage="won"), "closed_at", {"won": Q()})[
+        "won"
+    ]
     return won * 100, wanted
 
 
@@ -206,9 +266,13 @@ def signoff_coverage(span: Span) -> Monthly:
         subject_id=OuterRef("pk"),
         status=ApprovalRequest.Status.APPROVED,
     )
-    published = Asset.objects.filter(published_at__isnull=False)
-    covered = _counts(published.filter(Exists(signed)), "published_at", span)
-    return covered * 100, _counts(published, "published_at", span)
+    found = span.monthly(
+        "signoff",
+        Asset.objects.filter(published_at__isnull=False).annotate(signed=Exists(signed)),
+        "published_at",
+        {"all": (COUNT, Q()), "signed": (COUNT, Q(signed=True))},
+    )
+    return found["signed"] * 100, found["all"]
 
 
 for _kpi in (

@@ -2,8 +2,10 @@
 stage-to-stage conversion rate, the average won deal and each stage-to-stage lag, with
 its sample size and a 95 % confidence interval.
 
-Every figure is a few aggregates pushed down to the database, or one column of lags read
-as floats into numpy (the converters of one stage, never a Python object per lead):
+Each stage is one grouped query pushed down to the database: its cohort grouped by the
+lag to the next stage in buckets of a quarter of an hour (no bucket for those that did
+not convert), so the count, the converters and the lags' histogram come back together
+as a few thousand rows at most, never a Python object per lead:
 
 - lead → MQL: leads whose contact arrived in the window, how many became MQLs; lag from
   the contact's arrival to ``mql_at``.
@@ -19,8 +21,8 @@ as floats into numpy (the converters of one stage, never a Python object per lea
   (other currencies converted by the rates in force at the window's end).
 
 Rates use the Wilson score interval, which stays inside 0-100 % for small samples;
-lags the median with the order-statistic interval; the deal size the mean ± 1.96
-standard errors.
+lags the median with the order-statistic interval, read off the histogram; the deal
+size the mean ± 1.96 standard errors.
 """
 
 from __future__ import annotations
@@ -32,7 +34,8 @@ from decimal import Decimal
 from typing import Any
 
 import numpy as np
-from django.db.models import Count, Exists, F, OuterRef, Q, Sum
+from django.db.models import Case, Count, Exists, F, IntegerField, OuterRef, Q, Sum, When
+from django.db.models.functions import Cast
 
 from tandem.core import exchange_rates
 from tandem.crm.models import Opportunity
@@ -67,21 +70,69 @@ def wilson(converted: int, sample: int) -> Measured:
     )
 
 
-def median_with_interval(days: np.ndarray) -> Measured:
-    """The median lag, and the ranks either side that bound it with 95 % confidence."""
-    n = int(days.size)
+# Lags are counted in buckets of this many days (about a quarter of an hour) by the
+# database: a stage's converters come back as at most a few thousand (bucket, count) rows,
+# whatever their number, and the median and its interval are read off the counts.
+BUCKET_DAYS = 0.01
+
+
+@dataclass(frozen=True)
+class Stage:
+    """One stage's cohort in one grouped query: how many, how many converted, and the
+    converters' lags as a histogram."""
+
+    sample: int
+    converted: int
+    lags: Measured
+
+
+def cohort(queryset: Any, end: str, start: str, converted: Q) -> Stage:
+    """``queryset``'s rows grouped by the lag from ``start`` to ``end`` in buckets (no
+    bucket for those not converted): the cohort, its converters and their lags at once."""
+    rows = (
+        queryset.order_by()
+        .annotate(
+            bucket=Case(
+                When(
+                    converted,
+                    then=Cast(DaysBetween(F(end), F(start)) / BUCKET_DAYS, IntegerField()),
+                ),
+                default=None,
+                output_field=IntegerField(),
+            )
+        )
+        .values("bucket")
+        .annotate(n=Count("*"))  # not the key: a lead's (contact_id) is not SQLite's rowid
+        .values_list("bucket", "n")
+    )
+    sample = converters = 0
+    buckets, counts = [], []
+    for bucket, n in rows:
+        sample += n
+        if bucket is not None:
+            converters += n
+            buckets.append(bucket)
+            counts.append(n)
+    lags = histogram_median(np.array(buckets, float) * BUCKET_DAYS, np.array(counts, int))
+    return Stage(sample, converters, lags)
+
+
+def histogram_median(days: np.ndarray, counts: np.ndarray) -> Measured:
+    """The median lag and its order-statistic interval from (lag, how many) pairs."""
+    n = int(counts.sum())
     if n == 0:
         return Measured(None, 0)
-    ordered = np.sort(np.maximum(days, 0.0))
+    order = np.argsort(days)
+    days, cumulative = np.maximum(days[order], 0.0), np.cumsum(counts[order])
+
+    def rank(k: int) -> float:  # the k-th smallest lag (0-based)
+        return float(days[np.searchsorted(cumulative, k + 1)])
+
     half = Z95 * math.sqrt(n) / 2
-    low = ordered[max(0, math.floor(n / 2 - half))]
-    high = ordered[min(n - 1, math.ceil(n / 2 + half))]
-    return Measured(float(np.median(ordered)), n, float(low), float(high))
-
-
-def _lags(queryset: Any, end: str, start: str) -> np.ndarray:
-    column = queryset.annotate(lag=DaysBetween(F(end), F(start))).values_list("lag", flat=True)
-    return np.fromiter((v for v in column.iterator(chunk_size=20_000) if v is not None), float)
+    low = rank(max(0, math.floor(n / 2 - half)))
+    high = rank(min(n - 1, math.ceil(n / 2 + half)))
+    middle = (rank((n - 1) // 2) + rank(n // 2)) / 2
+    return Measured(middle, n, low, high)
 
 
 def measure(*, as_of: date, currency: str, window_days: int = WINDOW_DAYS) -> dict[str, Measured]:
@@ -93,27 +144,17 @@ def measure(*, as_of: date, currency: str, window_days: int = WINDOW_DAYS) -> di
     since = until - timedelta(days=window_days)
     window = (since, until)
     found: dict[str, Measured] = {}
-
-    arrived = Lead.objects.filter(contact__created_at__range=window)
-    counts = arrived.aggregate(n=Count("pk"), k=Count("pk", filter=Q(mql_at__isnull=False)))
-    found["lead_mql"] = wilson(counts["k"], counts["n"])
-    found["lead_mql_days"] = median_with_interval(
-        _lags(arrived.filter(mql_at__isnull=False), "mql_at", "contact__created_at")
-    )
-
-    mqls = Lead.objects.filter(mql_at__range=window)
-    counts = mqls.aggregate(n=Count("pk"), k=Count("pk", filter=Q(accepted_at__isnull=False)))
-    found["mql_accepted"] = wilson(counts["k"], counts["n"])
-    found["mql_accepted_days"] = median_with_interval(
-        _lags(mqls.filter(accepted_at__isnull=False), "accepted_at", "mql_at")
-    )
-
-    accepted = Lead.objects.filter(accepted_at__range=window)
-    counts = accepted.aggregate(n=Count("pk"), k=Count("pk", filter=Q(opportunity__isnull=False)))
-    found["accepted_sql"] = wilson(counts["k"], counts["n"])
-    found["accepted_sql_days"] = median_with_interval(
-        _lags(accepted.filter(opportunity__isnull=False), "opportunity__created_at", "accepted_at")
-    )
+    for key, queryset, end, start, converted in (
+        ("lead_mql", Lead.objects.filter(contact__created_at__range=window), "mql_at",
+         "contact__created_at", Q(mql_at__isnull=False)),
+        ("mql_accepted", Lead.objects.filter(mql_at__range=window), "accepted_at", "mql_at",
+         Q(accepted_at__isnull=False)),
+        ("accepted_sql", Lead.objects.filter(accepted_at__range=window),
+         "opportunity__created_at", "accepted_at", Q(opportunity__isnull=False)),
+    ):  # fmt: skip
+        stage = cohort(queryset, end, start, converted)
+        found[key] = wilson(stage.converted, stage.sample)
+        found[f"{key}_days"] = stage.lags
 
     from_leads = Exists(Lead.objects.filter(opportunity=OuterRef("pk")))
     opened = Opportunity.objects.filter(created_at__range=window)
@@ -121,11 +162,10 @@ def measure(*, as_of: date, currency: str, window_days: int = WINDOW_DAYS) -> di
     found["lead_share"] = wilson(counts["k"], counts["n"])
 
     closed = Opportunity.objects.filter(closed_at__range=window, stage__in=("won", "lost"))
-    counts = closed.aggregate(n=Count("pk"), k=Count("pk", filter=Q(stage="won")))
-    found["win_rate"] = wilson(counts["k"], counts["n"])
-    won = closed.filter(stage="won")
-    found["sql_won_days"] = median_with_interval(_lags(won, "closed_at", "created_at"))
-    found["deal_size"] = _deal_size(won, currency, as_of)
+    stage = cohort(closed, "closed_at", "created_at", Q(stage="won"))
+    found["win_rate"] = wilson(stage.converted, stage.sample)
+    found["sql_won_days"] = stage.lags
+    found["deal_size"] = _deal_size(closed.filter(stage="won"), currency, as_of)
     return found
 
 

@@ -63,14 +63,15 @@ def scorecard(period: PlanPeriod, *, as_of: date | None = None, side: str = "") 
     targets = dict(KpiTarget.objects.filter(period=period).values_list("key", "value"))
     chosen = [k for k in CATALOGUE.values() if not side or k.side in (side, "shared")]
     scores = []
+    span = Span(period, months) if months else None  # one for all: KPIs share its reads
     for kpi in chosen:
         target = targets.get(kpi.key)
         if target is None and kpi.default_target is not None:
             target = Decimal(str(kpi.default_target))
-        if not months:
+        if span is None:
             scores.append(Score(kpi, [], [], None, target, None, None))
             continue
-        num, den = kpi.compute(Span(period, months))
+        num, den = kpi.compute(span)
         values = _ratio(num, den)
         to_date = _total(num, den)
         share = len(months) / 12 if kpi.summed else 1

@@ -158,6 +158,19 @@ class Lead(models.Model):
                 condition=Q(stage="accepted", followed_up_at__isnull=True),
                 name="lead_follow_up_clock",
             ),
+            # The plan's stages (planning.measure, planning.kpis): a period's MQLs and
+            # accepted leads with whether each became an opportunity, from the index
+            # alone (the SLA report's index above has no opportunity).
+            models.Index(
+                fields=["mql_at", "opportunity"],
+                condition=Q(mql_at__isnull=False),
+                name="lead_mql_conversion_idx",
+            ),
+            models.Index(
+                fields=["accepted_at", "opportunity"],
+                condition=Q(accepted_at__isnull=False),
+                name="lead_accepted_conversion_idx",
+            ),
             # The leads an opportunity came from (most leads have none).
             models.Index(
                 fields=["opportunity"],
