@@ -3,7 +3,6 @@ teams plan and spend from one pot); who may change a line is the permission tabl
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 from django.db import models
@@ -56,23 +55,31 @@ def month_totals(period_id: int) -> Any:
     )
 
 
-def actual_by_team_and_month(period_id: int) -> dict[tuple[str, date], dict[str, Any]]:
-    """{(team function, month): {"planned", "committed", "actual", "currency"}} for a
-    period: one grouped read (the scorecard's spend per month, by team)."""
+def spend_by_team_and_month(period_id: int) -> list[dict[str, Any]]:
+    """Planned, committed and actual per team and month of a period, per currency (a
+    line keeps its own): one grouped read, for the scorecard and the demo. Each row:
+    {"team_id", "team", "function", "month", "currency", "planned", "committed",
+    "actual"}, ordered by team name, month and currency."""
     from tandem.budget.models import LineMonth
 
     rows = (
         LineMonth.objects.filter(line__budget__period_id=period_id)
-        .values("line__team__function", "month", "line__currency")
+        .values(
+            "line__team_id", "line__team__name", "line__team__function", "month", "line__currency"
+        )
         .annotate(planned=Sum("planned"), committed=Sum("committed"), actual=Sum("actual"))
-        .order_by("line__team__function", "month")
+        .order_by("line__team__name", "month", "line__currency")
     )
-    found: dict[tuple[str, date], dict[str, Any]] = {}
-    for row in rows:
-        found[(row["line__team__function"], row["month"])] = {
-            "planned": row["planned"],
-            "committed": row["committed"],
-            "actual": row["actual"],
-            "currency": row["line__currency"],
+    return [
+        {
+            "team_id": r["line__team_id"],
+            "team": r["line__team__name"],
+            "function": r["line__team__function"],
+            "month": r["month"],
+            "currency": r["line__currency"],
+            "planned": r["planned"],
+            "committed": r["committed"],
+            "actual": r["actual"],
         }
-    return found
+        for r in rows
+    ]
