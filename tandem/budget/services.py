@@ -76,7 +76,7 @@ def overdrawn(line: BudgetLine, amount: Decimal, what: str, field: str = "amount
     cur = line.currency
     return DomainError(
         BudgetError.OVERDRAWN,
-        f"{what} of {format_money(amount, cur)} would take {line.name} below zero: it has "
+        f"{what} {format_money(amount, cur)} would take {line.name} below zero: it has "
         f"{format_money(left, cur)} left (planned {format_money(line.planned, cur)}, "
         f"committed {format_money(line.committed, cur)}, spent {format_money(line.actual, cur)}).",
         field=field,

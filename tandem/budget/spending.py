@@ -122,7 +122,7 @@ def record_spend(
                 )
             settle = min(value, commitment.open_amount)
         if locked.available + settle - value < 0:
-            raise overdrawn(locked, value, "Spend")
+            raise overdrawn(locked, value, "Spending")
         spend = Spend(
             line=locked,
             month=month,
@@ -198,7 +198,7 @@ def add_commitment(
         locked = lock_lines(line.pk)[line.pk]
         ensure_open(locked.budget.period)
         if locked.available < value:
-            raise overdrawn(locked, value, "A commitment")
+            raise overdrawn(locked, value, "Committing")
         commitment.line = locked
         commitment.save()
         row = _month_row(locked, commitment.month)
