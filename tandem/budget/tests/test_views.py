@@ -127,3 +127,34 @@ def test_a_guessed_id_is_a_404(client, org, mline, who):
     assert client.get(f"/budget/lines/{mline.pk}/").status_code == 404
     client.force_login(org.marketer)
     assert client.get(f"/budget/lines/{mline.pk + 999}/").status_code == 404
+
+
+def test_money_freed_by_a_cut_campaign_shows_on_the_budget(client, org, period, mline):
+    from django.utils import timezone
+
+    from tandem.calendar.models import KillDecision
+    from tandem.campaigns.services import create_campaign
+
+    campaign = create_campaign(
+        actor=org.marketer, name="Flop", type="email", channel="email",
+        starts_on=date(2027, 1, 1), ends_on=date(2027, 2, 1),
+    )  # fmt: skip
+    mline.campaigns.add(campaign)
+    KillDecision.objects.create(
+        campaign=campaign, outcome="cut", freed_budget=Decimal("750"), decided_at=timezone.now()
+    )
+    client.force_login(org.sales_head)
+    page = client.get(f"/budget/periods/{period.pk}/").content.decode()
+    assert "Freed by cut campaigns" in page and "£750.00" in page
+
+
+def test_a_proposal_waits_on_the_decisions_page_for_both_heads(client, org, mline, sline):
+    propose_reallocation(
+        actor=org.marketer, from_line=mline, to_line=sline, amount="25", rationale="Trade show"
+    )
+    client.force_login(org.sales_head)
+    page = client.get("/decisions/").content.decode()
+    assert "Move £25.00 from Webinars to Enablement" in page
+    client.force_login(org.marketer)
+    line_page = client.get(f"/budget/lines/{mline.pk}/").content.decode()
+    assert "Trade show" in line_page or "a head of a sales team" in line_page
