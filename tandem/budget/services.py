@@ -115,6 +115,8 @@ def add_line(
         raise invalid("category", "Choose one of the budget's categories.")
     if len(line.currency) != 3 or not line.currency.isalpha():
         raise invalid("currency", "Give a three-letter currency code such as GBP.")
+    if owner is not None and not owner.memberships.filter(team=team).exists():
+        raise invalid("owner", f"{owner} is not in {team}: a line's owner is one of its team.")
     people = list(funds)
     if people and team.function != Team.Function.SALES:
         raise invalid("funds", "Only a sales line funds reps and other resources.")

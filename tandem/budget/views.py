@@ -21,6 +21,7 @@ from tandem.budget.reallocation import propose_reallocation
 from tandem.core.errors import DomainError, ErrorCode
 from tandem.core.exports import export_response
 from tandem.core.forms import form_error, report_error
+from tandem.core.pagination import paginate
 from tandem.core.permissions import Action, can, require_staff
 from tandem.core.uploads import upload_refused
 from tandem.people.auth import signed_in
@@ -117,7 +118,9 @@ def line(request: HttpRequest, pk: int) -> HttpResponse:
             "line": found,
             "period": found.budget.period,
             "months": LineMonth.objects.filter(line=found).order_by("month"),
-            "spend": Spend.objects.filter(line=found).select_related("commitment")[:50],
+            "spend_page": paginate(
+                request, Spend.objects.filter(line=found).select_related("commitment")
+            ),
             "commitments": Commitment.objects.filter(line=found)[:50],
             "proposals": with_cards(proposals[:20], request.user),
             "may_change": can(request.user, Action.CHANGE, found),

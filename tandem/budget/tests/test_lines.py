@@ -102,3 +102,17 @@ def test_a_closed_periods_budget_no_longer_changes(org, period, mline):
     with pytest.raises(DomainError) as caught:
         services.set_plan(actor=org.marketer, line=mline, amounts={period.months[0]: "1"})
     assert caught.value.code == "budget_period_closed"
+
+
+def test_a_lines_owner_is_one_of_its_team(org, period):
+    with pytest.raises(DomainError) as caught:
+        services.add_line(
+            actor=org.marketing_head, period=period, team=org.marketing, name="X",
+            category="tools", owner=org.sales_rep,
+        )  # fmt: skip
+    assert caught.value.field == "owner"
+    line = services.add_line(
+        actor=org.marketing_head, period=period, team=org.marketing, name="X",
+        category="tools", owner=org.marketer,
+    )  # fmt: skip
+    assert line.owner == org.marketer
