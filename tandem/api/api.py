@@ -238,6 +238,7 @@ def _mount() -> None:
     from tandem.api.tokens import router as tokens_router
     from tandem.approvals.api import router as approvals_router
     from tandem.attribution.api import router as attribution_router
+    from tandem.budget.api import router as budget_router
     from tandem.calendar.api import router as calendar_router
     from tandem.calendar.capacity_api import router as capacity_router
     from tandem.calendar.kill_api import router as kill_router
@@ -268,6 +269,7 @@ def _mount() -> None:
         collateral_router,
         collateral_library_router,
         planning_router,
+        budget_router,
         tokens_router,
     ):
         document_errors(router)

@@ -10,3 +10,16 @@ class BudgetConfig(AppConfig):
     name = "tandem.budget"
     label = "budget"
     verbose_name = "Budget"
+
+    def ready(self) -> None:
+        from tandem.approvals.kinds import register_kind
+        from tandem.budget import errors  # noqa: F401  (registers the error codes)
+        from tandem.budget.reallocation import ReallocationKind
+        from tandem.core.navigation import NavEntry, register_nav
+        from tandem.core.permissions import is_staff
+        from tandem.core.records import register_record
+
+        register_record("budget.budgetline", url_name="budget:line")
+        register_record("budget.reallocation")
+        register_kind(ReallocationKind())
+        register_nav(NavEntry("Budget", "budget:home", 13, is_staff, group="together"))

@@ -63,6 +63,7 @@ urlpatterns = [
     path("", include("tandem.calendar.urls")),
     path("", include("tandem.collateral.urls")),
     path("", include("tandem.planning.urls")),
+    path("", include("tandem.budget.urls")),
     path("settings/tokens/", api_views.tokens, name="api_tokens"),
     path("settings/tokens/<id:pk>/revoke/", api_views.revoke, name="api_token_revoke"),
     path("settings/tokens/capture/", api_views.grant_capture, name="api_token_grant_capture"),

@@ -36,6 +36,7 @@ class Action(StrEnum):
     CREATE_CAMPAIGN = "create_campaign"  # plan a new campaign
     REFER = "refer"  # refer a customer to sales (a lead from the front line)
     KEEP_RATES = "keep_rates"  # add or remove the exchange rates totals convert with
+    PROPOSE = "propose"  # propose a change others decide (a budget reallocation)
 
 
 # How a refusal names each action: "You are not allowed to <phrase> (this <record>)."
@@ -59,6 +60,7 @@ PHRASES: dict[Action, str] = {
     Action.CREATE_CAMPAIGN: "create campaigns",
     Action.REFER: "refer customers to sales",
     Action.KEEP_RATES: "change the exchange rates",
+    Action.PROPOSE: "propose",
 }
 
 
@@ -197,6 +199,25 @@ POLICY: dict[str, dict[Action, frozenset[Relation]]] = {
     "planning.kpitarget": {Action.VIEW: STAFF, Action.CHANGE: frozenset({HEAD})},
     # The shared incentive's formula is a joint contract of marketing and sales.
     "planning.incentiveplan": {Action.VIEW: STAFF, Action.APPROVE: frozenset({HEAD})},
+    # The shared budget: everyone who works here reads it. A line is its team's: its
+    # owner, the team's members and heads (and administrators) plan it, commit and spend
+    # from it; the executive and heads open a period's budget. Marketers, sales reps and
+    # their heads propose reallocations, which a head of each side approves (never the
+    # proposer; approvals' requirements decide that, not this table).
+    "budget.budget": {Action.VIEW: STAFF, Action.CHANGE: frozenset({ADMIN, HEAD})},
+    "budget.budgetline": {
+        Action.VIEW: STAFF,
+        Action.CHANGE: frozenset({ADMIN, OWNER, HEAD, Relation.MEMBER}),
+    },
+    "budget.commitment": {
+        Action.VIEW: STAFF,
+        Action.CHANGE: frozenset({ADMIN, OWNER, HEAD, Relation.MEMBER}),
+    },
+    "budget.spend": {Action.VIEW: STAFF},
+    "budget.reallocation": {
+        Action.VIEW: STAFF,
+        Action.PROPOSE: frozenset({HEAD, Relation.MEMBER}),
+    },
     # Joint decisions are made in the open: everyone who works here reads them and
     # comments; who may decide is the request's requirements' business (approvals).
     "approvals.approvalrequest": {Action.VIEW: STAFF, Action.COMMENT: STAFF},

@@ -316,7 +316,11 @@ ROUTES: dict[str, Route] = {
     # --- The plan ---------------------------------------------------------------------------
     # Everyone who works here reads it; the executive opens and closes years and sets the
     # target; heads of marketing and sales propose targets and set the funnel's figures.
-    "/plan/": Route(STAFF_ONLY, post={"year": "2031"}, refused=NOT_EXECUTIVE),
+    # The budget's fiscal year is this one: its plan is where /plan/ takes people
+    # (?all=1 lists every year).
+    "/plan/": Route(
+        {"outsider": MISSING, "*": FOUND}, post={"year": "2031"}, refused=NOT_EXECUTIVE
+    ),
     "/plan/{plan_period}/": Route(STAFF_ONLY),
     "/plan/{plan_period}/target/": Route(PLANNERS, post={"q1": "1000"}, refused=NOT_PLANNERS),
     "/plan/{plan_period}/figures/": Route(
@@ -606,6 +610,43 @@ ROUTES: dict[str, Route] = {
     "/settings/tokens/{token}/capture/withdraw/": Route(
         POST_ONLY, post={}, refused={p: MISSING for p in PERSONAS if p != "admin"}
     ),
+    # --- Budget ---------------------------------------------------------------------------
+    # Everyone who works here reads the shared budget; a line's team (its owner, members
+    # and heads) and administrators plan it and spend from it; marketers, reps and their
+    # heads propose reallocations (decided at /decisions/, never here).
+    "/budget/": Route({"outsider": MISSING, "*": FOUND}),
+    "/budget/periods/{budget_period}/": Route(STAFF_ONLY),
+    "/budget/periods/{budget_period}/lines/new/": Route(
+        STAFF_ONLY,
+        post={"team": "{marketing}", "name": "Print", "category": "print"},
+        refused=NOT_ASSET_EDITORS,
+    ),
+    "/budget/periods/{budget_period}/return/": Route(STAFF_ONLY),
+    "/budget/periods/{budget_period}/export.xlsx": Route(STAFF_ONLY),
+    "/budget/lines/{budget_line}/": Route(STAFF_ONLY),
+    "/budget/lines/{budget_line}/plan/": Route(
+        ASSET_EDITORS, post={"m_{budget_month}": "150"}, refused=NOT_ASSET_EDITORS
+    ),
+    "/budget/lines/{budget_line}/spend/": Route(
+        ASSET_EDITORS,
+        post={"amount": "5", "spent_on": "{budget_month}"},
+        refused=NOT_ASSET_EDITORS,
+    ),
+    "/budget/lines/{budget_line}/commitments/": Route(
+        ASSET_EDITORS,
+        post={"number": "PO-9", "supplier": "Hall", "amount": "5", "month": "{budget_month}"},
+        refused=NOT_ASSET_EDITORS,
+    ),
+    "/budget/lines/{budget_line}/propose/": Route(
+        {"front_liner": FORBIDDEN, "executive": FORBIDDEN, "admin": FORBIDDEN}
+        | {"outsider": MISSING, "*": OK},
+        post={"to_line": "{budget_sales_line}", "amount": "5", "rationale": "Events"},
+        refused={"front_liner": FORBIDDEN, "executive": FORBIDDEN, "admin": FORBIDDEN}
+        | {"outsider": MISSING},
+    ),
+    "/budget/lines/{budget_line}/post-costs/": Route(POST_ONLY, post={}, refused=NOT_ASSET_EDITORS),
+    "/budget/commitments/{commitment}/close/": Route(POST_ONLY, post={}, refused=NOT_ASSET_EDITORS),
+    "/budget/spend/{budget_spend}/attachment/": Route(STAFF_ONLY),
     "/api/v1/docs": Route(EVERYONE),
     "/api/v1/openapi.json": Route(EVERYONE, anonymous=401),  # as the API answers
     "/api/v1/": Route({"*": MISSING}, anonymous=MISSING),
@@ -644,5 +685,10 @@ SAMPLE_IDS = {
         "pin",
         "collateral_request",
         "plan_period",
+        "budget_period",
+        "budget_line",
+        "budget_sales_line",
+        "commitment",
+        "budget_spend",
     )
 } | {"reset_uid": "MQ", "form_key": "abc", "token_key": "x", "feed_address": "x_y", "feed_key": "x"}

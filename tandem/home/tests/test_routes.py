@@ -165,8 +165,37 @@ def ids(org, settings, tmp_path, kinds):
     from tandem.planning.services import open_period
 
     plan_period = open_period(actor=org.executive, year=2027)
+    # Mia's budget line with a purchase order and a receipt, and Sam's line beside it.
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from tandem.budget import spending
+    from tandem.collateral.tests.samples import image
+    from tandem.factories.budget import make_line, make_period
+
+    budget_period = make_period(org.executive, timezone.localdate().year)
+    budget_line = make_line(org.marketer, budget_period, org.marketing)
+    budget_sales_line = make_line(org.sales_rep, budget_period, org.sales, name="Enablement")
+    month = budget_period.months[0]
+    commitment = spending.add_commitment(
+        actor=org.marketer,
+        line=budget_line,
+        number="PO-1",
+        supplier="Hall",
+        amount="10",
+        month=month,
+    )
+    budget_spend = spending.record_spend(
+        actor=org.marketer, line=budget_line, amount="5", spent_on=month,
+        attachment=SimpleUploadedFile("r.png", image("PNG")),
+    )  # fmt: skip
     return {
         "plan_period": plan_period.pk,
+        "budget_period": budget_period.pk,
+        "budget_line": budget_line.pk,
+        "budget_sales_line": budget_sales_line.pk,
+        "budget_month": month.isoformat(),
+        "commitment": commitment.pk,
+        "budget_spend": budget_spend.pk,
         "asset": asset.pk,
         "pin": pin.pk,
         "collateral_request": collateral_request.pk,

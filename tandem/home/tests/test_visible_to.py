@@ -150,6 +150,7 @@ def _rows(org, kinds):
                 measures=[{"key": "revenue_vs_target", "weight": 100, "threshold": 80, "cap": 120}],
             )
         ],
+        **_budget_rows(org, period),
         "handoff.rejectionreason": [
             configuration.save_rejection_reason(
                 actor=org.sales_head, code="too-small", label="Small"
@@ -157,6 +158,41 @@ def _rows(org, kinds):
         ],
         "handoff.routingrule": [
             configuration.save_routing_rule(actor=org.sales_head, team=org.sales, name="North")
+        ],
+    }
+
+
+def _budget_rows(org, period):
+    from datetime import date
+
+    from tandem.budget import spending
+    from tandem.budget.reallocation import propose_reallocation
+    from tandem.factories.budget import make_line
+
+    ours = make_line(org.marketer, period, org.marketing)
+    theirs = make_line(org.sales_rep, period, org.sales, name="Enablement")
+    return {
+        "budget.budget": [ours.budget],
+        "budget.budgetline": [ours, theirs],
+        "budget.commitment": [
+            spending.add_commitment(
+                actor=org.sales_rep,
+                line=theirs,
+                number="PO",
+                supplier="X",
+                amount="5",
+                month=period.months[0],
+            )
+        ],
+        "budget.spend": [
+            spending.record_spend(
+                actor=org.marketer, line=ours, amount="5", spent_on=date(2027, 1, 2)
+            )
+        ],
+        "budget.reallocation": [
+            propose_reallocation(
+                actor=org.marketer, from_line=ours, to_line=theirs, amount="5", rationale="x"
+            )
         ],
     }
 

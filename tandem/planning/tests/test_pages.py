@@ -37,6 +37,17 @@ def test_the_executive_opens_a_year_and_sets_its_target(client, org):
     assert RevenueTarget.objects.get().status == RevenueTarget.Status.ACTIVE
 
 
+def test_plan_takes_people_to_this_years_plan_and_lists_every_year(client, org):
+    client.force_login(org.front_liner)
+    empty = client.get("/plan/").content.decode()
+    assert "No plan yet" in empty and "The executive opens the fiscal year" in empty
+    this_year = open_period(actor=org.executive, starts_on=date.today())
+    open_period(actor=org.executive, year=date.today().year + 1)
+    assert client.get("/plan/")["Location"] == f"/plan/{this_year.pk}/"
+    listed = client.get("/plan/?all=1").content.decode()
+    assert listed.count("/plan/") >= 2 and "Open a fiscal year" not in listed
+
+
 def test_a_split_that_does_not_add_up_is_shown_on_the_form(client, org):
     period = open_period(actor=org.executive, year=2027)
     client.force_login(org.executive)

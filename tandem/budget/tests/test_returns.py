@@ -1,0 +1,31 @@
+from datetime import date
+from decimal import Decimal
+
+from django.utils import timezone
+
+from tandem.budget import spending
+from tandem.budget.returns import ranking
+from tandem.crm import services as crm
+from tandem.crm.models import Opportunity
+from tandem.factories.budget import make_line, make_period
+
+
+def test_sales_lines_get_the_deals_of_the_reps_they_fund_on_the_same_scale(org):
+    period = make_period(org.executive, timezone.localdate().year)
+    month = period.months[0]
+    sales = make_line(org.sales_rep, period, org.sales, name="Sam", funds=[org.sales_rep])
+    marketing = make_line(org.marketer, period, org.marketing, name="Ads")
+    spending.record_spend(actor=org.sales_rep, line=sales, amount="100", spent_on=month)
+    account = crm.create_account(actor=org.sales_rep, name="Acme")
+    deal = crm.create_opportunity(actor=org.sales_rep, name="Big", account=account)
+    Opportunity.objects.filter(pk=deal.pk).update(
+        amount=Decimal("1000"), currency=period.currency, stage="won", closed_at=timezone.now(),
+        owner=org.sales_rep,
+    )  # fmt: skip
+    found = ranking(period, org.front_liner)
+    first, second = found["rows"]
+    assert first["line"] == sales and first["revenue"] == Decimal("1000.00")
+    assert first["revenue_per_pound"] == Decimal("10.00")
+    assert first["pipeline_per_pound"] == Decimal("10.00")
+    assert second["line"] == marketing and second["revenue_per_pound"] is None
+    assert date.today()  # the period is this year's: the deal closed in it
