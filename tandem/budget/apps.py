@@ -23,3 +23,9 @@ class BudgetConfig(AppConfig):
         register_record("budget.reallocation")
         register_kind(ReallocationKind())
         register_nav(NavEntry("Budget", "budget:home", 13, is_staff, group="together"))
+        from tandem.budget.kpis import COST_PER_OPPORTUNITY
+        from tandem.planning.kpis import register_kpi
+        from tandem.planning.reads import register_period_link
+
+        register_kpi(COST_PER_OPPORTUNITY)
+        register_period_link("Budget", "budget:overview")

@@ -9,8 +9,6 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Sum
-
 from tandem.budget.models import ZERO, BudgetLine
 from tandem.budget.querysets import month_totals
 from tandem.planning import fiscal
@@ -92,7 +90,8 @@ def overview(period: PlanPeriod, user: Any) -> dict[str, Any]:
 
 
 def freed_by_cuts(period: PlanPeriod) -> list[dict[str, Any]]:
-    """Money freed by cutting campaigns the period's lines fund: per currency."""
+    """Money freed by cutting campaigns the period's lines fund, newest cut first: each
+    campaign with the line that funds it, so people can propose moving it."""
     from tandem.calendar.models import KillDecision
 
     return list(
@@ -101,9 +100,15 @@ def freed_by_cuts(period: PlanPeriod) -> list[dict[str, Any]]:
             freed_budget__gt=0,
             campaign__budget_lines__budget__period=period,
         )
-        .values("campaign__currency")
-        .annotate(amount=Sum("freed_budget"))
-        .order_by("campaign__currency")
+        .values(
+            "campaign__name",
+            "campaign__currency",
+            "freed_budget",
+            "decided_at",
+            "campaign__budget_lines__id",
+            "campaign__budget_lines__name",
+        )
+        .order_by("-decided_at", "campaign__budget_lines__id")[:20]
     )
 
 

@@ -270,9 +270,13 @@ def propose(request: HttpRequest, pk: int) -> HttpResponse:
         except DomainError as exc:
             form_error(form, exc)
         else:
-            messages.success(request, "Proposed: a head of marketing and a head of sales decide.")
+            messages.success(
+                request,
+                "Proposed. A head of marketing and a head of sales decide on the Decisions "
+                "page; you never count as one of them.",
+            )
             return redirect("budget:line", found.pk)
-    return _form(request, form, f"Move money from {found.name}", line=found)
+    return _form(request, form, f"Move money from {found.name}", line=found, submit="Propose")
 
 
 @login_required

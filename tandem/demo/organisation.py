@@ -17,6 +17,7 @@ from django.conf import settings
 from django.db import transaction
 
 from tandem.core.audit import Source, acting_as
+from tandem.demo.budget import seed_budget
 from tandem.demo.closed_loop import seed_closed_loop
 from tandem.demo.collateral import seed_collateral
 from tandem.demo.contract import agree_contract
@@ -134,7 +135,9 @@ def seed(scale: str = "small") -> SeedReport:
             seed_kill_criteria(users)
             seed_collateral(users)
             seed_funnel_history(users)
-        seed_plan(users)
+        period = seed_plan(users)
+        if not SCALES[scale]:
+            seed_budget(users, period)
         if SCALES[scale]:
             bulk_people(SCALES[scale], password)
     if scale != "small":

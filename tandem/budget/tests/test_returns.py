@@ -29,3 +29,25 @@ def test_sales_lines_get_the_deals_of_the_reps_they_fund_on_the_same_scale(org):
     assert first["pipeline_per_pound"] == Decimal("10.00")
     assert second["line"] == marketing and second["revenue_per_pound"] is None
     assert date.today()  # the period is this year's: the deal closed in it
+
+
+def test_cost_per_opportunity_joins_the_shared_scorecard(org):
+    """The budget's spend over the opportunities opened, on the planning scorecard."""
+    from django.utils import timezone
+
+    from tandem.budget import services, spending
+    from tandem.factories.budget import make_line
+    from tandem.factories.crm import OpportunityFactory
+    from tandem.planning.scorecard import scorecard
+    from tandem.planning.services import open_period
+
+    today = timezone.localdate()
+    period = open_period(actor=org.executive, starts_on=today)
+    line = make_line(org.marketer, period, org.marketing, planned="0")
+    month = today.replace(day=1)
+    services.set_plan(actor=org.marketer, line=line, amounts={month.strftime("%Y-%m"): "900"})
+    spending.record_spend(actor=org.marketer, line=line, amount="600", spent_on=today)
+    OpportunityFactory.create_batch(3)
+    found = {s.kpi.key: s for s in scorecard(period, side="shared")}
+    cost = found["cost_per_opportunity"]
+    assert cost.kpi.side == "shared" and cost.to_date == 200

@@ -146,6 +146,7 @@ def test_money_freed_by_a_cut_campaign_shows_on_the_budget(client, org, period, 
     client.force_login(org.sales_head)
     page = client.get(f"/budget/periods/{period.pk}/").content.decode()
     assert "Freed by cut campaigns" in page and "£750.00" in page
+    assert "Flop, cut" in page and f"/budget/lines/{mline.pk}/propose/" in page
 
 
 def test_a_proposal_waits_on_the_decisions_page_for_both_heads(client, org, mline, sline):
