@@ -6,6 +6,7 @@ from decimal import Decimal
 from typing import Annotated, Any
 
 from ninja import Field, Schema
+from pydantic import StrictBool
 
 from tandem.budget.models import BudgetLine, Commitment
 from tandem.core.dates import ApiDate
@@ -118,7 +119,7 @@ class CommitmentIn(InputSchema):
 
 
 class CloseIn(InputSchema):
-    release: bool = Field(True, description="True: not needed (released); false: done with")
+    release: StrictBool = Field(True, description="True: not needed (released); false: done with")
 
 
 class ReallocationOut(Schema):

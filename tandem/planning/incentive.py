@@ -26,13 +26,13 @@ from tandem.people.models import User
 from tandem.planning.kpis import CATALOGUE
 from tandem.planning.models import IncentiveMeasure, IncentivePlan, PlanPeriod
 from tandem.planning.scorecard import Score, scorecard
-from tandem.planning.services import check_open
+from tandem.planning.services import PeriodContractKind, check_open
 
 INCENTIVE_KIND = "planning.incentive"
 MAX_MEASURES = 10
 
 
-class IncentiveKind(contracts.ContractKind):
+class IncentiveKind(PeriodContractKind):
     name, label, subject_model = (
         INCENTIVE_KIND,
         "Shared incentive formula",
@@ -45,18 +45,6 @@ class IncentiveKind(contracts.ContractKind):
 
         pool = format_money(subject.pool, subject.currency)
         return f"{subject.period} shared incentive: a pool of {pool}"
-
-    def url(self, subject: Any) -> str:
-        from django.urls import reverse
-
-        return reverse("planning:incentive", args=[subject.period_id])
-
-    def peers(self, contract: Any) -> Any:
-        return IncentivePlan.objects.filter(period_id=contract.period_id).exclude(pk=contract.pk)
-
-    def on_approved(self, subject: Any, actor: Any) -> None:
-        check_open(subject.period)
-        super().on_approved(subject, actor)
 
 
 def propose_incentive(

@@ -1,14 +1,14 @@
 """The planning API's shapes: periods, targets, figures, the reverse funnel, plan
 against actual, the scorecard and the shared incentive."""
 
-from datetime import date, datetime
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
 from ninja import Field, Schema
 
-from tandem.approvals.reads import request_id_of
 from tandem.core.schemas import InputSchema, one_of
+from tandem.handoff.schemas import ProposalOut  # a joint contract's proposal, as the SLA's
 from tandem.planning.funnel import ASSUMPTIONS
 from tandem.planning.models import Assumption, RevenueTarget
 
@@ -33,23 +33,7 @@ class AmountOut(Schema):
     amount: Decimal
 
 
-class PlanProposalOut(Schema):
-    id: int
-    status: str
-    note: str
-    proposed_by_id: int | None
-    proposed_at: datetime
-    activated_at: datetime | None
-    approval_request_id: int | None = Field(
-        None, description="Its approval request: decide on it at /approvals/{id}/decide"
-    )
-
-    @staticmethod
-    def resolve_approval_request_id(obj: Any) -> int | None:
-        return request_id_of(obj)
-
-
-class RevenueTargetOut(PlanProposalOut):
+class RevenueTargetOut(ProposalOut):
     dimension: str
     currency: str
     amounts: list[AmountOut]
@@ -168,7 +152,7 @@ class MeasureOut(Schema):
     cap: Decimal
 
 
-class IncentiveOut(PlanProposalOut):
+class IncentiveOut(ProposalOut):
     pool: Decimal
     currency: str
     measures: list[MeasureOut]

@@ -32,7 +32,26 @@ TARGET_KIND = "planning.target"
 MAX_SPLIT_KEYS = 50
 
 
-class TargetKind(contracts.ContractKind):
+class PeriodContractKind(contracts.ContractKind):
+    """A contract of one fiscal period (its target, its incentive formula): it supersedes
+    only that period's, is shown on ``url_name`` of the period, and cannot come into force
+    once the period is closed."""
+
+    def url(self, subject: Any) -> str:
+        from django.urls import reverse
+
+        return reverse(self.url_name, args=[subject.period_id])
+
+    def peers(self, contract: Any) -> Any:
+        model = type(contract)
+        return model.objects.filter(period_id=contract.period_id).exclude(pk=contract.pk)
+
+    def on_approved(self, subject: Any, actor: Any) -> None:
+        check_open(subject.period)
+        super().on_approved(subject, actor)
+
+
+class TargetKind(PeriodContractKind):
     """The executive sets the target; a head's proposal waits for the executive."""
 
     name, label, subject_model = TARGET_KIND, "Revenue target", "planning.revenuetarget"
@@ -46,18 +65,6 @@ class TargetKind(contracts.ContractKind):
 
         total = sum(subject.quarter_totals().values(), Decimal("0"))
         return f"{subject.period} revenue target: {format_money(total, subject.currency)}"
-
-    def url(self, subject: Any) -> str:
-        from django.urls import reverse
-
-        return reverse("planning:plan", args=[subject.period_id])
-
-    def peers(self, contract: Any) -> Any:
-        return RevenueTarget.objects.filter(period_id=contract.period_id).exclude(pk=contract.pk)
-
-    def on_approved(self, subject: Any, actor: Any) -> None:
-        check_open(subject.period)
-        super().on_approved(subject, actor)
 
 
 def check_open(period: PlanPeriod) -> None:
