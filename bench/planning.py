@@ -101,6 +101,32 @@ def build() -> None:
     print(f"built {CONTACTS:,} contacts and leads, {DEALS:,} deals in {took:.0f} s")
 
 
+def floor() -> None:
+    """The least the funnel's figures need: each stage's cohort and converters counted
+    (one aggregate each, the same filters and joins), no lags, no histogram."""
+    from datetime import date, timedelta
+
+    from django.db.models import Count, Q
+
+    from tandem.crm.models import Opportunity
+    from tandem.handoff.models import Lead
+
+    until = date.today() + timedelta(days=1)
+    window = (until - timedelta(days=365), until)
+    Lead.objects.filter(contact__created_at__date__range=window).aggregate(
+        n=Count("mql_at"), k=Count("*")
+    )
+    Lead.objects.filter(mql_at__date__range=window).aggregate(
+        n=Count("mql_at"), k=Count("accepted_at")
+    )
+    Lead.objects.filter(accepted_at__date__range=window).aggregate(
+        n=Count("accepted_at"), k=Count("opportunity")
+    )
+    Opportunity.objects.filter(closed_at__date__range=window).aggregate(
+        n=Count("pk"), k=Count("pk", filter=Q(stage="won"))
+    )
+
+
 def measure(runs: int) -> None:
     from tandem.planning.funnel import plan_for
     from tandem.planning.models import PlanPeriod

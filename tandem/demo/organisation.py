@@ -130,7 +130,6 @@ def seed(scale: str = "small") -> SeedReport:
         add_customers(users)  # ends by scoring everyone, which makes their leads
         if not SCALES[scale]:
             seed_history(users)
-            seed_referrals(users)
             seed_programme(users)
             seed_kill_criteria(users)
             seed_collateral(users)
@@ -138,6 +137,8 @@ def seed(scale: str = "small") -> SeedReport:
         period = seed_plan(users)
         if not SCALES[scale]:
             seed_budget(users, period)
+            # Last, so this week's referrals are the newest lines of the audit log.
+            seed_referrals(users)
         if SCALES[scale]:
             bulk_people(SCALES[scale], password)
     if scale != "small":

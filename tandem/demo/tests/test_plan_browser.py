@@ -66,7 +66,7 @@ def test_the_executive_sets_the_target_and_both_teams_read_one_plan(page, demo):
     expect(asked).to_contain_text("Move £3,600.00 from Webinars to Sales enablement")
     log_out(page)
 
-    for head in ("priya.raman", "david.okafor"):
+    for head, name in (("priya.raman", "Priya Raman"), ("david.okafor", "David Okafor")):
         sign_in(page, f"{head}@brightwell.example", demo.password)
         page.get_by_role("link", name=re.compile("Decisions")).click()
         waiting = page.locator("section", has_text="Waiting for you")
@@ -74,7 +74,8 @@ def test_the_executive_sets_the_target_and_both_teams_read_one_plan(page, demo):
             "article.decision-card", has_text="Move £3,600.00 from Webinars to Sales enablement"
         )
         card.get_by_role("button", name=re.compile("Approve")).click()
-        expect(card).to_contain_text("approved by")
+        # Their own approval in the card, before leaving the page (not the other head's).
+        expect(card).to_contain_text(f"approved by {name}")
         log_out(page)
 
     sign_in(page, "tom.fletcher@brightwell.example", demo.password)
