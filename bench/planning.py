@@ -103,26 +103,23 @@ def build() -> None:
 
 def floor() -> None:
     """The least the funnel's figures need: each stage's cohort and converters counted
-    (one aggregate each, the same filters and joins), no lags, no histogram."""
-    from datetime import date, timedelta
-
+    (one aggregate each, the same windows and joins), no lags, no histogram."""
     from django.db.models import Count, Q
+    from django.utils import timezone
 
     from tandem.crm.models import Opportunity
     from tandem.handoff.models import Lead
 
-    until = date.today() + timedelta(days=1)
+    until = timezone.now()
     window = (until - timedelta(days=365), until)
-    Lead.objects.filter(contact__created_at__date__range=window).aggregate(
-        n=Count("mql_at"), k=Count("*")
+    Lead.objects.filter(contact__created_at__range=window).aggregate(
+        n=Count("*"), k=Count("mql_at")
     )
-    Lead.objects.filter(mql_at__date__range=window).aggregate(
-        n=Count("mql_at"), k=Count("accepted_at")
-    )
-    Lead.objects.filter(accepted_at__date__range=window).aggregate(
+    Lead.objects.filter(mql_at__range=window).aggregate(n=Count("mql_at"), k=Count("accepted_at"))
+    Lead.objects.filter(accepted_at__range=window).aggregate(
         n=Count("accepted_at"), k=Count("opportunity")
     )
-    Opportunity.objects.filter(closed_at__date__range=window).aggregate(
+    Opportunity.objects.filter(closed_at__range=window).aggregate(
         n=Count("pk"), k=Count("pk", filter=Q(stage="won"))
     )
 
@@ -139,6 +136,7 @@ def measure(runs: int) -> None:
         ", ".join(f"{f.key} {f.source} n={f.measured.sample:,}" for f in plan.figures),
     )
     print(f"{database()}:")
+    print(summary("  floor: each stage's counts alone (no lags, no months)", timed(floor, runs)))
     print(
         summary(
             "  reverse funnel (measure every figure, then the months)",
@@ -161,6 +159,7 @@ def main() -> None:
     if args.build:
         build()
         return
+    migrated()  # a database built before the latest migrations (quick when up to date)
     measure(args.runs)
 
 

@@ -3,7 +3,7 @@ stage-to-stage conversion rate, the average won deal and each stage-to-stage lag
 its sample size and a 95 % confidence interval.
 
 Each stage is one grouped query pushed down to the database: its cohort grouped by the
-lag to the next stage in buckets of a quarter of an hour (no bucket for those that did
+lag to the next stage in buckets of a tenth of a day (no bucket for those that did
 not convert), so the count, the converters and the lags' histogram come back together
 as a few thousand rows at most, never a Python object per lead:
 
@@ -70,10 +70,11 @@ def wilson(converted: int, sample: int) -> Measured:
     )
 
 
-# Lags are counted in buckets of this many days (about a quarter of an hour) by the
-# database: a stage's converters come back as at most a few thousand (bucket, count) rows,
-# whatever their number, and the median and its interval are read off the counts.
-BUCKET_DAYS = 0.01
+# Lags are counted by the database in buckets of this many days (2.4 hours; the plan
+# rounds lags to whole days): a stage's converters come back as at most a few thousand
+# (bucket, count) rows, whatever their number, and the median and its interval are read
+# off the counts.
+BUCKET_DAYS = 0.1
 
 
 @dataclass(frozen=True)
