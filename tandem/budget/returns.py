@@ -50,6 +50,23 @@ def attributed(currencies: set[str]) -> dict[str, dict[int, Decimal]]:
     return found
 
 
+def campaign_reports(currencies: set[str], *, queue: bool = False, user: Any = None) -> str:
+    """The state of the by-campaign reports the campaign lines' return is read from:
+    "ready", "computing" or "missing". With ``queue`` (a POST), those never computed (or
+    old) are queued for the worker, as the campaign page's *Compute the return now*."""
+    _model, lookback = current_choice()
+    state = "ready"
+    for conversion in (PIPELINE, REVENUE):
+        for currency in sorted(currencies):
+            scope = reports.campaign_scope(conversion, currency, lookback)
+            report = reports.report_for(scope, user=user) if queue else reports.stored_report(scope)
+            if report is not None and reports.is_computing(report):
+                state = "computing"
+            elif (report is None or report.computed_at is None) and state == "ready":
+                state = "missing"
+    return state
+
+
 def ranking(period: PlanPeriod, user: Any) -> dict[str, Any]:
     """Every line of the period with spend, pipeline, revenue and both per pound, ranked
     by revenue per pound (lines with no spend last)."""
@@ -128,4 +145,6 @@ def ranking(period: PlanPeriod, user: Any) -> dict[str, Any]:
         "currency": into,
         "model": MODELS[current_choice()[0]][0],
         "missing_rates": sorted(missing),
+        "campaign_currencies": sorted({c for _, _, c in campaign_links}),
+        "reports": campaign_reports({c for _, _, c in campaign_links}) if campaign_links else "",
     }

@@ -281,12 +281,17 @@ def propose(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def return_page(request: HttpRequest, pk: int) -> HttpResponse:
+    """The ranking; a POST queues the campaigns' attribution reports it reads (a GET
+    never starts a job, as on the campaign page)."""
     period = _period(request, pk)
-    return render(
-        request,
-        "budget/return.html",
-        {"period": period, **returns.ranking(period, request.user)},
-    )
+    ranked = returns.ranking(period, request.user)
+    if request.method == "POST":
+        returns.campaign_reports(
+            set(ranked["campaign_currencies"]), queue=True, user=signed_in(request)
+        )
+        messages.success(request, "The campaigns' return is being computed; reload in a minute.")
+        return redirect("budget:return", period.pk)
+    return render(request, "budget/return.html", {"period": period, **ranked})
 
 
 @login_required

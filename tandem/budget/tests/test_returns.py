@@ -51,3 +51,27 @@ def test_cost_per_opportunity_joins_the_shared_scorecard(org):
     found = {s.kpi.key: s for s in scorecard(period, side="shared")}
     cost = found["cost_per_opportunity"]
     assert cost.kpi.side == "shared" and cost.to_date == 200
+
+
+def test_the_campaigns_return_is_computed_on_asking_never_on_a_page_view(client, org):
+    """A campaign line's return reads the stored attribution reports; the page offers to
+    compute them, and only its POST queues the work (as the campaign page)."""
+    from tandem.attribution.models import AttributionReport
+    from tandem.campaigns.services import create_campaign
+    from tandem.core.models import Job
+
+    period = make_period(org.executive, timezone.localdate().year)
+    campaign = create_campaign(
+        actor=org.marketer, name="Ads", type="email", channel="email",
+        starts_on=period.months[0], ends_on=period.months[1],
+    )  # fmt: skip
+    make_line(org.marketer, period, org.marketing, name="Ads", campaigns=[campaign])
+    client.force_login(org.front_liner)
+    url = f"/budget/periods/{period.pk}/return/"
+    page = client.get(url).content.decode()
+    assert "not computed yet" in page and "Compute the campaigns' return now" in page
+    assert not Job.objects.exists() and not AttributionReport.objects.exists()
+    assert client.post(url).status_code == 302
+    assert AttributionReport.objects.count() == 2  # pipeline and revenue, in GBP
+    assert Job.objects.count() == 2
+    assert "being computed in the background" in client.get(url).content.decode()

@@ -621,7 +621,9 @@ ROUTES: dict[str, Route] = {
         post={"team": "{marketing}", "name": "Print", "category": "print"},
         refused=NOT_ASSET_EDITORS,
     ),
-    "/budget/periods/{budget_period}/return/": Route(STAFF_ONLY),
+    "/budget/periods/{budget_period}/return/": Route(
+        STAFF_ONLY, post={}, refused={"outsider": MISSING}
+    ),
     "/budget/periods/{budget_period}/export.xlsx": Route(STAFF_ONLY),
     "/budget/lines/{budget_line}/": Route(STAFF_ONLY),
     "/budget/lines/{budget_line}/plan/": Route(
