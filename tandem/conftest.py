@@ -295,6 +295,11 @@ def sign_in(page: Any, email: str, password: str) -> None:
 def log_out(page: Any) -> None:
     from playwright.sync_api import expect
 
+    # The page's own requests first (an htmx swap, a lazy panel): leaving while one is in
+    # flight aborts it, which the page fixture rightly counts as a browser error. htmx
+    # marks an element with .htmx-request while its request runs.
+    page.wait_for_load_state("networkidle")
+    page.wait_for_function("() => !document.querySelector('.htmx-request')")
     # Log out sits in the user menu, which opens first.
     page.locator("header.topbar [data-bs-toggle=dropdown]").click()
     page.get_by_role("button", name="Log out").click()
