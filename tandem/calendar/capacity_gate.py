@@ -26,7 +26,8 @@ from django.utils import timezone
 
 from tandem.approvals.models import ApprovalRequest
 from tandem.approvals.services import request_approval
-from tandem.calendar import capacity
+from tandem.calendar.capacity import WeekLoad
+from tandem.calendar.capacity_warnings import warnings_for
 from tandem.calendar.kinds import OVER_CAPACITY
 from tandem.calendar.models import CapacityRule
 from tandem.calendar.readiness import heads_sales
@@ -45,7 +46,7 @@ def _leads(value: float) -> str:
     return f"{_n(value)} lead{'' if value == 1 else 's'}"
 
 
-def said(week: capacity.WeekLoad, name: str = "") -> str:
+def said(week: WeekLoad, name: str = "") -> str:
     """One over-capacity week in words, with its figures."""
     part = f" ({_n(week.own)} from {name})" if name and week.own else ""
     region = f" in {week.label}" if week.region is not None else ""
@@ -70,7 +71,7 @@ def warnings(campaign: Campaign, starts_on: date, ends_on: date) -> list[Schedul
             + ((f"and {week.more} more",) if week.more else ()),
             url=f"{page}?region={week.param}" if week.param else page,
         )
-        for week in capacity.warnings_for(campaign, starts_on, ends_on)
+        for week in warnings_for(campaign, starts_on, ends_on)
     ]
 
 
@@ -119,7 +120,7 @@ def launch_check(campaign: Campaign) -> str:
         ApprovalRequest.Status.OVERRIDDEN,
     ):
         return ""
-    over = capacity.warnings_for(campaign, campaign.starts_on, campaign.ends_on)
+    over = warnings_for(campaign, campaign.starts_on, campaign.ends_on)
     if not over:
         return ""
     if latest is None:
