@@ -143,7 +143,8 @@ def register_kpi(kpi: Kpi) -> None:
 COUNT = "count"
 
 
-def _opportunities() -> Any:
+def opportunities() -> Any:
+    """Opportunities with ``from_lead``: whether a marketing lead became it (an SQL)."""
     from tandem.crm.models import Opportunity
     from tandem.handoff.models import Lead
 
@@ -155,7 +156,7 @@ def _opportunities() -> Any:
 def _pipeline(span: Span) -> dict[str, np.ndarray]:
     return span.money(
         "pipeline",
-        _opportunities(),
+        opportunities(),
         "created_at",
         {"marketing": Q(from_lead=True), "sales": Q(from_lead=False)},
     )

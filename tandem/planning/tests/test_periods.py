@@ -126,3 +126,26 @@ def test_a_closed_period_refuses_a_target_and_its_approval(org):
     assert proposed.status == RevenueTarget.Status.PROPOSED
     with pytest.raises(DomainError):
         propose_target(actor=org.executive, period=period, quarters=Q)
+
+
+def test_a_split_into_too_many_parts_or_without_names_is_refused(org):
+    period = open_period(actor=org.executive, year=2027)
+    many = {f"Region {n}": {"1": "1"} for n in range(51)}
+    with pytest.raises(DomainError) as huge:
+        propose_target(
+            actor=org.executive, period=period, quarters={"1": "51"}, dimension="region",
+            split=many,
+        )  # fmt: skip
+    assert huge.value.field == "split" and "at most 50" in huge.value.message
+    with pytest.raises(DomainError) as unnamed:
+        propose_target(
+            actor=org.executive, period=period, quarters={"1": "5"}, dimension="region",
+            split={"  ": {"1": "5"}},
+        )  # fmt: skip
+    assert unnamed.value.field == "split"
+    with pytest.raises(DomainError) as no_dimension:
+        propose_target(
+            actor=org.executive, period=period, quarters={"1": "5"}, split={"North": {"1": "5"}}
+        )
+    assert no_dimension.value.field == "split"
+    assert not RevenueTarget.objects.exists()
