@@ -23,12 +23,14 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 import numpy as np
-import scipy.sparse as sparse
-import scipy.sparse.linalg as sparse_linalg
 
 from tandem.attribution.engine.paths import AttributionError, Paths
+
+if TYPE_CHECKING:  # scipy is imported only for a chain too large for a dense solve
+    import scipy.sparse as sparse
 
 
 def _credit(paths: Paths, weights: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -46,12 +48,21 @@ def _length(paths: Paths) -> np.ndarray:
     return paths.lengths[paths.path_of]
 
 
+def _credit_one(paths: Paths, touch: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """All of each path's credit to one of its touches (``touch``: one index per path)."""
+    n, channel = len(paths.channels), paths.codes[touch]
+    return (
+        np.bincount(channel, weights=paths.conversions, minlength=n),
+        np.bincount(channel, weights=paths.value, minlength=n),
+    )
+
+
 def first_touch(paths: Paths) -> tuple[np.ndarray, np.ndarray]:
-    return _credit(paths, (paths.positions == 0).astype(np.float64))
+    return _credit_one(paths, paths.starts[:-1])
 
 
 def last_touch(paths: Paths) -> tuple[np.ndarray, np.ndarray]:
-    return _credit(paths, (paths.positions == _length(paths) - 1).astype(np.float64))
+    return _credit_one(paths, paths.starts[1:] - 1)
 
 
 def last_non_direct(paths: Paths, direct: str = "direct") -> tuple[np.ndarray, np.ndarray]:
@@ -64,7 +75,14 @@ def last_non_direct(paths: Paths, direct: str = "direct") -> tuple[np.ndarray, n
 
 
 def linear(paths: Paths) -> tuple[np.ndarray, np.ndarray]:
-    return _credit(paths, 1.0 / _length(paths))
+    """Each touch an equal share of its path: per path, the amount over the length,
+    repeated for its touches (no per-touch positions or path numbers needed)."""
+    n, lengths = len(paths.channels), paths.lengths
+
+    def shared(amount: np.ndarray) -> np.ndarray:
+        return np.bincount(paths.codes, weights=np.repeat(amount / lengths, lengths), minlength=n)
+
+    return shared(paths.conversions), shared(paths.value)
 
 
 def time_decay(paths: Paths, half_life: float = 1.0) -> tuple[np.ndarray, np.ndarray]:
@@ -124,9 +142,10 @@ def full_path(paths: Paths) -> tuple[np.ndarray, np.ndarray]:
 
 # --- Markov ------------------------------------------------------------------------------
 START, CONVERSION, NULL = 0, 1, 2
+DENSE_STATES = 1_500  # up to this many states the chain is solved densely (exact, quick)
 
 
-def _chain(paths: Paths, order: int) -> tuple[np.ndarray, sparse.csr_matrix, int]:
+def _chain(paths: Paths, order: int) -> tuple[np.ndarray, np.ndarray | sparse.csr_matrix, int]:
     """The states (each the last ``order`` channels, shorter at a path's start, as one
     integer: channel + 1 per place in base ``n + 1``, 0 where the path had not begun),
     and the row-normalised transition matrix over START, CONVERSION, NULL and the
@@ -136,7 +155,8 @@ def _chain(paths: Paths, order: int) -> tuple[np.ndarray, sparse.csr_matrix, int
     base = len(paths.channels) + 1
     if order == 1:  # a state is a channel: no need to find the distinct ones
         states = np.arange(1, base, dtype=np.int64)
-        state_of = paths.codes + 3  # int32, as the pairs below while size ** 2 fits
+        state_of = paths.codes.astype(np.int64)  # what bincount reads, with no copy
+        state_of += 3
     else:
         at = paths.positions
         key = paths.codes.astype(np.int64) + 1
@@ -157,7 +177,9 @@ def _chain(paths: Paths, order: int) -> tuple[np.ndarray, sparse.csr_matrix, int
     pair *= size
     pair += state_of
     del state_of
-    weight = np.repeat(paths.conversions + paths.nulls, paths.lengths)
+    per_path = paths.conversions + paths.nulls
+    # One journey per path (touchpoints): every transition counts once, no weights.
+    weight = None if (per_path == 1).all() else np.repeat(per_path, paths.lengths)
     # Counted pair by pair: bincounts rather than one array of every transition.
     parts = [
         (pair, weight),
@@ -170,23 +192,40 @@ def _chain(paths: Paths, order: int) -> tuple[np.ndarray, sparse.csr_matrix, int
         counts = np.zeros(size * size)
         for p, w in parts:
             counts += np.bincount(p, weights=w, minlength=size * size)
+        if size <= DENSE_STATES:
+            del parts, weight, pair
+            dense = counts.reshape(size, size)
+            totals = dense.sum(axis=1, keepdims=True)
+            totals[totals == 0] = 1
+            return states, dense / totals, base
         seen = np.flatnonzero(counts)
         summed = counts[seen]
     else:
+        every = [np.ones(len(p)) if w is None else w for p, w in parts]
         seen, where = np.unique(np.concatenate([p for p, _ in parts]), return_inverse=True)
-        summed = np.bincount(where.ravel(), weights=np.concatenate([w for _, w in parts]))
+        summed = np.bincount(where.ravel(), weights=np.concatenate(every))
+        del every
     del parts, weight, pair
+    import scipy.sparse as sparse
+
     matrix = sparse.csr_matrix((summed, (seen // size, seen % size)), shape=(size, size))
-    totals = np.asarray(matrix.sum(axis=1)).ravel()
-    totals[totals == 0] = 1
-    return states, (sparse.diags(1 / totals) @ matrix).tocsr(), base
+    row_totals = np.asarray(matrix.sum(axis=1)).ravel()
+    row_totals[row_totals == 0] = 1
+    return states, (sparse.diags(1 / row_totals) @ matrix).tocsr(), base
 
 
-def conversion_probability(matrix: sparse.csr_matrix, keep: np.ndarray) -> float:
+def conversion_probability(matrix: np.ndarray | sparse.csr_matrix, keep: np.ndarray) -> float:
     """P(reaching CONVERSION from START) when only the transient states where ``keep``
     is true remain; transitions into removed states go to null (they are dropped)."""
     transient = np.flatnonzero(keep)
     transient = np.r_[START, transient[transient > NULL]]
+    if isinstance(matrix, np.ndarray):
+        q = matrix[np.ix_(transient, transient)]
+        r = matrix[transient, CONVERSION]
+        return float(np.linalg.solve(np.identity(len(transient)) - q, r)[0])
+    import scipy.sparse as sparse
+    import scipy.sparse.linalg as sparse_linalg
+
     q = matrix[transient][:, transient]
     r = np.asarray(matrix[transient][:, [CONVERSION]].todense()).ravel()
     system = sparse.identity(len(transient), format="csc") - q.tocsc()

@@ -25,6 +25,13 @@ from typing import Any
 import numpy as np
 import polars as pl
 
+from tandem.attribution.engine.order import (
+    journey_codes,
+    journey_time_order,
+    packed_order,
+    sort_key,
+)
+
 SECONDS_PER_DAY = 86_400.0
 TOUCH_COLUMNS = ("journey_id", "ts", "channel", "converted", "value")
 
@@ -74,7 +81,7 @@ class Paths:
         worth = (self.conversions > 0) | (self.value > 0)
         if worth.all():
             return self
-        touch = worth[self.path_of]
+        touch = np.repeat(worth, self.lengths)
         lengths = self.lengths[worth]
         return Paths(
             channels=self.channels,
@@ -174,7 +181,8 @@ def _first_row(mask: pl.Series) -> int:
 
 def _columns(frame: pl.DataFrame) -> pl.DataFrame:
     """The five columns in the types the engine needs, or an error naming the first
-    bad row (counted from 1) and column. Other columns are ignored."""
+    bad row (counted from 1) and column. Other columns are ignored. The channel stays
+    text, categorical or enum: it is checked and coded per distinct value later."""
     missing = [c for c in TOUCH_COLUMNS if c not in frame.columns]
     if missing:
         raise AttributionError(f"Missing column(s): {', '.join(missing)}.")
@@ -184,20 +192,22 @@ def _columns(frame: pl.DataFrame) -> pl.DataFrame:
     for column in ("journey_id", "ts", "channel"):
         if frame[column].null_count():
             raise AttributionError(f"row {_first_row(frame[column].is_null())}, {column}: empty.")
+    # Times as whole microseconds (Int64) when they are dates or times, else seconds
+    # (Float64): sorting reads either, and seconds are worked out after the sort.
     ts = frame["ts"]
     if ts.dtype == pl.Date:
         ts = ts.cast(pl.Datetime("us"))
     if isinstance(ts.dtype, pl.Datetime):
-        ts = ts.dt.epoch("us").cast(pl.Float64) / 1e6
+        ts = ts.dt.epoch("us")
     elif ts.dtype.is_numeric():
         ts = ts if ts.dtype == pl.Float64 else ts.cast(pl.Float64)
+        if not ts.is_finite().all():
+            raise AttributionError(f"row {_first_row(~ts.is_finite())}, ts: not a time.")
     else:
         parsed = ts.cast(pl.String).str.to_datetime(time_zone="UTC", strict=False)
         if parsed.null_count():
             raise AttributionError(f"row {_first_row(parsed.is_null())}, ts: not a time.")
-        ts = parsed.dt.epoch("us").cast(pl.Float64) / 1e6
-    if not ts.is_finite().all():
-        raise AttributionError(f"row {_first_row(~ts.is_finite())}, ts: not a time.")
+        ts = parsed.dt.epoch("us")
     # Copies are made only where a column needs changing: at 20M touches each costs
     # as much memory as the column.
     value = frame["value"]
@@ -205,8 +215,8 @@ def _columns(frame: pl.DataFrame) -> pl.DataFrame:
     if not value.dtype.is_numeric():
         raise AttributionError("The value column must hold numbers.")
     value = value if value.dtype == pl.Float64 else value.cast(pl.Float64)
-    bad = ~value.is_finite() | (value < 0)
-    if bad.any():
+    if not (value.is_finite().all() and value.min() >= 0):  # type: ignore[operator]
+        bad = ~value.is_finite() | (value < 0)
         raise AttributionError(f"row {_first_row(bad)}, value: must be a number of zero or more.")
     converted = frame["converted"]
     converted = converted.fill_null(False) if converted.null_count() else converted
@@ -221,46 +231,36 @@ def _columns(frame: pl.DataFrame) -> pl.DataFrame:
             raise AttributionError("The converted column must hold true or false.")
         converted = converted != 0
     channel = frame["channel"]
-    if channel.dtype != pl.String:
+    if not (channel.dtype == pl.String or isinstance(channel.dtype, pl.Categorical | pl.Enum)):
         channel = channel.cast(pl.String)
-    if channel.str.contains(r"^\s|\s$").any():  # spaces around a name are not part of it
-        channel = channel.str.strip_chars()
-    if (channel == "").any():
-        raise AttributionError(f"row {_first_row(channel == '')}, channel: empty.")
     journey = frame["journey_id"]
     if not (journey.dtype.is_integer() or journey.dtype == pl.String):
         journey = journey.cast(pl.String)
-    return pl.DataFrame(
-        [journey, ts.alias("ts"), channel.alias("channel"), converted.alias("converted"), value]
-    )
+    return pl.DataFrame([journey, ts.alias("ts"), channel, converted.alias("converted"), value])
 
 
-SORT_PART = 4_000_000  # touches per part of the journey sort
-
-
-def _journey_time_order(frame: pl.DataFrame) -> np.ndarray:
-    """Row numbers that put each journey's touches together, in time order, ties in
-    row order. A two-key sort needs about 35 bytes of working memory per row (700 MB
-    at 20M touches), so a large frame is sorted in parts, journeys split among them by
-    a hash of their id: each journey lies in one part, and the parts follow one
-    another (journeys are together, not in id order, which no model needs)."""
-    parts = -(-frame.height // SORT_PART)
-    keys = frame.select("journey_id", "ts")
-    if parts <= 1:
-        return (
-            keys.select(pl.arg_sort_by("journey_id", "ts", maintain_order=True))
-            .to_series()
-            .to_numpy()
-        )
-    part = keys.select((pl.col("journey_id").hash(seed=7) % parts).cast(pl.UInt16)).to_series()
-    part_np = part.to_numpy()
-    del part
-    pieces = []
-    for k in range(parts):
-        rows = np.flatnonzero(part_np == k)  # ascending: the part keeps row order
-        inner = keys[rows].select(pl.arg_sort_by("journey_id", "ts", maintain_order=True))
-        pieces.append(rows[inner.to_series().to_numpy()].astype(np.uint32))
-    return np.concatenate(pieces)
+def _channel_codes(
+    channel: pl.Series, grouping: Mapping[str, str] | None
+) -> tuple[list[str], np.ndarray]:
+    """The channels' names in order (after grouping) and each row's index among them
+    (int32). Names are read, stripped and grouped once per distinct value, not per row:
+    a column of text is coded as a dictionary first."""
+    if channel.dtype == pl.String:
+        channel = channel.cast(pl.Categorical)
+    physical = channel.to_physical()
+    distinct = channel.unique()
+    codes = distinct.to_physical().to_numpy()
+    labels = [str(label).strip() for label in distinct.cast(pl.String).to_list()]
+    for code, label in zip(codes, labels, strict=True):
+        if not label:
+            raise AttributionError(f"row {_first_row(physical == code)}, channel: empty.")
+    if grouping:
+        labels = [grouping.get(label, label) for label in labels]
+    names = sorted(set(labels))
+    index = {name: i for i, name in enumerate(names)}
+    table = np.zeros(int(codes.max()) + 1, dtype=np.int32)
+    table[codes] = [index[label] for label in labels]
+    return names, table[physical.to_numpy()]
 
 
 def from_frame(
@@ -269,6 +269,8 @@ def from_frame(
     lookback_days: float | None = None,
     grouping: Mapping[str, str] | None = None,
     exclude: str | None = None,
+    with_ages: bool = True,
+    consume: bool = False,
 ) -> Paths:
     """Touches as a polars frame with the columns ``journey_id, ts, channel, converted,
     value`` (ts in seconds, or a date or time), rows in any order.
@@ -282,36 +284,77 @@ def from_frame(
       channels not named keep their name.
     - ``exclude``: drop this channel's touches (typically "direct") from every journey
       that has another touch, so a journey of direct visits alone still counts.
+    - ``with_ages``: keep each touch's age (what time decay reads); without it, time
+      decay would count steps, so leave it on unless time decay is not wanted.
+    - ``consume``: take the columns out of ``frame`` (it is left empty), so each one's
+      memory goes back as soon as it is used (a caller's reference would hold it all).
     """
     if lookback_days is not None and not lookback_days > 0:
         raise AttributionError("The lookback window must be more than zero days.")
-    frame = _columns(frame)
-    if grouping:
-        frame = frame.with_columns(
-            pl.col("channel").replace(list(grouping), list(grouping.values()))
+    checked = _columns(frame)
+    if consume:
+        for name in frame.columns:
+            frame.drop_in_place(name)
+    frame = checked
+    del checked
+    names, codes = _channel_codes(frame.drop_in_place("channel"), grouping)
+    journey = journey_codes(frame.drop_in_place("journey_id"))
+    # Values and conversions sit on a few touches (a journey's last, mostly): they are
+    # kept as row numbers and summed per journey, so their columns are never sorted.
+    valued = np.flatnonzero(frame["value"].to_numpy())
+    amounts = frame.drop_in_place("value").to_numpy()[valued]
+    converting = frame.drop_in_place("converted").arg_true().to_numpy()
+    valued_journey, converting_journey = journey[valued], journey[converting]
+    raw_ts = frame.drop_in_place("ts").to_numpy()  # int64 microseconds or float64 seconds
+    del frame, valued
+    per_second = 1e6 if raw_ts.dtype.kind in "iu" else 1.0
+    conversion_ts = raw_ts[converting] / per_second
+    del converting
+    # Each journey's touches together in time order, by one sort of one integer key
+    # (see ``order``): of the key's values, with the channel packed in, when no window
+    # needs times exactly and the key holds them to a millisecond (if ages are kept);
+    # else of row
+    # numbers, then gathered. Arrays are let go of as soon as they are used: at 20M
+    # touches each is 80-160 MB.
+    packed = None
+    if lookback_days is None and exclude is None:
+        enough = per_second / 1000 if with_ages else math.inf  # ages to a millisecond
+        packed = packed_order(
+            journey, raw_ts, codes, len(names), resolution=enough, with_times=with_ages
         )
-    # Each journey's touches together in time order, as a permutation applied to each
-    # column as a numpy array in turn (a sorted copy of the whole frame would cost as
-    # much memory again as the input).
-    # Arrays are dropped as soon as they are used: at 20M touches each is 80-160 MB.
-    order = _journey_time_order(frame)
-    journey = frame["journey_id"].gather(order)
-    first = (journey != journey.shift(1)).fill_null(True).to_numpy()
-    del journey
+    ts: np.ndarray | None
+    if packed is not None:
+        sorted_journey, codes, ts = packed
+        del packed, journey, raw_ts
+    else:
+        order, sorted_journey, ts = journey_time_order(*sort_key(journey, raw_ts), raw_ts)
+        del journey, raw_ts
+        if order is not None:
+            codes = codes[order]
+            del order
+    first = np.empty(len(codes), dtype=bool)
+    first[0] = True
+    np.not_equal(sorted_journey[1:], sorted_journey[:-1], out=first[1:])
     begins = np.flatnonzero(first)
+    # Each journey's number in order, looked up by its code (codes ascend).
+    count = len(begins)
+    number = np.zeros(int(sorted_journey[-1]) + 1, dtype=np.int32)
+    number[sorted_journey[begins]] = np.arange(count, dtype=np.int32)
+    del sorted_journey
+    at_conversion = number[converting_journey]
+    converts = np.bincount(at_conversion, minlength=count) > 0
+    worth = np.bincount(number[valued_journey], amounts, minlength=count)
+    del number
+    if not (with_ages or lookback_days is not None or exclude is not None):
+        return _paths(names, codes, np.diff(np.r_[begins, len(codes)]), converts, worth, None)
+    assert ts is not None, "times are kept when ages or a window need them"
+    ts = ts / per_second
     journey_of = np.cumsum(first, dtype=np.int32) - 1
     del first
-    names = frame["channel"].unique().sort()
-    codes = frame["channel"].cast(pl.Enum(names)).to_physical().to_numpy()[order]
-    codes = codes.astype(np.int32, copy=False)
-    ts = frame["ts"].to_numpy()[order]
-    converted = frame["converted"].to_numpy()[order]
-    converts = np.logical_or.reduceat(converted, begins)
-    last_conversion = np.maximum.reduceat(np.where(converted, ts, -np.inf), begins)
-    del converted
-    worth = np.add.reduceat(frame["value"].to_numpy()[order], begins)
-    del order
-    ends = np.where(converts, last_conversion, np.maximum.reduceat(ts, begins))
+    last_conversion = np.full(count, -np.inf)
+    np.maximum.at(last_conversion, at_conversion, conversion_ts)
+    lasts = np.r_[begins[1:], len(ts)] - 1  # each journey's last touch (its latest)
+    ends = np.where(converts, last_conversion, ts[lasts])
     del last_conversion
 
     keep: np.ndarray | None = None  # None: every touch stays (no copies)
@@ -319,9 +362,9 @@ def from_frame(
         end = ends[journey_of]
         keep = (ts <= end) & (ts >= end - lookback_days * SECONDS_PER_DAY)
         del end
-    if exclude is not None and exclude in set(names.to_list()):
+    if exclude is not None and exclude in names:
         kept = np.ones(len(ts), dtype=bool) if keep is None else keep
-        other = kept & (codes != names.to_list().index(exclude))
+        other = kept & (codes != names.index(exclude))
         has_other = np.bincount(journey_of, weights=other, minlength=len(begins)) > 0
         keep = kept & (other | ~has_other[journey_of])
     if keep is not None:
@@ -329,24 +372,36 @@ def from_frame(
         del keep
     lengths = np.bincount(journey_of, minlength=len(begins))
     assert lengths.min() > 0, "every journey keeps its last touch"
-    # Ages in days as float32 (a few seconds' resolution, which no half-life notices),
-    # computed in place.
-    ages = ends[journey_of]
-    del journey_of
-    ages -= ts
-    del ts
-    ages /= SECONDS_PER_DAY
-    ages32 = ages.astype(np.float32)
-    del ages
+    ages32: np.ndarray | None = None
+    if with_ages:
+        # Ages in days as float32 (a few seconds' resolution, which no half-life
+        # notices), computed in place.
+        ages = ends[journey_of]
+        ages -= ts
+        ages /= SECONDS_PER_DAY
+        ages32 = ages.astype(np.float32)
+        del ages
+    del journey_of, ts
+    return _paths(names, codes, lengths, converts, worth, ages32)
+
+
+def _paths(
+    names: list[str],
+    codes: np.ndarray,
+    lengths: np.ndarray,
+    converts: np.ndarray,
+    worth: np.ndarray,
+    ages: np.ndarray | None,
+) -> Paths:
     used = np.bincount(codes, minlength=len(names)) > 0  # grouping/exclusion may drop some
     if not used.all():
         codes = (np.cumsum(used, dtype=np.int32) - 1)[codes]
     return Paths(
-        channels=[name for name, u in zip(names.to_list(), used, strict=True) if u],
+        channels=[name for name, u in zip(names, used, strict=True) if u],
         codes=codes,
         starts=np.r_[0, np.cumsum(lengths)].astype(np.int64),
         conversions=converts.astype(np.float64),
         value=np.where(converts, worth, 0.0),
         nulls=(~converts).astype(np.float64),
-        ages=ages32,
+        ages=ages,
     )

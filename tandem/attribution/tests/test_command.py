@@ -146,3 +146,37 @@ def test_a_file_that_is_not_parquet(tmp_path):
     paths = write(tmp_path, "p.csv", "path,total_conversions\na,1\n")
     with pytest.raises(CommandError, match="need --touchpoints"):
         run("--paths", paths, "--exclude", "direct")
+
+
+def _console(*args):
+    """``tandem attribution ...`` as the console script runs it, in a process of its own:
+    its output, its exit code and whether it loaded Django."""
+    import os
+    import subprocess
+    import sys
+
+    script = (
+        "import sys\nfrom tandem import cli\nsys.argv = ['tandem', *sys.argv[1:]]\n"
+        "try:\n    cli.main()\nexcept SystemExit as exit:\n"
+        "    print('exit', exit.code, 'django' in sys.modules, file=sys.stderr)\n"
+    )
+    env = {k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"}
+    done = subprocess.run(
+        [sys.executable, "-c", script, "attribution", *args],
+        capture_output=True, text=True, env=env, check=False, timeout=120,
+    )  # fmt: skip
+    return done.stdout, done.stderr
+
+
+def test_the_console_command_needs_no_django(tmp_path):
+    touches = write(
+        tmp_path,
+        "t.csv",
+        "journey_id,ts,channel,converted,value\nj1,1,email,no,0\nj1,2,search,yes,50\n",
+    )
+    out, err = _console("--touchpoints", touches, "--model", "linear")
+    rows = list(csv.DictReader(io.StringIO(out)))
+    assert {r["channel"]: float(r["value"]) for r in rows} == {"email": 25.0, "search": 25.0}
+    assert err.strip().endswith("exit 0 False")  # done, and Django never loaded
+    out, err = _console("--touchpoints", touches, "--model", "magic")
+    assert "No model 'magic'" in err and err.strip().endswith("exit 1 False")

@@ -1,95 +1,23 @@
-"""tandem attribution --paths FILE.csv | --touchpoints FILE.(csv|parquet)
-[--model NAME ...] [--order N] [--output FILE.csv]: one row per model and channel
-(model,channel,conversions,value). Touchpoints also take --lookback-days, --group
-CHANNEL=GROUP (repeatable) and --exclude CHANNEL."""
+"""``manage.py attribution``: the engine's command (``tandem.attribution.engine.cli``)
+through Django's management commands. ``tandem attribution`` runs the same without
+starting Django."""
 
-import csv
 from argparse import ArgumentParser
-from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
-from tandem.attribution.engine import MODELS, AttributionError, attribute
-from tandem.attribution.engine.files import read_paths, read_touchpoints
-from tandem.core.spreadsheets import safe_cell
+from tandem.attribution.engine import AttributionError, cli
 
 
 class Command(BaseCommand):
-    help = "Attribute conversions to channels with every model, from a file."
+    help = cli.HELP
 
     def add_arguments(self, parser: ArgumentParser) -> None:
-        source = parser.add_mutually_exclusive_group(required=True)
-        source.add_argument(
-            "--paths", type=Path, help="aggregated paths: path,total_conversions,..."
-        )
-        source.add_argument(
-            "--touchpoints",
-            type=Path,
-            help="CSV or Parquet with journey_id,ts,channel,converted,value",
-        )
-        parser.add_argument(
-            "--model", action="append", default=[], help=f"repeatable, or all: {', '.join(MODELS)}"
-        )
-        parser.add_argument("--order", type=int, default=1, help="Markov order (1-3)")
-        parser.add_argument(
-            "--half-life",
-            type=float,
-            default=None,
-            help="time decay: days for touchpoints (default 7), steps for paths (default 1)",
-        )
-        parser.add_argument("--lookback-days", type=float, help="touchpoints: days before the end")
-        parser.add_argument(
-            "--group",
-            action="append",
-            default=[],
-            metavar="CHANNEL=GROUP",
-            help="touchpoints: count CHANNEL as GROUP (repeatable)",
-        )
-        parser.add_argument("--exclude", metavar="CHANNEL", help="touchpoints: e.g. direct")
-        parser.add_argument("--output", type=Path, help="CSV to write (default: standard output)")
+        cli.add_arguments(parser)
 
     def handle(self, *args: Any, **options: Any) -> None:
-        chosen = options["model"] or ["all"]
-        models = list(MODELS) if "all" in chosen else chosen
-        unknown = [m for m in models if m not in MODELS]
-        if unknown:
-            raise CommandError(f"No model {unknown[0]!r}; choose from {', '.join(MODELS)} or all.")
-        grouping = {}
-        for pair in options["group"]:
-            channel, _, group = pair.partition("=")
-            if not channel.strip() or not group.strip():
-                raise CommandError(f"--group {pair!r}: write it as CHANNEL=GROUP.")
-            grouping[channel.strip()] = group.strip()
-        touch_options = {
-            "lookback_days": options["lookback_days"],
-            "grouping": grouping,
-            "exclude": options["exclude"],
-        }
-        if options["paths"] and any(touch_options.values()):
-            raise CommandError("--lookback-days, --group and --exclude need --touchpoints.")
-        half_life = options["half_life"]
-        if half_life is None:
-            half_life = 1.0 if options["paths"] else 7.0
         try:
-            paths = (
-                read_paths(options["paths"])
-                if options["paths"]
-                else read_touchpoints(options["touchpoints"], **touch_options)
-            )
-            rows = attribute(paths, models, order=options["order"], half_life=half_life)
-        except AttributionError as exc:
+            cli.run(options, self.stdout, self.stderr)
+        except (cli.UsageError, AttributionError) as exc:
             raise CommandError(str(exc)) from None
-        target = options["output"]
-        stream: Any = target.open("w", newline="", encoding="utf-8") if target else self.stdout
-        try:
-            writer = csv.writer(stream, lineterminator="\n")
-            writer.writerow(["model", "channel", "conversions", "value"])
-            for model, channel, conversions, value in rows:
-                # A channel named "=HYPERLINK(...)" must not become a formula in Excel.
-                writer.writerow([model, safe_cell(channel), f"{conversions:.10g}", f"{value:.10g}"])
-        finally:
-            if target:
-                stream.close()
-        if target:
-            self.stderr.write(f"Wrote {len(rows)} rows to {target}.")
