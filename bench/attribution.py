@@ -1,30 +1,37 @@
-"""Issue 5's engine figures: Tandem's attribution engine against the ChannelAttribution
-package on the same generated journeys (fixed seed, 12 channels, mean length about 4).
+"""Issue 18's engine figures: ``tandem attribution`` on a touchpoint file, against the
+ChannelAttribution package used as a competent analyst would use it and against the
+floor, each a whole process, in one run, alternating.
 
-From the touchpoint columns in memory, each side is timed end to end in a process of
-its own; its peak memory is measured from just before it starts (the input columns,
-which stay in memory, count; the generator's arrays do not):
-- Tandem: building the paths from the columns, all eight heuristic models and the
-  exact Markov model of order 1.
-- ChannelAttribution: the usual path aggregation with pandas (sort, join each
-  journey's channels with " > ", total per path), then ``heuristic_models`` and
-  ``markov_model`` (order 1, default settings).
+The file: ``--journeys`` generated journeys (fixed seed, 12 channels, mean length about
+4, rows shuffled), written once as Parquet (journey_id int64, ts timestamp, channel
+text, converted, value) under ``--dir``. Then, ``--runs`` times, in rotating order:
+- Tandem: ``tandem attribution --touchpoints F --model first_touch --model last_touch
+  --model linear --model markov --output OUT.csv``;
+- the peer (``attribution_peer.py``): paths aggregated with polars, then
+  ``heuristic_models`` and ``markov_model`` (order 1, default settings);
+- the floor (``attribution_floor.py``): read, sort one packed key, count the
+  transitions, solve exactly; nothing else.
+Each is timed from its start to its exit, its peak resident memory read from the
+kernel's accounting of the child (``wait4``, as ``/usr/bin/time -v`` reports it).
 
 Then the results are checked: Tandem's first/last/linear credits against
 ChannelAttribution's, and Tandem's Markov credits against a dense solve of the same
-chain built separately from ChannelAttribution's aggregated paths.
+chain built separately from the aggregated paths.
 
-    .venv/bin/python bench/attribution.py --journeys 1000000 5000000
+    .venv/bin/python bench/attribution.py --journeys 5000000 --runs 3
+    .venv/bin/python bench/attribution.py --in-product 1000000   # database -> report
 """
 
 from __future__ import annotations
 
 import argparse
-import gc
+import csv
 import json
-import resource
+import os
+import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from datetime import timedelta
 from pathlib import Path
@@ -32,8 +39,9 @@ from pathlib import Path
 import numpy as np
 
 REPO = Path(__file__).resolve().parent.parent
+BENCH = REPO / "bench"
 sys.path.insert(0, str(REPO))
-sys.path.insert(0, str(REPO / "bench"))
+sys.path.insert(0, str(BENCH))
 
 CHANNELS = [
     "email", "paid_search", "organic", "social", "display", "event",
@@ -71,127 +79,69 @@ def journeys(n: int, seed: int = 2026) -> dict[str, np.ndarray]:
     }
 
 
-def reset_peak() -> None:
-    """Start measuring the peak from here: the generator's own arrays are gone, the
-    input columns stay (and count). Linux resets VmHWM on writing 5 to clear_refs."""
-    gc.collect()
-    Path("/proc/self/clear_refs").write_text("5")
-
-
-def peak_mb() -> float:
-    """The largest resident size since ``reset_peak``, in MB."""
-    for line in Path("/proc/self/status").read_text().splitlines():
-        if line.startswith("VmHWM:"):
-            return int(line.split()[1]) / 1024
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-
-
-def run_tandem(n: int) -> dict:
+def touch_file(n: int, folder: Path) -> Path:
+    """The Parquet file of ``n`` journeys, written once."""
     import polars as pl
 
-    from tandem.attribution.engine import attribute
-    from tandem.attribution.engine.paths import from_frame
+    file = folder / f"journeys-{n}.parquet"
+    if not file.exists():
+        folder.mkdir(parents=True, exist_ok=True)
+        columns = journeys(n)
+        pl.DataFrame(
+            {
+                "journey_id": columns["journey_id"],
+                "ts": pl.Series((columns["ts"] * 1e6).astype(np.int64)).cast(
+                    pl.Datetime("us", "UTC")
+                ),
+                "channel": pl.Series(columns["channel"]).replace_strict(
+                    range(len(CHANNELS)), pl.Series(CHANNELS)
+                ),
+                "converted": columns["converted"],
+                "value": columns["value"],
+            }
+        ).write_parquet(file)
+    return file
 
-    columns = journeys(n)
-    names = pl.Series(CHANNELS)
-    frame = pl.DataFrame(
-        {
-            **columns,
-            "channel": pl.Series(columns["channel"]).replace_strict(range(len(CHANNELS)), names),
-        }
-    )
-    del columns
-    input_mb = frame.estimated_size() / 2**20
-    reset_peak()
+
+def whole_process(command: list[str]) -> tuple[float, float]:
+    """(seconds from start to exit, peak resident MB) of a command run alone."""
     began = time.perf_counter()
-    paths = from_frame(frame)
-    built = time.perf_counter() - began
-    from tandem.attribution.engine import models
+    child = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    _, status, usage = os.wait4(child.pid, 0)
+    seconds = time.perf_counter() - began
+    error = child.stderr.read().decode() if child.stderr else ""
+    if status:
+        raise SystemExit(f"{command[1]} failed:\n{error[-3000:]}")
+    return seconds, usage.ru_maxrss / 1024
 
-    rows = attribute(paths, [*models.HEURISTICS, "markov"], order=1)
-    total = time.perf_counter() - began
+
+def sides(file: Path, folder: Path) -> dict[str, list[str]]:
+    python = sys.executable
+    models = [a for m in ("first_touch", "last_touch", "linear", "markov") for a in ("--model", m)]
     return {
-        "touches": len(paths.codes),
-        "journeys": len(paths.lengths),
-        "conversions": paths.total_conversions,
-        "input_mb": input_mb,
-        "build_s": built,
-        "total_s": total,
-        "peak_mb": peak_mb(),
-        "rows": rows,
-    }
+        "tandem": [
+            str(Path(python).with_name("tandem")), "attribution", "--touchpoints", str(file),
+            *models, "--output", str(folder / "tandem.csv"),
+        ],
+        "peer": [python, str(BENCH / "attribution_peer.py"), str(file), str(folder / "peer.json")],
+        "floor": [python, str(BENCH / "attribution_floor.py"), str(file)],
+    }  # fmt: skip
 
 
-def run_channelattribution(n: int) -> dict:
-    import ChannelAttribution as ca
-    import pandas as pd
+def dense_markov(file: Path) -> dict[str, float]:
+    """Order-1 removal effects (as conversions) by a dense solve of a chain built with
+    dictionaries from the paths aggregated as the peer aggregates them."""
+    from attribution_peer import aggregated_paths
 
-    columns = journeys(n)
-    frame = pd.DataFrame(
-        {**columns, "channel": np.array(CHANNELS, dtype=object)[columns["channel"]]}
-    )
-    del columns
-    reset_peak()
-    began = time.perf_counter()
-    ordered = frame.sort_values(["journey_id", "ts"], kind="stable")
-    per_journey = ordered.groupby("journey_id", sort=False).agg(
-        path=("channel", " > ".join), converted=("converted", "any"), value=("value", "sum")
-    )
-    per_journey["null"] = ~per_journey["converted"]
-    per_journey["value"] = per_journey["value"].where(per_journey["converted"], 0.0)
-    paths = (
-        per_journey.groupby("path")
-        .agg(
-            total_conversions=("converted", "sum"),
-            total_conversion_value=("value", "sum"),
-            total_null=("null", "sum"),
-        )
-        .reset_index()
-    )
-    aggregated = time.perf_counter() - began
-    heuristic = ca.heuristic_models(
-        paths, "path", "total_conversions", var_value="total_conversion_value", flg_pro=False
-    )
-    markov = ca.markov_model(
-        paths,
-        "path",
-        "total_conversions",
-        var_value="total_conversion_value",
-        var_null="total_null",
-        order=1,
-        verbose=False,
-        flg_pro=False,
-    )
-    total = time.perf_counter() - began
-    return {
-        "aggregate_s": aggregated,
-        "total_s": total,
-        "peak_mb": peak_mb(),
-        "distinct_paths": len(paths),
-        "heuristic": heuristic.to_dict("records"),
-        "markov": markov.to_dict("records"),
-        # Not timed: the exact answer, from these aggregated paths by a separate route.
-        "exact_markov": dense_markov(
-            list(
-                paths[
-                    ["path", "total_conversions", "total_conversion_value", "total_null"]
-                ].itertuples(index=False, name=None)
-            )
-        ),
-    }
-
-
-def dense_markov(paths: list[tuple[str, float, float, float]]) -> dict[str, float]:
-    """Order-1 removal effects by a dense solve of a chain built with dictionaries."""
+    paths = aggregated_paths(str(file)).rows()
     channels = sorted({s.strip() for p, *_ in paths for s in p.split(">")})
     states = ["(start)", *channels]
     at = {s: i for i, s in enumerate(states)}
     counts = np.zeros((len(states), len(states) + 2))  # + conversion, null
     for path, conv, _value, nulls in paths:
-        steps = [at[s.strip()] for s in path.split(">")]
         weight = conv + nulls
         previous = 0
-        for step in steps:
+        for step in (at[s.strip()] for s in path.split(">")):
             counts[previous, step] += weight
             previous = step
         counts[previous, -2] += conv
@@ -203,8 +153,7 @@ def dense_markov(paths: list[tuple[str, float, float, float]]) -> dict[str, floa
     def p_conv(removed: int | None) -> float:
         keep = [i for i in range(len(states)) if i != removed]
         q = probability[np.ix_(keep, keep)]
-        r = probability[keep, -2]
-        return float(np.linalg.solve(np.eye(len(keep)) - q, r)[0])
+        return float(np.linalg.solve(np.eye(len(keep)) - q, probability[keep, -2])[0])
 
     base = p_conv(None)
     effects = {c: 1 - p_conv(at[c]) / base for c in channels}
@@ -213,43 +162,13 @@ def dense_markov(paths: list[tuple[str, float, float, float]]) -> dict[str, floa
     return {c: e / total_effect * conversions for c, e in effects.items()}
 
 
-def child(side: str, n: int) -> None:
-    result = run_tandem(n) if side == "tandem" else run_channelattribution(n)
-    print(json.dumps(result, default=float))
-
-
-def measure(side: str, n: int) -> dict:
-    done = subprocess.run(
-        [sys.executable, __file__, "--child", side, "--journeys", str(n)],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    if done.returncode:
-        raise SystemExit(f"{side} failed:\n{done.stderr[-3000:]}")
-    return json.loads(done.stdout.strip().splitlines()[-1])
-
-
-def compare(n: int) -> None:
-    ours = measure("tandem", n)
-    theirs = measure("channelattribution", n)
-    print(
-        f"\n{n:,} journeys, {ours['touches']:,} touches, {ours['conversions']:,.0f} "
-        f"conversions, {theirs['distinct_paths']:,} distinct paths; input columns "
-        f"{ours['input_mb']:,.0f} MB in polars"
-    )
-    print(
-        f"Tandem:             {ours['total_s']:7.2f} s end to end "
-        f"(paths from columns {ours['build_s']:.2f} s); peak {ours['peak_mb']:,.0f} MB"
-    )
-    print(
-        f"ChannelAttribution: {theirs['total_s']:7.2f} s end to end "
-        f"(pandas path aggregation {theirs['aggregate_s']:.2f} s); "
-        f"peak {theirs['peak_mb']:,.0f} MB"
-    )
-    print(f"ratio: Tandem is {theirs['total_s'] / ours['total_s']:.1f}x faster")
-
-    credit = {(m, c): (conv, value) for m, c, conv, value in ours["rows"]}
+def check(file: Path, folder: Path) -> None:
+    with (folder / "tandem.csv").open() as stream:
+        credit = {
+            (r["model"], r["channel"]): (float(r["conversions"]), float(r["value"]))
+            for r in csv.DictReader(stream)
+        }
+    theirs = json.loads((folder / "peer.json").read_text())
     worst = 0.0
     for row in theirs["heuristic"]:
         for ours_name, theirs_name in (
@@ -262,7 +181,7 @@ def compare(n: int) -> None:
                 expected = row[f"{theirs_name}_{suffix}"]
                 worst = max(worst, abs(mine[part] - expected) / max(1.0, abs(expected)))
     print(f"heuristics vs ChannelAttribution: largest relative difference {worst:.2e}")
-    exact = theirs["exact_markov"]
+    exact = dense_markov(file)
     markov_worst = max(abs(credit[("markov_1", c)][0] - v) / max(1.0, v) for c, v in exact.items())
     print(
         f"Markov order 1 vs a dense solve of the same chain: "
@@ -270,9 +189,41 @@ def compare(n: int) -> None:
     )
     sim = {row["channel_name"]: row["total_conversions"] for row in theirs["markov"]}
     sim_worst = max(abs(sim[c] - v) / max(1.0, v) for c, v in exact.items())
+    print(f"(ChannelAttribution's Markov, by simulation, differs from exact by {sim_worst:.2e})")
+
+
+def compare(n: int, runs: int, folder: Path) -> None:
+    file = touch_file(n, folder)
+    commands = sides(file, folder)
+    names = list(commands)
+    times: dict[str, list[float]] = {name: [] for name in names}
+    peaks: dict[str, list[float]] = {name: [] for name in names}
+    print(f"\n{n:,} journeys in {file} ({file.stat().st_size / 2**20:,.0f} MB)")
+    for run in range(runs):
+        order = names[run % 3 :] + names[: run % 3]
+        for name in order:
+            seconds, peak = whole_process(commands[name])
+            times[name].append(seconds)
+            peaks[name].append(peak)
+        load = os.getloadavg()[0]
+        print(
+            f"run {run + 1} ({' -> '.join(order)}; load {load:.1f}): "
+            + ", ".join(f"{k} {times[k][-1]:.2f} s / {peaks[k][-1]:,.0f} MB" for k in names)
+            + f"; Tandem/peer {times['tandem'][-1] / times['peer'][-1]:.3f}, "
+            f"Tandem/floor {times['tandem'][-1] / times['floor'][-1]:.2f}"
+        )
+    median = {k: statistics.median(v) for k, v in times.items()}
     print(
-        f"(ChannelAttribution's Markov, by simulation, differs from exact by up to {sim_worst:.2e})"
+        f"median of {runs}: Tandem {median['tandem']:.2f} s (peak {max(peaks['tandem']):,.0f} MB), "
+        f"peer {median['peer']:.2f} s (peak {max(peaks['peer']):,.0f} MB), "
+        f"floor {median['floor']:.2f} s (peak {max(peaks['floor']):,.0f} MB)"
     )
+    print(
+        f"ratios of medians: Tandem/peer {median['tandem'] / median['peer']:.3f} (bar 0.33), "
+        f"Tandem/floor {median['tandem'] / median['floor']:.2f} (bar 1.5), "
+        f"peak {max(peaks['tandem']):,.0f} MB (bar 1,536)"
+    )
+    check(file, folder)
 
 
 def in_product(touches: int) -> None:
@@ -318,8 +269,10 @@ def in_product(touches: int) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--journeys", type=int, nargs="+", default=[1_000_000, 5_000_000])
-    parser.add_argument("--child", choices=["tandem", "channelattribution"])
+    parser.add_argument("--journeys", type=int, nargs="+", default=[5_000_000])
+    parser.add_argument("--runs", type=int, default=3)
+    folder = Path(tempfile.gettempdir()) / "tandem-attribution-bench"
+    parser.add_argument("--dir", type=Path, default=folder, help="where the files go")
     parser.add_argument(
         "--in-product", type=int, metavar="TOUCHES", help="time database -> cached report"
     )
@@ -327,11 +280,8 @@ def main() -> None:
     if args.in_product:
         in_product(args.in_product)
         return
-    if args.child:
-        child(args.child, args.journeys[0])
-        return
     for n in args.journeys:
-        compare(n)
+        compare(n, args.runs, args.dir)
 
 
 if __name__ == "__main__":

@@ -100,7 +100,7 @@ def run(options: dict[str, Any], stdout: Writer, stderr: Writer) -> None:
         writer.writerow(["model", "channel", "conversions", "value"])
         for model, channel, conversions, value in rows:
             # A channel named "=HYPERLINK(...)" must not become a formula in Excel.
-            writer.writerow([model, safe_cell(channel), f"{conversions:.10g}", f"{value:.10g}"])
+            writer.writerow([model, safe_cell(channel), f"{conversions:.15g}", f"{value:.15g}"])
     finally:
         if target:
             stream.close()

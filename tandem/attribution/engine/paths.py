@@ -301,8 +301,11 @@ def from_frame(
     journey = journey_codes(frame.drop_in_place("journey_id"))
     # Values and conversions sit on a few touches (a journey's last, mostly): they are
     # kept as row numbers and summed per journey, so their columns are never sorted.
-    valued = np.flatnonzero(frame["value"].to_numpy())
-    amounts = frame.drop_in_place("value").to_numpy()[valued]
+    value = frame.drop_in_place("value")
+    nonzero = (value != 0).arg_true()
+    amounts = value.gather(nonzero).to_numpy()
+    valued = nonzero.to_numpy()
+    del value, nonzero
     converting = frame.drop_in_place("converted").arg_true().to_numpy()
     valued_journey, converting_journey = journey[valued], journey[converting]
     raw_ts = frame.drop_in_place("ts").to_numpy()  # int64 microseconds or float64 seconds
