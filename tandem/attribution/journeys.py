@@ -4,12 +4,15 @@ A conversion is an opportunity: created in the period (pipeline) or won in it
 (revenue). Its journey is every touch of its account's contacts in the lookback window
 before the conversion, worth the opportunity's amount. Accounts with touches in the
 period and no conversion in it are the journeys that did not convert (the Markov model
-needs them). Joins and the coarse time filter run in the database; the exact
-per-conversion window and everything after are whole-column work in polars.
+needs them). The database reads the window's touches from one covering index and
+hands them over as CSV text, which polars parses into columns (no Python object per
+row); the joins to conversions and each conversion's own window are whole-column work
+in polars.
 """
 
 from __future__ import annotations
 
+import io
 from dataclasses import asdict, dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
@@ -82,22 +85,23 @@ def _tables() -> dict[str, str]:
     }
 
 
-def _touch_filters(scope: Scope, *, accounts: bool) -> tuple[str, str, list[Any]]:
-    """Joins and conditions for the campaign filter (cp = campaign) and, with
-    ``accounts``, the account filters (a = account), with their parameters. Touches
-    of conversions need no account join: the conversions are already filtered."""
-    joins, where, params = [], [], []
-    if accounts and (scope.region or scope.segment):
-        joins.append("JOIN {account} a ON a.id = c.account_id")
-        for field in ("region", "segment"):
-            if getattr(scope, field):
-                where.append(f"a.{field} = %s")
-                params.append(getattr(scope, field))
-    if scope.campaign_type:
-        joins.append("JOIN {campaign} cp ON cp.id = t.campaign_id")
-        where.append("cp.type = %s")
-        params.append(scope.campaign_type)
-    return " ".join(joins), "".join(f" AND {w}" for w in where), params
+def _account_filter(scope: Scope) -> tuple[str, list[Any]]:
+    """The join and conditions for the account filters (a = account, c = contact)."""
+    if not (scope.region or scope.segment):
+        return "", []
+    sql, params = " JOIN {account} a ON a.id = c.account_id", []
+    for field in ("region", "segment"):
+        if getattr(scope, field):
+            sql += f" AND a.{field} = %s"
+            params.append(getattr(scope, field))
+    return sql, params
+
+
+def _epoch(column: str) -> str:
+    """A time as the database can hand it over quickly: seconds since the epoch as a
+    double (PostgreSQL; ``extract`` gives numeric, a third slower to write), or the
+    text SQLite keeps (UTC, parsed by polars)."""
+    return f"date_part('epoch', {column})" if connection.vendor == "postgresql" else column
 
 
 def _conversions_sql(scope: Scope) -> tuple[str, list[Any]]:
@@ -113,111 +117,129 @@ def _conversions_sql(scope: Scope) -> tuple[str, list[Any]]:
                 account_params.append(getattr(scope, field))
         account_where += ")"
     sql = (
-        f"SELECT o.id, o.account_id, {event}, o.amount, o.currency FROM {{opp}} o "  # noqa: S608 - fixed fragments; values are parameters
+        f"SELECT o.id AS opp, o.account_id AS account, {_epoch(event)} AS at, "  # noqa: S608 - fixed fragments; values are parameters
+        f"o.amount AS amount, o.currency AS currency FROM {{opp}} o "
         f"WHERE {event} >= %s AND {event} < %s{won}{account_where}"
     )
     return sql, [begin, end, *account_params]
 
 
-def _fetch(sql: str, params: list[Any], schema: dict[str, Any]) -> pl.DataFrame:
-    # Times as the database stores them (SQLite: UTC text without an offset).
-    adapt = connection.ops.adapt_datetimefield_value
-    params = [adapt(p) if isinstance(p, datetime) else p for p in params]
-    with connection.cursor() as cursor:
-        cursor.execute(sql.format(**_tables()), params)
-        rows = cursor.fetchall()
-    return pl.DataFrame(rows, schema=list(schema), orient="row", infer_schema_length=None)
-
-
-def _instants(column: pl.Series) -> pl.Series:
-    """Seconds since the epoch: PostgreSQL returns datetimes, SQLite returns text."""
-    if column.dtype == pl.Null:
-        return column.cast(pl.Float64)
-    if column.dtype == pl.String:
-        column = column.str.to_datetime("%Y-%m-%d %H:%M:%S%.f", time_zone="UTC", time_unit="us")
-    elif isinstance(column.dtype, pl.Datetime) and column.dtype.time_zone is None:
-        column = column.dt.replace_time_zone("UTC")
-    return column.dt.epoch("us").cast(pl.Float64) / 1e6
+def _read(sql: str, params: list[Any], schema: dict[str, Any]) -> pl.DataFrame:
+    """A query's rows as polars columns, with no Python object per row: the database
+    writes them as CSV text (PostgreSQL ``COPY ... TO STDOUT``, SQLite one
+    ``group_concat``) and polars parses it, on every core. Columns are named in the
+    query as in ``schema``; none may hold a comma, a quote or a line break (ids, times,
+    amounts and codes)."""
+    sql = sql.format(**_tables())
+    if connection.vendor == "postgresql":
+        with (
+            connection.cursor() as cursor,
+            cursor.cursor.copy(f"COPY ({sql}) TO STDOUT WITH (FORMAT csv)", params) as copy,
+        ):
+            data = b"".join(bytes(block) for block in copy)
+    else:
+        adapt = connection.ops.adapt_datetimefield_value  # stored as UTC text
+        params = [adapt(p) if isinstance(p, datetime) else p for p in params]
+        row = " || ',' || ".join(f"ifnull(q.{name}, '')" for name in schema)
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT group_concat({row}, char(10)) FROM ({sql}) q", params)  # noqa: S608 - as above
+            data = (cursor.fetchone()[0] or "").encode()
+    if not data:
+        return pl.DataFrame(schema=schema)
+    return pl.read_csv(io.BytesIO(data), has_header=False, new_columns=list(schema), schema=schema)
 
 
 def journeys(scope: Scope) -> Journeys:
+    """Two reads: the conversions in the period, and every touch of the lookback window
+    before it to the period's end with its contact's account. Which touches belong to
+    which conversion (its account's, within its own window) and which accounts were
+    touched in the period without converting are joins in polars."""
     begin, end = scope.window
     look_from = begin - timedelta(days=scope.lookback_days)
+    at = pl.Float64 if connection.vendor == "postgresql" else pl.String
     conversion_sql, conversion_params = _conversions_sql(scope)
-    events = _fetch(
+    events = _read(
         conversion_sql,
         conversion_params,
-        {"opp": None, "account": None, "at": None, "amount": None, "currency": None},
+        {
+            "opp": pl.Int64,
+            "account": pl.Int64,
+            "at": at,
+            "amount": pl.Float64,
+            "currency": pl.String,
+        },
+    ).with_columns(_instants_expr("at"))
+    # Contacts' accounts and the window's touches are read apart and joined in polars:
+    # on SQLite the join in the database (a key lookup per touch) took four times as
+    # long as both reads.
+    account_join, account_params = _account_filter(scope)
+    contacts = _read(
+        f"SELECT c.id AS contact, c.account_id AS account FROM {{contact}} c{account_join} "  # noqa: S608 - as above
+        "WHERE c.account_id IS NOT NULL",
+        account_params,
+        {"contact": pl.Int64, "account": pl.Int64},
     )
-    if events.height:
-        events = events.with_columns(
-            _instants(events["at"]).alias("at"),
-            pl.col("amount").cast(pl.Float64),
-        )
-        in_currency = events.filter(pl.col("currency") == scope.currency)
-    else:
-        in_currency = events
-    joins, where, params = _touch_filters(scope, accounts=False)
     label = "t.channel" if scope.by == BY_CHANNEL else "t.campaign_id"
-    # Touches of the converting accounts' contacts, from the earliest window on.
-    converting = _fetch(
-        f"SELECT o.id, t.occurred_at, {label} FROM {{opp}} o "  # noqa: S608 - as above
-        "JOIN {contact} c ON c.account_id = o.account_id "
-        f"JOIN {{touch}} t ON t.contact_id = c.id {joins} "
-        f"WHERE o.id IN (SELECT q.id FROM ({conversion_sql}) q) AND o.currency = %s "
-        f"AND t.occurred_at >= %s AND t.occurred_at < %s{where}",
-        [*conversion_params, scope.currency, look_from, end, *params],
-        {"opp": None, "ts": None, "channel": None},
+    campaign_join, campaign_params = "", []
+    if scope.campaign_type:
+        campaign_join = " JOIN {campaign} cp ON cp.id = t.campaign_id AND cp.type = %s"
+        campaign_params = [scope.campaign_type]
+    touches = (
+        _read(
+            f"SELECT t.contact_id AS contact, {_epoch('t.occurred_at')} AS ts, {label} AS channel "  # noqa: S608 - as above
+            f"FROM {{touch}} t{campaign_join} WHERE t.occurred_at >= %s AND t.occurred_at < %s",
+            [*campaign_params, look_from, end],
+            {"contact": pl.Int64, "ts": at, "channel": pl.String},
+        )
+        .with_columns(_instants_expr("ts"))
+        .join(contacts, on="contact")
+        .drop("contact")
     )
-    # Accounts touched in the period that did not convert in it.
-    joins, where, params = _touch_filters(scope, accounts=True)
-    quiet = _fetch(
-        f"SELECT c.account_id, t.occurred_at, {label} FROM {{touch}} t "  # noqa: S608 - as above
-        f"JOIN {{contact}} c ON c.id = t.contact_id {joins} "
-        "WHERE t.occurred_at >= %s AND t.occurred_at < %s AND c.account_id IS NOT NULL "
-        f"AND c.account_id NOT IN (SELECT q.account_id FROM ({conversion_sql}) q){where}",
-        [begin, end, *conversion_params, *params],
-        {"account": None, "ts": None, "channel": None},
-    )
-    return _assemble(scope, events, in_currency, converting, quiet)
+    return _assemble(scope, events, touches)
+
+
+def _instants_expr(name: str) -> pl.Expr:
+    column = pl.col(name)
+    return (
+        column.str.to_datetime("%Y-%m-%d %H:%M:%S%.f", time_zone="UTC", time_unit="us")
+        .dt.epoch("us")
+        .cast(pl.Float64)
+        / 1e6
+        if connection.vendor != "postgresql"
+        else column.cast(pl.Float64)
+    ).alias(name)
 
 
 def _labels(column: pl.Series) -> pl.Series:
     return column.cast(pl.String).fill_null(NO_CAMPAIGN)
 
 
-def _assemble(
-    scope: Scope,
-    events: pl.DataFrame,
-    in_currency: pl.DataFrame,
-    converting: pl.DataFrame,
-    quiet: pl.DataFrame,
-) -> Journeys:
+def _assemble(scope: Scope, events: pl.DataFrame, touches: pl.DataFrame) -> Journeys:
+    """Journeys (integer ids: an opportunity's id, or minus an account's) from the
+    conversions and the window's touches with their accounts."""
     lookback = scope.lookback_days * 86_400.0
+    begin, end = (instant.timestamp() for instant in scope.window)
+    in_currency = events.filter(pl.col("currency") == scope.currency)
+    touches = touches.with_columns(_labels(touches["channel"]))
     touched = (
-        converting.with_columns(
-            _instants(converting["ts"]).alias("ts"), _labels(converting["channel"])
-        )
-        .join(in_currency.select("opp", "at", "amount"), on="opp")
+        touches.join(in_currency.select("opp", "account", "at", "amount"), on="account")
         .filter((pl.col("ts") <= pl.col("at")) & (pl.col("ts") >= pl.col("at") - lookback))
         .with_columns(
-            journey_id=pl.col("opp").cast(pl.String),
+            journey_id=pl.col("opp"),
             converted=pl.lit(True),
             # The amount once per journey: its value is the sum of its rows' values.
             value=pl.when(pl.col("opp").is_first_distinct()).then(pl.col("amount")).otherwise(0.0),
         )
     )
-    not_converted = quiet.with_columns(
-        _instants(quiet["ts"]).alias("ts"),
-        _labels(quiet["channel"]),
-        journey_id=pl.lit("a") + pl.col("account").cast(pl.String),
-        converted=pl.lit(False),
-        value=pl.lit(0.0),
+    # Accounts touched in the period that did not convert in it (in any currency).
+    not_converted = (
+        touches.filter((pl.col("ts") >= begin) & (pl.col("ts") < end))
+        .join(events.select("account").unique(), on="account", how="anti")
+        .with_columns(journey_id=-pl.col("account"), converted=pl.lit(False), value=pl.lit(0.0))
     )
     columns = ["journey_id", "ts", "channel", "converted", "value"]
     frame = pl.concat([touched.select(columns), not_converted.select(columns)])
-    reached = set(touched["opp"].unique().to_list()) if touched.height else set()
-    missed = in_currency.filter(~pl.col("opp").is_in(list(reached)))
+    missed = in_currency.join(touched.select("opp").unique(), on="opp", how="anti")
     return Journeys(
         frame=frame,
         conversions=in_currency.height,

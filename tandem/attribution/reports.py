@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import time
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
@@ -115,6 +116,7 @@ def compute_job(job: Job, progress: Progress) -> None:
 
 def compute(report: AttributionReport, progress: Progress | None = None) -> None:
     step = progress or (lambda done, total=None, message="": None)
+    began = time.monotonic()
     scope = Scope.from_dict(report.scope)
     step(0, 3, "Reading the journeys")
     found = journeys(scope)
@@ -122,7 +124,7 @@ def compute(report: AttributionReport, progress: Progress | None = None) -> None
     rows: list[list[Any]] = []
     skipped: list[str] = []
     if found.frame.height:
-        paths = from_frame(found.frame)
+        paths = from_frame(found.frame, consume=True)
         names = [*engine_models.HEURISTICS, "markov"]
         if len(paths.channels) <= engine_models.MAX_SHAPLEY_CHANNELS:
             names.append("shapley")
@@ -150,6 +152,7 @@ def compute(report: AttributionReport, progress: Progress | None = None) -> None
         "other_currency": found.other_currency,
         "journeys": journeys_count,
         "skipped": skipped,
+        "seconds": round(time.monotonic() - began, 1),  # shown beside the figures
     }
     AttributionReport.objects.filter(pk=report.pk).update(
         rows=rows, totals=totals, computed_at=timezone.now()
