@@ -316,9 +316,8 @@ def from_frame(
     # Each journey's touches together in time order, by one sort of one integer key
     # (see ``order``): of the key's values, with the channel packed in, when no window
     # needs times exactly and the key holds them to a millisecond (if ages are kept);
-    # else of row
-    # numbers, then gathered. Arrays are let go of as soon as they are used: at 20M
-    # touches each is 80-160 MB.
+    # else of row numbers, then gathered. Arrays are let go of as soon as they are
+    # used: at 20M touches each is 80-160 MB.
     packed = None
     if lookback_days is None and exclude is None:
         enough = per_second / 1000 if with_ages else math.inf  # ages to a millisecond
