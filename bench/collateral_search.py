@@ -53,7 +53,6 @@ import argparse
 import logging
 import os
 import statistics
-import sys
 import tempfile
 import time
 from datetime import timedelta
@@ -61,14 +60,7 @@ from functools import partial
 from pathlib import Path
 
 os.environ.setdefault("TANDEM_VAR_DIR", str(Path(tempfile.gettempdir()) / "bench-collateral"))
-# The standard library's calendar (Faker imports it), before bench/calendar.py, which
-# sits first on the path when a script here runs, can shadow it.
-_bench = sys.path.pop(0)
-import calendar  # noqa: E402, F401
-
-sys.path.insert(0, _bench)
-
-from common import (  # noqa: E402
+from common import (
     database,
     migrated,
     percentile,
