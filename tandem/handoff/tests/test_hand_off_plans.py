@@ -6,6 +6,7 @@ from typing import Any
 from django.db import connection, transaction
 from django.utils import timezone
 
+from tandem.campaigns import capture
 from tandem.campaigns.models import Touchpoint
 from tandem.crm.models import Contact
 from tandem.factories.campaigns import CampaignFactory
@@ -132,3 +133,30 @@ def test_a_plan_for_a_lead_that_moved_on_is_not_written(org):
     assert Lead.objects.get(pk=contact.pk).stage == Stage.DISQUALIFIED
     assert not LifecycleEvent.objects.exists()
 
+
+def test_a_web_form_writes_its_submission_and_nothing_of_the_hand_off(live_org):
+    """The form's own transaction stores the submission and queues the contact: a few
+    single statements, no scoring, routing or lead rows, so a prospect never waits on
+    the hand-off (which the worker does after the commit; here inline, tests' queue)."""
+    agree(live_org, rules=HOT)
+    campaign = CampaignFactory(name="Pricing page", channel="web", owner=live_org.marketer)
+    seen = Transactions()
+    with connection.execute_wrapper(seen):
+        capture.capture_form(
+            form_key=campaign.form_key, data={"email": "cto@bigco.example"}, ip="192.0.2.1"
+        )
+    form = seen.runs[0]
+    assert not [sql for sql in form if "handoff_lead" in sql or "people_user" in sql]
+    # The rate count, the new contact and its history, the touch, the membership, the
+    # event (and its content type, the first time), the arrival.
+    assert len([sql for sql in form if not sql.startswith(("SAVEPOINT", "RELEASE"))]) <= 9, (
+        "\n".join(form)
+    )
+    lead = Lead.objects.get(contact__email="cto@bigco.example")  # the worker's, after
+    assert (lead.stage, lead.rep) == (Stage.MQL, live_org.sales_rep)
+    again = capture.capture_form(
+        form_key=campaign.form_key, data={"email": "cto@bigco.example"}, ip="192.0.2.1"
+    )
+    assert not again.touchpoint_created  # the same minute: one touch, not two
+    assert Touchpoint.objects.filter(contact=lead.contact).count() == 1
+    assert campaign.members.get().status == "responded"
