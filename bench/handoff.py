@@ -156,15 +156,18 @@ def pages(n: int) -> None:
         print(summary("lead page with its score explained", timed(rep, f"/leads/{first}/")))
 
 
-def speed_to_lead(seconds: int, rate: int) -> None:
+def speed_to_lead(seconds: int, rate: int, rounds: int) -> None:
     """Post web forms for contacts one form short of the threshold, `rate` a second, and
-    time each from the post to the notification that tells a rep (or the head)."""
+    time each from the post to the notification that tells a rep (or the head), with
+    the real worker running. Each round first posts the same number of forms for other
+    such contacts with no worker running: the form's own answer then is the floor that
+    the loaded answer is read against, measured under the same machine load."""
+    import os
+
     from django.core.cache import cache
-    from django.db.models import Max
 
     from tandem.campaigns.models import Campaign
     from tandem.handoff.models import Lead, ScoringModel, Stage
-    from tandem.notifications.models import Notification
 
     model = ScoringModel.objects.in_force()
     form_points = next(r.points for r in model.rules.all() if r.field == "form")
@@ -175,61 +178,107 @@ def speed_to_lead(seconds: int, rate: int) -> None:
             score__gte=model.threshold - form_points + 2,  # a little decay leaves it over
             score__lt=model.threshold,
             contact__email__gt="",
-        ).values_list("contact__email", "pk")[:wanted]
+        ).values_list("contact__email", "pk")[: 2 * rounds * wanted]
     )
-    if len(emails) < wanted:
+    if len(emails) < 2 * rounds * wanted:
         print(f"only {len(emails)} contacts are one form short of the threshold")
     campaign = Campaign.objects.filter(status="live").first() or Campaign.objects.first()
     cache.clear()
-    last_note = Notification.objects.aggregate(m=Max("id"))["m"] or 0
     settings_env = {"TANDEM_FORM_RATE_LIMIT": "1000000"}
-    # Start from an empty queue: tasks left by earlier runs (e-mails, wake-ups queued
-    # while no worker ran) would be worked through first and delay every form.
+    with Server(workers=2, extra_env=settings_env) as server:
+        url = f"{server.url}/f/{campaign.form_key}/"
+        # Each gunicorn worker loads the application on its first requests (seconds on a
+        # busy machine): served before the clock starts, as a running site's would be.
+        for _ in range(20):
+            assert requests.get(url, timeout=60).status_code == 200
+        for round_no in range(rounds):
+            chunk = emails[2 * round_no * wanted : 2 * (round_no + 1) * wanted]
+            idle, loaded = chunk[:wanted], chunk[wanted:]
+            print(f"round {round_no + 1}: load average {os.getloadavg()[0]:.2f} (1 min)")
+            floor = post_forms(url, idle, rate)
+            # Those forms' arrivals and wake-ups wait for a worker: taken away unscored,
+            # so the loaded half starts from an empty queue as the floor did.
+            empty_queue()
+            print(
+                summary(
+                    "  form post answered, no worker running (floor)",
+                    [ms for _, ms in floor.values()],
+                )
+            )
+            notified(loaded, rate, url)
+            print(f"  load average {os.getloadavg()[0]:.2f} (1 min) at the end of the round")
+
+
+def empty_queue() -> None:
+    """Start from an empty queue: tasks left by earlier runs (e-mails, wake-ups queued
+    while no worker ran) would be worked through first and delay every form; likewise
+    arrivals queued by the other benchmarks, which run no worker (a run of
+    http_capture.py queues 100,000)."""
+    from django.core.cache import cache
     from huey.contrib.djhuey import HUEY
 
-    HUEY.flush()
-    # Likewise arrivals queued by the other benchmarks, which run no worker (a run of
-    # http_capture.py queues 100,000).
+    from tandem.handoff.arrivals import WAKE_KEY
     from tandem.handoff.models import Arrival
 
+    HUEY.flush()
     Arrival.objects.all().delete()
+    cache.delete(WAKE_KEY)  # else no wake-up is queued until it expires
+
+
+def post_forms(
+    url: str, emails: list[tuple[str, int]], rate: int
+) -> dict[int, tuple[float, float]]:
+    """Post one form per (e-mail, lead id) at ``rate`` a second, each from its own thread;
+    returns lead id -> (when posted, its answer's milliseconds)."""
+    posted: dict[int, tuple[float, float]] = {}
+    lock = threading.Lock()
+
+    def post(email: str, lead_id: int) -> None:
+        began = datetime.now(UTC).timestamp()
+        answer = requests.post(url, data={"email": email}, timeout=30)
+        assert answer.status_code == 200, answer.status_code
+        with lock:
+            posted[lead_id] = (began, (datetime.now(UTC).timestamp() - began) * 1000)
+
+    threads = []
+    start = time.perf_counter()
+    for i, (email, lead_id) in enumerate(emails):
+        delay = start + i / rate - time.perf_counter()
+        if delay > 0:
+            time.sleep(delay)
+        thread = threading.Thread(target=post, args=(email, lead_id))
+        thread.start()
+        threads.append(thread)
+    for thread in threads:
+        thread.join()
+    return posted
+
+
+def notified(emails: list[tuple[str, int]], rate: int, url: str) -> None:
+    """The forms posted with the worker running: their own answers, and from each post
+    to the first notification after its lead became an MQL."""
+    from django.db.models import Max
+
+    from tandem.handoff.models import Lead
+    from tandem.notifications.models import Notification
+
+    last_note = Notification.objects.aggregate(m=Max("id"))["m"] or 0
+    empty_queue()
     worker = subprocess.Popen(
         [sys.executable, "-m", "tandem", "run_huey"],
         cwd=REPO,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
-    sent: dict[int, float] = {}
-    answered: list[float] = []  # the form post's own response time
     try:
-        with Server(workers=2, extra_env=settings_env) as server:
-            url = f"{server.url}/f/{campaign.form_key}/"
-            time.sleep(2)  # the worker is up and polling
-            lock = threading.Lock()
-
-            def post(email: str, lead_id: int) -> None:
-                began = datetime.now(UTC).timestamp()
-                answer = requests.post(url, data={"email": email}, timeout=30)
-                assert answer.status_code == 200, answer.status_code
-                with lock:
-                    sent[lead_id] = began
-                    answered.append((datetime.now(UTC).timestamp() - began) * 1000)
-
-            threads = []
-            start = time.perf_counter()
-            for i, (email, lead_id) in enumerate(emails):
-                delay = start + i / rate - time.perf_counter()
-                if delay > 0:
-                    time.sleep(delay)
-                thread = threading.Thread(target=post, args=(email, lead_id))
-                thread.start()
-                threads.append(thread)
-            for thread in threads:
-                thread.join()
-            time.sleep(3)  # the last leads
+        time.sleep(2)  # the worker is up and polling
+        posted = post_forms(url, emails, rate)
+        time.sleep(3)  # the last leads
     finally:
         worker.terminate()
         worker.wait(timeout=30)
+    sent = {lead_id: began for lead_id, (began, _) in posted.items()}
+    answered = [ms for _, ms in posted.values()]
     # A batch tells each rep once (a summary when it gave them several), right after the
     # leads' hand-off: each lead counts as told at the first notification after its MQL.
     import bisect
@@ -251,14 +300,14 @@ def speed_to_lead(seconds: int, rate: int) -> None:
     millis = [(told[k] - sent[k]) * 1000 for k in sent if k in told]
     mqls = sum(1 for stage in handed.values() if stage == "mql")
     print(
-        f"speed to lead: {len(sent)} forms at {rate}/s; {mqls} became MQLs; "
+        f"  speed to lead: {len(sent)} forms at {rate}/s; {mqls} became MQLs; "
         f"{len(millis)} notifications matched"
     )
     if answered:
-        print(summary("form post answered", answered))
+        print(summary("  form post answered, worker handing off", answered))
     if millis:
-        print(summary("form post -> rep (or head) notified", millis))
-        print(f"p99={percentile(millis, 99):.1f} ms")
+        print(summary("  form post -> rep (or head) notified", millis))
+        print(f"  p99={percentile(millis, 99):.1f} ms")
 
 
 def main() -> None:
@@ -266,7 +315,11 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=200)
     parser.add_argument("--seconds", type=int, default=20)
     parser.add_argument("--rate", type=int, default=50)
+    parser.add_argument(
+        "--rounds", type=int, default=2, help="speed to lead: floor, then loaded, this often"
+    )
     parser.add_argument("--skip-rescore", action="store_true")
+    parser.add_argument("--skip-pages", action="store_true")
     parser.add_argument(
         "--fresh", action="store_true", help="delete every lead row first (a first scoring)"
     )
@@ -282,8 +335,9 @@ def main() -> None:
         rescore("scoring everyone" + (" (creates the lead rows)" if args.fresh else ""))
         change_rules()
         rescore("rescoring after a rule change")
-    pages(args.requests)
-    speed_to_lead(args.seconds, args.rate)
+    if not args.skip_pages:
+        pages(args.requests)
+    speed_to_lead(args.seconds, args.rate, args.rounds)
 
 
 if __name__ == "__main__":

@@ -189,6 +189,28 @@ def insert_new(
         return inserted
 
 
+def upsert_row(
+    model: type[models.Model],
+    columns: Sequence[str],
+    row: Row,
+    *,
+    unique: Sequence[str],
+    update: Sequence[str],
+) -> None:
+    """Insert ``row``, or set its ``update`` columns on the row already holding its
+    ``unique`` values: one ``INSERT ... ON CONFLICT DO UPDATE`` (both databases), where
+    ``update_or_create`` reads, then writes, with a savepoint around each."""
+    q = connection.ops.quote_name
+    values, params = next(_values_lists(model, columns, [row]))
+    sets = ", ".join(f"{q(c)} = excluded.{q(c)}" for c in update)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {q(model._meta.db_table)} ({_quoted(columns)}) VALUES {values} "  # noqa: S608
+            f"ON CONFLICT ({_quoted(unique)}) DO UPDATE SET {sets}",
+            params,
+        )
+
+
 def _values_lists(
     model: type[models.Model], columns: Sequence[str], rows: Sequence[Row]
 ) -> Iterator[tuple[str, list[Any]]]:

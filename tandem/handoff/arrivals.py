@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from tandem.core.bulk import insert_rows
 from tandem.crm.models import Contact
+from tandem.handoff.hand_off_plans import HandOffPlan, carry_out, plan_hand_off
 from tandem.handoff.models import (
     Arrival,
     Lead,
@@ -90,7 +91,17 @@ def process_arrivals() -> int:
         rules = scoring_in_force()
         now = timezone.now()
         contacts = sorted({row[1] for row in peeked})
-        prepared = Prepared(rules, now, scores_of(rules, now, contacts)) if rules else None
+        prepared = None
+        if rules:
+            scores = scores_of(rules, now, contacts)
+            plan = plan_hand_off(
+                contacts,
+                scores=scores,
+                threshold=rules.model.threshold,
+                now=now,
+                source=peeked[-1][2],
+            )
+            prepared = Prepared(rules, now, scores, plan)
         with transaction.atomic():
             waiting = Arrival.objects.filter(pk__in=[row[0] for row in peeked])
             batch = list(
@@ -103,6 +114,7 @@ def process_arrivals() -> int:
             if prepared and len(taken) < len(contacts):  # another worker took the rest
                 mine = set(taken)
                 prepared.scores = [row for row in prepared.scores if row[0] in mine]
+                prepared.plan = None  # it planned for all of them
             handed += lead_arrived(taken, source=peeked[-1][2], prepared=prepared)
         if len(peeked) < ARRIVAL_BATCH:
             return handed
@@ -110,11 +122,12 @@ def process_arrivals() -> int:
 
 @dataclass
 class Prepared:
-    """What ``process_arrivals`` reads before taking the write lock."""
+    """What ``process_arrivals`` reads and decides before taking the write lock."""
 
     rules: Scoring
     now: datetime
     scores: list[tuple[int, int, int]]
+    plan: HandOffPlan | None = None
 
 
 def lead_arrived(
@@ -126,12 +139,14 @@ def lead_arrived(
     """Speed to lead: score these contacts now and hand off those that qualify.
     Returns how many were handed off. Safe to run twice (scores are recomputed, not
     added to, and a lead already handed off is not handed off again). ``prepared``
-    holds the rules and scores read for exactly these contacts before the transaction;
-    they are used while those rules are still the ones in force."""
+    holds the rules and scores read for exactly these contacts before the transaction,
+    and the hand-off decided from them; they are used while those rules are still the
+    ones in force (and the hand-off while what it read still holds)."""
     if not contact_ids:
         return 0
+    plan = None
     if prepared and ScoringModel.objects.in_force() == prepared.rules.model:
-        rules, now, scores = prepared.rules, prepared.now, prepared.scores
+        rules, now, scores, plan = prepared.rules, prepared.now, prepared.scores, prepared.plan
     else:
         found = scoring_in_force()
         if found is None:
@@ -140,6 +155,10 @@ def lead_arrived(
     with transaction.atomic():
         ensure_leads(Contact.objects.filter(pk__any_of=contact_ids, erased_at__isnull=True), now)
         score_contacts(rules, now, {"in": contact_ids}, scores=scores)
+        if plan is not None:  # decided before the lock: written if it still holds
+            handed = carry_out(plan, contact_ids)
+            if handed is not None:
+                return handed
         leads = Lead.objects.filter(pk__in=contact_ids)
         crossing = list(qualifying(leads, rules).values_list("pk", flat=True))
         return hand_off(crossing, now=now, source=source)

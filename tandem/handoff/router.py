@@ -44,6 +44,24 @@ def with_load(users: QuerySet[User]) -> QuerySet[User]:
     )
 
 
+def first_sales_team() -> QuerySet[Team]:
+    return (
+        Team.objects.filter(function=Team.Function.SALES)
+        .order_by("id")
+        .values_list("id", flat=True)
+    )
+
+
+def lock_routing() -> int | None:
+    """Serialise routing (PostgreSQL; SQLite's IMMEDIATE transactions already do) by
+    locking the first sales team; returns its id, the team of last resort."""
+    return first_sales_team().select_for_update().first()
+
+
+def _routing_state(user: Any) -> tuple[Any, ...]:
+    return (user.load, user.last_lead, user.is_active, user.away_until, user.lead_capacity)
+
+
 class Router:
     """Chooses the team and rep of each new MQL, and says why.
 
@@ -57,21 +75,22 @@ class Router:
     whose last lead is oldest (a fair round robin); a tie is broken at random.
 
     Loads and turns are kept in memory across a batch, and the sales teams are locked,
-    so simultaneous hand-offs take turns rather than collide."""
+    so simultaneous hand-offs take turns rather than collide. A router made with
+    ``lock=False`` (outside a transaction) decides a hand-off ahead of its write, which
+    then goes ahead only while the reps it chose are ``as_read``."""
 
-    def __init__(self, now: datetime) -> None:
+    def __init__(self, now: datetime, *, lock: bool = True) -> None:
         self.now = now
         self.today = timezone.localdate(now)
         self.rules = list(
             RoutingRule.objects.filter(active=True).prefetch_related("reps").order_by("position")
         )
-        # Serialise routing (PostgreSQL; SQLite's IMMEDIATE transactions already do).
-        sales = Team.objects.select_for_update().filter(function=Team.Function.SALES)
-        self.fallback_team = sales.order_by("id").values_list("id", flat=True).first()
+        self.fallback_team = lock_routing() if lock else first_sales_team().first()
         self.pools: dict[tuple[int, tuple[int, ...]], list[Any]] = {}
         # One object per person with their load, shared by every pool and owner lookup,
         # so a rep given leads as an owner and in turn is never over their limit.
         self.people: dict[int, Any] = {}
+        self.read: dict[int, tuple[Any, ...]] = {}  # each person as first read
         self.sales_teams: dict[int, list[int]] = {}  # owner id -> their sales teams
         self.turns = 0
 
@@ -88,7 +107,7 @@ class Router:
         if not ids:
             return
         for user in with_load(User.objects.filter(pk__in=ids)):
-            self.people.setdefault(user.pk, user)
+            self._person(user)
         for user_id in ids:
             self.sales_teams[user_id] = []
         memberships = Membership.objects.filter(
@@ -96,6 +115,21 @@ class Router:
         ).order_by("team_id")
         for user_id, team_id in memberships.values_list("user_id", "team_id"):
             self.sales_teams[user_id].append(team_id)
+
+    def _person(self, user: Any) -> Any:
+        if user.pk not in self.people:
+            self.people[user.pk] = user
+            self.read[user.pk] = _routing_state(user)
+        return self.people[user.pk]
+
+    def as_read(self, user_ids: set[int]) -> bool:
+        """Whether these people's open loads, last leads and availability are still as
+        this router first read them (one query): what it decided for them then still
+        holds, so no rep goes over their limit or gets a turn twice."""
+        if not user_ids:
+            return True
+        now = {u.pk: _routing_state(u) for u in with_load(User.objects.filter(pk__in=user_ids))}
+        return all(now.get(pk) == self.read.get(pk) for pk in user_ids)
 
     def _rule_for(self, lead: Lead) -> RoutingRule | None:
         account = lead.contact.account
@@ -122,7 +156,7 @@ class Router:
                 candidates.filter(Q(away_until__isnull=True) | Q(away_until__lt=self.today))
             ).distinct()
             # A rep in two pools (a rule's and the team's) is one object, one load.
-            self.pools[key] = [self.people.setdefault(user.pk, user) for user in found]
+            self.pools[key] = [self._person(user) for user in found]
         return self.pools[key]
 
     def _owner(self, lead: Lead, team_id: int | None) -> Route | str:

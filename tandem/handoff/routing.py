@@ -35,7 +35,7 @@ from tandem.handoff.models import (
     Stage,
 )
 from tandem.handoff.router import Router
-from tandem.notifications.services import local_time, notify
+from tandem.notifications.services import Notice, local_time, notify_each
 from tandem.people.models import Membership, Team, User
 
 
@@ -68,22 +68,27 @@ def calendar_of(team_id: int | None) -> Calendar:
     )
 
 
-def _latest_touch(field: str) -> Subquery:
+def latest_touch(field: str, contact: str = "contact_id") -> Subquery:
+    """``field`` of the newest touch of the contact named by the outer ``contact``."""
     return Subquery(
-        Touchpoint.objects.filter(contact_id=OuterRef("contact_id"))
+        Touchpoint.objects.filter(contact_id=OuterRef(contact))
         .order_by("-occurred_at", "-id")
         .values(field)[:1]
     )
 
 
 def _with_contact_and_account(ids: list[int]) -> list[Lead]:
-    """These leads with their contacts and accounts, in three queries by id. Not joined:
+    """These leads with their contacts and accounts (``with_contacts``)."""
+    return with_contacts(list(Lead.objects.filter(pk__in=ids)))  # a plain IN: the key is a relation
+
+
+def with_contacts(leads: list[Lead]) -> list[Lead]:
+    """These leads with their contacts and accounts, in two queries by id. Not joined:
     for "id IN (...)" PostgreSQL does not carry the list over to the contacts, and
     walked the whole contact index to merge-join (figures in bench/README.md). Not
     prefetch_related either: on SQLite Django writes its lookup as "id = %s OR id = %s
     ...", which SQLite refuses from 1,000 leads on ("Expression tree is too large")."""
-    leads = list(Lead.objects.filter(pk__in=ids))  # a plain IN: the key is a relation
-    contacts = Contact.objects.filter(pk__any_of=ids).in_bulk()
+    contacts = Contact.objects.filter(pk__any_of=[lead.pk for lead in leads]).in_bulk()
     account_ids = [c.account_id for c in contacts.values() if c.account_id]
     accounts = Account.objects.filter(pk__any_of=account_ids).in_bulk() if account_ids else {}
     for lead in leads:
@@ -140,15 +145,18 @@ def hand_off(
         return 0
     if by is None:
         Lead.objects.filter(pk__in=ids).update(
-            source_campaign_id=_latest_touch("campaign_id"), source=_latest_touch("channel")
+            source_campaign_id=latest_touch("campaign_id"), source=latest_touch("channel")
         )
     tiers = policy_tiers()
     router = Router(now)
     leads = _with_contact_and_account(ids)
-    router.load_owners(leads)
-    events = []
-    calendars: dict[int | None, Calendar] = {}
-    # What a hand-off sets on every lead (a recycled lead starts again from scratch).
+    events = route(leads, now=now, source=source, by=by, router=router, tiers=tiers)
+    write_hand_off(leads, events, now=now, by=by)
+    return len(ids)
+
+
+def hand_off_fields(now: datetime, by: ByHand | None) -> dict[str, Any]:
+    """What a hand-off sets on every lead (a recycled lead starts again from scratch)."""
     fresh: dict[str, Any] = {
         "stage": Stage.MQL,
         "stage_changed_at": now,
@@ -163,6 +171,25 @@ def hand_off(
     }
     if by is not None:
         fresh["source_campaign_id"] = None  # the colleague's, not a campaign's
+    return fresh
+
+
+def route(
+    leads: list[Lead],
+    *,
+    now: datetime,
+    source: str,
+    by: ByHand | None,
+    router: Router,
+    tiers: list[SlaTier],
+) -> list[LifecycleEvent]:
+    """Give each lead (with its contact and account) what a hand-off sets: its tier,
+    team, rep and SLA due times, the best leads first; returns their stage changes.
+    Writes nothing: ``write_hand_off`` does."""
+    router.load_owners(leads)
+    events = []
+    calendars: dict[int | None, Calendar] = {}
+    fresh = hand_off_fields(now, by)
     for lead in sorted(leads, key=lambda x: (-x.score, x.pk)):  # the best leads first
         previous = lead.stage
         for name, value in fresh.items():
@@ -187,16 +214,29 @@ def hand_off(
                 at=now,
             )
         )
+    return events
+
+
+def write_hand_off(
+    leads: list[Lead],
+    events: list[LifecycleEvent],
+    *,
+    now: datetime,
+    by: ByHand | None = None,
+    columns: list[str] = HAND_OFF_COLUMNS,
+    notices: list[Notice] | None = None,
+) -> None:
+    """Store routed leads (``columns`` per lead, the rest as ``hand_off_fields``), their
+    stage changes, and tell each rep once (``notices``, when written beforehand)."""
     update_rows(
         Lead,
-        HAND_OFF_COLUMNS,
-        [(lead.pk, *(getattr(lead, c) for c in HAND_OFF_COLUMNS)) for lead in leads],
-        fixed=fresh,
+        columns,
+        [(lead.pk, *(getattr(lead, c) for c in columns)) for lead in leads],
+        fixed=hand_off_fields(now, by),
     )
     LifecycleEvent.objects.bulk_create(events, batch_size=500)
-    _tell_assigned(leads, named=by.named if by else "")
-    record_event("leads.handed_off", data={"count": len(ids)})
-    return len(ids)
+    notify_each(notices_of(leads, named=by.named if by else "") if notices is None else notices)
+    record_event("leads.handed_off", data={"count": len(leads)})
 
 
 def _start_clocks(lead: Lead, tier: SlaTier | None, now: datetime, calendar: Calendar) -> None:
@@ -215,8 +255,12 @@ def lead_name(lead: Lead) -> str:
 
 def _tell_assigned(leads: list[Lead], named: str = "") -> None:
     """One notification per rep (a summary when a batch gave them several), and one to
-    the heads for leads no rep was free to take. ``named``: how a lead handed over by
-    hand (a referral) is named, instead of by its score."""
+    the heads for leads no rep was free to take, all in one write. ``named``: how a lead
+    handed over by hand (a referral) is named, instead of by its score."""
+    notify_each(notices_of(leads, named))
+
+
+def notices_of(leads: list[Lead], named: str = "") -> list[Notice]:
     by_rep: dict[int, list[Lead]] = {}
     waiting: dict[int | None, list[Lead]] = {}
     for lead in leads:
@@ -224,6 +268,7 @@ def _tell_assigned(leads: list[Lead], named: str = "") -> None:
             by_rep.setdefault(lead.rep_id, []).append(lead)
         else:
             waiting.setdefault(lead.team_id, []).append(lead)
+    notices = []
     for rep_leads in by_rep.values():
         first = rep_leads[0]
         if len(rep_leads) == 1:
@@ -236,7 +281,7 @@ def _tell_assigned(leads: list[Lead], named: str = "") -> None:
         else:
             text = f"{len(rep_leads)} new leads for you"  # no names: erasure finds it by URL
             url = reverse("handoff:queue")
-        notify(recipients=[first.rep], kind="lead.assigned", text=text, url=url)
+        notices.append(Notice([first.rep], "lead.assigned", text, url))
     for team_id, team_leads in waiting.items():
         first = team_leads[0]
         said = named or f"{lead_name(first)} (score {first.score})"
@@ -245,12 +290,9 @@ def _tell_assigned(leads: list[Lead], named: str = "") -> None:
             if len(team_leads) == 1
             else f"No rep is free for {len(team_leads)} new leads; assign them by hand."
         )
-        notify(
-            recipients=heads_of(team_id),
-            kind="lead.unassigned",
-            text=text,
-            url=lead_url(first) if len(team_leads) == 1 else reverse("handoff:board"),
-        )
+        url = lead_url(first) if len(team_leads) == 1 else reverse("handoff:board")
+        notices.append(Notice(heads_of(team_id), "lead.unassigned", text, url))
+    return notices
 
 
 def heads_of(team_id: int | None) -> list[User]:

@@ -48,20 +48,38 @@ def notify(
 ) -> list[Notification]:
     """Create in-app notifications and e-mail them in the background after commit.
     ``text`` may be a function of the recipient (to give times in their zone)."""
-    if not recipients:
-        return []
+    return notify_each([Notice(recipients, kind, text, url)], actor=actor)
+
+
+@dataclass(frozen=True)
+class Notice:
+    """One message for its recipients, as ``notify`` takes it."""
+
+    recipients: list[Any]
+    kind: str
+    text: str | Callable[[Any], str]
+    url: str = ""
+
+
+def notify_each(notices: list[Notice], *, actor: Any = None) -> list[Notification]:
+    """Several messages in one write, e-mailed by one background task. A hand-off of a
+    batch tells each rep once: a task per rep was a write each for the worker, and on
+    SQLite each write waits for the lock the web forms need too (bench/README.md)."""
     created = Notification.objects.bulk_create(
         [
             Notification(
                 recipient=r,
                 actor=actor,
-                kind=kind,
-                text=(text(r) if callable(text) else text)[:300],
-                url=url[:300],
+                kind=notice.kind,
+                text=(notice.text(r) if callable(notice.text) else notice.text)[:300],
+                url=notice.url[:300],
             )
-            for r in recipients
+            for notice in notices
+            for r in notice.recipients
         ]
     )
+    if not created:
+        return []
     ids = [n.pk for n in created]
     from tandem.notifications.tasks import send_notification_emails
 
