@@ -44,7 +44,7 @@ def with_load(users: QuerySet[User]) -> QuerySet[User]:
     )
 
 
-def first_sales_team() -> QuerySet[Team]:
+def first_sales_team() -> QuerySet[Team, int]:
     return (
         Team.objects.filter(function=Team.Function.SALES)
         .order_by("id")
