@@ -50,7 +50,7 @@ def main() -> None:
         idle = post_forms(url, f"{run}.idle", 5, threading.Event())
         print(f"database={database()} " + summary("form post, idle", idle))
         importer = subprocess.Popen(
-            [sys.executable, "bench/import_contacts.py", "--rows", str(args.rows)],
+            [sys.executable, "bench/import_contacts.py", "--rows", str(args.rows), "--once"],
             cwd=REPO,
         )
         stop = threading.Event()
