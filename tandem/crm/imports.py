@@ -22,9 +22,8 @@ from typing import Any, Protocol
 from django.conf import settings
 from django.db import connection
 
-from tandem.core.bulk import (
-    repeatable_writes,
-)
+from tandem.core.bulk import repeatable_writes
+from tandem.core.checkpoints import checkpoints_apart
 from tandem.core.errors import DomainError, ErrorCode
 from tandem.core.import_files import bad_file as _bad_file
 from tandem.core.import_files import count_rows, headers_of, rows_of
@@ -301,10 +300,12 @@ def import_contacts(job: Job, progress: Progress) -> None:
         if connection.vendor == "postgresql" and not connection.in_atomic_block:
             done = write_in_parallel(chunks, job.owner, outcome, report)
         else:
-            for done, chunk in chunks:
-                if chunk:
-                    write_chunk(chunk, job.owner, outcome)
-                report(done)
+            with checkpoints_apart() as committed:
+                for done, chunk in chunks:
+                    if chunk:
+                        write_chunk(chunk, job.owner, outcome)
+                        committed()
+                    report(done)
     _finish(job, outcome, progress, done)
 
 
