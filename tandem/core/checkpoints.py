@@ -24,6 +24,7 @@ import sqlite3
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from typing import Any, cast
 
 from django.db import connection
 
@@ -33,7 +34,8 @@ log = logging.getLogger(__name__)
 @contextmanager
 def checkpoints_apart() -> Iterator[Callable[[], None]]:
     """Yields ``committed()``, to call after each commit of the block's bulk writes."""
-    if connection.vendor != "sqlite" or connection.in_atomic_block or connection.is_in_memory_db():
+    sqlite = cast(Any, connection)  # is_in_memory_db() is the SQLite wrapper's
+    if connection.vendor != "sqlite" or connection.in_atomic_block or sqlite.is_in_memory_db():
         yield lambda: None
         return
     connection.ensure_connection()

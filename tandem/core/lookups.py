@@ -65,8 +65,10 @@ def rows_with(
     if not wanted:
         return []
     q = connection.ops.quote_name
-    table, field = q(model._meta.db_table), model._meta.get_field(column)
-    picked = ", ".join(f"t.{q(model._meta.get_field(c).column)}" for c in columns)
+    fields = {f.name: f for f in model._meta.concrete_fields}
+    fields.update({f.attname: f for f in model._meta.concrete_fields})  # "account_id"
+    table, field = q(model._meta.db_table), fields[column]
+    picked = ", ".join(f"t.{q(fields[c].column)}" for c in columns)
     match = f"t.{q(field.column)}"
     if connection.vendor == "sqlite" and all(type(v) in (str, int) for v in wanted):
         # As ``any_of`` reads them, without Django preparing each value on the way.
@@ -85,7 +87,7 @@ def rows_with(
             .values_list(*columns)
         )
     sql = (
-        f"SELECT {picked} FROM unnest(%b::{field.cast_db_type(connection)}[]) AS wanted (v) "  # noqa: S608
+        f"SELECT {picked} FROM unnest(%b::{field.db_type(connection)}[]) AS wanted (v) "  # noqa: S608
         f"JOIN {table} AS t ON {match} = wanted.v WHERE NOT {match} = ''"
     )
     connection.ensure_connection()
