@@ -6,14 +6,19 @@ binding then splices each value into the statement text by regex, which for the
 this sends ``= ANY(%s)`` with the values as one array; on SQLite, text and whole
 numbers go as one JSON array read by ``json_each`` (Django would prepare and bind each
 value separately: figures in bench/README.md); anything else is the ordinary
-``IN``. Registered for every field in ``CoreConfig.ready``.
+``IN``. Registered for every field in ``CoreConfig.ready``. ``rows_with`` reads the rows
+matching thousands of values (an import chunk's e-mails) as a join instead.
 """
 
 import json
+import time
+from collections.abc import Iterable, Sequence
 from typing import Any
 
+import psycopg
 from django.core.exceptions import EmptyResultSet
-from django.db.models import Field
+from django.db import connection
+from django.db.models import Field, Model
 from django.db.models.lookups import In
 
 
@@ -43,3 +48,53 @@ class AnyOf(In):  # type: ignore[type-arg]
         # lhs is the compiled column; the values travel as one bound parameter.
         sql = f"{lhs} IN (SELECT value FROM json_each(%s))"  # noqa: S608
         return sql, [*lhs_params, json.dumps(values)]
+
+
+def rows_with(
+    model: type[Model], column: str, values: Iterable[Any], columns: Sequence[str]
+) -> list[tuple[Any, ...]]:
+    """``columns`` of the rows whose ``column`` is one of ``values`` (blanks left out on
+    both sides, so a partial unique index "where <> ''" serves it), as tuples, unordered.
+
+    On PostgreSQL the values are one bound array joined as a table (``unnest``), not an
+    ``= ANY`` of constants: given thousands of constants the planner estimates that many
+    matches and, on the large demo's million contacts, read the whole table in parallel
+    (60-70 ms of server time per 5,000 e-mails of an import chunk) rather than probe the
+    index 5,000 times (8-10 ms). On SQLite it is ``any_of``'s ``json_each``."""
+    wanted = list(dict.fromkeys(v for v in values if v))
+    if not wanted:
+        return []
+    q = connection.ops.quote_name
+    fields = {f.name: f for f in model._meta.concrete_fields}
+    fields.update({f.attname: f for f in model._meta.concrete_fields})  # "account_id"
+    table, field = q(model._meta.db_table), fields[column]
+    picked = ", ".join(f"t.{q(fields[c].column)}" for c in columns)
+    match = f"t.{q(field.column)}"
+    if connection.vendor == "sqlite" and all(type(v) in (str, int) for v in wanted):
+        # As ``any_of`` reads them, without Django preparing each value on the way.
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT {picked} FROM {table} AS t WHERE {match} IN "  # noqa: S608
+                f"(SELECT value FROM json_each(%s)) AND NOT {match} = ''",
+                [json.dumps(wanted)],
+            )
+            return cursor.fetchall()
+    if connection.vendor != "postgresql":
+        return list(
+            model._base_manager.filter(**{f"{column}__any_of": wanted})
+            .exclude(**{column: ""})
+            .order_by()
+            .values_list(*columns)
+        )
+    sql = (
+        f"SELECT {picked} FROM unnest(%b::{field.db_type(connection)}[]) AS wanted (v) "  # noqa: S608
+        f"JOIN {table} AS t ON {match} = wanted.v WHERE NOT {match} = ''"
+    )
+    connection.ensure_connection()
+    started = time.monotonic()
+    with psycopg.Cursor(connection.connection) as cursor:  # bound on the server, binary
+        cursor.execute(sql, [wanted])
+        found = cursor.fetchall()
+    if connection.queries_logged:  # counted as Django counts its own statements
+        connection.queries_log.append({"sql": sql, "time": f"{time.monotonic() - started:.3f}"})
+    return found

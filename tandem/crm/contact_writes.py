@@ -8,6 +8,7 @@ retried, and a row without an e-mail is written once however often its file is r
 
 from __future__ import annotations
 
+import threading
 from collections import deque
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -22,9 +23,9 @@ from tandem.core.bulk import (
     create_with_history,
     repeatable_writes,
     retrying_conflicts,
-    update_rows,
     update_with_history,
 )
+from tandem.core.lookups import rows_with
 from tandem.core.permissions import Action, can, can_on_every
 from tandem.crm.models import Account, Contact
 
@@ -43,7 +44,7 @@ def _not_yet_imported(rows: list[dict[str, str]]) -> list[dict[str, str]]:
     keys = {r["import_key"] for r in rows if r.get("import_key")}
     if not keys:
         return rows
-    stored = set(Contact.objects.filter(import_key__in=keys).values_list("import_key", flat=True))
+    stored = {key for (key,) in rows_with(Contact, "import_key", keys, ["import_key"])}
     fresh = []
     for r in rows:
         key = r.get("import_key")
@@ -67,15 +68,8 @@ def _accounts_for(
     """Key (see ``_account_key``) -> account id, creating the missing accounts."""
     domains = {r["account_domain"] for r in rows if r["account_domain"]}
     names = {r.get("account_name", "") for r in rows if not r["account_domain"]} - {""}
-    found = {
-        f"d:{d}": i for d, i in Account.objects.with_domains(domains).values_list("domain", "id")
-    }
-    found.update(
-        {
-            f"n:{n}": i
-            for n, i in Account.objects.filter(name__any_of=names).values_list("name", "id")
-        }
-    )
+    found = {f"d:{d}": i for d, i in rows_with(Account, "domain", domains, ["domain", "id"])}
+    found.update({f"n:{n}": i for n, i in rows_with(Account, "name", names, ["name", "id"])})
     new: dict[str, tuple[str, str]] = {}  # key -> (name, domain)
     for r in rows:
         key = _account_key(r)
@@ -105,16 +99,17 @@ def _accounts_counted(
 
 
 FILLABLE = ("first_name", "last_name", "phone", "job_title")
-PHONE = 2 + FILLABLE.index("phone")  # where a known contact's phone is in its tuple
+PHONE = FILLABLE.index("phone")
 
-
-# What ``_write_contacts`` reads of a known contact: (email, id, *FILLABLE, account_id).
+# What ``_write_contacts`` reads of a known contact, by e-mail:
+# (email, id, *FILLABLE, account_id, phone_e164); ``refuse_unchangeable`` adds two.
 Known = dict[str, tuple[Any, ...]]
+KNOWN = ("email", "id", *FILLABLE, "account_id", "phone_e164")
+ACCOUNT, E164 = KNOWN.index("account_id"), KNOWN.index("phone_e164")
 
 
 def _known_contacts(emails: list[str], *extra: str) -> dict[str, tuple[Any, ...]]:
-    columns = ("email", "id", *FILLABLE, "account_id", *extra)
-    return {found[0]: found for found in Contact.objects.with_emails(emails).values_list(*columns)}
+    return {found[0]: found for found in rows_with(Contact, "email", emails, [*KNOWN, *extra])}
 
 
 def refuse_unchangeable(
@@ -134,7 +129,8 @@ def refuse_unchangeable(
     for number, row in chunk:
         known = found.get(row["email"]) if row["email"] else None
         if known is not None:
-            pk, values, account_id, (team_id, owner_id) = known[1], known[2:6], known[6], known[7:]
+            pk, values, account_id = known[1], known[2:ACCOUNT], known[ACCOUNT]
+            team_id, owner_id = known[len(KNOWN) :]
             fills = any(not old and row.get(k) for k, old in zip(FILLABLE, values, strict=True))
             if fills or (account_id is None and _account_key(row) != "n:"):
                 if (team_id, owner_id) not in allowed:
@@ -145,7 +141,7 @@ def refuse_unchangeable(
                     outcome.rejected.append((number, "", reason))
                     continue
         kept.append((number, row))
-    return kept, {email: known[:7] for email, known in found.items()}
+    return kept, {email: known[: len(KNOWN)] for email, known in found.items()}
 
 
 def _first_then_fresh(known: Known | None) -> Callable[[], Known | None]:
@@ -192,8 +188,7 @@ def _write_contacts(
     if existing is None:
         existing = _known_contacts([r["email"] for r in rows if r["email"]])
     new: list[tuple[Any, ...]] = []
-    changed: list[tuple[Any, ...]] = []
-    phones: list[tuple[Any, ...]] = []  # (id, E.164) of known contacts given a phone
+    changed: list[tuple[Any, ...]] = []  # (id, *FILLABLE, account_id, phone_e164)
     for r in rows:
         account_id = accounts.get(_account_key(r))
         known = existing.get(r["email"]) if r["email"] else None
@@ -211,13 +206,14 @@ def _write_contacts(
                 )
             )
             continue
-        # An existing contact only has its blanks filled.
-        filled = [old or r.get(k, "") for k, old in zip(FILLABLE, known[2:6], strict=True)]
-        account = known[6] or account_id
-        if filled != list(known[2:6]) or account != known[6]:
-            changed.append((known[1], *filled, account))
-            if not known[PHONE] and filled[PHONE - 2]:
-                phones.append((known[1], r.get("phone_e164", "")))
+        # An existing contact only has its blanks filled, its E.164 with its phone.
+        old = known[2:ACCOUNT]
+        filled = [was or r.get(k, "") for k, was in zip(FILLABLE, old, strict=True)]
+        account = known[ACCOUNT] or account_id
+        if filled != list(old) or account != known[ACCOUNT]:
+            given = not old[PHONE] and filled[PHONE]
+            e164 = r.get("phone_e164", "") if given else known[E164]
+            changed.append((known[1], *filled, account, e164))
     create_with_history(
         Contact,
         [*FILLABLE, "phone_e164", "email", "account_id", "owner_id", "team_id", "import_key"],
@@ -225,10 +221,15 @@ def _write_contacts(
         actor=actor,
         source=Source.IMPORT,
     )
+    # One UPDATE per row: E.164 beside the phone (it has no history of its own), not
+    # a second pass that made a second row version of each contact given a phone.
     update_with_history(
-        Contact, [*FILLABLE, "account_id"], changed, actor=actor, source=Source.IMPORT
+        Contact,
+        [*FILLABLE, "account_id", "phone_e164"],
+        changed,
+        actor=actor,
+        source=Source.IMPORT,
     )
-    update_rows(Contact, ["phone_e164"], phones)  # derived from the phone: no history
     return len(new), len(changed)
 
 
@@ -242,7 +243,8 @@ def _contacts_apart(
     team_id: int | None,
     known: Known | None,
 ) -> tuple[int, int]:
-    """``_write_contacts`` on a writer thread's own connection, in its own transaction."""
+    """``_write_contacts`` on a writer thread's own connection, in its own transaction.
+    The connection stays open for the thread's next chunk (``_close_writers``)."""
     read_ahead = _first_then_fresh(known)
     try:
         with repeatable_writes():
@@ -252,8 +254,28 @@ def _contacts_apart(
                     _not_yet_imported(rows), accounts, actor, team_id, read_ahead()
                 )
             )
-    finally:
-        connection.close()
+    except BaseException:
+        connection.close()  # never hand a broken connection to the next chunk
+        raise
+
+
+def _close_writers(pool: ThreadPoolExecutor) -> None:
+    """Close each writer thread's connection from that thread (a Django connection
+    belongs to its thread): WRITERS tasks that wait for one another, so each thread
+    takes exactly one. A connection per chunk instead cost a new server process and
+    its catalogue reads each time."""
+    gate = threading.Barrier(WRITERS)
+
+    def close() -> None:
+        try:
+            gate.wait(timeout=60)
+        except threading.BrokenBarrierError:  # pragma: no cover - a writer thread hung
+            pass
+        finally:
+            connection.close()
+
+    for closed in [pool.submit(close) for _ in range(WRITERS)]:
+        closed.result()
 
 
 def write_in_parallel(
@@ -279,18 +301,21 @@ def write_in_parallel(
         report(read)
 
     with ThreadPoolExecutor(max_workers=WRITERS, thread_name_prefix="import-writer") as pool:
-        for done, chunk in chunks:
-            kept, known = refuse_unchangeable(chunk, actor, outcome)
-            rows = [r for _, r in kept]
-            if rows:
-                accounts, made = retrying_conflicts(
-                    partial(_accounts_counted, rows, actor, team_id)
-                )
-                outcome.accounts_created += made
-                write = partial(_contacts_apart, rows, accounts, actor, team_id, known)
-                pending.append((done, pool.submit(write)))
-            while len(pending) >= WRITERS:
+        try:
+            for done, chunk in chunks:
+                kept, known = refuse_unchangeable(chunk, actor, outcome)
+                rows = [r for _, r in kept]
+                if rows:
+                    accounts, made = retrying_conflicts(
+                        partial(_accounts_counted, rows, actor, team_id)
+                    )
+                    outcome.accounts_created += made
+                    write = partial(_contacts_apart, rows, accounts, actor, team_id, known)
+                    pending.append((done, pool.submit(write)))
+                while len(pending) >= WRITERS:
+                    collect()
+            while pending:
                 collect()
-        while pending:
-            collect()
+        finally:
+            _close_writers(pool)
     return done

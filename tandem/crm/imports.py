@@ -14,6 +14,7 @@ the exact name when there is no domain. The writing itself is ``crm.contact_writ
 from __future__ import annotations
 
 import csv
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,9 +23,8 @@ from typing import Any, Protocol
 from django.conf import settings
 from django.db import connection
 
-from tandem.core.bulk import (
-    repeatable_writes,
-)
+from tandem.core.bulk import repeatable_writes
+from tandem.core.checkpoints import checkpoints_apart
 from tandem.core.errors import DomainError, ErrorCode
 from tandem.core.import_files import bad_file as _bad_file
 from tandem.core.import_files import count_rows, headers_of, rows_of
@@ -45,12 +45,16 @@ from tandem.crm.normalise import (
 )
 
 # Rows per transaction. SQLite has one write lock for the whole database, held by each
-# chunk until it commits; web-form posts and quick-adds queue behind it, far less
-# with 1,000 rows a chunk than with 5,000, for a little import speed
+# chunk until it commits; web-form posts and quick-adds queue behind it, and a post
+# waiting for it sleeps between tries (25 ms apart once it has waited 20 ms), so each
+# chunk also leaves the lock free for SQLITE_PAUSE seconds. Without the pause the
+# import took the lock again within a millisecond and posts waited seconds; with
+# 1,000-row chunks and the pause, p95 300-500 ms; with 500 rows, about 150 ms
 # (bench/form_during_import.py; figures in bench/README.md). PostgreSQL locks rows, and
 # its parallel writers want chunks big enough to be worth a transaction each.
 CHUNK = 5000
-SQLITE_CHUNK = 1000
+SQLITE_CHUNK = 500
+SQLITE_PAUSE = 0.025
 MAX_BYTES = 200 * 1024 * 1024
 
 # What a column can become, with its longest allowed value.
@@ -301,10 +305,14 @@ def import_contacts(job: Job, progress: Progress) -> None:
         if connection.vendor == "postgresql" and not connection.in_atomic_block:
             done = write_in_parallel(chunks, job.owner, outcome, report)
         else:
-            for done, chunk in chunks:
-                if chunk:
-                    write_chunk(chunk, job.owner, outcome)
-                report(done)
+            with checkpoints_apart() as committed:
+                for done, chunk in chunks:
+                    if chunk:
+                        write_chunk(chunk, job.owner, outcome)
+                        committed()
+                        if connection.vendor == "sqlite" and not connection.in_atomic_block:
+                            time.sleep(SQLITE_PAUSE)  # the lock is free: let a post in
+                    report(done)
     _finish(job, outcome, progress, done)
 
 

@@ -24,6 +24,11 @@ class NotADomain(ValueError):
     """Text that is no web address or domain (``[oops``, which urlsplit cannot read)."""
 
 
+# A bare host name ("acme.co.uk"), as most imported rows spell their company: urlsplit
+# would give it back unchanged, at a fifth of an imported row's checking time.
+_BARE_HOST = re.compile(r"[a-z0-9.\-]+")
+
+
 def normalise_domain(value: str) -> str:
     """``https://www.Acme.co.uk/about`` -> ``acme.co.uk``; an e-mail gives its domain.
     Raises NotADomain for text no address can be read from, rather than let a caller
@@ -31,6 +36,13 @@ def normalise_domain(value: str) -> str:
     text = (value or "").strip().lower()
     if not text:
         return ""
+    if _BARE_HOST.fullmatch(text):  # what _host_of would say, read at once
+        return text.removeprefix("www.").rstrip(".")
+    return _host_of(text, value)
+
+
+def _host_of(text: str, value: str) -> str:
+    """The host of ``text`` (stripped and lower-cased ``value``) as urlsplit reads it."""
     if "@" in text and "://" not in text:
         text = text.rsplit("@", 1)[1]
     if "://" not in text:
@@ -39,8 +51,7 @@ def normalise_domain(value: str) -> str:
         host = urlsplit(text).hostname or ""
     except ValueError:  # an unbalanced "[" or "]" reads as a broken IPv6 address
         raise NotADomain(f"{value.strip()[:60]!r} is not a web address or domain") from None
-    host = host.removeprefix("www.").rstrip(".")
-    return host
+    return host.removeprefix("www.").rstrip(".")
 
 
 def is_email(value: str) -> bool:

@@ -11,7 +11,7 @@ from tandem.core.models import DomainEvent
 from tandem.crm import services
 from tandem.crm.imports import bulk_upsert_contacts
 from tandem.crm.models import Account, Contact, Opportunity
-from tandem.crm.normalise import normalise_domain, normalise_email
+from tandem.crm.normalise import _host_of, normalise_domain, normalise_email
 
 
 @pytest.mark.parametrize(
@@ -26,6 +26,29 @@ from tandem.crm.normalise import normalise_domain, normalise_email
 )
 def test_domains_are_normalised(raw, domain):
     assert normalise_domain(raw) == domain
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "Acme.co.uk",
+        "www.acme.co.uk",
+        "WWW.",
+        "www.www.acme.example",
+        "acme.",
+        ".",
+        "...",
+        "-",
+        "a..b",
+        "x-1.example.",
+        "company123.bench.example",
+        "www",
+        "9.9.9.9",
+    ],
+)
+def test_a_bare_host_is_read_as_urlsplit_reads_it(raw):
+    """Bare host names skip urlsplit (most imported rows have one): same answer."""
+    assert normalise_domain(raw) == _host_of(raw.strip().lower(), raw)
 
 
 def test_emails_are_normalised():

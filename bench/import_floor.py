@@ -1,0 +1,204 @@
+"""The contact import's floor, and putting the database back after each run, for
+``import_contacts.py``.
+
+The floor is the least work that gets the import's new contacts into the contact table:
+the rows the import itself stored (read back after it ran: the same names, e-mails,
+phones, their E.164 spelling, job titles, accounts, owner, team, import key and times),
+written by one bare ``COPY ... FROM STDIN (FORMAT BINARY)`` (PostgreSQL) or one
+``executemany`` of a prepared ``INSERT`` (SQLite) on the driver's own connection, in one
+transaction, committed, into the same table with every index it has. No dedupe, no
+validation, no permission check, no history row, no account. Both it and the import run
+with the commit settings the import uses (``synchronous_commit`` off on PostgreSQL).
+
+Between runs what a run added is deleted (not rolled back: a commit is part of the work
+the import does, so the floor pays it too), the contacts the import filled in get their
+old values back, and PostgreSQL's tables are vacuumed, so each run meets the same
+database. Each timed import starts with none of the accounts an import makes; the floor
+runs with the last import's accounts still there, since its rows point at them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+IMPORTED = "%@import.example"  # the generated file's new e-mails (import_contacts.py)
+TABLES = {  # table -> its primary key
+    "crm_contact": "id",
+    "crm_historicalcontact": "history_id",
+    "crm_account": "id",
+    "crm_historicalaccount": "history_id",
+}
+
+
+@dataclass(frozen=True)
+class Mark:
+    """The highest primary key of each table the import writes, before any run."""
+
+    highest: dict[str, int]
+
+
+def mark() -> Mark:
+    from django.db import connection
+
+    highest = {}
+    with connection.cursor() as cursor:
+        for table, pk in TABLES.items():
+            cursor.execute(f"SELECT coalesce(max({pk}), 0) FROM {table}")  # noqa: S608
+            highest[table] = int(cursor.fetchone()[0])
+    return Mark(highest)
+
+
+def contact_columns() -> list[str]:
+    from tandem.crm.models import Contact
+
+    return [f.column for f in Contact._meta.concrete_fields if f.column != "id"]
+
+
+def fillable_state(emails: list[str]) -> list[tuple[Any, ...]]:
+    """What an import may change on these known contacts, to put back after each run."""
+    from tandem.crm.models import Contact
+
+    return list(
+        Contact.objects.with_emails(emails).values_list(
+            "id",
+            "first_name",
+            "last_name",
+            "phone",
+            "phone_e164",
+            "job_title",
+            "account_id",
+            "updated_at",
+        )
+    )
+
+
+def imported_rows(at: Mark) -> list[tuple[Any, ...]]:
+    """The contacts the last import created, every column but the id, in id order."""
+    from django.db import connection
+
+    columns = ", ".join(contact_columns())
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT {columns} FROM crm_contact WHERE id > %s AND email LIKE %s ORDER BY id",  # noqa: S608
+            [at.highest["crm_contact"], IMPORTED],
+        )
+        return cursor.fetchall()
+
+
+def remove_contacts(at: Mark, state: list[tuple[Any, ...]]) -> None:
+    """Delete the contacts a run added and the history rows an import wrote, and give the
+    contacts it filled in their old values back. Accounts stay (see ``remove_accounts``)."""
+    from django.db import connection, transaction
+
+    from tandem.core.bulk import update_rows
+    from tandem.crm.models import Contact
+
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(
+            "DELETE FROM crm_historicalcontact WHERE history_id > %s AND history_source = %s",
+            [at.highest["crm_historicalcontact"], "import"],
+        )
+        cursor.execute(
+            "DELETE FROM crm_contact WHERE id > %s AND email LIKE %s",
+            [at.highest["crm_contact"], IMPORTED],
+        )
+        update_rows(
+            Contact,
+            ["first_name", "last_name", "phone", "phone_e164", "job_title", "account_id"],
+            [row[:7] for row in state],
+        )
+        restore = [(row[0], row[7]) for row in state]
+        _set_updated_at(restore)
+    _settle("crm_contact", "crm_historicalcontact")
+
+
+def _set_updated_at(rows: list[tuple[int, datetime]]) -> None:
+    from django.db import connection
+
+    if connection.vendor == "sqlite":
+        texts = [(_sqlite_time(when), pk) for pk, when in rows]
+        with connection.cursor() as cursor:
+            cursor.executemany("UPDATE crm_contact SET updated_at = %s WHERE id = %s", texts)
+        return
+    with connection.cursor() as cursor:
+        cursor.executemany(
+            "UPDATE crm_contact SET updated_at = %s WHERE id = %s", [(w, pk) for pk, w in rows]
+        )
+
+
+def remove_accounts(at: Mark) -> None:
+    """Delete the accounts (and their history) imports made since ``at``."""
+    from django.db import connection, transaction
+
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(
+            "DELETE FROM crm_historicalaccount WHERE history_id > %s AND history_source = %s",
+            [at.highest["crm_historicalaccount"], "import"],
+        )
+        cursor.execute(
+            "DELETE FROM crm_account WHERE id > %s AND NOT EXISTS "
+            "(SELECT 1 FROM crm_contact c WHERE c.account_id = crm_account.id)",
+            [at.highest["crm_account"]],
+        )
+    _settle("crm_account", "crm_historicalaccount")
+
+
+def _settle(*tables: str) -> None:
+    """PostgreSQL: vacuum what was deleted, so the next run reuses the space and reads
+    no dead index entries; SQLite: fold the WAL back into the database file."""
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            for table in tables:
+                cursor.execute(f"VACUUM ANALYZE {table}")
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+
+
+def _sqlite_time(value: Any) -> Any:
+    if isinstance(value, datetime):
+        if value.tzinfo is not None:
+            value = value.astimezone(UTC).replace(tzinfo=None)
+        return value.isoformat(" ")
+    return value
+
+
+def prepared(rows: list[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
+    """The rows as the driver takes them (SQLite: times as Django stores them, text)."""
+    from django.db import connection
+
+    if connection.vendor != "sqlite":
+        return rows
+    return [tuple(_sqlite_time(v) for v in row) for row in rows]
+
+
+def floor(rows: list[tuple[Any, ...]]) -> None:
+    """Write ``rows`` (from ``prepared``) into the contact table in one transaction, the
+    least work there is: COPY on PostgreSQL, executemany on SQLite, then commit."""
+    from django.db import connection
+
+    from tandem.crm.models import Contact
+
+    columns = contact_columns()
+    names = ", ".join(columns)
+    connection.ensure_connection()
+    raw = connection.connection
+    if connection.vendor == "postgresql":
+        fields = {f.column: f for f in Contact._meta.concrete_fields}
+        types = [str(fields[c].db_type(connection)).split("(")[0] for c in columns]
+        with raw.transaction(), raw.cursor() as cursor:
+            cursor.execute("SET LOCAL synchronous_commit TO OFF")  # as the import runs
+            with cursor.copy(f"COPY crm_contact ({names}) FROM STDIN (FORMAT BINARY)") as copy:
+                copy.set_types(types)
+                for row in rows:
+                    copy.write_row(row)
+        return
+    marks = ", ".join("?" * len(columns))
+    cursor = raw.cursor()
+    cursor.execute("BEGIN IMMEDIATE")
+    cursor.executemany(f"INSERT INTO crm_contact ({names}) VALUES ({marks})", rows)  # noqa: S608
+    cursor.execute("COMMIT")
