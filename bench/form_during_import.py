@@ -10,13 +10,8 @@ import sys
 import threading
 import time
 
-# bench/calendar.py would stand in for the standard library's calendar, which requests
-# imports: read the standard library's first, then this folder's modules.
-_bench = sys.path.pop(0)
-import requests  # noqa: E402
-
-sys.path.insert(0, _bench)
-from common import REPO, Server, database, setup, summary  # noqa: E402
+import requests
+from common import REPO, Server, database, setup, summary
 
 
 def post_forms(url: str, run: str, seconds: float, stop: threading.Event) -> list[float]:
