@@ -14,7 +14,7 @@ from tandem.attribution.engine import models as m
 from tandem.attribution.engine.paths import AttributionError, Paths, from_paths, from_touchpoints
 
 MODELS = (*m.HEURISTICS, "markov", "shapley")
-PER_PATH = ("first_touch", "last_touch", "linear", "markov")
+PER_PATH = ("first_touch", "last_touch", "markov")
 
 __all__ = ["MODELS", "AttributionError", "Paths", "attribute", "from_paths", "from_touchpoints"]
 
@@ -32,8 +32,8 @@ def attribute(
     rows: list[tuple[str, str, float, float]] = []
     for name in models:
         # Models that weigh every touch read only the converting paths (a copy, made
-        # once); first, last and linear read each path's ends and length, and Markov
-        # needs every path.
+        # once, a quarter of the touches typically); first and last read each path's
+        # ends, and Markov needs every path.
         converting = paths if name in PER_PATH else paths.converting
         if name == "markov":
             credits = m.markov(paths, order)

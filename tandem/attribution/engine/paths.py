@@ -348,7 +348,9 @@ def from_frame(
     worth = np.bincount(number[valued_journey], amounts, minlength=count)
     del number
     if not (with_ages or lookback_days is not None or exclude is not None):
-        return _paths(names, codes, np.diff(np.r_[begins, len(codes)]), converts, worth, None)
+        return _paths(
+            False, names, codes, np.diff(np.r_[begins, len(codes)]), converts, worth, None
+        )
     assert ts is not None, "times are kept when ages or a window need them"
     ts = ts / per_second
     journey_of = np.cumsum(first, dtype=np.int32) - 1
@@ -369,6 +371,7 @@ def from_frame(
         other = kept & (codes != names.index(exclude))
         has_other = np.bincount(journey_of, weights=other, minlength=len(begins)) > 0
         keep = kept & (other | ~has_other[journey_of])
+    dropped = keep is not None
     if keep is not None:
         codes, ts, journey_of = codes[keep], ts[keep], journey_of[keep]
         del keep
@@ -384,10 +387,11 @@ def from_frame(
         ages32 = ages.astype(np.float32)
         del ages
     del journey_of, ts
-    return _paths(names, codes, lengths, converts, worth, ages32)
+    return _paths(dropped, names, codes, lengths, converts, worth, ages32)
 
 
 def _paths(
+    dropped: bool,
     names: list[str],
     codes: np.ndarray,
     lengths: np.ndarray,
@@ -395,7 +399,8 @@ def _paths(
     worth: np.ndarray,
     ages: np.ndarray | None,
 ) -> Paths:
-    used = np.bincount(codes, minlength=len(names)) > 0  # grouping/exclusion may drop some
+    # Every name has a touch, unless a window or an exclusion ``dropped`` touches.
+    used = np.bincount(codes, minlength=len(names)) > 0 if dropped else np.ones(len(names), bool)
     if not used.all():
         codes = (np.cumsum(used, dtype=np.int32) - 1)[codes]
     return Paths(

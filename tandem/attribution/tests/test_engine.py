@@ -338,6 +338,7 @@ def test_lookback_grouping_and_excluding_direct():
     windowed = from_touchpoints(*columns, lookback_days=10)
     named = [tuple(windowed.channels[c] for c in p) for p in windowed.paths]
     assert named == [("google", "direct", "bing"), ("direct", "direct")]
+    assert windowed.channels == ["bing", "direct", "google"]  # e-mail's touch fell outside
     grouped = from_touchpoints(
         *columns, grouping={"google": "search", "bing": "search"}, exclude="direct"
     )
