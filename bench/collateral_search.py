@@ -221,7 +221,7 @@ def build(count: int, *, seed: int = 16) -> None:
         print(f"  generated {count:,} assets' words in {made - began:.1f} s")
         for model, rows in ((Asset, assets), (AssetVersion, versions)):
             columns = list(rows[0])
-            rest = bulk._defaults(model, columns, now)
+            rest = bulk.column_defaults(model, columns, now)
             rest.pop("document", None)
             names = [*columns, *rest]
             tail = tuple(rest.values())

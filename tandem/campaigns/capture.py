@@ -19,9 +19,10 @@ from tandem.campaigns.arrivals import touches_arrived
 from tandem.campaigns.models import Campaign, CampaignMember, Channel, Touchpoint
 from tandem.core import ratelimit
 from tandem.core.audit import current_source
-from tandem.core.bulk import create_new_with_history, insert_new, upsert_row
+from tandem.core.bulk import insert_new, upsert_row
 from tandem.core.dates import parse_datetime_text
 from tandem.core.errors import DomainError, ErrorCode, invalid
+from tandem.core.history_writes import create_new_with_history
 from tandem.core.ids import is_id
 from tandem.core.money import parse_amount
 from tandem.core.permissions import ORGANISATION, Action, Scope, can, require

@@ -9,9 +9,7 @@ callers know them without reading back), and rows are written with PostgreSQL's 
 SQLite's ``executemany``. Callers still validate every value first: this layer only
 writes.
 
-History rows written here are the same rows django-simple-history would write (type "+"
-for created, "~" for changed, with the acting user and source), so the audit log and the
-field-history pages read them unchanged.
+Writes with their history rows are in ``core.history_writes``.
 """
 
 from __future__ import annotations
@@ -20,12 +18,10 @@ import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
-from operator import itemgetter
 from typing import Any, TypeVar
 
 import psycopg
 from django.db import DatabaseError, IntegrityError, connection, models, transaction
-from django.utils import timezone
 
 Row = tuple[Any, ...]
 BATCH = 50_000
@@ -33,7 +29,7 @@ T = TypeVar("T")
 CONFLICT_ATTEMPTS = 4
 
 
-def _sqlite_datetime(value: Any) -> Any:
+def sqlite_datetime(value: Any) -> Any:
     """What Django stores in SQLite for an aware datetime: naive UTC text."""
     if isinstance(value, datetime):
         if value.tzinfo is not None:
@@ -48,7 +44,7 @@ def _converters(model: type[models.Model], columns: Sequence[str]) -> list[Calla
     if connection.vendor != "sqlite":
         return []  # psycopg adapts datetimes, decimals and None itself
     return [
-        _sqlite_datetime if isinstance(fields[c], models.DateTimeField) else None  # type: ignore[misc]
+        sqlite_datetime if isinstance(fields[c], models.DateTimeField) else None  # type: ignore[misc]
         for c in columns
     ]
 
@@ -70,7 +66,7 @@ def _adapted(converters: list[Any], rows: Sequence[Row]) -> Sequence[Row]:
     return out
 
 
-def _quoted(names: Iterable[str]) -> str:
+def quoted(names: Iterable[str]) -> str:
     return ", ".join(connection.ops.quote_name(n) for n in names)
 
 
@@ -133,7 +129,7 @@ def insert_rows(model: type[models.Model], columns: Sequence[str], rows: Iterabl
             # format on our side or parse on the server's.
             fields = {f.column: f for f in model._meta.concrete_fields}
             types = [str(fields[c].db_type(connection)).split("(")[0] for c in columns]
-            statement = f"COPY {table} ({_quoted(columns)}) FROM STDIN (FORMAT BINARY)"
+            statement = f"COPY {table} ({quoted(columns)}) FROM STDIN (FORMAT BINARY)"
             started = time.monotonic()
             with cursor.cursor.copy(statement) as copy:
                 copy.set_types(types)
@@ -143,7 +139,7 @@ def insert_rows(model: type[models.Model], columns: Sequence[str], rows: Iterabl
             _logged(statement, started)
             return count
         sql = (
-            f"INSERT INTO {table} ({_quoted(columns)}) "  # noqa: S608 - our own model's names
+            f"INSERT INTO {table} ({quoted(columns)}) "  # noqa: S608 - our own model's names
             f"VALUES ({', '.join(['%s'] * len(columns))})"
         )
         converters = _converters(model, columns)
@@ -174,15 +170,15 @@ def insert_new(
         # One array per column through unnest(): 14 parameters rather than 14,000, sent
         # bound (binary), not spliced into the statement text by the driver.
         return _bound_execute(
-            f"INSERT INTO {table} ({_quoted(columns)}) "  # noqa: S608 - our own names
+            f"INSERT INTO {table} ({quoted(columns)}) "  # noqa: S608 - our own names
             f"SELECT * FROM unnest({_typed_arrays(model, columns)}) {conflict}",
             [list(column) for column in zip(*rows, strict=True)],
         )
     with connection.cursor() as cursor:
         inserted = 0
-        for values, params in _values_lists(model, columns, rows):
+        for values, params in values_lists(model, columns, rows):
             cursor.execute(
-                f"INSERT INTO {table} ({_quoted(columns)}) VALUES {values} {conflict}",  # noqa: S608
+                f"INSERT INTO {table} ({quoted(columns)}) VALUES {values} {conflict}",  # noqa: S608
                 params,
             )
             inserted += int(cursor.rowcount)
@@ -201,17 +197,17 @@ def upsert_row(
     ``unique`` values: one ``INSERT ... ON CONFLICT DO UPDATE`` (both databases), where
     ``update_or_create`` reads, then writes, with a savepoint around each."""
     q = connection.ops.quote_name
-    values, params = next(_values_lists(model, columns, [row]))
+    values, params = next(values_lists(model, columns, [row]))
     sets = ", ".join(f"{q(c)} = excluded.{q(c)}" for c in update)
     with connection.cursor() as cursor:
         cursor.execute(
-            f"INSERT INTO {q(model._meta.db_table)} ({_quoted(columns)}) VALUES {values} "  # noqa: S608
-            f"ON CONFLICT ({_quoted(unique)}) DO UPDATE SET {sets}",
+            f"INSERT INTO {q(model._meta.db_table)} ({quoted(columns)}) VALUES {values} "  # noqa: S608
+            f"ON CONFLICT ({quoted(unique)}) DO UPDATE SET {sets}",
             params,
         )
 
 
-def _values_lists(
+def values_lists(
     model: type[models.Model], columns: Sequence[str], rows: Sequence[Row]
 ) -> Iterator[tuple[str, list[Any]]]:
     """``rows`` as multi-row ``VALUES`` lists with their parameters (adapted for the
@@ -238,8 +234,8 @@ def insert_selected(
     with connection.cursor() as cursor:
         cursor.execute(
             # "WHERE true": SQLite would read a bare "SELECT ... ON CONFLICT" as a join.
-            f"INSERT INTO {table} ({_quoted(columns)}) SELECT * FROM ({sql}) AS chosen "  # noqa: S608
-            f"WHERE true ON CONFLICT ({_quoted(unique)}) DO NOTHING",
+            f"INSERT INTO {table} ({quoted(columns)}) SELECT * FROM ({sql}) AS chosen "  # noqa: S608
+            f"WHERE true ON CONFLICT ({quoted(unique)}) DO NOTHING",
             params,
         )
         return int(cursor.rowcount)
@@ -270,7 +266,9 @@ def reserve_ids(model: type[models.Model], count: int) -> list[int]:
         return list(range(start, start + count))
 
 
-def _defaults(model: type[models.Model], given: Sequence[str], now: datetime) -> dict[str, Any]:
+def column_defaults(
+    model: type[models.Model], given: Sequence[str], now: datetime
+) -> dict[str, Any]:
     """Values for the concrete columns the caller did not give: auto times, defaults."""
     out: dict[str, Any] = {}
     for f in model._meta.concrete_fields:
@@ -285,65 +283,6 @@ def _defaults(model: type[models.Model], given: Sequence[str], now: datetime) ->
         else:
             out[f.column] = "" if f.empty_strings_allowed else None
     return out
-
-
-def _history_columns(model: type[models.Model]) -> list[str]:
-    history = model.history.model  # type: ignore[attr-defined]
-    return [f.column for f in model._meta.concrete_fields if hasattr(history, f.attname)]
-
-
-def create_with_history(
-    model: type[models.Model],
-    columns: Sequence[str],
-    rows: Sequence[Row],
-    *,
-    actor: Any,
-    source: str,
-) -> list[int]:
-    """Create one record per row, with its "+" history row; returns the new ids in row
-    order. Columns not given take the field's default (auto times take now)."""
-    if not rows:
-        return []
-    now = timezone.now()
-    with transaction.atomic():
-        ids = reserve_ids(model, len(rows))
-        rest = _defaults(model, columns, now)
-        names = ["id", *columns, *rest]
-        tail = tuple(rest.values())
-        full = [(i, *row, *tail) for i, row in zip(ids, rows, strict=True)]
-        insert_rows(model, names, full)
-        write_history(model, names, full, kind="+", actor=actor, source=source, when=now)
-    return ids
-
-
-def write_history(
-    model: type[models.Model],
-    columns: Sequence[str],
-    rows: Sequence[Row],
-    *,
-    kind: str,
-    actor: Any,
-    source: str,
-    when: datetime,
-) -> None:
-    """History rows for full rows of ``model`` (``columns`` must include every tracked
-    column, as ``create_with_history`` and ``update_with_history`` give)."""
-    tracked = _history_columns(model)
-    pick = itemgetter(*[columns.index(c) for c in tracked])  # a tuple: tracked has many
-    user_id = getattr(actor, "pk", None)
-    extra = (when, kind, user_id, source, None)
-    insert_rows(
-        model.history.model,  # type: ignore[attr-defined]
-        [
-            *tracked,
-            "history_date",
-            "history_type",
-            "history_user_id",
-            "history_source",
-            "history_change_reason",
-        ],
-        [pick(row) + extra for row in rows],
-    )
 
 
 def update_rows(
@@ -376,29 +315,6 @@ def update_rows(
     return len(changes)
 
 
-def update_with_history(
-    model: type[models.Model],
-    columns: Sequence[str],
-    changes: Sequence[Row],
-    *,
-    actor: Any,
-    source: str,
-) -> int:
-    """Set ``columns`` per row (each row is ``(id, *values)``) and write "~" history rows
-    of the records as they now are; returns how many changed."""
-    if not changes:
-        return 0
-    now = timezone.now()
-    auto = [f.column for f in model._meta.concrete_fields if getattr(f, "auto_now", False)]
-    with transaction.atomic():
-        update_rows(model, columns, changes, fixed={c: now for c in auto})
-        tracked = _history_columns(model)
-        ids = [row[0] for row in changes]
-        current = list(model._base_manager.filter(pk__any_of=ids).values_list(*tracked))
-        write_history(model, tracked, current, kind="~", actor=actor, source=source, when=now)
-    return len(changes)
-
-
 def _update_from_arrays(
     model: type[models.Model], columns: Sequence[str], changes: Sequence[Row], fixed: dict[str, Any]
 ) -> None:
@@ -413,7 +329,7 @@ def _update_from_arrays(
     _bound_execute(
         f"UPDATE {table} SET {assignments} "  # noqa: S608 - our own names
         f"FROM unnest({_typed_arrays(model, [model._meta.pk.column, *columns])}) "
-        f"AS v ({pk}, {_quoted(columns)}) WHERE {table}.{pk} = v.{pk}",
+        f"AS v ({pk}, {quoted(columns)}) WHERE {table}.{pk} = v.{pk}",
         [*fixed.values(), *(list(column) for column in zip(*changes, strict=True))],
     )
 
@@ -442,68 +358,3 @@ def _typed_arrays(model: type[models.Model], columns: Sequence[str]) -> str:
     """``%b::type[], ...``: one binary-bound array parameter per column."""
     fields = {f.column: f for f in model._meta.concrete_fields}
     return ", ".join(f"%b::{fields[c].db_type(connection)}[]" for c in columns)
-
-
-def create_new_with_history(
-    model: type[models.Model],
-    columns: Sequence[str],
-    rows: Sequence[Row],
-    *,
-    actor: Any,
-    source: str,
-) -> dict[Any, int]:
-    """Create the rows that collide with no unique constraint, each with its "+" history
-    row, and return {first column's value: new id} for those created. A row a concurrent
-    writer stored first is skipped, and its history is that writer's to write: the
-    ``RETURNING`` of ``ON CONFLICT DO NOTHING`` names exactly the rows this insert made
-    (both databases; SQLite since 3.35)."""
-    if not rows:
-        return {}
-    now = timezone.now()
-    rest = _defaults(model, columns, now)
-    names = [*columns, *rest]
-    tail = tuple(rest.values())
-    full = {row[0]: (*row, *tail) for row in rows}
-    q = connection.ops.quote_name
-    returning = f"RETURNING {q(names[0])}, {q(model._meta.pk.column)}"
-    created: dict[Any, int] = {}
-    with transaction.atomic(), connection.cursor() as cursor:
-        for values, params in _values_lists(model, names, list(full.values())):
-            cursor.execute(
-                f"INSERT INTO {q(model._meta.db_table)} ({_quoted(names)}) "  # noqa: S608
-                f"VALUES {values} ON CONFLICT DO NOTHING {returning}",
-                params,
-            )
-            created.update(cursor.fetchall())
-        write_history(
-            model,
-            ["id", *names],
-            [(new_id, *full[key]) for key, new_id in created.items()],
-            kind="+",
-            actor=actor,
-            source=source,
-            when=now,
-        )
-    return created
-
-
-def write_creation_history(
-    model: type[models.Model], created: Any, *, actor: Any, source: str
-) -> int:
-    """ "+" history rows for records already inserted without them (``created`` is a
-    queryset of them), copied inside the database by ``INSERT ... SELECT``: a seed's
-    million contacts get their creation history without a row passing through Python.
-    Returns how many."""
-    tracked = _history_columns(model)
-    sql, params = created.order_by().values_list(*tracked).query.sql_with_params()
-    history = model.history.model  # type: ignore[attr-defined]
-    now = timezone.now()
-    when = _sqlite_datetime(now) if connection.vendor == "sqlite" else now
-    names = [*tracked, "history_date", "history_type", "history_user_id", "history_source"]
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {connection.ops.quote_name(history._meta.db_table)} "  # noqa: S608
-            f"({_quoted(names)}) SELECT chosen.*, %s, '+', %s, %s FROM ({sql}) AS chosen",
-            [when, getattr(actor, "pk", None), source, *params],
-        )
-        return int(cursor.rowcount)

@@ -19,12 +19,8 @@ from typing import Any
 from django.db import connection
 
 from tandem.core.audit import Source
-from tandem.core.bulk import (
-    create_with_history,
-    repeatable_writes,
-    retrying_conflicts,
-    update_with_history,
-)
+from tandem.core.bulk import repeatable_writes, retrying_conflicts
+from tandem.core.history_writes import create_with_history, update_with_history
 from tandem.core.lookups import rows_with
 from tandem.core.permissions import Action, can, can_on_every
 from tandem.crm.models import Account, Contact

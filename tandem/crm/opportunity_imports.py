@@ -36,10 +36,11 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 
 from tandem.core.audit import Source, current_actor, current_source
-from tandem.core.bulk import create_with_history, retrying_conflicts
+from tandem.core.bulk import retrying_conflicts
 from tandem.core.currencies import currency_code
 from tandem.core.dates import EARLIEST, LATEST
 from tandem.core.errors import DomainError, ErrorCode
+from tandem.core.history_writes import create_with_history
 from tandem.core.import_files import count_rows, headers_of, rows_of
 from tandem.core.jobs import Progress, register_job_kind
 from tandem.core.models import DomainEvent, Job

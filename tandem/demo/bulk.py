@@ -17,7 +17,8 @@ from django.db import connection, transaction
 from django.db.models import Max
 
 from tandem.core.audit import Source
-from tandem.core.bulk import insert_rows, reserve_ids, write_creation_history
+from tandem.core.bulk import insert_rows, reserve_ids
+from tandem.core.history_writes import write_creation_history
 
 CUSTOMER_SCALES = {
     # accounts, contacts, opportunities, touchpoints, campaigns

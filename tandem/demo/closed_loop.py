@@ -22,7 +22,7 @@ from tandem.campaigns import capture
 from tandem.campaigns import services as campaigns
 from tandem.campaigns.models import Campaign
 from tandem.core.audit import Source, acting_as
-from tandem.core.bulk import write_creation_history
+from tandem.core.history_writes import write_creation_history
 from tandem.crm.models import Account, Contact, Opportunity
 
 ACCOUNTS = 36

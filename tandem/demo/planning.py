@@ -22,7 +22,7 @@ from typing import Any
 from django.utils import timezone
 
 from tandem.core.audit import Source, acting_as
-from tandem.core.bulk import write_creation_history
+from tandem.core.history_writes import write_creation_history
 from tandem.crm.models import Account, Contact, Opportunity
 from tandem.handoff.models import Lead, LifecycleEvent, RejectionReason, Stage
 

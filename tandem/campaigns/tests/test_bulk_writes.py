@@ -7,7 +7,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from tandem.campaigns.models import Touchpoint
-from tandem.core import bulk
+from tandem.core import bulk, history_writes
 from tandem.crm.models import Contact
 
 
@@ -36,7 +36,7 @@ def test_bulk_statements_are_counted_like_the_orms(org):
             [("q1", "web", "visit", now, now, "", "", "", "", "", "")],
             unique="idempotency_key",
         )
-        bulk.create_with_history(
+        history_writes.create_with_history(
             Contact, ["first_name"], [("Counted",)], actor=org.marketer, source="import"
         )
     statements = " ".join(q["sql"] for q in queries.captured_queries)

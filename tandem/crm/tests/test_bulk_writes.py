@@ -5,13 +5,13 @@ from datetime import UTC, datetime
 
 from django.db import connection, transaction
 
-from tandem.core import bulk
+from tandem.core import bulk, history_writes
 from tandem.crm.models import Account, Contact
 from tandem.crm.tests.conftest import query_plan
 
 
 def test_create_with_history_writes_records_and_their_history(org):
-    ids = bulk.create_with_history(
+    ids = history_writes.create_with_history(
         Contact,
         ["first_name", "last_name", "email", "owner_id", "team_id"],
         [
@@ -58,7 +58,7 @@ def test_update_with_history_changes_columns_and_records_the_new_state(org):
     contact = Contact.objects.create(first_name="Dee", email="dee@example.com")
     account = Account.objects.create(name="Acme", domain="acme.example")
     before = contact.updated_at
-    changed = bulk.update_with_history(
+    changed = history_writes.update_with_history(
         Contact,
         ["job_title", "account_id"],
         [(contact.pk, "Buyer", account.pk)],
