@@ -20,7 +20,7 @@ runs with the last import's accounts still there, since its rows point at them.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 IMPORTED = "%@import.example"  # the generated file's new e-mails (import_contacts.py)
@@ -160,11 +160,10 @@ def _settle(*tables: str) -> None:
 
 
 def _sqlite_time(value: Any) -> Any:
-    if isinstance(value, datetime):
-        if value.tzinfo is not None:
-            value = value.astimezone(UTC).replace(tzinfo=None)
-        return value.isoformat(" ")
-    return value
+    """A time as Django stores it in SQLite (the bulk writer's own conversion)."""
+    from tandem.core.bulk import sqlite_datetime
+
+    return sqlite_datetime(value)
 
 
 def prepared(rows: list[tuple[Any, ...]]) -> list[tuple[Any, ...]]:

@@ -2,6 +2,7 @@
 
 import csv
 import io
+import re
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -180,3 +181,33 @@ def test_the_console_command_needs_no_django(tmp_path):
     assert err.strip().endswith("exit 0 False")  # done, and Django never loaded
     out, err = _console("--touchpoints", touches, "--model", "magic")
     assert "No model 'magic'" in err and err.strip().endswith("exit 1 False")
+
+
+@pytest.mark.parametrize(
+    ("columns", "message"),
+    [
+        ({"channel": ["email", "  "]}, "row 2, channel: empty"),
+        ({"channel": ["email", None]}, "row 2, channel: empty"),
+        ({"value": [1.0, -5.0]}, "row 2, value"),
+        ({"ts": [1.0, float("inf")]}, "row 2, ts"),
+        ({"journey_id": None}, "missing column(s) journey_id"),
+    ],
+)
+def test_bad_parquet_files_are_refused_with_the_row(tmp_path, columns, message):
+    """A Parquet file takes the categorical path (channels checked once per distinct
+    value): bad cells still name their row."""
+    import polars as pl
+
+    data = {
+        "journey_id": [1, 1],
+        "ts": [1.0, 2.0],
+        "channel": ["email", "search"],
+        "converted": [False, True],
+        "value": [0.0, 10.0],
+    }
+    data.update(columns)
+    pl.DataFrame({k: v for k, v in data.items() if v is not None}).write_parquet(
+        tmp_path / "t.parquet"
+    )
+    with pytest.raises(CommandError, match=re.escape(message)):
+        run("--touchpoints", str(tmp_path / "t.parquet"))
