@@ -335,17 +335,27 @@ def _update_from_arrays(
 
 
 def _bound_execute(sql: str, params: list[Any]) -> int:
+    """PostgreSQL: run ``sql`` with server-bound parameters (``bound_query``); returns
+    the row count."""
+    return bound_query(sql, params, fetch=False)[1]
+
+
+def bound_query(
+    sql: str, params: list[Any], *, fetch: bool = True
+) -> tuple[list[tuple[Any, ...]], int]:
     """PostgreSQL: run ``sql`` on Django's own connection (so in its transaction) with the
-    parameters bound on the server, in binary; Django's cursors splice them into the
-    text. Returns the row count. Logged like Django's own statements when logging is on
-    (DEBUG, or a test's query count), with the parameters left out."""
+    parameters bound on the server, in binary (Django's cursors splice them into the
+    text); returns (its rows when ``fetch``, its row count). Logged like Django's own
+    statements when logging is on (DEBUG, or a test's query count), without the
+    parameters."""
     connection.ensure_connection()
     started = time.monotonic()
     with psycopg.Cursor(connection.connection) as bound:
         bound.execute(sql, params)
+        rows = bound.fetchall() if fetch else []
         count = int(bound.rowcount)
     _logged(sql, started)
-    return count
+    return rows, count
 
 
 def _logged(sql: str, started: float) -> None:

@@ -11,15 +11,15 @@ matching thousands of values (an import chunk's e-mails) as a join instead.
 """
 
 import json
-import time
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-import psycopg
 from django.core.exceptions import EmptyResultSet
 from django.db import connection
 from django.db.models import Field, Model
 from django.db.models.lookups import In
+
+from tandem.core.bulk import bound_query
 
 
 @Field.register_lookup
@@ -90,11 +90,4 @@ def rows_with(
         f"SELECT {picked} FROM unnest(%b::{field.db_type(connection)}[]) AS wanted (v) "  # noqa: S608
         f"JOIN {table} AS t ON {match} = wanted.v WHERE NOT {match} = ''"
     )
-    connection.ensure_connection()
-    started = time.monotonic()
-    with psycopg.Cursor(connection.connection) as cursor:  # bound on the server, binary
-        cursor.execute(sql, [wanted])
-        found = cursor.fetchall()
-    if connection.queries_logged:  # counted as Django counts its own statements
-        connection.queries_log.append({"sql": sql, "time": f"{time.monotonic() - started:.3f}"})
-    return found
+    return bound_query(sql, [wanted])[0]
