@@ -124,7 +124,7 @@ def run_import(org: Org, staged: Any, capture: Any, mapping: dict[str, str] | No
 def database_url() -> str:
     """The test database as a TANDEM_DATABASE_URL, for processes started by a test."""
     db = connections["default"].settings_dict
-    if db["ENGINE"].endswith("sqlite3"):
+    if connections["default"].vendor == "sqlite":
         return f"sqlite:///{db['NAME']}"
     user = db.get("USER") or "postgres"
     password = f":{db['PASSWORD']}" if db.get("PASSWORD") else ""

@@ -140,6 +140,9 @@ else:
         }
     }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Django's backend with BEGIN IMMEDIATE retried every half millisecond, so a web
+    # form gets the write lock within a millisecond of a bulk writer's commit (see it).
+    DATABASES["default"]["ENGINE"] = "tandem.core.sqlite"
     # WAL lets the web server and the worker read while one of them writes; IMMEDIATE
     # transactions take the write lock up front so two writers queue instead of failing.
     # A 64 MB page cache per connection (SQLite's default is 2 MB) keeps the upper

@@ -16,7 +16,7 @@ from tandem.config.settings import DATABASES, HUEY, VAR_DIR
 # Live-server threads must not keep connections open, or the test database cannot be
 # dropped at the end of the run.
 DATABASES["default"]["CONN_MAX_AGE"] = 0
-if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+if DATABASES["default"]["ENGINE"] == "tandem.core.sqlite":
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test.sqlite3")}
 
 # Argon2 is deliberately slow; a test suite that logs in hundreds of users uses a fast

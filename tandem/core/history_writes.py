@@ -49,9 +49,15 @@ def create_with_history(
         rest = column_defaults(model, columns, now)
         names = ["id", *columns, *rest]
         tail = tuple(rest.values())
-        full = [(i, *row, *tail) for i, row in zip(ids, rows, strict=True)]
-        insert_rows(model, names, full)
-        write_history(model, names, full, kind="+", actor=actor, source=source, when=now)
+        insert_rows(model, names, [(i, *row, *tail) for i, row in zip(ids, rows, strict=True)])
+        # The history rows are copied from the rows just written, inside the database:
+        # sending them again cost as much Python as the records themselves.
+        made = model._base_manager.all()
+        if connection.vendor == "sqlite":  # reserve_ids' ids are one run under the lock
+            made = made.filter(pk__gte=ids[0], pk__lte=ids[-1])
+        else:
+            made = made.filter(pk__any_of=ids)
+        write_creation_history(model, made, actor=actor, source=source, when=now)
     return ids
 
 
@@ -101,10 +107,8 @@ def update_with_history(
     auto = [f.column for f in model._meta.concrete_fields if getattr(f, "auto_now", False)]
     with transaction.atomic():
         update_rows(model, columns, changes, fixed={c: now for c in auto})
-        tracked = _history_columns(model)
-        ids = [row[0] for row in changes]
-        current = list(model._base_manager.filter(pk__any_of=ids).values_list(*tracked))
-        write_history(model, tracked, current, kind="~", actor=actor, source=source, when=now)
+        changed = model._base_manager.filter(pk__any_of=[row[0] for row in changes])
+        copy_history(model, changed, kind="~", actor=actor, source=source, when=now)
     return len(changes)
 
 
@@ -152,22 +156,41 @@ def create_new_with_history(
 
 
 def write_creation_history(
-    model: type[models.Model], created: Any, *, actor: Any, source: str
+    model: type[models.Model],
+    created: Any,
+    *,
+    actor: Any,
+    source: str,
+    when: datetime | None = None,
 ) -> int:
     """ "+" history rows for records already inserted without them (``created`` is a
-    queryset of them), copied inside the database by ``INSERT ... SELECT``: a seed's
-    million contacts get their creation history without a row passing through Python.
-    Returns how many."""
+    queryset of them): a seed's million contacts get their creation history without a
+    row passing through Python. Returns how many."""
+    return copy_history(model, created, kind="+", actor=actor, source=source, when=when)
+
+
+def copy_history(
+    model: type[models.Model],
+    records: Any,
+    *,
+    kind: str,
+    actor: Any,
+    source: str,
+    when: datetime | None = None,
+) -> int:
+    """History rows of type ``kind`` of the records of a queryset as they now are,
+    copied inside the database by ``INSERT ... SELECT``. Returns how many."""
     tracked = _history_columns(model)
-    sql, params = created.order_by().values_list(*tracked).query.sql_with_params()
+    sql, params = records.order_by().values_list(*tracked).query.sql_with_params()
     history = model.history.model  # type: ignore[attr-defined]
-    now = timezone.now()
-    when = sqlite_datetime(now) if connection.vendor == "sqlite" else now
+    stamp: Any = when or timezone.now()
+    if connection.vendor == "sqlite":
+        stamp = sqlite_datetime(stamp)
     names = [*tracked, "history_date", "history_type", "history_user_id", "history_source"]
     with connection.cursor() as cursor:
         cursor.execute(
             f"INSERT INTO {connection.ops.quote_name(history._meta.db_table)} "  # noqa: S608
-            f"({quoted(names)}) SELECT chosen.*, %s, '+', %s, %s FROM ({sql}) AS chosen",
-            [when, getattr(actor, "pk", None), source, *params],
+            f"({quoted(names)}) SELECT chosen.*, %s, %s, %s, %s FROM ({sql}) AS chosen",
+            [stamp, kind, getattr(actor, "pk", None), source, *params],
         )
         return int(cursor.rowcount)

@@ -86,8 +86,12 @@ def rows_with(
             .order_by()
             .values_list(*columns)
         )
+    # LATERAL: each value probes the index. A plain join of 5,000 domains to the
+    # 100,000 accounts was planned as a hash join over the whole table, chunk after chunk
+    # (1.0 s of an import's server time against 0.3 s probing).
     sql = (
-        f"SELECT {picked} FROM unnest(%b::{field.db_type(connection)}[]) AS wanted (v) "  # noqa: S608
-        f"JOIN {table} AS t ON {match} = wanted.v WHERE NOT {match} = ''"
+        f"SELECT t.* FROM unnest(%b::{field.db_type(connection)}[]) AS wanted (v) "  # noqa: S608
+        f"CROSS JOIN LATERAL (SELECT {picked} FROM {table} AS t "
+        f"WHERE {match} = wanted.v AND NOT {match} = '') AS t"
     )
     return bound_query(sql, [wanted])[0]

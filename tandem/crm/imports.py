@@ -45,17 +45,19 @@ from tandem.crm.normalise import (
 )
 
 # Rows per transaction. SQLite has one write lock for the whole database, held by each
-# chunk until it commits; web-form posts and quick-adds queue behind it, and a post
-# waiting for it sleeps between tries (25 ms apart once it has waited 20 ms), so each
-# chunk also leaves the lock free for SQLITE_PAUSE seconds. Without the pause the
-# import took the lock again within a millisecond and posts waited seconds; with
-# 1,000-row chunks and the pause, p95 300-500 ms; with 500 rows, about 150 ms
-# (bench/form_during_import.py; figures in bench/README.md). PostgreSQL locks rows, and
-# its parallel writers want chunks big enough to be worth a transaction each.
+# chunk until it commits; web-form posts and quick-adds queue behind it. They take it
+# in turns with the import (``tandem.core.sqlite`` tries every half millisecond, where
+# SQLite's own waiting slept up to 100 ms and missed the gaps between chunks), so a
+# chunk leaves the lock free only a millisecond: 1,000-row chunks hold it about 50 ms,
+# and a post during an import answered in p95 96 ms (bench/form_during_import.py;
+# bench/README.md), where 2,000-row chunks would make the import 15 % faster and posts
+# wait twice as long. PostgreSQL locks rows, and its parallel writers want chunks big
+# enough to be worth a transaction each.
 CHUNK = 5000
-SQLITE_CHUNK = 500
-SQLITE_PAUSE = 0.025
+SQLITE_CHUNK = 1000
+SQLITE_PAUSE = 0.001
 MAX_BYTES = 200 * 1024 * 1024
+REPORT_SECONDS = 0.25
 
 # What a column can become, with its longest allowed value.
 FIELDS = {
@@ -292,9 +294,15 @@ def import_contacts(job: Job, progress: Progress) -> None:
     progress(0, total, "Reading the file")
     outcome = Outcome()
     done = 0
+    reported = time.monotonic()
 
     def report(read: int) -> None:
-        progress(read, total, f"{outcome.created:,} added, {outcome.updated:,} updated")
+        # At most a few times a second: each report is a write, and on SQLite a write
+        # waits for the lock like any other (the chunks would otherwise report 200 times).
+        nonlocal reported
+        if time.monotonic() - reported >= REPORT_SECONDS:
+            reported = time.monotonic()
+            progress(read, total, f"{outcome.created:,} added, {outcome.updated:,} updated")
 
     # The next chunk is read and checked in a thread while this one is written; a file
     # import can simply be run again, so its commits need not wait for the disk.
