@@ -216,12 +216,13 @@ def pairs(
     import_once: Callable[..., tuple[float, str]],
     tag: str,
 ) -> None:
-    """Warm-up import, then (floor, import) ``args.pairs`` times; prints each run."""
+    """Warm-up import, then (floor, import, everything's floor) ``args.pairs`` times;
+    prints each run."""
     _, result = import_once()
     rows = import_floor.imported_rows(at)
     print(f"{tag} warm-up import: {result}; floor rows: {len(rows):,} new contacts")
     import_floor.remove_contacts(at, state)
-    ratios, import_rates, floor_rates = [], [], []
+    ratios, import_rates, floor_rates, to_everything = [], [], [], []
     for pair in range(1, args.pairs + 1):
         prepared = import_floor.prepared(rows)
         started = time.perf_counter()
@@ -231,8 +232,15 @@ def pairs(
         import_floor.remove_accounts(at)  # each import makes its accounts, as the first did
         profile = f"{args.profile}.{pair}" if args.profile else None
         import_seconds, result = import_once(profile)
-        rows = import_floor.imported_rows(at)  # the next floor's rows: this import's
+        rows = import_floor.imported_rows(at)  # the next floors' rows: this import's
+        stored = import_floor.everything(at, state)
         import_floor.remove_contacts(at, state)
+        import_floor.remove_accounts(at)
+        started = time.perf_counter()
+        import_floor.floor_everything(stored)
+        everything_seconds = time.perf_counter() - started
+        import_floor.remove_contacts(at, state)
+        to_everything.append(everything_seconds / import_seconds)
         new = len(rows)
         floor_rates.append(new / floor_seconds)
         import_rates.append(new / import_seconds)
@@ -243,11 +251,15 @@ def pairs(
             f"{new / import_seconds:,.0f} new contacts/s ({args.rows / import_seconds:,.0f} "
             f"file rows/s); ratio {ratios[-1]:.2f}x the floor"
         )
-        print(f"    result: {result}")
+        print(
+            f"    result: {result}; everything it stored, written bare: "
+            f"{everything_seconds:.2f} s, {to_everything[-1]:.2f}x"
+        )
     print(
         f"{tag} median of {args.pairs}: floor {statistics.median(floor_rates):,.0f}/s, "
         f"import {statistics.median(import_rates):,.0f}/s, "
-        f"ratio {statistics.median(ratios):.2f}x (min {min(ratios):.2f}, max {max(ratios):.2f})"
+        f"ratio {statistics.median(ratios):.2f}x (min {min(ratios):.2f}, max {max(ratios):.2f}); "
+        f"against everything it stored, {statistics.median(to_everything):.2f}x"
     )
 
 

@@ -10,6 +10,13 @@ transaction, committed, into the same table with every index it has. No dedupe, 
 validation, no permission check, no history row, no account. Both it and the import run
 with the commit settings the import uses (``synchronous_commit`` off on PostgreSQL).
 
+A second floor, ``Everything``, writes everything the import stored, the same way:
+its new accounts and their history rows, the new contacts, every contact history row,
+and the known contacts' filled-in values (one UPDATE per row on SQLite, one ``UPDATE
+... FROM unnest`` on PostgreSQL), in one transaction. It is not the bar (the issue names
+the contacts alone); it says how close the import comes to the writer's limit for what
+it has to write.
+
 Between runs what a run added is deleted (not rolled back: a commit is part of the work
 the import does, so the floor pays it too), the contacts the import filled in get their
 old values back, and PostgreSQL's tables are vacuumed, so each run meets the same
@@ -206,3 +213,97 @@ def floor(rows: list[tuple[Any, ...]]) -> None:
     cursor.execute("BEGIN IMMEDIATE")
     cursor.executemany(f"INSERT INTO crm_contact ({names}) VALUES ({marks})", rows)  # noqa: S608
     cursor.execute("COMMIT")
+
+
+@dataclass(frozen=True)
+class Everything:
+    """What an import stored, as rows (every column, ids included) per table, and the
+    known contacts' values after it (id first)."""
+
+    tables: dict[str, tuple[list[str], list[tuple[Any, ...]]]]
+    filled: list[tuple[Any, ...]]
+
+
+FILLED = ["first_name", "last_name", "phone", "phone_e164", "job_title", "account_id", "updated_at"]
+
+
+def everything(at: Mark, state: list[tuple[Any, ...]]) -> Everything:
+    """Read back what the last import stored (before ``remove_contacts``)."""
+    from django.db import connection
+
+    from tandem.crm.models import Contact
+
+    tables = {}
+    with connection.cursor() as cursor:
+        for table, where in (
+            ("crm_account", "id > %s"),
+            ("crm_historicalaccount", "history_id > %s AND history_source = 'import'"),
+            ("crm_historicalcontact", "history_id > %s AND history_source = 'import'"),
+        ):
+            cursor.execute(f"SELECT * FROM {table} WHERE {where} ORDER BY 1", [at.highest[table]])  # noqa: S608
+            tables[table] = ([c[0] for c in cursor.description], cursor.fetchall())
+    columns = contact_columns()
+    tables["crm_contact"] = (columns, imported_rows(at))
+    filled = list(
+        Contact.objects.filter(pk__any_of=[row[0] for row in state])
+        .order_by("pk")
+        .values_list("pk", *FILLED)
+    )
+    return Everything(tables, filled)
+
+
+def floor_everything(stored: Everything) -> None:
+    """Write all of ``stored`` in one transaction, the least work there is (as
+    ``floor``: COPY or executemany on the driver's own connection; the updates as one
+    statement or one prepared UPDATE per row), accounts first, as contacts name them."""
+    from django.db import connection
+
+    connection.ensure_connection()
+    raw = connection.connection
+    order = ["crm_account", "crm_historicalaccount", "crm_contact", "crm_historicalcontact"]
+    sqlite = connection.vendor == "sqlite"
+    sets = ", ".join(f"{c} = ?" for c in FILLED[:-1]) + ", updated_at = ?"
+    if sqlite:
+        cursor = raw.cursor()
+        cursor.execute("BEGIN IMMEDIATE")
+        for table in order:
+            columns, rows = stored.tables[table]
+            marks = ", ".join("?" * len(columns))
+            cursor.executemany(
+                f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})",  # noqa: S608
+                [tuple(_sqlite_time(v) for v in row) for row in rows],
+            )
+        cursor.executemany(
+            f"UPDATE crm_contact SET {sets} WHERE id = ?",  # noqa: S608
+            [(*(_sqlite_time(v) for v in row[1:]), row[0]) for row in stored.filled],
+        )
+        cursor.execute("COMMIT")
+        return
+    with raw.transaction(), raw.cursor() as cursor:
+        cursor.execute("SET LOCAL synchronous_commit TO OFF")
+        for table in order:
+            columns, rows = stored.tables[table]
+            types = _pg_types(cursor, table, columns)
+            names = ", ".join(columns)
+            with cursor.copy(f"COPY {table} ({names}) FROM STDIN (FORMAT BINARY)") as copy:
+                copy.set_types(types)
+                for row in rows:
+                    copy.write_row(row)
+        types = _pg_types(cursor, "crm_contact", ["id", *FILLED])
+        arrays = ", ".join(f"%s::{t}[]" for t in types)
+        assignments = ", ".join(f"{c} = v.{c}" for c in FILLED)
+        cursor.execute(
+            f"UPDATE crm_contact SET {assignments} FROM unnest({arrays}) "  # noqa: S608
+            f"AS v (id, {', '.join(FILLED)}) WHERE crm_contact.id = v.id",
+            [list(column) for column in zip(*stored.filled, strict=True)],
+        )
+
+
+def _pg_types(cursor: Any, table: str, columns: list[str]) -> list[str]:
+    cursor.execute(
+        "SELECT a.attname, t.typname FROM pg_attribute a JOIN pg_type t ON t.oid = a.atttypid "
+        "WHERE a.attrelid = %s::regclass AND a.attnum > 0",
+        [table],
+    )
+    types = dict(cursor.fetchall())
+    return [types[c] for c in columns]
