@@ -16,7 +16,6 @@ it free only that long. Statements outside a transaction keep SQLite's own waiti
 
 from __future__ import annotations
 
-import sqlite3
 import time
 from typing import Any
 
@@ -30,30 +29,22 @@ class DatabaseWrapper(base.DatabaseWrapper):
         if getattr(self, "transaction_mode", None) != "IMMEDIATE" or self.is_in_memory_db():
             super()._start_transaction_under_autocommit()  # type: ignore[misc]
             return
-        raw: Any = self.connection
+        from django.db import OperationalError
+
         timeout = float(self.settings_dict["OPTIONS"].get("timeout", 5))
         deadline = time.monotonic() + timeout
-        started = time.monotonic()
-        raw.execute("PRAGMA busy_timeout = 0")  # a busy lock answers at once: we wait
+        raw: Any = self.connection
+        raw.execute("PRAGMA busy_timeout = 0")  # a taken lock answers at once: we wait
         try:
             while True:
                 try:
-                    raw.execute("BEGIN IMMEDIATE")
-                    break
-                except sqlite3.OperationalError as exc:
+                    # Through Django's cursor, as its own BEGIN: logged, counted, and
+                    # seen by execute wrappers (a test that splits transactions by it).
+                    self.cursor().execute("BEGIN IMMEDIATE")
+                    return
+                except OperationalError as exc:
                     if "locked" not in str(exc) or time.monotonic() >= deadline:
-                        raise self._wrapped(exc) from exc
+                        raise
                     time.sleep(RETRY_SECONDS)
         finally:
             raw.execute(f"PRAGMA busy_timeout = {int(timeout * 1000):d}")
-        if self.queries_logged:  # counted as Django counts its own BEGIN
-            self.queries_log.append(
-                {"sql": "BEGIN IMMEDIATE", "time": f"{time.monotonic() - started:.3f}"}
-            )
-
-    def _wrapped(self, exc: sqlite3.OperationalError) -> Exception:
-        """The error as Django's own (``django.db.OperationalError``), as a cursor
-        would have raised it."""
-        from django.db import OperationalError
-
-        return OperationalError(*exc.args)
