@@ -124,8 +124,10 @@ def remove_contacts(at: Mark, state: list[tuple[Any, ...]]) -> None:
 def _set_updated_at(rows: list[tuple[int, datetime]]) -> None:
     from django.db import connection
 
+    from tandem.core.bulk import sqlite_datetime
+
     if connection.vendor == "sqlite":
-        texts = [(_sqlite_time(when), pk) for pk, when in rows]
+        texts = [(sqlite_datetime(when), pk) for pk, when in rows]
         with connection.cursor() as cursor:
             cursor.executemany("UPDATE crm_contact SET updated_at = %s WHERE id = %s", texts)
         return
@@ -171,20 +173,15 @@ def _settle(*tables: str) -> None:
         cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
 
-def _sqlite_time(value: Any) -> Any:
-    """A time as Django stores it in SQLite (the bulk writer's own conversion)."""
-    from tandem.core.bulk import sqlite_datetime
-
-    return sqlite_datetime(value)
-
-
 def prepared(rows: list[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
     """The rows as the driver takes them (SQLite: times as Django stores them, text)."""
     from django.db import connection
 
     if connection.vendor != "sqlite":
         return rows
-    return [tuple(_sqlite_time(v) for v in row) for row in rows]
+    from tandem.core.bulk import sqlite_datetime  # as Django stores times
+
+    return [tuple(sqlite_datetime(v) for v in row) for row in rows]
 
 
 def floor(rows: list[tuple[Any, ...]]) -> None:
@@ -192,16 +189,13 @@ def floor(rows: list[tuple[Any, ...]]) -> None:
     least work there is: COPY on PostgreSQL, executemany on SQLite, then commit."""
     from django.db import connection
 
-    from tandem.crm.models import Contact
-
     columns = contact_columns()
     names = ", ".join(columns)
     connection.ensure_connection()
     raw = connection.connection
     if connection.vendor == "postgresql":
-        fields = {f.column: f for f in Contact._meta.concrete_fields}
-        types = [str(fields[c].db_type(connection)).split("(")[0] for c in columns]
         with raw.transaction(), raw.cursor() as cursor:
+            types = _pg_types(cursor, "crm_contact", columns)
             cursor.execute("SET LOCAL synchronous_commit TO OFF")  # as the import runs
             with cursor.copy(f"COPY crm_contact ({names}) FROM STDIN (FORMAT BINARY)") as copy:
                 copy.set_types(types)
@@ -258,11 +252,13 @@ def floor_everything(stored: Everything) -> None:
     statement or one prepared UPDATE per row), accounts first, as contacts name them."""
     from django.db import connection
 
+    from tandem.core.bulk import sqlite_datetime
+
     connection.ensure_connection()
     raw = connection.connection
     order = ["crm_account", "crm_historicalaccount", "crm_contact", "crm_historicalcontact"]
     sqlite = connection.vendor == "sqlite"
-    sets = ", ".join(f"{c} = ?" for c in FILLED[:-1]) + ", updated_at = ?"
+    sets = ", ".join(f"{c} = ?" for c in FILLED)
     if sqlite:
         cursor = raw.cursor()
         cursor.execute("BEGIN IMMEDIATE")
@@ -271,11 +267,11 @@ def floor_everything(stored: Everything) -> None:
             marks = ", ".join("?" * len(columns))
             cursor.executemany(
                 f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})",  # noqa: S608
-                [tuple(_sqlite_time(v) for v in row) for row in rows],
+                [tuple(sqlite_datetime(v) for v in row) for row in rows],
             )
         cursor.executemany(
             f"UPDATE crm_contact SET {sets} WHERE id = ?",  # noqa: S608
-            [(*(_sqlite_time(v) for v in row[1:]), row[0]) for row in stored.filled],
+            [(*(sqlite_datetime(v) for v in row[1:]), row[0]) for row in stored.filled],
         )
         cursor.execute("COMMIT")
         return
