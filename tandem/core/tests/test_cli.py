@@ -5,7 +5,12 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 REPO = Path(__file__).resolve().parents[3]
+# Its own `tandem` processes on a fresh var/ (SQLite): the same whichever database the
+# suite runs on.
+pytestmark = pytest.mark.once
 
 
 def _env(var_dir):

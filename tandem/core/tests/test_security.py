@@ -7,9 +7,12 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 REPO = Path(__file__).resolve().parents[3]
 
 
+@pytest.mark.once  # the repository and its own process, not the test database
 def test_production_settings_pass_the_deploy_check(tmp_path):
     env = {
         key: value
@@ -61,6 +64,7 @@ def _tracked_files() -> list[Path]:
     return [REPO / line for line in output.splitlines() if line]
 
 
+@pytest.mark.once  # the repository and its own process, not the test database
 def test_no_secret_or_password_is_committed():
     """detect-secrets over every tracked file (vendored minified libraries excepted)."""
     from detect_secrets import SecretsCollection
