@@ -269,14 +269,6 @@ def page(live_server: Any, monkeypatch: Any) -> Iterator[Any]:
         assert not unexpected, f"browser errors: {unexpected}"
 
 
-@pytest.fixture
-def demo(transactional_db: Any) -> Any:
-    """The small demo organisation, for the browser tests that walk through it."""
-    from tandem.demo import organisation
-
-    return organisation.seed("small")
-
-
 def log_in(page: Any, email: str, password: str) -> None:
     page.goto("/login/")
     page.get_by_label("E-mail").fill(email)

@@ -47,10 +47,12 @@ def write_one() -> float:
 def test_a_waiting_transaction_gets_in_between_two_chunks() -> None:
     connection.ensure_connection()
     holding = threading.Event()
-    # The lock is held 0.4 s, free for 2 ms, then held 3 s: SQLite's own waiting sleeps
-    # 100 ms between tries by then, so it would miss the gap and wait the 3 s too.
+    # The lock is held 0.4 s, free for 15 ms, then held 3 s. SQLite's own waiting tries
+    # at 328 ms and 428 ms by then (its sleeps add up so), so it misses the gap and waits
+    # the 3 s too. 15 ms, not the import's 1: a thread on a loaded machine (CI runs two
+    # suites on two cores) can wait that long to be scheduled, and missed a 2 ms gap.
     writer = threading.Thread(
-        target=hold_lock, args=(connection.settings_dict["NAME"], [0.4, 3.0], 0.002, holding)
+        target=hold_lock, args=(connection.settings_dict["NAME"], [0.4, 3.0], 0.015, holding)
     )
     writer.start()
     try:
