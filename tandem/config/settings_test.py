@@ -16,6 +16,9 @@ from tandem.config.settings import DATABASES, HUEY, VAR_DIR
 # Live-server threads must not keep connections open, or the test database cannot be
 # dropped at the end of the run.
 DATABASES["default"]["CONN_MAX_AGE"] = 0
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # Empties only the tables a committing test filled (see the module).
+    DATABASES["default"]["ENGINE"] = "tandem.config.test_postgresql"
 if DATABASES["default"]["ENGINE"] == "tandem.core.sqlite":
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test.sqlite3")}
 
