@@ -223,50 +223,59 @@ def api_for(live_server: Any) -> Any:
 CHROMIUM = os.environ.get("TANDEM_CHROMIUM", "/usr/bin/chromium")
 
 
-@pytest.fixture
-def page(live_server: Any, monkeypatch: Any) -> Iterator[Any]:
-    """A Playwright page in the system Chromium (headless)."""
+@pytest.fixture(scope="module")
+def chromium() -> Iterator[Any]:
+    """The system Chromium (headless), started once for a module's browser tests (about
+    a second each time): each test gets a fresh context of its own from it (``page``)."""
     if not (os.path.exists(CHROMIUM) or shutil.which(CHROMIUM)):
         message = f"Chromium not found at {CHROMIUM} (apt-get install chromium)"
         if CI:
             pytest.fail(message)
         pytest.skip(message)
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's loop shares the thread
     from playwright.sync_api import sync_playwright
 
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM,
-            headless=True,
-            args=[
-                "--headless",
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-                "--disable-quic",
-                "--no-first-run",
-            ],
-        )
-        context = browser.new_context(base_url=live_server.url)
-        context.set_default_timeout(15_000)
-        page = context.new_page()
-        errors: list[str] = []
-        page.on("pageerror", lambda exc: errors.append(str(exc)))
-        page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
-        # A 422 is a form answered with its errors, which tests provoke on purpose.
-        expected = "the server responded with a status of 422"
-        yield page
-        context.close()
-        browser.close()
-        # Playwright's sync API runs in greenlets, and Django keeps connections per
-        # context: ORM calls made while it ran used a connection of their own. Close it,
-        # or PostgreSQL cannot drop the test database at the end of the run.
-        connections.close_all()
-        # A CSP violation or script error is a bug even if the page looked right.
-        unexpected = [e for e in errors if expected not in e]
-        assert not unexpected, f"browser errors: {unexpected}"
+    with pytest.MonkeyPatch.context() as patch:
+        # Playwright's loop shares the thread with the ORM calls of the module's tests.
+        patch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(
+                executable_path=CHROMIUM,
+                headless=True,
+                args=[
+                    "--headless",
+                    "--no-sandbox",
+                    "--disable-gpu",
+                    "--disable-background-networking",
+                    "--disable-component-update",
+                    "--disable-sync",
+                    "--disable-quic",
+                    "--no-first-run",
+                ],
+            )
+            yield browser
+            browser.close()
+
+
+@pytest.fixture
+def page(live_server: Any, chromium: Any) -> Iterator[Any]:
+    """A Playwright page in a new browser context (its own cookies and storage)."""
+    context = chromium.new_context(base_url=live_server.url)
+    context.set_default_timeout(15_000)
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
+    # A 422 is a form answered with its errors, which tests provoke on purpose.
+    expected = "the server responded with a status of 422"
+    yield page
+    context.close()
+    # Playwright's sync API runs in greenlets, and Django keeps connections per
+    # context: ORM calls made while it ran used a connection of their own. Close it,
+    # or PostgreSQL cannot drop the test database at the end of the run.
+    connections.close_all()
+    # A CSP violation or script error is a bug even if the page looked right.
+    unexpected = [e for e in errors if expected not in e]
+    assert not unexpected, f"browser errors: {unexpected}"
 
 
 def log_in(page: Any, email: str, password: str) -> None:
