@@ -19,6 +19,7 @@ from __future__ import annotations
 import time
 from typing import Any
 
+from django.db import OperationalError
 from django.db.backends.sqlite3 import base
 
 RETRY_SECONDS = 0.0005
@@ -29,8 +30,6 @@ class DatabaseWrapper(base.DatabaseWrapper):
         if getattr(self, "transaction_mode", None) != "IMMEDIATE" or self.is_in_memory_db():
             super()._start_transaction_under_autocommit()  # type: ignore[misc]
             return
-        from django.db import OperationalError
-
         timeout = float(self.settings_dict["OPTIONS"].get("timeout", 5))
         deadline = time.monotonic() + timeout
         raw: Any = self.connection

@@ -42,3 +42,22 @@ def test_a_flush_empties_every_table_a_test_filled(org):
 
     assert filled_tables() == KEPT
     assert connection.settings_dict["ENGINE"] == "tandem.config.test_postgresql"
+
+
+def test_without_a_superuser_it_truncates_every_table_as_django_does(org):
+    """``session_replication_role`` needs a superuser: a developer's own role is not one."""
+    record_event("test.flush")
+    role = "tandem_test_not_superuser"
+    with connection.cursor() as cursor:
+        cursor.execute(f"DROP ROLE IF EXISTS {role}")
+        cursor.execute(f"CREATE ROLE {role} NOSUPERUSER")
+        cursor.execute(f"GRANT ALL ON ALL TABLES IN SCHEMA public TO {role}")
+        cursor.execute(f"SET ROLE {role}")
+    try:
+        call_command("flush", verbosity=0, interactive=False, reset_sequences=False)
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("RESET ROLE")
+            cursor.execute(f"DROP OWNED BY {role}")
+            cursor.execute(f"DROP ROLE {role}")
+    assert filled_tables() == KEPT
